@@ -1,0 +1,3 @@
+from vip_tui.cli import main
+
+main()

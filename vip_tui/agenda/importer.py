@@ -1,0 +1,344 @@
+"""Writing parsed agendas into the database: all or nothing, in place on re-import.
+
+One transaction covers every file given, so a failure anywhere leaves the
+database as it was. A meeting is matched by its date, an incident by its case
+number, a person by records id or else by normalised name plus date of birth
+(see :func:`match_person`), so importing the same files twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..db import Database
+from ..enums import AgencyKind, Attendance, MeetingStatus
+from ..models import (
+    Agency,
+    AgendaItem,
+    Attendee,
+    Group,
+    Incident,
+    Involvement,
+    Meeting,
+    MeetingAttendance,
+    Note,
+    Person,
+    PersonGroup,
+)
+from ..names import name_key
+from .parse import AgendaErrors, Problem, parse_agendas
+from .schema import Agenda, AgencyIn, IncidentIn, PersonIn
+
+# Kinds of the partner agencies most programs have, used when an agenda names
+# an agency without an [[agencies]] entry.
+KNOWN_AGENCY_KINDS: dict[str, AgencyKind] = {
+    "FBI": AgencyKind.law_enforcement,
+    "ATF": AgencyKind.law_enforcement,
+    "DEA": AgencyKind.law_enforcement,
+    "USMS": AgencyKind.law_enforcement,
+    "HSI": AgencyKind.law_enforcement,
+    "USAO": AgencyKind.prosecution,
+    "DA": AgencyKind.prosecution,
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import created and updated, counted per kind of record."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
+    meetings: list[tuple[Path, dt.date, str]] = field(default_factory=list)  # (file, date, created|updated)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{path.name}: meeting {date.isoformat()} {what}" for path, date, what in self.meetings]
+        for label, counter in (("created", self.created), ("updated", self.updated), ("removed", self.removed)):
+            if counter:
+                parts = ", ".join(f"{n} {_plural(kind, n)}" for kind, n in sorted(counter.items()))
+                out.append(f"{label}: {parts}")
+        if not (self.created or self.updated or self.removed):
+            out.append("no changes: the database already holds these agendas")
+        return out
+
+
+def _plural(kind: str, n: int) -> str:
+    if n == 1:
+        return kind
+    return {"person": "persons", "agency": "agencies"}.get(kind, kind + "s")
+
+
+def import_files(db: Database, paths: Sequence[Path]) -> ImportReport:
+    """Validate every file, then import them all in one transaction.
+
+    Raises :class:`AgendaErrors` (nothing changed) if any file has an error.
+    """
+    agendas, problems = parse_agendas(paths)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise AgendaErrors(errors)
+    report = import_agendas(db, agendas)
+    report.warnings = [p for p in problems if p.severity != "error"]
+    return report
+
+
+def import_agendas(db: Database, agendas: Sequence[Agenda]) -> ImportReport:
+    """Write ``agendas`` in one transaction; raises :class:`AgendaErrors` and rolls back on a conflict."""
+    report = ImportReport()
+    session = db.session()
+    try:
+        with session.begin():
+            for agenda in agendas:
+                _Importer(session, report).run(agenda)
+    except IntegrityError as exc:
+        # A constraint the validation could not see (another instance wrote
+        # the same record meanwhile, say): nothing was written.
+        raise AgendaErrors([Problem(Path("database"), None, None, f"the import was refused by the database: {exc.orig}")])
+    finally:
+        session.close()
+    return report
+
+
+def match_person(session: Session, p: PersonIn) -> Person | None:
+    """The known person this agenda entry refers to, or None.
+
+    Records id wins; otherwise normalised name plus date of birth. A name with
+    neither id nor date of birth is too weak to link across incidents.
+    A merged record resolves to the record it was merged into.
+    """
+    person: Person | None = None
+    if p.record_id:
+        person = session.exec(select(Person).where(Person.record_id == p.record_id)).first()
+    if person is None and p.dob is not None:
+        candidates = session.exec(
+            select(Person).where(Person.name_key == name_key(p.name), Person.dob == p.dob)
+        ).all()
+        # A different records id means a different person, whatever the name says.
+        candidates = [c for c in candidates if not (p.record_id and c.record_id and c.record_id != p.record_id)]
+        person = candidates[0] if candidates else None
+    seen: set[int] = set()
+    while person is not None and person.merged_into_id is not None and person.id not in seen:
+        seen.add(person.id)  # type: ignore[arg-type]
+        person = session.get(Person, person.merged_into_id)
+    return person
+
+
+class _Importer:
+    def __init__(self, session: Session, report: ImportReport) -> None:
+        self.s = session
+        self.report = report
+
+    def _set(self, obj: object, kind: str, **values: object) -> bool:
+        changed = False
+        for key, value in values.items():
+            if getattr(obj, key) != value:
+                setattr(obj, key, value)
+                changed = True
+        return changed
+
+    def _upsert(self, obj: object | None, factory: type, kind: str, **values: object):  # noqa: ANN202
+        if obj is None:
+            obj = factory(**values)
+            self.s.add(obj)
+            self.report.created[kind] += 1
+        elif self._set(obj, kind, **values):
+            self.report.updated[kind] += 1
+        return obj
+
+    def run(self, agenda: Agenda) -> None:
+        m = agenda.meeting
+        meeting = self.s.exec(select(Meeting).where(Meeting.date == m.date)).first()
+        if meeting is not None and meeting.status == MeetingStatus.closed:
+            raise AgendaErrors(
+                [
+                    Problem(
+                        agenda.path,
+                        m.line,
+                        "meeting.date",
+                        f"the meeting of {m.date.isoformat()} is closed; correct it with an amendment, not an import",
+                    )
+                ]
+            )
+        values = dict(
+            title=m.title or (meeting.title if meeting else None),
+            location=m.location or (meeting.location if meeting else None),
+            facilitator=m.facilitator or (meeting.facilitator if meeting else None),
+            start_time=m.start_time or (meeting.start_time if meeting else None),
+            minutes=m.minutes or (meeting.minutes if meeting else None),
+        )
+        if meeting is None:
+            number = (self.s.exec(select(func.max(Meeting.number))).one() or 0) + 1
+            meeting = Meeting(date=m.date, number=number, **values)
+            self.s.add(meeting)
+            self.report.created["meeting"] += 1
+            self.report.meetings.append((agenda.path, m.date, "created"))
+        else:
+            if self._set(meeting, "meeting", **values):
+                self.report.updated["meeting"] += 1
+            self.report.meetings.append((agenda.path, m.date, "updated"))
+        self.s.flush()
+
+        agencies = {a.short_name.casefold(): a for a in agenda.agencies}
+        for a in agenda.agencies:
+            self._agency(a.short_name, a)
+        for att in agenda.attendees:
+            agency = self._agency(att.agency, agencies.get(att.agency.casefold()))
+            self._attendee(meeting, att.name, att.role, agency)
+
+        kept: set[int] = set()
+        for position, inc in enumerate(agenda.incidents, start=1):
+            incident = self._incident(inc, meeting.date)
+            item = self.s.exec(
+                select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.incident_id == incident.id)
+            ).first()
+            self._upsert(
+                item, AgendaItem, "agenda item",
+                meeting_id=meeting.id, incident_id=incident.id, position=position, minutes=inc.minutes,
+            )
+            kept.add(incident.id)  # type: ignore[arg-type]
+        self._drop_missing_items(meeting, kept, agenda)
+
+    def _drop_missing_items(self, meeting: Meeting, kept: set[int], agenda: Agenda) -> None:
+        items = self.s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all()
+        for item in items:
+            if item.incident_id in kept:
+                continue
+            has_notes = self.s.exec(select(Note.id).where(Note.agenda_item_id == item.id)).first() is not None
+            if has_notes or meeting.status != MeetingStatus.draft:
+                incident = self.s.get(Incident, item.incident_id)
+                self.report.warnings.append(
+                    Problem(
+                        agenda.path, None, None,
+                        f"case {incident.case_number if incident else item.incident_id} is no longer in the file "
+                        "but was already discussed; it stays on the agenda",
+                        severity="warning",
+                    )
+                )
+                continue
+            self.s.delete(item)
+            self.report.removed["agenda item"] += 1
+
+    def _agency(self, short_name: str, spec: AgencyIn | None) -> Agency:
+        agency = self.s.exec(select(Agency).where(func.lower(Agency.short_name) == short_name.casefold())).first()
+        if agency is None:
+            kind = spec.kind if spec and spec.kind else KNOWN_AGENCY_KINDS.get(short_name.upper())
+            agency = Agency(short_name=short_name, name=spec.name if spec else None, kind=kind)
+            self.s.add(agency)
+            self.s.flush()
+            self.report.created["agency"] += 1
+        elif spec is not None:
+            values = {k: v for k, v in dict(name=spec.name, kind=spec.kind).items() if v is not None}
+            if self._set(agency, "agency", **values):
+                self.report.updated["agency"] += 1
+        return agency
+
+    def _attendee(self, meeting: Meeting, name: str, role: str | None, agency: Agency) -> None:
+        key = name_key(name)
+        attendee = self.s.exec(
+            select(Attendee).where(Attendee.name_key == key, Attendee.agency_id == agency.id)
+        ).first()
+        if attendee is None:
+            attendee = Attendee(name=name, name_key=key, agency_id=agency.id, role=role)
+            self.s.add(attendee)
+            self.s.flush()
+            self.report.created["attendee"] += 1
+        elif role and self._set(attendee, "attendee", role=role):
+            self.report.updated["attendee"] += 1
+        exists = self.s.exec(
+            select(MeetingAttendance).where(
+                MeetingAttendance.meeting_id == meeting.id, MeetingAttendance.attendee_id == attendee.id
+            )
+        ).first()
+        if exists is None:
+            self.s.add(MeetingAttendance(meeting_id=meeting.id, attendee_id=attendee.id, status=Attendance.invited))
+            self.report.created["invitation"] += 1
+
+    def _incident(self, inc: IncidentIn, meeting_date: dt.date) -> Incident:
+        incident = self.s.exec(select(Incident).where(Incident.case_number == inc.case_number)).first()
+        incident = self._upsert(
+            incident, Incident, "incident",
+            case_number=inc.case_number,
+            occurred_at=inc.occurred_at,
+            type=inc.type,
+            location=inc.location,
+            area_command=inc.area_command,
+            summary=inc.summary,
+            motive=inc.motive,
+            case_status=inc.case_status,
+            retaliation_risk=inc.retaliation_risk,
+            nibin_leads=list(inc.nibin_leads),
+        )
+        self.s.flush()
+        existing = self.s.exec(select(Involvement).where(Involvement.incident_id == incident.id)).all()
+        wanted: set[int] = set()
+        for p in inc.persons:
+            person = self._person(p, existing)
+            group = self._group(p.group, person, meeting_date) if p.group else None
+            involvement = next(
+                (i for i in existing if i.person_id == person.id and i.role == p.role), None
+            )
+            involvement = self._upsert(
+                involvement, Involvement, "involvement",
+                incident_id=incident.id, person_id=person.id, role=p.role,
+                group_id=group.id if group else None, notes=p.notes,
+            )
+            self.s.flush()
+            if involvement not in existing:
+                existing.append(involvement)
+            wanted.add(involvement.id)  # type: ignore[arg-type]
+        for involvement in existing:
+            if involvement.id not in wanted:
+                self.s.delete(involvement)
+                self.report.removed["involvement"] += 1
+        return incident
+
+    def _person(self, p: PersonIn, existing: list[Involvement]) -> Person:
+        person = match_person(self.s, p)
+        if person is None and not p.record_id and p.dob is None:
+            # Re-import of the same incident: the same weak name is the same person.
+            key = name_key(p.name)
+            for involvement in existing:
+                candidate = self.s.get(Person, involvement.person_id)
+                if candidate is not None and candidate.name_key == key:
+                    person = candidate
+                    break
+        if person is None:
+            person = Person(name=p.name, name_key=name_key(p.name), dob=p.dob, record_id=p.record_id)
+            self.s.add(person)
+            self.s.flush()
+            self.report.created["person"] += 1
+            return person
+        # Fill in what the records system now tells us; never erase what we knew.
+        values: dict[str, object] = {}
+        if p.record_id and not person.record_id:
+            values["record_id"] = p.record_id
+        if p.dob and not person.dob:
+            values["dob"] = p.dob
+        if values and self._set(person, "person", **values):
+            self.report.updated["person"] += 1
+        return person
+
+    def _group(self, name: str, person: Person, seen: dt.date) -> Group:
+        key = name_key(name)
+        group = self.s.exec(select(Group).where(Group.name_key == key)).first()
+        if group is None:
+            group = Group(name=name, name_key=key)
+            self.s.add(group)
+            self.s.flush()
+            self.report.created["group"] += 1
+        link = self.s.get(PersonGroup, (person.id, group.id))
+        if link is None:
+            self.s.add(PersonGroup(person_id=person.id, group_id=group.id, last_seen=seen))
+            self.s.flush()
+        elif link.last_seen is None or link.last_seen < seen:
+            link.last_seen = seen
+        return group

@@ -1,0 +1,463 @@
+"""Storage: engine, sessions, SQLite pragmas, migrations on open, the audit hook, backup.
+
+The TUI and the CLI both go through :func:`open_database`. It refuses what is
+not a vip database (leaving it untouched), creates a new SQLite file readable
+by its owner only, and brings an older schema up to date after keeping a copy.
+Every create, update and delete made through a session of the returned
+:class:`Database` is recorded in ``audit_log`` by one session hook, so no call
+site has to remember to do it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import getpass
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from . import locations
+from .enums import AuditAction
+from .models import AuditLog, SQLModel
+
+# The Alembic revisions this version of vip knows, oldest first. Kept here so
+# that opening an up-to-date database never has to import Alembic (start-up
+# time); tests/test_storage.py checks it against the migration scripts.
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial",)
+HEAD = KNOWN_REVISIONS[-1]
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+Clock = Callable[[], dt.datetime]
+
+
+class StorageError(Exception):
+    """A database that cannot be used as asked; the message says what to do."""
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return "unknown"
+
+
+def resolve_url(db: str | None) -> str:
+    """Turn ``--db`` / ``VIP_DB`` (a path or a SQLAlchemy URL) into a URL; default: the user data file."""
+    value = db or os.environ.get("VIP_DB") or ""
+    if not value.strip():
+        return f"sqlite:///{locations.default_db_path()}"
+    if "://" in value:
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError):
+            raise StorageError(f"{value!r} is not a database URL; give a file path or e.g. postgresql+psycopg://host/db")
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.time, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return repr(value)
+
+
+def _identity(obj: Any) -> str | None:
+    # Pending objects have no identity key yet in after_flush, but their
+    # primary key attributes are already set.
+    key = sa.inspect(obj).mapper.primary_key_from_instance(obj)
+    if all(k is None for k in key):
+        return None
+    return ",".join(str(k) for k in key)
+
+
+def _audit_rows(session: Session) -> list[dict[str, Any]]:
+    now = session.info["clock"]()
+    user = session.info["user"]
+    rows: list[dict[str, Any]] = []
+
+    def row(action: AuditAction, obj: Any, changes: dict[str, Any]) -> None:
+        rows.append(
+            dict(
+                at=now,
+                user=user,
+                action=action.value,
+                entity=obj.__table__.name,
+                entity_id=_identity(obj),
+                changes=changes,
+            )
+        )
+
+    for obj in session.new:
+        if isinstance(obj, AuditLog):
+            continue
+        mapper = sa.inspect(obj).mapper
+        row(AuditAction.create, obj, {a.key: _jsonable(getattr(obj, a.key)) for a in mapper.column_attrs})
+    for obj in session.dirty:
+        if isinstance(obj, AuditLog) or not session.is_modified(obj, include_collections=False):
+            continue
+        state = sa.inspect(obj)
+        changes = {}
+        for attr in state.mapper.column_attrs:
+            hist = state.attrs[attr.key].history
+            if hist.has_changes():
+                old = hist.deleted[0] if hist.deleted else None
+                new = hist.added[0] if hist.added else None
+                if old != new:
+                    changes[attr.key] = [_jsonable(old), _jsonable(new)]
+        if changes:
+            row(AuditAction.update, obj, changes)
+    for obj in session.deleted:
+        if isinstance(obj, AuditLog):
+            continue
+        mapper = sa.inspect(obj).mapper
+        row(AuditAction.delete, obj, {a.key: _jsonable(getattr(obj, a.key)) for a in mapper.column_attrs})
+    return rows
+
+
+def _install_audit(factory: sessionmaker) -> None:
+    @event.listens_for(factory, "after_flush")
+    def _after_flush(session: Session, _ctx: Any) -> None:
+        # after_flush still sees the pre-flush new/dirty/deleted sets and
+        # attribute history, and new rows already have their ids.
+        rows = _audit_rows(session)
+        if rows:
+            session.connection().execute(AuditLog.__table__.insert(), rows)
+
+    @event.listens_for(factory, "do_orm_execute")
+    def _bulk(orm_execute_state: Any) -> None:
+        # Bulk UPDATE/DELETE statements bypass the unit of work; record them too.
+        if not (orm_execute_state.is_update or orm_execute_state.is_delete):
+            return
+        session = orm_execute_state.session
+        stmt = orm_execute_state.statement
+        table = getattr(stmt, "table", None)
+        name = getattr(table, "name", "?")
+        if name == AuditLog.__tablename__:
+            return
+        action = AuditAction.update if orm_execute_state.is_update else AuditAction.delete
+        session.connection().execute(
+            AuditLog.__table__.insert(),
+            [
+                dict(
+                    at=session.info["clock"](),
+                    user=session.info["user"],
+                    action=action.value,
+                    entity=name,
+                    entity_id=None,
+                    changes={"statement": str(stmt.compile(compile_kwargs={"literal_binds": False}))[:2000]},
+                )
+            ],
+        )
+
+
+# --------------------------------------------------------------------------- engine
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout on every connection."""
+    sa_url = make_url(url)
+    if sa_url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Database:
+    """An open vip database: the engine, a session factory with the audit hook, who and when."""
+
+    url: str
+    engine: Engine
+    user: str
+    clock: Clock
+    upgraded_from: str | None = None
+    backup_path: Path | None = None
+    _factory: sessionmaker = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._factory = sessionmaker(bind=self.engine, class_=Session, expire_on_commit=False)
+        _install_audit(self._factory)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        database = self.engine.url.database
+        return Path(database) if database and database != ":memory:" else None
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def session(self) -> Session:
+        """A new session; the caller commits. Every flush is audited."""
+        s = self._factory()
+        s.info["user"] = self.user
+        s.info["clock"] = self.clock
+        return s
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session that commits when the block ends and rolls back if it raises."""
+        with self.session() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _local_now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _sqlite_revision(path: Path) -> str | None:
+    """The revision of an existing SQLite file, None for an empty one; refuses foreign files.
+
+    Reads the file through a read-only connection so that a refused file is
+    left exactly as it was.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if not head:
+        return None
+    if head != SQLITE_MAGIC:
+        raise StorageError(
+            f"{path} is not a vip database (it is not an SQLite file); "
+            "nothing was changed. Give another path with --db or VIP_DB."
+        )
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                raise StorageError(_foreign_tables_message(str(path), tables))
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path} cannot be read as a database ({exc}); nothing was changed.")
+    return row[0] if row else None
+
+
+def _foreign_tables_message(where: str, tables: set[str]) -> str:
+    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    return (
+        f"{where} is a database but not a vip database (it holds the tables {shown}); "
+        "nothing was changed. Give another path with --db or VIP_DB."
+    )
+
+
+def _server_revision(engine: Engine, where: str) -> str | None:
+    try:
+        with engine.connect() as con:
+            insp = sa.inspect(con)
+            tables = set(insp.get_table_names())
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                raise StorageError(_foreign_tables_message(where, tables))
+            row = con.execute(sa.text("SELECT version_num FROM alembic_version")).fetchone()
+            return row[0] if row else None
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StorageError(f"cannot connect to {where}: {reason}")
+
+
+def _check_revision(revision: str | None, where: str) -> None:
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StorageError(
+            f"{where} was written by a newer or unknown version of vip (schema {revision!r}; "
+            f"this vip knows up to {HEAD!r}); nothing was changed. Upgrade vip to open it."
+        )
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)  # os.open's mode is filtered by the umask
+
+
+def _migrate(engine: Engine, target: str = "head") -> None:
+    # Alembic costs start-up time; it is imported only when a migration is due.
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as con:
+        cfg.attributes["connection"] = con
+        command.upgrade(cfg, target)
+
+
+def open_database(
+    db: str | None = None,
+    *,
+    user: str | None = None,
+    clock: Clock | None = None,
+) -> Database:
+    """Open (creating or upgrading as needed) the vip database at ``db`` (path or URL).
+
+    Raises :class:`StorageError` with a message for a person when the target is
+    not a vip database, is newer than this vip, or cannot be reached.
+    """
+    url = resolve_url(db)
+    where = display_url(url)
+    sa_url = make_url(url)
+    backup_path: Path | None = None
+    if sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
+        path = Path(sa_url.database)
+        if path.is_dir():
+            raise StorageError(f"{path} is a folder; give a file path for the database")
+        if path.exists():
+            if not os.access(path, os.R_OK):
+                raise StorageError(f"{path} cannot be read (permission denied)")
+            revision = _sqlite_revision(path)
+        else:
+            try:
+                _create_private_file(path)
+            except OSError as exc:
+                raise StorageError(f"cannot create the database {path}: {exc.strerror}")
+            revision = None
+        _check_revision(revision, where)
+        if revision is not None and revision != HEAD:
+            backup_path = path.with_name(f"{path.name}.before-{HEAD}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak")
+            _sqlite_copy(path, backup_path)
+        engine = make_engine(url)
+    else:
+        try:
+            engine = make_engine(url)
+        except (ArgumentError, ImportError, sa.exc.NoSuchModuleError) as exc:
+            raise StorageError(f"cannot use {where}: {exc}")
+        revision = _server_revision(engine, where)
+        _check_revision(revision, where)
+    if revision != HEAD:
+        _migrate(engine)
+    return Database(
+        url=url,
+        engine=engine,
+        user=user or default_user(),
+        clock=clock or _local_now,
+        upgraded_from=revision if revision not in (None, HEAD) else None,
+        backup_path=backup_path,
+    )
+
+
+# --------------------------------------------------------------------------- backup
+
+
+def _sqlite_copy(src: Path, dest: Path) -> None:
+    """A consistent copy through SQLite's online backup API (safe while others write)."""
+    if dest.exists():
+        dest.unlink()
+    _create_private_file(dest)
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    target = sqlite3.connect(dest)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def backup(database: Database, dest: Path) -> int:
+    """Write a consistent copy of ``database`` to the SQLite file ``dest``; returns the row count copied.
+
+    From SQLite: the online backup API. From PostgreSQL: every table read in one
+    REPEATABLE READ snapshot into a new vip SQLite file, so the copy is
+    consistent while others keep writing and opens with ``vip --db``.
+    """
+    dest = dest.expanduser().resolve()
+    if dest.exists():
+        raise StorageError(f"{dest} already exists; give a new file name")
+    if not dest.parent.is_dir():
+        raise StorageError(f"{dest.parent} is not a folder")
+    src = database.sqlite_path
+    if src is not None:
+        _sqlite_copy(src, dest)
+        with sqlite3.connect(dest) as con:
+            return sum(
+                con.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
+                for t in SQLModel.metadata.sorted_tables
+            )
+    target = open_database(str(dest), user=database.user, clock=database.clock)
+    copied = 0
+    try:
+        with database.engine.connect().execution_options(isolation_level="REPEATABLE READ") as src_con:
+            with src_con.begin(), target.engine.begin() as dst_con:
+                for table in SQLModel.metadata.sorted_tables:
+                    rows = [dict(r._mapping) for r in src_con.execute(table.select())]
+                    if rows:
+                        dst_con.execute(table.insert(), rows)
+                        copied += len(rows)
+    except BaseException:
+        target.dispose()
+        dest.unlink(missing_ok=True)
+        raise
+    target.dispose()
+    return copied

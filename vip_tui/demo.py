@@ -1,0 +1,46 @@
+"""The demo database: the sample agendas loaded into a fresh file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import locations
+from .agenda.importer import import_files
+from sqlmodel import select
+
+from .db import Database, StorageError, display_url, open_database
+from .models import Meeting
+
+
+def agenda_files(folder: Path) -> list[Path]:
+    """The agenda files in ``folder``, in name order (week by week)."""
+    if not folder.is_dir():
+        raise StorageError(f"{folder} is not a folder of agendas; give one with --agendas")
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".toml", ".csv"))
+    if not files:
+        raise StorageError(f"{folder} holds no .toml or .csv agenda files")
+    return files
+
+
+def build_demo(folder: Path, db: str | None, *, user: str | None = None) -> tuple[Database, list[str]]:
+    """Load every agenda in ``folder`` into a fresh demo database and return it opened.
+
+    Without ``db`` the demo lives in the user data folder and is rebuilt each
+    time. A ``db`` given by the user must be new: the demo never overwrites data.
+    """
+    files = agenda_files(folder)
+    if db is None:
+        path = locations.demo_db_path()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        db = str(path)
+    database = open_database(db, user=user or "demo")
+    with database.session() as s:
+        if s.exec(select(Meeting.id).limit(1)).first() is not None:
+            database.dispose()
+            raise StorageError(
+                f"{display_url(database.url)} already holds meetings; the demo needs a new, empty database"
+            )
+    report = import_files(database, files)
+    lines = [f"demo database: {database.sqlite_path or database.url}"] + report.lines()
+    return database, lines

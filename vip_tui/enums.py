@@ -1,0 +1,145 @@
+"""The closed vocabularies of SPEC §2, shared by the tables, the agenda files and the UI.
+
+They are ``str`` enums so that values read and write as the plain words users see
+in agenda files and on screen; the database stores them as real enum types
+(a CHECK constraint on SQLite, a native ENUM on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class _Vocab(str, Enum):
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        """The word shown to people: ``non_fatal`` -> ``non fatal``."""
+        return self.value.replace("_", " ")
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [m.value for m in cls]
+
+
+class MeetingStatus(_Vocab):
+    draft = "draft"
+    in_progress = "in_progress"
+    closed = "closed"
+
+
+class IncidentType(_Vocab):
+    homicide = "homicide"
+    non_fatal = "non_fatal"
+    shots_fired = "shots_fired"
+    other = "other"
+
+
+class CaseStatus(_Vocab):
+    open = "open"
+    cleared_arrest = "cleared_arrest"
+    cleared_exceptional = "cleared_exceptional"
+    unfounded = "unfounded"
+
+
+class RetaliationRisk(_Vocab):
+    none = "none"
+    long_term = "long_term"
+    ongoing = "ongoing"
+    immediate = "immediate"
+
+
+class Role(_Vocab):
+    victim = "victim"
+    suspect = "suspect"
+    witness = "witness"
+    associate = "associate"
+    person_of_interest = "person_of_interest"
+
+
+class AgencyKind(_Vocab):
+    law_enforcement = "law_enforcement"
+    prosecution = "prosecution"
+    supervision = "supervision"
+    service = "service"
+    community = "community"
+
+
+class Attendance(_Vocab):
+    invited = "invited"
+    present = "present"
+    remote = "remote"
+    absent = "absent"
+
+
+class ReviewStatus(_Vocab):
+    """Progress mark of an agenda item during the meeting."""
+
+    pending = "pending"
+    discussed = "discussed"
+    deferred = "deferred"
+
+
+class ActionStatus(_Vocab):
+    open = "open"
+    done = "done"
+    dropped = "dropped"
+
+
+class NotificationStatus(_Vocab):
+    proposed = "proposed"
+    approved = "approved"
+    assigned = "assigned"
+    delivered = "delivered"
+    delivered_to_family = "delivered_to_family"
+    refused = "refused"
+    not_located = "not_located"
+    in_custody = "in_custody"
+    cancelled = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_NOTIFICATION_STATUSES
+
+
+OPEN_NOTIFICATION_STATUSES = frozenset(
+    {NotificationStatus.proposed, NotificationStatus.approved, NotificationStatus.assigned}
+)
+
+
+class AttemptResult(_Vocab):
+    delivered = "delivered"
+    delivered_to_family = "delivered_to_family"
+    refused = "refused"
+    not_home = "not_home"
+    not_located = "not_located"
+    in_custody = "in_custody"
+
+
+class ReferralStatus(_Vocab):
+    offered = "offered"
+    accepted = "accepted"
+    declined = "declined"
+    engaged = "engaged"
+    completed = "completed"
+
+
+class Audience(_Vocab):
+    full = "full"
+    partner = "partner"
+
+
+class DisseminationMethod(_Vocab):
+    email = "email"
+    printed = "printed"
+    secure_portal = "secure_portal"
+    in_person = "in_person"
+    other = "other"
+
+
+class AuditAction(_Vocab):
+    create = "create"
+    update = "update"
+    delete = "delete"

@@ -1,0 +1,432 @@
+"""The tables of SPEC §2, as SQLModel classes.
+
+Conventions:
+- times of the program's own world (when a shooting happened, when a meeting
+  starts, when a visit was made) are naive *local* date-times, because that is
+  how the records system and the facilitator speak of them;
+- enums are real database types (a native ENUM on PostgreSQL, a CHECK
+  constraint on SQLite), so a stray value cannot get in by another route;
+- every table has an integer surrogate key; the natural keys users know
+  (case number, person record id, meeting date, agency short name) are unique.
+"""
+
+# No "from __future__ import annotations": SQLModel resolves relationship types at runtime.
+
+import datetime as dt
+from enum import Enum
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from pydantic import NaiveDatetime
+from sqlmodel import Column, Field, Relationship, SQLModel
+
+from .enums import (
+    ActionStatus,
+    AgencyKind,
+    Attendance,
+    AttemptResult,
+    Audience,
+    AuditAction,
+    CaseStatus,
+    DisseminationMethod,
+    IncidentType,
+    MeetingStatus,
+    NotificationStatus,
+    ReferralStatus,
+    RetaliationRisk,
+    ReviewStatus,
+    Role,
+)
+
+# Constraint names must be stable across backends so migrations can address them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def enum_column(enum: type[Enum], *, nullable: bool = False, default: Any = None, index: bool = False) -> Any:
+    """A column holding one of ``enum``'s values as a real enum type."""
+    return Column(
+        sa.Enum(
+            enum,
+            name=enum.__name__.lower(),
+            create_constraint=True,
+            validate_strings=True,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        nullable=nullable,
+        default=default,
+        index=index,
+    )
+
+
+def _fk(target: str, *, nullable: bool = True, index: bool = True, ondelete: str | None = None) -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index),
+    )
+
+
+# --------------------------------------------------------------------------- partners
+
+
+class Agency(SQLModel, table=True):
+    """A partner organisation, known by a short name (``RMPD``, ``ATF``)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    short_name: str = Field(sa_column=Column(sa.String(40), nullable=False, unique=True))
+    name: Optional[str] = Field(default=None, max_length=200)
+    kind: Optional[AgencyKind] = Field(default=None, sa_column=enum_column(AgencyKind, nullable=True))
+
+    attendees: list["Attendee"] = Relationship(back_populates="agency")
+
+
+class Attendee(SQLModel, table=True):
+    """A person who takes part in meetings on behalf of an agency."""
+
+    __table_args__ = (sa.UniqueConstraint("name_key", "agency_id", name="uq_attendee_name_agency"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, index=True)
+    agency_id: Optional[int] = _fk("agency.id")
+    role: Optional[str] = Field(default=None, max_length=200)
+
+    agency: Optional[Agency] = Relationship(back_populates="attendees")
+    attendance: list["MeetingAttendance"] = Relationship(back_populates="attendee")
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+class Meeting(SQLModel, table=True):
+    """One weekly review, identified by its date.
+
+    ``number`` is the program's running meeting number; action items and
+    notifications are referred to as ``<number>-<n>`` (``47-3``) so that they
+    stay recognisable while they carry over from week to week.
+    """
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    date: dt.date = Field(sa_column=Column(sa.Date, nullable=False, unique=True))
+    number: int = Field(sa_column=Column(sa.Integer, nullable=False, unique=True))
+    title: Optional[str] = Field(default=None, max_length=200)
+    location: Optional[str] = Field(default=None, max_length=200)
+    facilitator: Optional[str] = Field(default=None, max_length=200)
+    start_time: Optional[dt.time] = None
+    minutes: Optional[int] = Field(default=None, description="planned length of the meeting")
+    status: MeetingStatus = Field(
+        default=MeetingStatus.draft, sa_column=enum_column(MeetingStatus, default=MeetingStatus.draft, index=True)
+    )
+    agenda_ready: bool = Field(default=False)
+    started_at: Optional[NaiveDatetime] = None
+    closed_at: Optional[NaiveDatetime] = None
+    # Numbers handed out to this meeting's action items and notifications.
+    last_item_number: int = Field(default=0)
+
+    agenda_items: list["AgendaItem"] = Relationship(
+        back_populates="meeting", sa_relationship_kwargs={"order_by": "AgendaItem.position"}
+    )
+    attendance: list["MeetingAttendance"] = Relationship(back_populates="meeting")
+    notes: list["Note"] = Relationship(back_populates="meeting")
+
+    def ref(self, n: int) -> str:
+        return f"{self.number}-{n}"
+
+
+class MeetingAttendance(SQLModel, table=True):
+    """An attendee's attendance at one meeting: invited, then present, remote or absent."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "attendee_id", name="uq_attendance_meeting_attendee"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: Optional[int] = _fk("meeting.id", nullable=False, ondelete="CASCADE")
+    attendee_id: Optional[int] = _fk("attendee.id", nullable=False)
+    status: Attendance = Field(
+        default=Attendance.invited, sa_column=enum_column(Attendance, default=Attendance.invited)
+    )
+    walk_in: bool = Field(default=False)
+
+    meeting: Optional[Meeting] = Relationship(back_populates="attendance")
+    attendee: Optional[Attendee] = Relationship(back_populates="attendance")
+
+
+class Incident(SQLModel, table=True):
+    """A shooting event, known by its records-system case number."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_number: str = Field(sa_column=Column(sa.String(60), nullable=False, unique=True))
+    occurred_at: NaiveDatetime = Field(index=True)
+    type: IncidentType = Field(sa_column=enum_column(IncidentType, index=True))
+    location: str = Field(max_length=300)
+    area_command: Optional[str] = Field(default=None, max_length=100, index=True)
+    summary: Optional[str] = None
+    motive: Optional[str] = Field(default=None, max_length=300)
+    case_status: Optional[CaseStatus] = Field(default=None, sa_column=enum_column(CaseStatus, nullable=True))
+    retaliation_risk: Optional[RetaliationRisk] = Field(
+        default=None, sa_column=enum_column(RetaliationRisk, nullable=True)
+    )
+    nibin_leads: list[str] = Field(default_factory=list, sa_column=Column(sa.JSON, nullable=False, default=list))
+
+    involvements: list["Involvement"] = Relationship(back_populates="incident")
+    agenda_items: list["AgendaItem"] = Relationship(back_populates="incident")
+
+
+class AgendaItem(SQLModel, table=True):
+    """An incident placed on a meeting's agenda, with its order, time budget and progress mark."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "incident_id", name="uq_agenda_item_meeting_incident"),
+        sa.Index("ix_agenda_item_meeting_position", "meeting_id", "position"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: Optional[int] = _fk("meeting.id", nullable=False, index=False, ondelete="CASCADE")
+    incident_id: Optional[int] = _fk("incident.id", nullable=False)
+    position: int = Field(default=0)
+    minutes: Optional[int] = Field(default=None, description="time budget for discussion")
+    review_status: ReviewStatus = Field(
+        default=ReviewStatus.pending, sa_column=enum_column(ReviewStatus, default=ReviewStatus.pending)
+    )
+    # Seconds spent discussing so far; the open stretch starts at started_at.
+    elapsed_seconds: int = Field(default=0)
+    started_at: Optional[NaiveDatetime] = None
+
+    meeting: Optional[Meeting] = Relationship(back_populates="agenda_items")
+    incident: Optional[Incident] = Relationship(back_populates="agenda_items")
+    notes: list["Note"] = Relationship(back_populates="agenda_item")
+
+
+# --------------------------------------------------------------------------- people
+
+
+class Person(SQLModel, table=True):
+    """Someone involved in incidents: one record across weeks.
+
+    Matched by ``record_id`` (the records-system person id) when known, else by
+    ``name_key`` (the normalised name) plus date of birth. ``merged_into_id``
+    points at the surviving record after two records were merged.
+    """
+
+    __table_args__ = (sa.Index("ix_person_name_key_dob", "name_key", "dob"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    record_id: Optional[str] = Field(default=None, sa_column=Column(sa.String(60), nullable=True, unique=True))
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200)
+    dob: Optional[dt.date] = None
+    merged_into_id: Optional[int] = _fk("person.id")
+
+    involvements: list["Involvement"] = Relationship(back_populates="person")
+    notifications: list["Notification"] = Relationship(back_populates="person")
+    referrals: list["Referral"] = Relationship(back_populates="person")
+
+
+class Group(SQLModel, table=True):
+    """A crew, gang or set."""
+
+    __tablename__ = "group_"  # GROUP is a reserved word in SQL
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    name_key: str = Field(sa_column=Column(sa.String(200), nullable=False, unique=True))
+
+
+class PersonGroup(SQLModel, table=True):
+    """A person's association with a group, as last seen in an agenda."""
+
+    __tablename__ = "person_group"
+
+    person_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    group_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("group_.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
+    last_seen: Optional[dt.date] = None
+
+
+class Involvement(SQLModel, table=True):
+    """A person's role in an incident."""
+
+    __table_args__ = (sa.UniqueConstraint("incident_id", "person_id", "role", name="uq_involvement_role"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    incident_id: Optional[int] = _fk("incident.id", nullable=False, ondelete="CASCADE")
+    person_id: Optional[int] = _fk("person.id", nullable=False)
+    role: Role = Field(sa_column=enum_column(Role))
+    group_id: Optional[int] = _fk("group_.id")
+    notes: Optional[str] = None
+
+    incident: Optional[Incident] = Relationship(back_populates="involvements")
+    person: Optional[Person] = Relationship(back_populates="involvements")
+    group: Optional[Group] = Relationship()
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+class Note(SQLModel, table=True):
+    """Discussion text captured on an agenda item (or the meeting as a whole)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: Optional[int] = _fk("meeting.id", nullable=False, ondelete="CASCADE")
+    agenda_item_id: Optional[int] = _fk("agenda_item.id", ondelete="CASCADE")
+    text: str = Field(default="", sa_column=Column(sa.Text, nullable=False, default=""))
+    le_only: bool = Field(default=False, description="law-enforcement-only: never in partner minutes")
+    author: Optional[str] = Field(default=None, max_length=100)
+    created_at: NaiveDatetime
+    updated_at: NaiveDatetime
+
+    meeting: Optional[Meeting] = Relationship(back_populates="notes")
+    agenda_item: Optional[AgendaItem] = Relationship(back_populates="notes")
+
+
+class ActionItem(SQLModel, table=True):
+    """A decision with an owner and a due date, carried over until closed."""
+
+    __tablename__ = "action_item"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "number", name="uq_action_item_meeting_number"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: Optional[int] = _fk("meeting.id", nullable=False)
+    number: int
+    incident_id: Optional[int] = _fk("incident.id")
+    description: str = Field(sa_column=Column(sa.Text, nullable=False))
+    owner_agency_id: Optional[int] = _fk("agency.id")
+    owner_name: Optional[str] = Field(default=None, max_length=200)
+    due_date: Optional[dt.date] = Field(default=None, index=True)
+    status: ActionStatus = Field(
+        default=ActionStatus.open, sa_column=enum_column(ActionStatus, default=ActionStatus.open, index=True)
+    )
+    outcome: Optional[str] = None
+    closed_at: Optional[NaiveDatetime] = None
+    closed_in_meeting_id: Optional[int] = _fk("meeting.id")
+    created_at: NaiveDatetime
+
+    meeting: Optional[Meeting] = Relationship(sa_relationship_kwargs={"foreign_keys": "ActionItem.meeting_id"})
+    owner_agency: Optional[Agency] = Relationship()
+    incident: Optional[Incident] = Relationship()
+
+
+class Notification(SQLModel, table=True):
+    """A custom notification for a person at risk, followed to its outcome."""
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "number", name="uq_notification_meeting_number"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: Optional[int] = _fk("meeting.id", nullable=False)
+    number: int
+    person_id: Optional[int] = _fk("person.id", nullable=False)
+    incident_id: Optional[int] = _fk("incident.id")
+    reasons: str = Field(default="", sa_column=Column(sa.Text, nullable=False, default=""))
+    team_officer: Optional[str] = Field(default=None, max_length=200)
+    team_community_voice: Optional[str] = Field(default=None, max_length=200)
+    team_outreach: Optional[str] = Field(default=None, max_length=200)
+    due_date: Optional[dt.date] = Field(default=None, index=True)
+    status: NotificationStatus = Field(
+        default=NotificationStatus.proposed,
+        sa_column=enum_column(NotificationStatus, default=NotificationStatus.proposed, index=True),
+    )
+    services_offered: Optional[str] = None
+    services_accepted: Optional[str] = None
+    outcome: Optional[str] = None
+    closed_at: Optional[NaiveDatetime] = None
+    closed_in_meeting_id: Optional[int] = _fk("meeting.id")
+    created_at: NaiveDatetime
+
+    meeting: Optional[Meeting] = Relationship(sa_relationship_kwargs={"foreign_keys": "Notification.meeting_id"})
+    person: Optional[Person] = Relationship(back_populates="notifications")
+    incident: Optional[Incident] = Relationship()
+    attempts: list["NotificationAttempt"] = Relationship(
+        back_populates="notification", sa_relationship_kwargs={"order_by": "NotificationAttempt.attempted_at"}
+    )
+
+
+class NotificationAttempt(SQLModel, table=True):
+    """One visit or try at delivering a notification."""
+
+    __tablename__ = "notification_attempt"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    notification_id: Optional[int] = _fk("notification.id", nullable=False, ondelete="CASCADE")
+    attempted_at: NaiveDatetime
+    by: Optional[str] = Field(default=None, max_length=200)
+    result: AttemptResult = Field(sa_column=enum_column(AttemptResult))
+    letter_left: bool = Field(default=False)
+    door_hanger_left: bool = Field(default=False)
+    note: Optional[str] = None
+
+    notification: Optional[Notification] = Relationship(back_populates="attempts")
+
+
+class Referral(SQLModel, table=True):
+    """A service referral for a person, from a notification or directly."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: Optional[int] = _fk("person.id", nullable=False)
+    notification_id: Optional[int] = _fk("notification.id")
+    meeting_id: Optional[int] = _fk("meeting.id")
+    incident_id: Optional[int] = _fk("incident.id")
+    service: str = Field(max_length=200)
+    provider: Optional[str] = Field(default=None, max_length=200)
+    status: ReferralStatus = Field(
+        default=ReferralStatus.offered, sa_column=enum_column(ReferralStatus, default=ReferralStatus.offered, index=True)
+    )
+    offered_on: Optional[dt.date] = None
+    status_on: Optional[dt.date] = None
+    note: Optional[str] = None
+
+    person: Optional[Person] = Relationship(back_populates="referrals")
+
+
+# --------------------------------------------------------------------------- records about records
+
+
+class Dissemination(SQLModel, table=True):
+    """A record that a document went to someone (CJIS secondary dissemination log)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: Optional[int] = _fk("meeting.id", nullable=False)
+    document: str = Field(max_length=40, description="minutes or agenda")
+    audience: Audience = Field(sa_column=enum_column(Audience))
+    receiving_agency_id: Optional[int] = _fk("agency.id")
+    receiving: Optional[str] = Field(default=None, max_length=200, description="receiver when not a known agency")
+    method: DisseminationMethod = Field(sa_column=enum_column(DisseminationMethod))
+    sent_by: str = Field(max_length=100)
+    sent_at: NaiveDatetime
+    file_name: Optional[str] = Field(default=None, max_length=500)
+
+
+class Amendment(SQLModel, table=True):
+    """A correction to a closed meeting, with its reason."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: Optional[int] = _fk("meeting.id", nullable=False)
+    at: NaiveDatetime
+    user: str = Field(max_length=100)
+    reason: str = Field(sa_column=Column(sa.Text, nullable=False))
+    entity: str = Field(max_length=60)
+    entity_id: Optional[int] = None
+    change: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False, default=dict))
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only record of every create, update and delete (written by the session hook in db.py)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: NaiveDatetime = Field(index=True)
+    user: str = Field(max_length=100)
+    action: AuditAction = Field(sa_column=enum_column(AuditAction))
+    entity: str = Field(max_length=60)
+    entity_id: Optional[str] = Field(default=None, max_length=60)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False, default=dict))
