@@ -110,9 +110,13 @@ def agenda() -> None:
     """Check and import agenda files (TOML or CSV)."""
 
 
-FILES = click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def _existing(files: tuple[Path, ...]) -> None:
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        _fail(f"file not found: {', '.join(missing)}")
 
 
 @agenda.command("check")
@@ -121,6 +125,7 @@ def agenda_check(files: tuple[Path, ...]) -> None:
     """Validate agenda files only; print every problem; exit 1 if any."""
     from .agenda.parse import parse_agendas
 
+    _existing(files)
     agendas, problems = parse_agendas(files)
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -138,6 +143,7 @@ def agenda_import(ctx: Context, files: tuple[Path, ...]) -> None:
     """Validate and import agenda files: all or nothing; re-import updates in place."""
     from .agenda.importer import import_files
 
+    _existing(files)
     database = ctx.open()
     with _refusals():
         report = import_files(database, files)

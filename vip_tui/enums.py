@@ -109,6 +109,30 @@ OPEN_NOTIFICATION_STATUSES = frozenset(
 )
 
 
+# The notification lifecycle (SPEC §2): which status may follow which. A
+# not-located notification may be given back to the team for another try.
+NOTIFICATION_TRANSITIONS: dict[NotificationStatus, frozenset[NotificationStatus]] = {
+    NotificationStatus.proposed: frozenset({NotificationStatus.approved, NotificationStatus.cancelled}),
+    NotificationStatus.approved: frozenset({NotificationStatus.assigned, NotificationStatus.cancelled}),
+    NotificationStatus.assigned: frozenset(
+        {
+            NotificationStatus.delivered,
+            NotificationStatus.delivered_to_family,
+            NotificationStatus.refused,
+            NotificationStatus.not_located,
+            NotificationStatus.in_custody,
+            NotificationStatus.cancelled,
+        }
+    ),
+    NotificationStatus.not_located: frozenset({NotificationStatus.assigned, NotificationStatus.cancelled}),
+    NotificationStatus.delivered: frozenset(),
+    NotificationStatus.delivered_to_family: frozenset(),
+    NotificationStatus.refused: frozenset(),
+    NotificationStatus.in_custody: frozenset(),
+    NotificationStatus.cancelled: frozenset(),
+}
+
+
 class AttemptResult(_Vocab):
     delivered = "delivered"
     delivered_to_family = "delivered_to_family"

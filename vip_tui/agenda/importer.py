@@ -57,12 +57,20 @@ class ImportReport:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     removed: Counter[str] = field(default_factory=Counter)
-    meetings: list[tuple[Path, dt.date, str]] = field(default_factory=list)  # (file, date, created|updated)
+    meetings: list[tuple[Path, dt.date, str]] = field(
+        default_factory=list
+    )  # (file, date, created|updated)
     warnings: list[Problem] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{path.name}: meeting {date.isoformat()} {what}" for path, date, what in self.meetings]
-        for label, counter in (("created", self.created), ("updated", self.updated), ("removed", self.removed)):
+        out = [
+            f"{path.name}: meeting {date.isoformat()} {what}" for path, date, what in self.meetings
+        ]
+        for label, counter in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("removed", self.removed),
+        ):
             if counter:
                 parts = ", ".join(f"{n} {_plural(kind, n)}" for kind, n in sorted(counter.items()))
                 out.append(f"{label}: {parts}")
@@ -102,7 +110,16 @@ def import_agendas(db: Database, agendas: Sequence[Agenda]) -> ImportReport:
     except IntegrityError as exc:
         # A constraint the validation could not see (another instance wrote
         # the same record meanwhile, say): nothing was written.
-        raise AgendaErrors([Problem(Path("database"), None, None, f"the import was refused by the database: {exc.orig}")])
+        raise AgendaErrors(
+            [
+                Problem(
+                    Path("database"),
+                    None,
+                    None,
+                    f"the import was refused by the database: {exc.orig}",
+                )
+            ]
+        )
     finally:
         session.close()
     return report
@@ -123,7 +140,11 @@ def match_person(session: Session, p: PersonIn) -> Person | None:
             select(Person).where(Person.name_key == name_key(p.name), Person.dob == p.dob)
         ).all()
         # A different records id means a different person, whatever the name says.
-        candidates = [c for c in candidates if not (p.record_id and c.record_id and c.record_id != p.record_id)]
+        candidates = [
+            c
+            for c in candidates
+            if not (p.record_id and c.record_id and c.record_id != p.record_id)
+        ]
         person = candidates[0] if candidates else None
     seen: set[int] = set()
     while person is not None and person.merged_into_id is not None and person.id not in seen:
@@ -137,7 +158,7 @@ class _Importer:
         self.s = session
         self.report = report
 
-    def _set(self, obj: object, kind: str, **values: object) -> bool:
+    def _set(self, obj: object, **values: object) -> bool:
         changed = False
         for key, value in values.items():
             if getattr(obj, key) != value:
@@ -145,13 +166,13 @@ class _Importer:
                 changed = True
         return changed
 
-    def _upsert(self, obj: object | None, factory: type, kind: str, **values: object):  # noqa: ANN202
+    def _upsert(self, obj: object | None, factory: type, what: str, **values: object):  # noqa: ANN202
         if obj is None:
             obj = factory(**values)
             self.s.add(obj)
-            self.report.created[kind] += 1
-        elif self._set(obj, kind, **values):
-            self.report.updated[kind] += 1
+            self.report.created[what] += 1
+        elif self._set(obj, **values):
+            self.report.updated[what] += 1
         return obj
 
     def run(self, agenda: Agenda) -> None:
@@ -182,7 +203,7 @@ class _Importer:
             self.report.created["meeting"] += 1
             self.report.meetings.append((agenda.path, m.date, "created"))
         else:
-            if self._set(meeting, "meeting", **values):
+            if self._set(meeting, **values):
                 self.report.updated["meeting"] += 1
             self.report.meetings.append((agenda.path, m.date, "updated"))
         self.s.flush()
@@ -198,11 +219,18 @@ class _Importer:
         for position, inc in enumerate(agenda.incidents, start=1):
             incident = self._incident(inc, meeting.date)
             item = self.s.exec(
-                select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.incident_id == incident.id)
+                select(AgendaItem).where(
+                    AgendaItem.meeting_id == meeting.id, AgendaItem.incident_id == incident.id
+                )
             ).first()
             self._upsert(
-                item, AgendaItem, "agenda item",
-                meeting_id=meeting.id, incident_id=incident.id, position=position, minutes=inc.minutes,
+                item,
+                AgendaItem,
+                "agenda item",
+                meeting_id=meeting.id,
+                incident_id=incident.id,
+                position=position,
+                minutes=inc.minutes,
             )
             kept.add(incident.id)  # type: ignore[arg-type]
         self._drop_missing_items(meeting, kept, agenda)
@@ -212,12 +240,17 @@ class _Importer:
         for item in items:
             if item.incident_id in kept:
                 continue
-            has_notes = self.s.exec(select(Note.id).where(Note.agenda_item_id == item.id)).first() is not None
+            has_notes = (
+                self.s.exec(select(Note.id).where(Note.agenda_item_id == item.id)).first()
+                is not None
+            )
             if has_notes or meeting.status != MeetingStatus.draft:
                 incident = self.s.get(Incident, item.incident_id)
                 self.report.warnings.append(
                     Problem(
-                        agenda.path, None, None,
+                        agenda.path,
+                        None,
+                        None,
                         f"case {incident.case_number if incident else item.incident_id} is no longer in the file "
                         "but was already discussed; it stays on the agenda",
                         severity="warning",
@@ -228,7 +261,9 @@ class _Importer:
             self.report.removed["agenda item"] += 1
 
     def _agency(self, short_name: str, spec: AgencyIn | None) -> Agency:
-        agency = self.s.exec(select(Agency).where(func.lower(Agency.short_name) == short_name.casefold())).first()
+        agency = self.s.exec(
+            select(Agency).where(func.lower(Agency.short_name) == short_name.casefold())
+        ).first()
         if agency is None:
             kind = spec.kind if spec and spec.kind else KNOWN_AGENCY_KINDS.get(short_name.upper())
             agency = Agency(short_name=short_name, name=spec.name if spec else None, kind=kind)
@@ -236,8 +271,10 @@ class _Importer:
             self.s.flush()
             self.report.created["agency"] += 1
         elif spec is not None:
-            values = {k: v for k, v in dict(name=spec.name, kind=spec.kind).items() if v is not None}
-            if self._set(agency, "agency", **values):
+            values = {
+                k: v for k, v in dict(name=spec.name, kind=spec.kind).items() if v is not None
+            }
+            if self._set(agency, **values):
                 self.report.updated["agency"] += 1
         return agency
 
@@ -251,21 +288,30 @@ class _Importer:
             self.s.add(attendee)
             self.s.flush()
             self.report.created["attendee"] += 1
-        elif role and self._set(attendee, "attendee", role=role):
+        elif role and self._set(attendee, role=role):
             self.report.updated["attendee"] += 1
         exists = self.s.exec(
             select(MeetingAttendance).where(
-                MeetingAttendance.meeting_id == meeting.id, MeetingAttendance.attendee_id == attendee.id
+                MeetingAttendance.meeting_id == meeting.id,
+                MeetingAttendance.attendee_id == attendee.id,
             )
         ).first()
         if exists is None:
-            self.s.add(MeetingAttendance(meeting_id=meeting.id, attendee_id=attendee.id, status=Attendance.invited))
+            self.s.add(
+                MeetingAttendance(
+                    meeting_id=meeting.id, attendee_id=attendee.id, status=Attendance.invited
+                )
+            )
             self.report.created["invitation"] += 1
 
     def _incident(self, inc: IncidentIn, meeting_date: dt.date) -> Incident:
-        incident = self.s.exec(select(Incident).where(Incident.case_number == inc.case_number)).first()
+        incident = self.s.exec(
+            select(Incident).where(Incident.case_number == inc.case_number)
+        ).first()
         incident = self._upsert(
-            incident, Incident, "incident",
+            incident,
+            Incident,
+            "incident",
             case_number=inc.case_number,
             occurred_at=inc.occurred_at,
             type=inc.type,
@@ -278,7 +324,9 @@ class _Importer:
             nibin_leads=list(inc.nibin_leads),
         )
         self.s.flush()
-        existing = self.s.exec(select(Involvement).where(Involvement.incident_id == incident.id)).all()
+        existing = self.s.exec(
+            select(Involvement).where(Involvement.incident_id == incident.id)
+        ).all()
         wanted: set[int] = set()
         for p in inc.persons:
             person = self._person(p, existing)
@@ -287,9 +335,14 @@ class _Importer:
                 (i for i in existing if i.person_id == person.id and i.role == p.role), None
             )
             involvement = self._upsert(
-                involvement, Involvement, "involvement",
-                incident_id=incident.id, person_id=person.id, role=p.role,
-                group_id=group.id if group else None, notes=p.notes,
+                involvement,
+                Involvement,
+                "involvement",
+                incident_id=incident.id,
+                person_id=person.id,
+                role=p.role,
+                group_id=group.id if group else None,
+                notes=p.notes,
             )
             self.s.flush()
             if involvement not in existing:
@@ -312,7 +365,9 @@ class _Importer:
                     person = candidate
                     break
         if person is None:
-            person = Person(name=p.name, name_key=name_key(p.name), dob=p.dob, record_id=p.record_id)
+            person = Person(
+                name=p.name, name_key=name_key(p.name), dob=p.dob, record_id=p.record_id
+            )
             self.s.add(person)
             self.s.flush()
             self.report.created["person"] += 1
@@ -323,7 +378,7 @@ class _Importer:
             values["record_id"] = p.record_id
         if p.dob and not person.dob:
             values["dob"] = p.dob
-        if values and self._set(person, "person", **values):
+        if values and self._set(person, **values):
             self.report.updated["person"] += 1
         return person
 

@@ -1,0 +1,54 @@
+"""The first screen: the meetings list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+
+from tests.conftest import AGENDAS
+from vip_tui.agenda.importer import import_files
+from vip_tui.app import make_app
+from vip_tui.db import open_database
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, clock):  # noqa: ANN001, ANN201
+    database = open_database(str(tmp_path / "vip.db"), user="tester", clock=clock)
+    import_files(database, sorted(AGENDAS.glob("week*")))
+    return database
+
+
+async def test_meetings_are_listed_with_their_counts(demo_db) -> None:  # noqa: ANN001
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 4
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [r[0] for r in rows] == ["2026-11-10", "2026-11-17", "2026-11-24", "2026-12-01"]
+        assert [r[4] for r in rows] == ["6", "6", "6", "6"]
+        await pilot.press("j", "j")
+        assert table.cursor_row == 2
+
+
+async def test_an_empty_database_says_how_to_start(tmp_path: Path) -> None:
+    app = make_app(str(tmp_path / "new.db"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hint = app.screen.query_one("#meetings-hint")
+        assert hint.display
+        assert "Import an agenda" in str(hint.render())
+
+
+def test_meetings_screen_looks_right(snap_compare, demo_db) -> None:  # noqa: ANN001
+    app = make_app(demo_db)
+
+    async def settle(pilot) -> None:  # noqa: ANN001
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=settle)

@@ -1,0 +1,866 @@
+"""The meeting, live: attendance, old business, the incident review, decisions, pace, wrap-up.
+
+Every function commits its change at once (SPEC §3: nothing typed is ever
+lost) through ``Database.transaction()``, so the audit hook records it. A
+closed meeting is read-only: changes to it are refused with
+:class:`MeetingClosed` and go through :func:`amend` with a reason instead.
+Functions that the screens call on every key press (``agenda``,
+``item_detail``) load what they show in a fixed, small number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from ..db import Database
+from ..enums import (
+    ActionStatus,
+    Attendance,
+    MeetingStatus,
+    NOTIFICATION_TRANSITIONS,
+    NotificationStatus,
+    OPEN_NOTIFICATION_STATUSES,
+    ReferralStatus,
+    ReviewStatus,
+    Role,
+)
+from ..models import (
+    ActionItem,
+    Agency,
+    AgendaItem,
+    Amendment,
+    Attendee,
+    Incident,
+    Involvement,
+    Meeting,
+    MeetingAttendance,
+    Note,
+    Notification,
+    Person,
+    Referral,
+)
+from ..names import name_key
+
+
+class ReviewError(Exception):
+    """A change refused for a reason the user can act on; the message says which."""
+
+
+class MeetingClosed(ReviewError):
+    """The meeting is closed: corrections are amendments with a reason."""
+
+
+def _meeting(s: Session, meeting_id: int) -> Meeting:
+    meeting = s.get(Meeting, meeting_id)
+    if meeting is None:
+        raise ReviewError(f"no meeting with id {meeting_id}")
+    return meeting
+
+
+def _writable(s: Session, meeting_id: int) -> Meeting:
+    meeting = _meeting(s, meeting_id)
+    if meeting.status == MeetingStatus.closed:
+        raise MeetingClosed(
+            f"the meeting of {meeting.date.isoformat()} is closed; record a correction as an amendment with a reason"
+        )
+    return meeting
+
+
+def _item(s: Session, agenda_item_id: int) -> AgendaItem:
+    item = s.get(AgendaItem, agenda_item_id)
+    if item is None:
+        raise ReviewError(f"no agenda item with id {agenda_item_id}")
+    return item
+
+
+def _next_number(s: Session, meeting: Meeting) -> int:
+    """The next ``<meeting>-<n>`` number, taken under a row lock so two instances never share one."""
+    locked = s.exec(select(Meeting).where(Meeting.id == meeting.id).with_for_update()).one()
+    locked.last_item_number += 1
+    return locked.last_item_number
+
+
+def meeting_by_date(db: Database, date: dt.date) -> Meeting | None:
+    with db.session() as s:
+        return s.exec(select(Meeting).where(Meeting.date == date)).first()
+
+
+def get_meeting(db: Database, meeting_id: int) -> Meeting:
+    with db.session() as s:
+        return _meeting(s, meeting_id)
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def start_meeting(db: Database, meeting_id: int) -> Meeting:
+    """draft -> in_progress, noting when it started; a meeting already in progress is left as it is."""
+    with db.transaction() as s:
+        meeting = _writable(s, meeting_id)
+        if meeting.status == MeetingStatus.draft:
+            meeting.status = MeetingStatus.in_progress
+            meeting.started_at = db.now()
+        return meeting
+
+
+def close_meeting(db: Database, meeting_id: int) -> Meeting:
+    """Close the meeting: its running timer stops and from now on it is read-only."""
+    with db.transaction() as s:
+        meeting = _writable(s, meeting_id)
+        now = db.now()
+        for item in s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)).all():
+            _stop_timer(item, now)
+        meeting.status = MeetingStatus.closed
+        meeting.closed_at = now
+        if meeting.started_at is None:
+            meeting.started_at = now
+        return meeting
+
+
+AMENDABLE: dict[str, tuple[type, frozenset[str]]] = {
+    "note": (Note, frozenset({"text", "le_only"})),
+    "action_item": (ActionItem, frozenset({"description", "owner_agency_id", "owner_name", "due_date", "status", "outcome"})),
+    "notification": (
+        Notification,
+        frozenset({"reasons", "team_officer", "team_community_voice", "team_outreach", "due_date", "status", "outcome"}),
+    ),
+    "attendance": (MeetingAttendance, frozenset({"status"})),
+}
+
+
+def amend(db: Database, meeting_id: int, entity: str, entity_id: int, changes: dict[str, Any], reason: str) -> Amendment:
+    """Correct a record of a closed meeting, keeping the reason and the before/after values."""
+    if not reason.strip():
+        raise ReviewError("an amendment needs a reason")
+    if entity not in AMENDABLE:
+        raise ReviewError(f"{entity} records cannot be amended")
+    model, fields = AMENDABLE[entity]
+    unknown = set(changes) - fields
+    if unknown:
+        raise ReviewError(f"cannot amend {', '.join(sorted(unknown))} of a {entity}")
+    with db.transaction() as s:
+        meeting = _meeting(s, meeting_id)
+        if meeting.status != MeetingStatus.closed:
+            raise ReviewError("the meeting is still open: change the record directly")
+        obj = s.get(model, entity_id)
+        if obj is None or getattr(obj, "meeting_id", None) != meeting_id:
+            raise ReviewError(f"no {entity} {entity_id} in this meeting")
+        before = {k: getattr(obj, k) for k in changes}
+        for key, value in changes.items():
+            setattr(obj, key, value)
+        amendment = Amendment(
+            meeting_id=meeting_id,
+            at=db.now(),
+            user=db.user,
+            reason=reason.strip(),
+            entity=entity,
+            entity_id=entity_id,
+            change={k: [_plain(before[k]), _plain(v)] for k, v in changes.items()},
+        )
+        s.add(amendment)
+        return amendment
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+# --------------------------------------------------------------------------- attendance
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    id: int
+    name: str
+    role: str | None
+    agency: str
+    agency_name: str | None
+    status: Attendance
+    walk_in: bool
+
+
+def attendance(db: Database, meeting_id: int) -> list[AttendanceRow]:
+    """The meeting's invitees and walk-ins, by agency then name."""
+    stmt = (
+        select(MeetingAttendance, Attendee, Agency)
+        .join(Attendee, Attendee.id == MeetingAttendance.attendee_id)
+        .join(Agency, Agency.id == Attendee.agency_id, isouter=True)
+        .where(MeetingAttendance.meeting_id == meeting_id)
+    )
+    with db.session() as s:
+        rows = [
+            AttendanceRow(
+                a.id, p.name, p.role, ag.short_name if ag else "—", ag.name if ag else None, a.status, a.walk_in
+            )
+            for a, p, ag in s.exec(stmt).all()
+        ]
+    return sorted(rows, key=lambda r: (r.agency.casefold(), r.name.casefold()))
+
+
+def set_attendance(db: Database, attendance_id: int, status: Attendance) -> None:
+    with db.transaction() as s:
+        row = s.get(MeetingAttendance, attendance_id)
+        if row is None:
+            raise ReviewError(f"no attendance record {attendance_id}")
+        _writable(s, row.meeting_id)
+        row.status = status
+
+
+def agency_short_names(db: Database) -> list[str]:
+    with db.session() as s:
+        return sorted(s.exec(select(Agency.short_name)).all(), key=str.casefold)
+
+
+def _agency_by_short_name(s: Session, short_name: str, *, create: bool) -> Agency | None:
+    short_name = short_name.strip()
+    if not short_name:
+        return None
+    agency = s.exec(select(Agency).where(func.lower(Agency.short_name) == short_name.casefold())).first()
+    if agency is None and create:
+        agency = Agency(short_name=short_name)
+        s.add(agency)
+        s.flush()
+    return agency
+
+
+def add_walk_in(db: Database, meeting_id: int, name: str, agency: str, role: str | None = None) -> AttendanceRow:
+    """Someone who came without an invitation: marked present at once. An unknown agency is added."""
+    name = " ".join(name.split())
+    if not name:
+        raise ReviewError("a walk-in needs a name")
+    if not agency.strip():
+        raise ReviewError("a walk-in needs an agency")
+    with db.transaction() as s:
+        _writable(s, meeting_id)
+        ag = _agency_by_short_name(s, agency, create=True)
+        assert ag is not None
+        attendee = s.exec(select(Attendee).where(Attendee.name_key == name_key(name), Attendee.agency_id == ag.id)).first()
+        if attendee is None:
+            attendee = Attendee(name=name, name_key=name_key(name), agency_id=ag.id, role=role or None)
+            s.add(attendee)
+            s.flush()
+        row = s.exec(
+            select(MeetingAttendance).where(
+                MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.attendee_id == attendee.id
+            )
+        ).first()
+        if row is None:
+            row = MeetingAttendance(meeting_id=meeting_id, attendee_id=attendee.id, walk_in=True)
+            s.add(row)
+        row.status = Attendance.present
+        s.flush()
+        return AttendanceRow(row.id, attendee.name, attendee.role, ag.short_name, ag.name, row.status, row.walk_in)
+
+
+# --------------------------------------------------------------------------- old business
+
+
+@dataclass(frozen=True)
+class OldBusinessRow:
+    kind: str  # "action" or "notification"
+    id: int
+    ref: str
+    text: str
+    owner: str
+    due_date: dt.date | None
+    days_overdue: int | None
+    status: str
+    outcome: str | None
+    from_meeting: dt.date
+    closed_here: bool
+
+
+def old_business(db: Database, meeting_id: int) -> list[OldBusinessRow]:
+    """Everything still open from earlier meetings, plus what was closed at this one (so it shows its outcome)."""
+    with db.session() as s:
+        meeting = _meeting(s, meeting_id)
+        earlier = select(Meeting.id).where(Meeting.date < meeting.date)
+        actions = s.exec(
+            select(ActionItem, Meeting, Agency)
+            .join(Meeting, Meeting.id == ActionItem.meeting_id)
+            .join(Agency, Agency.id == ActionItem.owner_agency_id, isouter=True)
+            .where(ActionItem.meeting_id.in_(earlier))
+            .where(or_(ActionItem.status == ActionStatus.open, ActionItem.closed_in_meeting_id == meeting_id))
+        ).all()
+        notifications = s.exec(
+            select(Notification, Meeting, Person)
+            .join(Meeting, Meeting.id == Notification.meeting_id)
+            .join(Person, Person.id == Notification.person_id)
+            .where(Notification.meeting_id.in_(earlier))
+            .where(
+                or_(
+                    Notification.status.in_(list(OPEN_NOTIFICATION_STATUSES)),
+                    Notification.closed_in_meeting_id == meeting_id,
+                )
+            )
+        ).all()
+    rows: list[OldBusinessRow] = []
+
+    def overdue(due: dt.date | None, open_: bool) -> int | None:
+        if due is None or not open_:
+            return None
+        days = (meeting.date - due).days
+        return days if days > 0 else None
+
+    for a, m, ag in actions:
+        owner = " / ".join(x for x in (ag.short_name if ag else None, a.owner_name) if x)
+        rows.append(
+            OldBusinessRow(
+                "action", a.id, m.ref(a.number), a.description, owner or "unassigned", a.due_date,
+                overdue(a.due_date, a.status == ActionStatus.open), a.status.value, a.outcome, m.date,
+                a.closed_in_meeting_id == meeting_id,
+            )
+        )
+    for n, m, p in notifications:
+        team = ", ".join(x for x in (n.team_officer, n.team_community_voice, n.team_outreach) if x)
+        rows.append(
+            OldBusinessRow(
+                "notification", n.id, m.ref(n.number), f"Custom notification: {p.name}", team or "no team",
+                n.due_date, overdue(n.due_date, n.status in OPEN_NOTIFICATION_STATUSES), n.status.value,
+                n.outcome, m.date, n.closed_in_meeting_id == meeting_id,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.from_meeting, r.ref))
+
+
+def set_action_status(
+    db: Database, action_id: int, status: ActionStatus, outcome: str | None = None, *, in_meeting_id: int | None = None
+) -> ActionItem:
+    """Change an action item's status (and outcome); closing it notes the meeting where that happened."""
+    with db.transaction() as s:
+        action = s.get(ActionItem, action_id)
+        if action is None:
+            raise ReviewError(f"no action item {action_id}")
+        if in_meeting_id is not None:
+            _writable(s, in_meeting_id)
+        else:
+            _writable(s, action.meeting_id)
+        action.status = status
+        if outcome is not None:
+            action.outcome = outcome.strip() or None
+        if status == ActionStatus.open:
+            action.closed_at = None
+            action.closed_in_meeting_id = None
+        elif action.closed_at is None:
+            action.closed_at = db.now()
+            action.closed_in_meeting_id = in_meeting_id
+        return action
+
+
+def set_notification_status(
+    db: Database,
+    notification_id: int,
+    status: NotificationStatus,
+    outcome: str | None = None,
+    *,
+    in_meeting_id: int | None = None,
+) -> Notification:
+    """Move a notification along its lifecycle; a transition SPEC §2 does not allow is refused."""
+    with db.transaction() as s:
+        n = s.get(Notification, notification_id)
+        if n is None:
+            raise ReviewError(f"no notification {notification_id}")
+        _writable(s, in_meeting_id if in_meeting_id is not None else n.meeting_id)
+        if status != n.status:
+            allowed = NOTIFICATION_TRANSITIONS[n.status]
+            if status not in allowed:
+                options = ", ".join(sorted(a.label for a in allowed)) or "none: it is final"
+                raise ReviewError(f"a {n.status.label} notification cannot become {status.label} (allowed: {options})")
+            n.status = status
+        if outcome is not None:
+            n.outcome = outcome.strip() or None
+        if status in OPEN_NOTIFICATION_STATUSES:
+            n.closed_at = None
+            n.closed_in_meeting_id = None
+        elif n.closed_at is None:
+            n.closed_at = db.now()
+            n.closed_in_meeting_id = in_meeting_id
+        return n
+
+
+# --------------------------------------------------------------------------- the agenda and one item
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    id: int
+    position: int
+    incident_id: int
+    case_number: str
+    type: str
+    area_command: str | None
+    occurred_at: dt.datetime
+    location: str
+    minutes: int | None
+    review_status: ReviewStatus
+    elapsed_seconds: int
+    started_at: dt.datetime | None
+
+    def elapsed(self, now: dt.datetime) -> int:
+        running = int((now - self.started_at).total_seconds()) if self.started_at else 0
+        return self.elapsed_seconds + max(running, 0)
+
+
+def agenda(db: Database, meeting_id: int) -> list[AgendaRow]:
+    """The meeting's agenda in order, with progress marks and time spent (one query)."""
+    stmt = (
+        select(AgendaItem, Incident)
+        .join(Incident, Incident.id == AgendaItem.incident_id)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .order_by(AgendaItem.position, AgendaItem.id)
+    )
+    with db.session() as s:
+        return [
+            AgendaRow(
+                i.id, i.position, inc.id, inc.case_number, inc.type.value, inc.area_command, inc.occurred_at,
+                inc.location, i.minutes, i.review_status, i.elapsed_seconds, i.started_at,
+            )
+            for i, inc in s.exec(stmt).all()
+        ]
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    involvement_id: int
+    person_id: int
+    name: str
+    role: Role
+    dob: dt.date | None
+    record_id: str | None
+    group: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: int
+    text: str
+    le_only: bool
+    author: str | None
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    kind: str  # action | notification | referral
+    id: int
+    ref: str
+    text: str
+    owner: str
+    due_date: dt.date | None
+    status: str
+
+
+@dataclass
+class ItemDetail:
+    item: AgendaRow
+    incident: Incident
+    persons: list[PersonRow]
+    notes: list[NoteRow]
+    decisions: list[DecisionRow]
+    histories: dict[int, Any] = field(default_factory=dict)  # person_id -> services.history.PersonHistory
+
+
+def item_detail(db: Database, agenda_item_id: int, *, with_history: bool = True) -> ItemDetail:
+    """Everything the review screen shows for one agenda item, in a fixed number of queries."""
+    with db.session() as s:
+        item = _item(s, agenda_item_id)
+        meeting = s.get(Meeting, item.meeting_id)
+        assert meeting is not None
+        incident = s.exec(
+            select(Incident)
+            .where(Incident.id == item.incident_id)
+            .options(selectinload(Incident.involvements).selectinload(Involvement.person))  # type: ignore[arg-type]
+            .options(selectinload(Incident.involvements).selectinload(Involvement.group))  # type: ignore[arg-type]
+        ).one()
+        role_order = {r: n for n, r in enumerate(Role)}
+        persons = [
+            PersonRow(
+                inv.id, inv.person_id, inv.person.name, inv.role, inv.person.dob, inv.person.record_id,  # type: ignore[union-attr,arg-type]
+                inv.group.name if inv.group else None, inv.notes,
+            )
+            for inv in sorted(incident.involvements, key=lambda i: (role_order[i.role], i.id))
+        ]
+        notes = [
+            NoteRow(n.id, n.text, n.le_only, n.author, n.updated_at)  # type: ignore[arg-type]
+            for n in s.exec(select(Note).where(Note.agenda_item_id == item.id).order_by(Note.id)).all()
+        ]
+        decisions = _decisions(s, meeting, incident_id=incident.id)
+        histories: dict[int, Any] = {}
+        if with_history and persons:
+            from .history import histories as load_histories
+
+            histories = load_histories(
+                s,
+                [p.person_id for p in persons],
+                as_of=incident.occurred_at,
+                current_incident_id=incident.id,
+                current_roles={p.person_id: p.role for p in persons},
+            )
+        row = AgendaRow(
+            item.id, item.position, incident.id, incident.case_number, incident.type.value, incident.area_command,
+            incident.occurred_at, incident.location, item.minutes, item.review_status, item.elapsed_seconds,
+            item.started_at,
+        )
+        return ItemDetail(row, incident, persons, notes, decisions, histories)
+
+
+def _decisions(s: Session, meeting: Meeting, *, incident_id: int | None = None) -> list[DecisionRow]:
+    """Action items, notifications and referrals taken at ``meeting`` (on one incident, if given)."""
+    actions = select(ActionItem, Agency).join(Agency, Agency.id == ActionItem.owner_agency_id, isouter=True).where(
+        ActionItem.meeting_id == meeting.id
+    )
+    notifications = select(Notification, Person).join(Person, Person.id == Notification.person_id).where(
+        Notification.meeting_id == meeting.id
+    )
+    referrals = select(Referral, Person).join(Person, Person.id == Referral.person_id).where(
+        Referral.meeting_id == meeting.id
+    )
+    if incident_id is not None:
+        actions = actions.where(ActionItem.incident_id == incident_id)
+        notifications = notifications.where(Notification.incident_id == incident_id)
+        referrals = referrals.where(Referral.incident_id == incident_id)
+    rows: list[DecisionRow] = []
+    for a, ag in s.exec(actions.order_by(ActionItem.number)).all():
+        owner = " / ".join(x for x in (ag.short_name if ag else None, a.owner_name) if x)
+        rows.append(DecisionRow("action", a.id, meeting.ref(a.number), a.description, owner, a.due_date, a.status.value))
+    for n, p in s.exec(notifications.order_by(Notification.number)).all():
+        team = ", ".join(x for x in (n.team_officer, n.team_community_voice, n.team_outreach) if x)
+        rows.append(
+            DecisionRow("notification", n.id, meeting.ref(n.number), f"Notify {p.name}: {n.reasons}".rstrip(": "),
+                        team, n.due_date, n.status.value)
+        )
+    for r, p in s.exec(referrals.order_by(Referral.id)).all():
+        rows.append(
+            DecisionRow("referral", r.id, "", f"Refer {p.name} to {r.service}", r.provider or "", None, r.status.value)
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- notes and marks
+
+
+def save_note(
+    db: Database, agenda_item_id: int, text: str, *, note_id: int | None = None, le_only: bool | None = None
+) -> int:
+    """Create or update a note on an agenda item; returns its id. Called as the facilitator types."""
+    with db.transaction() as s:
+        item = _item(s, agenda_item_id)
+        _writable(s, item.meeting_id)
+        now = db.now()
+        note = s.get(Note, note_id) if note_id is not None else None
+        if note is None:
+            note = Note(
+                meeting_id=item.meeting_id, agenda_item_id=item.id, text=text, le_only=bool(le_only),
+                author=db.user, created_at=now, updated_at=now,
+            )
+            s.add(note)
+        else:
+            if note.agenda_item_id != item.id:
+                raise ReviewError("that note belongs to another agenda item")
+            if note.text != text:
+                note.text = text
+                note.updated_at = now
+            if le_only is not None and note.le_only != le_only:
+                note.le_only = le_only
+                note.updated_at = now
+        s.flush()
+        return note.id  # type: ignore[return-value]
+
+
+def delete_note(db: Database, note_id: int) -> None:
+    with db.transaction() as s:
+        note = s.get(Note, note_id)
+        if note is not None:
+            _writable(s, note.meeting_id)
+            s.delete(note)
+
+
+def mark_item(db: Database, agenda_item_id: int, status: ReviewStatus) -> None:
+    with db.transaction() as s:
+        item = _item(s, agenda_item_id)
+        _writable(s, item.meeting_id)
+        item.review_status = status
+
+
+def _stop_timer(item: AgendaItem, now: dt.datetime) -> None:
+    if item.started_at is not None:
+        item.elapsed_seconds += max(int((now - item.started_at).total_seconds()), 0)
+        item.started_at = None
+
+
+def enter_item(db: Database, agenda_item_id: int) -> None:
+    """The facilitator moved to this item: its clock runs, every other item's stops (meeting in progress only)."""
+    with db.transaction() as s:
+        item = _item(s, agenda_item_id)
+        meeting = _meeting(s, item.meeting_id)
+        if meeting.status != MeetingStatus.in_progress:
+            return
+        now = db.now()
+        for other in s.exec(
+            select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id, AgendaItem.started_at.is_not(None))
+        ).all():
+            if other.id != item.id:
+                _stop_timer(other, now)
+        if item.started_at is None:
+            item.started_at = now
+
+
+def stop_timers(db: Database, meeting_id: int) -> None:
+    with db.transaction() as s:
+        now = db.now()
+        for item in s.exec(
+            select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.started_at.is_not(None))
+        ).all():
+            _stop_timer(item, now)
+
+
+# --------------------------------------------------------------------------- pace
+
+
+@dataclass(frozen=True)
+class Pace:
+    done: int
+    total: int
+    current_elapsed: int  # seconds on the current item
+    current_budget: int | None  # seconds
+    behind_seconds: int  # > 0 behind, < 0 ahead
+    projected_end: dt.datetime | None
+    planned_end: dt.datetime | None
+
+    @property
+    def state(self) -> str:
+        if abs(self.behind_seconds) < 60:
+            return "on time"
+        minutes = round(abs(self.behind_seconds) / 60)
+        return f"{minutes} min {'behind' if self.behind_seconds > 0 else 'ahead'}"
+
+
+def pace(meeting: Meeting, rows: Sequence[AgendaRow], current_id: int | None, now: dt.datetime) -> Pace:
+    """How far through the agenda the meeting is and whether it runs ahead of or behind its budget.
+
+    Behind = time spent over budget on finished items, plus any overrun of the
+    current one; time under budget on finished items counts as ahead. The
+    projected end adds the remaining budgets to now.
+    """
+    done = sum(1 for r in rows if r.review_status != ReviewStatus.pending)
+    behind = 0
+    remaining = 0
+    current_elapsed = 0
+    current_budget = None
+    for r in rows:
+        budget = (r.minutes or 0) * 60
+        spent = r.elapsed(now)
+        if r.id == current_id:
+            current_elapsed, current_budget = spent, budget or None
+            if r.review_status == ReviewStatus.pending:
+                behind += max(spent - budget, 0)
+                remaining += max(budget - spent, 0)
+            else:
+                behind += spent - budget
+        elif r.review_status != ReviewStatus.pending:
+            behind += spent - budget if spent else 0
+        else:
+            remaining += budget
+    planned_end = None
+    if meeting.minutes:
+        start = meeting.started_at or (dt.datetime.combine(meeting.date, meeting.start_time) if meeting.start_time else None)
+        if start is not None:
+            planned_end = start + dt.timedelta(minutes=meeting.minutes)
+    projected = now + dt.timedelta(seconds=remaining) if meeting.status == MeetingStatus.in_progress else None
+    return Pace(done, len(rows), current_elapsed, current_budget, behind, projected, planned_end)
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def _parse_owner(s: Session, owner_agency: str | None) -> Agency | None:
+    if not owner_agency or not owner_agency.strip():
+        return None
+    agency = _agency_by_short_name(s, owner_agency, create=False)
+    if agency is None:
+        known = ", ".join(sorted(s.exec(select(Agency.short_name)).all())[:12])
+        raise ReviewError(f"unknown agency {owner_agency.strip()!r}; known: {known}")
+    return agency
+
+
+def add_action_item(
+    db: Database,
+    meeting_id: int,
+    description: str,
+    *,
+    incident_id: int | None = None,
+    owner_agency: str | None = None,
+    owner_name: str | None = None,
+    due_date: dt.date | None = None,
+) -> DecisionRow:
+    """A new action item, numbered ``<meeting>-<n>``."""
+    description = description.strip()
+    if not description:
+        raise ReviewError("an action item needs a description")
+    with db.transaction() as s:
+        meeting = _writable(s, meeting_id)
+        agency = _parse_owner(s, owner_agency)
+        number = _next_number(s, meeting)
+        action = ActionItem(
+            meeting_id=meeting_id, number=number, incident_id=incident_id, description=description,
+            owner_agency_id=agency.id if agency else None, owner_name=(owner_name or "").strip() or None,
+            due_date=due_date, created_at=db.now(),
+        )
+        s.add(action)
+        s.flush()
+        owner = " / ".join(x for x in (agency.short_name if agency else None, action.owner_name) if x)
+        return DecisionRow("action", action.id, meeting.ref(number), description, owner, due_date, action.status.value)  # type: ignore[arg-type]
+
+
+def propose_notification(
+    db: Database,
+    meeting_id: int,
+    person_id: int,
+    *,
+    incident_id: int | None = None,
+    reasons: str = "",
+    team_officer: str | None = None,
+    team_community_voice: str | None = None,
+    team_outreach: str | None = None,
+    due_date: dt.date | None = None,
+) -> DecisionRow:
+    """A custom notification proposed for a person, numbered like action items."""
+    with db.transaction() as s:
+        meeting = _writable(s, meeting_id)
+        person = s.get(Person, person_id)
+        if person is None:
+            raise ReviewError(f"no person {person_id}")
+        number = _next_number(s, meeting)
+        n = Notification(
+            meeting_id=meeting_id, number=number, person_id=person_id, incident_id=incident_id,
+            reasons=reasons.strip(), team_officer=_clean(team_officer), team_community_voice=_clean(team_community_voice),
+            team_outreach=_clean(team_outreach), due_date=due_date, created_at=db.now(),
+        )
+        s.add(n)
+        s.flush()
+        team = ", ".join(x for x in (n.team_officer, n.team_community_voice, n.team_outreach) if x)
+        text = f"Notify {person.name}: {n.reasons}".rstrip(": ")
+        return DecisionRow("notification", n.id, meeting.ref(number), text, team, due_date, n.status.value)  # type: ignore[arg-type]
+
+
+def add_referral(
+    db: Database,
+    person_id: int,
+    service: str,
+    *,
+    provider: str | None = None,
+    meeting_id: int | None = None,
+    incident_id: int | None = None,
+    notification_id: int | None = None,
+    note: str | None = None,
+) -> DecisionRow:
+    """A service referral for a person (status offered)."""
+    service = service.strip()
+    if not service:
+        raise ReviewError("a referral needs a service")
+    with db.transaction() as s:
+        if meeting_id is not None:
+            _writable(s, meeting_id)
+        person = s.get(Person, person_id)
+        if person is None:
+            raise ReviewError(f"no person {person_id}")
+        r = Referral(
+            person_id=person_id, service=service, provider=_clean(provider), meeting_id=meeting_id,
+            incident_id=incident_id, notification_id=notification_id, status=ReferralStatus.offered,
+            offered_on=db.now().date(), status_on=db.now().date(), note=_clean(note),
+        )
+        s.add(r)
+        s.flush()
+        return DecisionRow("referral", r.id, "", f"Refer {person.name} to {service}", r.provider or "", None, r.status.value)  # type: ignore[arg-type]
+
+
+def _clean(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+# --------------------------------------------------------------------------- wrap-up
+
+
+@dataclass
+class WrapUp:
+    decisions: list[DecisionRow]
+    closed_old_business: list[OldBusinessRow]
+    pending_items: list[AgendaRow]
+    warnings: list[str]
+
+
+def wrap_up(db: Database, meeting_id: int) -> WrapUp:
+    """Everything decided in this meeting and what is still unassigned, undated or undiscussed."""
+    with db.session() as s:
+        meeting = _meeting(s, meeting_id)
+        decisions = _decisions(s, meeting)
+        action_owners = {
+            a.id: (a.owner_agency_id, a.owner_name)
+            for a in s.exec(select(ActionItem).where(ActionItem.meeting_id == meeting_id)).all()
+        }
+    rows = agenda(db, meeting_id)
+    warnings: list[str] = []
+    for d in decisions:
+        if d.kind == "action" and action_owners.get(d.id) == (None, None):
+            warnings.append(f"action item {d.ref} has no owner")
+        if d.kind in ("action", "notification") and d.due_date is None:
+            warnings.append(f"{'action item' if d.kind == 'action' else 'notification'} {d.ref} has no due date")
+        if d.kind == "notification" and not d.owner:
+            warnings.append(f"notification {d.ref} has no team")
+    pending = [r for r in rows if r.review_status == ReviewStatus.pending]
+    for r in pending:
+        warnings.append(f"case {r.case_number} was not discussed (still pending)")
+    closed_here = [r for r in old_business(db, meeting_id) if r.closed_here]
+    return WrapUp(decisions, closed_here, pending, warnings)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    id: int
+    name: str
+    record_id: str | None
+    dob: dt.date | None
+
+
+def search_persons(db: Database, text: str, limit: int = 20) -> list[PersonHit]:
+    """Persons whose name contains ``text`` (normalised) or whose records id starts with it."""
+    key = name_key(text)
+    if not key:
+        return []
+    stmt = (
+        select(Person.id, Person.name, Person.record_id, Person.dob)
+        .where(Person.merged_into_id.is_(None))
+        .where(or_(Person.name_key.contains(key, autoescape=True), Person.record_id.istartswith(text.strip(), autoescape=True)))
+        .order_by(Person.name_key)
+        .limit(limit)
+    )
+    with db.session() as s:
+        return [PersonHit(*row) for row in s.exec(stmt).all()]
+
+
+def search_cases(db: Database, text: str, limit: int = 20) -> list[tuple[int, str, dt.datetime]]:
+    """Incidents whose case number contains ``text``: (incident id, case number, occurred at)."""
+    text = text.strip()
+    if not text:
+        return []
+    stmt = (
+        select(Incident.id, Incident.case_number, Incident.occurred_at)
+        .where(Incident.case_number.contains(text, autoescape=True))
+        .order_by(Incident.occurred_at.desc())
+        .limit(limit)
+    )
+    with db.session() as s:
+        return [tuple(r) for r in s.exec(stmt).all()]  # type: ignore[misc]
