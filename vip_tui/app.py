@@ -1,12 +1,17 @@
-"""The App: a shell that holds the database and pushes the first screen."""
+"""The App: a shell that holds the database, presentation mode and the first screen."""
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.binding import Binding
+from collections.abc import Iterable
 
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from .commands import SearchProvider
 from .db import Clock, Database, open_database
-from .screens.meetings import MeetingsScreen
+from .names import initials
 
 
 class VipApp(App[None]):
@@ -14,18 +19,99 @@ class VipApp(App[None]):
     SUB_TITLE = "weekly shooting review"
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
+
+    # Presentation mode (SPEC §6): names as initials, law-enforcement-only notes hidden.
+    presenting: reactive[bool] = reactive(False)
+    COMMANDS = App.COMMANDS | {SearchProvider}
 
     def __init__(self, database: Database) -> None:
         super().__init__()
         self.db = database
 
-    def on_mount(self) -> None:
-        self.push_screen(MeetingsScreen())
+    def get_default_screen(self) -> Screen:
+        from .screens.meetings import MeetingsScreen
+
+        return MeetingsScreen()
 
     def on_unmount(self) -> None:
         self.db.dispose()
+
+    def now(self):  # noqa: ANN201
+        return self.db.now()
+
+    # -------------------------------------------------------------- presentation mode
+
+    def person_name(self, name: str) -> str:
+        """How a person's name shows right now: in full, or initials while presenting."""
+        return initials(name) if self.presenting else name
+
+    def watch_presenting(self, presenting: bool) -> None:
+        self.set_class(presenting, "-presenting")
+        self.sub_title = (
+            "PRESENTATION MODE — initials only, LE-only notes hidden" if presenting else self.SUB_TITLE
+        )
+        for screen in self.screen_stack:
+            hook = getattr(screen, "present_mode_changed", None)
+            if hook is not None:
+                hook(presenting)
+
+    def action_toggle_presentation(self) -> None:
+        self.presenting = not self.presenting
+        self.notify("Presentation mode on" if self.presenting else "Presentation mode off", timeout=2)
+
+    # -------------------------------------------------------------- navigation
+
+    def open_stage(self, meeting_id: int, stage: str, **kwargs: object) -> None:
+        """Show one stage of a meeting: on top of the meetings list, replacing any other stage."""
+        from .screens.base import MeetingStageScreen
+        from .screens.stages import stage_screen
+
+        screen = stage_screen(stage, meeting_id, **kwargs)
+        if isinstance(self.screen, MeetingStageScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_person(self, person_id: int) -> None:
+        from .screens.person import PersonScreen
+
+        self.push_screen(PersonScreen(person_id))
+
+    def open_case(self, incident_id: int) -> None:
+        """Go to the latest review of an incident."""
+        from .services.review import latest_review_of
+
+        found = latest_review_of(self.db, incident_id)
+        if found is None:
+            self.notify("That incident is on no meeting's agenda", severity="warning")
+            return
+        meeting_id, agenda_item_id = found
+        self.open_stage(meeting_id, "review", agenda_item_id=agenda_item_id)
+
+    # -------------------------------------------------------------- help and palette
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists every key of the current screen as a command, then the app's own."""
+        from .screens.help import declared_bindings
+
+        for action, (binding, keys) in declared_bindings(screen).items():
+            if action in ("back", "app.help"):
+                continue
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip + ' · ' if binding.tooltip else ''}key: {', '.join(keys)}",
+                lambda action=action: screen.run_action(action),
+            )
+        yield from super().get_system_commands(screen)
 
 
 def make_app(db: Database | str | None, *, clock: Clock | None = None, user: str | None = None) -> VipApp:

@@ -1,0 +1,101 @@
+"""What every vip screen shares: help, back, presentation mode, and its keys in the palette."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from ..app import VipApp
+
+
+# Keys every screen has; shown in each screen's help. `?` is also a key in
+# text fields, so F1 opens help from inside an editor.
+COMMON_BINDINGS: list[BindingType] = [
+    Binding("question_mark,f1", "app.help", "Help", id="common.help"),
+    Binding("escape", "back", "Back", id="common.back"),
+    Binding("f2", "app.toggle_presentation", "Present", id="common.present",
+            tooltip="Presentation mode: initials only, law-enforcement-only notes hidden"),
+]
+
+
+class VipScreen(Screen[None]):
+    """Base of the app's screens. Subclasses add BINDINGS and HELP."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(COMMON_BINDINGS)
+
+    app: "VipApp"
+    # Shown in the help screen above the list of keys.
+    HELP: ClassVar[str] = ""
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Workers run with exit_on_error=False so one failed load never kills
+        # the meeting; the failure is shown, not swallowed.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.log.error(event.worker.error)
+            self.notify(f"Could not load: {event.worker.error}", severity="error", timeout=8)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_bindings()
+
+    def present_mode_changed(self, presenting: bool) -> None:
+        """Called on every screen when presentation mode is toggled: redraw what shows names or LE notes."""
+
+
+# The four stages of a meeting, in the order the facilitator goes through them.
+STAGES = ("attendance", "old_business", "review", "wrap_up")
+STAGE_TITLES = {
+    "attendance": "Attendance",
+    "old_business": "Old business",
+    "review": "Incident review",
+    "wrap_up": "Wrap-up",
+}
+
+
+class MeetingStageScreen(VipScreen):
+    """A stage of one meeting. Keys 1–4 switch stages; escape goes back to the meetings list."""
+
+    STAGE: ClassVar[str] = ""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "stage('attendance')", "Attendance", id="stage.attendance"),
+        Binding("2", "stage('old_business')", "Old business", id="stage.old_business"),
+        Binding("3", "stage('review')", "Review", id="stage.review"),
+        Binding("4", "stage('wrap_up')", "Wrap-up", id="stage.wrap_up"),
+        *COMMON_BINDINGS,
+    ]
+
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stage" and parameters and parameters[0] == self.STAGE:
+            return None  # shown greyed: this is where we are
+        return True
+
+    def action_stage(self, stage: str) -> None:
+        if stage != self.STAGE:
+            self.app.open_stage(self.meeting_id, stage)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @property
+    def meeting(self):  # noqa: ANN201
+        from ..services.review import get_meeting
+
+        return get_meeting(self.app.db, self.meeting_id)
+
+    @property
+    def read_only(self) -> bool:
+        from ..enums import MeetingStatus
+
+        return self.meeting.status == MeetingStatus.closed

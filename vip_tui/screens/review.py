@@ -1,0 +1,631 @@
+"""Incident review, the heart of the meeting: the agenda, the incident, its people, notes and decisions.
+
+Moving between items is a cheap key handler: it records where the facilitator
+is (the item's clock) and asks a worker to load the item, so the screen never
+waits on the database. Notes are saved as they are typed: at most half a
+second after the first unsaved key, and again when the item changes or the
+screen closes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ..enums import MeetingStatus, ReviewStatus, Role
+from ..names import initials
+from ..services import review as svc
+from ..widgets.dialogs import Field, FormDialog
+from ..widgets.pace import PaceBar
+from .base import MeetingStageScreen
+
+MARKS = {ReviewStatus.pending: "·", ReviewStatus.discussed: "✓", ReviewStatus.deferred: "↷"}
+ROLE_LABEL = {
+    Role.victim: "VICTIM",
+    Role.suspect: "SUSPECT",
+    Role.witness: "WITNESS",
+    Role.associate: "ASSOCIATE",
+    Role.person_of_interest: "PERSON OF INTEREST",
+}
+SAVE_DELAY = 0.5  # seconds: the most a killed process can lose of a note
+
+
+class ReviewScreen(MeetingStageScreen):
+    STAGE = "review"
+    HELP = """
+## Incident review
+
+The agenda on the left (· pending, ✓ discussed, ↷ deferred, ▶ current); the
+current incident's facts, the persons involved with their history from
+earlier reviews and computed flags, the discussion notes and the decisions
+taken on this incident.
+
+Notes save themselves as you type. `tab` or `e` moves into the notes editor,
+`escape` leaves it. Marking an item discussed or deferred moves on to the
+next one. The bar under the header shows the pace: time on this item against
+its budget, items done, and whether the meeting runs ahead or behind.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n,pagedown", "next_item", "Next", id="review.next"),
+        Binding("p,pageup", "previous_item", "Previous", id="review.previous"),
+        Binding("g", "jump", "Jump to", id="review.jump", tooltip="Go to an item by number or case number"),
+        Binding("e", "edit_notes", "Notes", id="review.notes"),
+        Binding("d", "mark('discussed')", "Discussed", id="review.discussed"),
+        Binding("f", "mark('deferred')", "Defer", id="review.deferred"),
+        Binding("a", "add_action", "Action item", id="review.action"),
+        Binding("c", "propose_notification", "Notification", id="review.notification",
+                tooltip="Propose a custom notification for the highlighted person"),
+        Binding("r", "add_referral", "Referral", id="review.referral"),
+        Binding("ctrl+n", "new_note", "New note", id="review.new_note", show=False),
+        Binding("ctrl+l", "toggle_le_only", "LE-only note", id="review.le_only", show=False,
+                tooltip="Mark the note law-enforcement-only: never shown to partners or while presenting"),
+        Binding("v", "view_person", "Person", id="review.person", show=False,
+                tooltip="Open the highlighted person's profile"),
+    ]
+
+    DEFAULT_CSS = """
+    ReviewScreen #agenda { width: 32; border: round $primary-darken-2; }
+    ReviewScreen.-narrow #agenda { width: 20; }
+    ReviewScreen #agenda:focus { border: round $primary; }
+    ReviewScreen #detail { width: 1fr; }
+    ReviewScreen #facts { padding: 0 1; height: auto; max-height: 9; }
+    ReviewScreen #persons { height: 1fr; min-height: 4; border: round $secondary-darken-2; }
+    ReviewScreen #persons:focus { border: round $secondary; }
+    ReviewScreen #notes { height: 6; border: round $accent-darken-2; }
+    ReviewScreen.-narrow #notes { height: 5; }
+    ReviewScreen #notes:focus { border: round $accent; }
+    ReviewScreen #notes.-le-only { border: round $error; }
+    ReviewScreen #earlier-notes { padding: 0 1; height: auto; max-height: 3; color: $text-muted; }
+    ReviewScreen #decisions { padding: 0 1; height: auto; max-height: 5; border-top: solid $primary-darken-3; }
+    ReviewScreen #closed-banner { background: $warning 30%; padding: 0 1; display: none; }
+    ReviewScreen.-closed #closed-banner { display: block; }
+    """
+
+    def __init__(self, meeting_id: int, agenda_item_id: int | None = None, **_: object) -> None:
+        super().__init__(meeting_id)
+        self.start_item_id = agenda_item_id
+        self.rows: list[svc.AgendaRow] = []
+        self.current: int | None = None  # index into rows
+        self.detail: svc.ItemDetail | None = None
+        self.note_id: int | None = None
+        self.note_le_only = False
+        self._save_timer: Timer | None = None
+        self._dirty = False
+        self._loading_text = False
+        self._meeting = None
+
+    # ---------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield PaceBar(id="pace")
+        yield Static("This meeting is closed: read-only. Corrections are amendments.", id="closed-banner")
+        with Horizontal():
+            yield OptionList(id="agenda")
+            with Vertical(id="detail"):
+                yield Static("", id="facts")
+                yield OptionList(id="persons")
+                yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+                yield Static("", id="earlier-notes")
+                yield Static("", id="decisions")
+        yield Footer()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+
+    def on_mount(self) -> None:
+        # Kept: the last save on unmount runs after the children are gone from the DOM.
+        self.editor = self.query_one("#notes", TextArea)
+        self.query_one("#agenda", OptionList).border_title = "Agenda"
+        self.query_one("#persons", OptionList).border_title = "Persons"
+        self.query_one("#persons", OptionList).border_subtitle = "enter profile · c notify · r refer"
+        self.load_agenda()
+        self.set_interval(1.0, self.tick)
+
+    # ---------------------------------------------------------------- loading
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-agenda")
+    def load_agenda(self) -> None:
+        meeting = svc.get_meeting(self.app.db, self.meeting_id)
+        rows = svc.agenda(self.app.db, self.meeting_id)
+        self.app.call_from_thread(self._show_agenda, meeting, rows)
+
+    def _show_agenda(self, meeting, rows: list[svc.AgendaRow]) -> None:  # noqa: ANN001
+        self._meeting = meeting
+        self.rows = rows
+        self.set_class(meeting.status == MeetingStatus.closed, "-closed")
+        self.sub_title = f"Meeting {meeting.number} · {meeting.date:%a %d %b %Y} · review"
+        if not rows:
+            self.query_one("#facts", Static).update("This meeting has no incidents on its agenda yet.")
+            return
+        if self.current is None:
+            wanted = next((i for i, r in enumerate(rows) if r.id == self.start_item_id), None)
+            first_pending = next((i for i, r in enumerate(rows) if r.review_status == ReviewStatus.pending), 0)
+            self.go_to(wanted if wanted is not None else first_pending)
+        else:
+            self._draw_agenda()
+            self.tick()
+
+    def _draw_agenda(self) -> None:
+        agenda = self.query_one("#agenda", OptionList)
+        highlighted = self.current
+        agenda.clear_options()
+        for i, r in enumerate(self.rows):
+            mark = "▶" if i == self.current else MARKS[r.review_status]
+            label = Text()
+            label.append(f"{mark} ", style="bold" if i == self.current else "")
+            label.append(f"{i + 1:>2} {r.case_number}", style="strike dim" if r.review_status == ReviewStatus.discussed else "")
+            label.append(f"\n     {r.type.replace('_', ' ')} · {r.area_command or '—'}", style="dim")
+            agenda.add_option(Option(label, id=str(r.id)))
+        if highlighted is not None:
+            agenda.highlighted = highlighted
+
+    def go_to(self, index: int) -> None:
+        """Make ``index`` the current item: save the note, move the clock, load the item in a worker."""
+        if not self.rows:
+            return
+        index = max(0, min(index, len(self.rows) - 1))
+        self.flush_note()
+        self.current = index
+        row = self.rows[index]
+        if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
+            svc.enter_item(self.app.db, row.id)
+        self._draw_agenda()
+        self.load_item(row.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-item")
+    def load_item(self, agenda_item_id: int) -> None:
+        detail = svc.item_detail(self.app.db, agenda_item_id)
+        rows = svc.agenda(self.app.db, self.meeting_id)
+        self.app.call_from_thread(self._show_item, detail, rows)
+
+    def _show_item(self, detail: svc.ItemDetail, rows: list[svc.AgendaRow]) -> None:
+        if self.current is None or self.rows[self.current].id != detail.item.id:
+            return  # the facilitator has moved on; a newer load is coming
+        self.rows = rows
+        self.detail = detail
+        self._draw_facts()
+        self._draw_persons()
+        self._load_note_editor()
+        self._draw_notes_and_decisions()
+        self.tick()
+
+    # ---------------------------------------------------------------- drawing
+
+    def _mask(self, name: str) -> str:
+        return initials(name) if self.app.presenting else name
+
+    def _draw_facts(self) -> None:
+        d = self.detail
+        assert d is not None
+        inc = d.incident
+        t = Text()
+        t.append(f"{inc.case_number}", style="bold")
+        t.append(f"  {inc.type.label.upper()}", style="bold red" if inc.type.value == "homicide" else "bold")
+        t.append(f"  {inc.occurred_at:%a %d %b %Y %H:%M}\n")
+        t.append(f"{inc.location}")
+        t.append(f" · {inc.area_command or 'no area command'}\n", style="dim")
+        facts = []
+        if inc.motive:
+            facts.append(f"motive: {inc.motive}")
+        if inc.case_status:
+            facts.append(f"case {inc.case_status.label}")
+        if inc.nibin_leads:
+            facts.append("NIBIN " + ", ".join(inc.nibin_leads))
+        if facts:
+            t.append(" · ".join(facts) + "\n")
+        if inc.retaliation_risk and inc.retaliation_risk.value != "none":
+            t.append(f"retaliation risk: {inc.retaliation_risk.label}\n", style="bold red" if inc.retaliation_risk.value == "immediate" else "bold yellow")
+        if inc.summary:
+            t.append(inc.summary)
+        budget = f"{d.item.minutes} min" if d.item.minutes else "no budget"
+        self.query_one("#facts", Static).update(t)
+        self.query_one("#facts", Static).border_title = budget
+
+    def _person_prompt(self, p: svc.PersonRow) -> Text:
+        d = self.detail
+        assert d is not None
+        h = d.histories.get(p.person_id)
+        t = Text()
+        t.append(f"{ROLE_LABEL[p.role]:<9} ", style="bold")
+        t.append(self._mask(p.name), style="bold")
+        extra = []
+        if not self.app.presenting:
+            if p.record_id:
+                extra.append(p.record_id)
+            if p.dob:
+                extra.append(f"dob {p.dob.isoformat()}")
+        if p.group:
+            extra.append(p.group)
+        if extra:
+            t.append("  " + " · ".join(extra), style="dim")
+        if h is not None:
+            for flag in h.flags:
+                t.append("\n   ⚑ ", style="bold red")
+                t.append(flag.label, style="bold")
+                t.append(f" — {flag.reason if not self.app.presenting else ''}".rstrip(" —"), style="dim")
+            if h.past:
+                shown = ", ".join(
+                    f"{x.occurred_at:%Y-%m-%d} {x.case_number} {x.role.label}" for x in h.past[:3]
+                )
+                more = f" (+{len(h.past) - 3} more)" if len(h.past) > 3 else ""
+                t.append(f"\n   earlier: {shown}{more}", style="")
+            else:
+                t.append("\n   no earlier reviews", style="dim")
+            for n in h.open_notifications:
+                due = f", due {n.due_date:%Y-%m-%d}" if n.due_date else ""
+                t.append(f"\n   open notification {n.ref}: {n.status.label}{due}", style="yellow")
+        if p.notes and not self.app.presenting:
+            t.append(f"\n   {p.notes}", style="italic dim")
+        return t
+
+    def _draw_persons(self) -> None:
+        d = self.detail
+        assert d is not None
+        persons = self.query_one("#persons", OptionList)
+        keep = persons.highlighted
+        persons.clear_options()
+        for p in d.persons:
+            persons.add_option(Option(self._person_prompt(p), id=str(p.person_id)))
+        if not d.persons:
+            persons.add_option(Option(Text("no persons recorded", style="dim"), disabled=True))
+        elif keep is not None and keep < len(d.persons):
+            persons.highlighted = keep
+        else:
+            persons.highlighted = 0
+
+    def _draw_notes_and_decisions(self) -> None:
+        d = self.detail
+        assert d is not None
+        earlier = Text()
+        for n in d.notes:
+            if n.id == self.note_id:
+                continue
+            if n.le_only and self.app.presenting:
+                continue
+            earlier.append("• ", style="dim")
+            if n.le_only:
+                earlier.append("[LE only] ", style="bold red")
+            earlier.append(n.text.strip() or "(empty)")
+            earlier.append("\n")
+        self.query_one("#earlier-notes", Static).update(earlier)
+        decisions = Text()
+        for x in d.decisions:
+            ref = f"{x.ref} " if x.ref else ""
+            text = x.text
+            if self.app.presenting:
+                for p in d.persons:
+                    text = text.replace(p.name, initials(p.name))
+            decisions.append(f"{x.kind:<12} ", style="bold")
+            decisions.append(f"{ref}{text}")
+            details = [v for v in (x.owner, f"due {x.due_date:%Y-%m-%d}" if x.due_date else None, x.status) if v]
+            decisions.append(f"  ({' · '.join(details)})\n", style="dim")
+        if not d.decisions:
+            decisions.append("No decisions yet: a action item · c notification · r referral", style="dim")
+        self.query_one("#decisions", Static).update(decisions)
+
+    def _load_note_editor(self) -> None:
+        """Edit the latest note of this item (hidden while presenting if it is LE-only)."""
+        d = self.detail
+        assert d is not None
+        latest = d.notes[-1] if d.notes else None
+        self.note_id = latest.id if latest else None
+        self.note_le_only = latest.le_only if latest else False
+        editor = self.query_one("#notes", TextArea)
+        self._loading_text = True
+        editor.load_text(latest.text if latest else "")
+        self._loading_text = False
+        editor.read_only = self.read_only_now
+        self._dirty = False
+        self._draw_note_state()
+
+    def _draw_note_state(self) -> None:
+        editor = self.query_one("#notes", TextArea)
+        hide = self.note_le_only and self.app.presenting
+        editor.display = not hide
+        editor.set_class(self.note_le_only, "-le-only")
+        title = "Note · LAW ENFORCEMENT ONLY" if self.note_le_only else "Note (e to type)"
+        if hide:
+            title = "Note hidden while presenting (law enforcement only)"
+        editor.border_title = title
+        editor.border_subtitle = "saved as you type · ctrl+l LE-only · ctrl+n new note"
+        if hide:
+            self.query_one("#earlier-notes", Static).update(Text(title, style="bold"))
+
+    @property
+    def read_only_now(self) -> bool:
+        return self._meeting is not None and self._meeting.status == MeetingStatus.closed
+
+    def present_mode_changed(self, presenting: bool) -> None:
+        if self.detail is not None:
+            self._draw_persons()
+            self._draw_notes_and_decisions()
+            self._draw_note_state()
+
+    # ---------------------------------------------------------------- clock
+
+    def tick(self) -> None:
+        if self._meeting is None:
+            return
+        current_id = self.rows[self.current].id if self.current is not None and self.rows else None
+        p = svc.pace(self._meeting, self.rows, current_id, self.app.now())
+        self.query_one(PaceBar).show(p, None if self.current is None else self.current + 1)
+
+    def on_screen_suspend(self) -> None:
+        self.flush_note()
+
+    def on_unmount(self) -> None:
+        self.flush_note()
+        if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
+            try:
+                svc.stop_timers(self.app.db, self.meeting_id)
+            except Exception:  # noqa: BLE001  (closing the app must not fail on a timer)
+                pass
+
+    # ---------------------------------------------------------------- notes
+
+    @on(TextArea.Changed, "#notes")
+    def _note_changed(self) -> None:
+        if self._loading_text or self.read_only_now:
+            return
+        self._dirty = True
+        # Not reset on every key: a fast typist still gets a save every SAVE_DELAY.
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_DELAY, self.flush_note)
+
+    def flush_note(self) -> None:
+        """Write the editor's text now if it changed (a note is created on the first key)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if not self._dirty or self.detail is None:
+            return
+        text = self.editor.text
+        try:
+            self.note_id = svc.save_note(
+                self.app.db, self.detail.item.id, text, note_id=self.note_id, le_only=self.note_le_only
+            )
+            self._dirty = False
+        except svc.ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            self._dirty = False
+
+    def action_edit_notes(self) -> None:
+        self.query_one("#notes", TextArea).focus()
+
+    def action_new_note(self) -> None:
+        if self.detail is None or self.read_only_now:
+            return
+        self.flush_note()
+        self.note_id = None
+        self.note_le_only = False
+        editor = self.query_one("#notes", TextArea)
+        self._loading_text = True
+        editor.load_text("")
+        self._loading_text = False
+        self._reload_item()
+        editor.focus()
+
+    def action_toggle_le_only(self) -> None:
+        if self.detail is None or self.read_only_now:
+            return
+        self.note_le_only = not self.note_le_only
+        self._dirty = True
+        self.flush_note()
+        self._draw_note_state()
+        self.notify("Note marked law-enforcement-only" if self.note_le_only else "Note visible to partners", timeout=2)
+
+    # ---------------------------------------------------------------- moving
+
+    def action_next_item(self) -> None:
+        if self.current is not None:
+            self.go_to(self.current + 1)
+
+    def action_previous_item(self) -> None:
+        if self.current is not None:
+            self.go_to(self.current - 1)
+
+    @on(OptionList.OptionSelected, "#agenda")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.go_to(event.option_index)
+
+    def action_jump(self) -> None:
+        def done(values: dict | None) -> None:
+            if not values:
+                return
+            target = str(values["target"]).strip()
+            for i, r in enumerate(self.rows):
+                if target == str(i + 1) or (len(target) >= 3 and target in r.case_number):
+                    self.go_to(i)
+                    return
+            self.notify(f"No item {target!r} on this agenda", severity="warning")
+
+        self.app.push_screen(
+            FormDialog("Jump to item", [Field("target", "Item number or part of a case number", required=True)],
+                       today=self.app.now().date()),
+            done,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        editing = {"mark", "add_action", "propose_notification", "add_referral", "new_note", "toggle_le_only"}
+        if action in editing and self.read_only_now:
+            return None
+        return super().check_action(action, parameters)
+
+    def action_mark(self, status: str) -> None:
+        if self.current is None or self.read_only_now:
+            return
+        row = self.rows[self.current]
+        try:
+            svc.mark_item(self.app.db, row.id, ReviewStatus(status))
+        except svc.ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.flush_note()
+        if self.current < len(self.rows) - 1:
+            self.go_to(self.current + 1)
+        else:
+            self.load_agenda()
+            self._reload_item()
+            self.notify("Last item done: press 4 for the wrap-up", timeout=4)
+
+    def _reload_item(self) -> None:
+        if self.current is not None and self.rows:
+            self.load_item(self.rows[self.current].id)
+
+    # ---------------------------------------------------------------- decisions
+
+    def _highlighted_person(self) -> svc.PersonRow | None:
+        if self.detail is None or not self.detail.persons:
+            return None
+        index = self.query_one("#persons", OptionList).highlighted
+        return self.detail.persons[index or 0]
+
+    def _person_options(self) -> list[tuple[str, int]]:
+        assert self.detail is not None
+        return [(f"{self._mask(p.name)} ({p.role.label})", p.person_id) for p in self.detail.persons]
+
+    def _today(self) -> dt.date:
+        return self.app.now().date()
+
+    def action_add_action(self) -> None:
+        if self.detail is None or self.read_only_now:
+            return
+        agencies = svc.agency_short_names(self.app.db)
+        detail = self.detail
+
+        def done(values: dict | None) -> None:
+            if not values:
+                return
+            try:
+                svc.add_action_item(
+                    self.app.db, self.meeting_id, values["description"], incident_id=detail.incident.id,
+                    owner_agency=values.get("agency"), owner_name=values.get("owner"), due_date=values.get("due"),
+                )
+            except svc.ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._reload_item()
+
+        self.app.push_screen(
+            FormDialog(
+                f"Action item · {detail.incident.case_number}",
+                [
+                    Field("description", "What is to be done", required=True),
+                    Field("agency", "Owner agency", suggestions=agencies, placeholder="e.g. RMPD (→ accepts)",
+                          check=lambda v: None if v.casefold() in {a.casefold() for a in agencies}
+                          else f"unknown agency; known: {', '.join(agencies[:10])}"),
+                    Field("owner", "Owner person", placeholder="optional"),
+                    Field("due", "Due", kind="date", placeholder="2026-12-04, +7, 2w, fri"),
+                ],
+                today=self._today(),
+            ),
+            done,
+        )
+
+    def action_propose_notification(self) -> None:
+        if self.detail is None or self.read_only_now:
+            return
+        person = self._highlighted_person()
+        if person is None:
+            self.notify("No person on this incident to notify", severity="warning")
+            return
+        detail = self.detail
+        reasons = ", ".join(f.label for f in detail.histories[person.person_id].flags) if person.person_id in detail.histories else ""
+        reasons = reasons or f"{person.role.label} in {detail.incident.case_number}"
+
+        def done(values: dict | None) -> None:
+            if not values:
+                return
+            try:
+                svc.propose_notification(
+                    self.app.db, self.meeting_id, values["person"], incident_id=detail.incident.id,
+                    reasons=values.get("reasons") or "", team_officer=values.get("officer"),
+                    team_community_voice=values.get("voice"), team_outreach=values.get("outreach"),
+                    due_date=values.get("due"),
+                )
+            except svc.ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._reload_item()
+
+        self.app.push_screen(
+            FormDialog(
+                f"Custom notification · {detail.incident.case_number}",
+                [
+                    Field("person", "Person", kind="select", options=self._person_options(), value=person.person_id,
+                          required=True),
+                    Field("reasons", "Risk reasons", value=reasons),
+                    Field("officer", "Team: officer"),
+                    Field("voice", "Team: community voice"),
+                    Field("outreach", "Team: outreach / peer worker"),
+                    Field("due", "Due", kind="date", placeholder="2026-12-04, +7, 2w, fri"),
+                ],
+                today=self._today(),
+            ),
+            done,
+        )
+
+    def action_add_referral(self) -> None:
+        if self.detail is None or self.read_only_now:
+            return
+        person = self._highlighted_person()
+        if person is None:
+            self.notify("No person on this incident to refer", severity="warning")
+            return
+        detail = self.detail
+
+        def done(values: dict | None) -> None:
+            if not values:
+                return
+            try:
+                svc.add_referral(
+                    self.app.db, values["person"], values["service"], provider=values.get("provider"),
+                    meeting_id=self.meeting_id, incident_id=detail.incident.id,
+                )
+            except svc.ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._reload_item()
+
+        self.app.push_screen(
+            FormDialog(
+                f"Referral · {detail.incident.case_number}",
+                [
+                    Field("person", "Person", kind="select", options=self._person_options(), value=person.person_id,
+                          required=True),
+                    Field("service", "Service", required=True, placeholder="e.g. peer support, housing, job training",
+                          suggestions=["peer support", "housing", "job training", "mental health", "substance use treatment", "relocation", "victim services"]),
+                    Field("provider", "Provider", placeholder="optional"),
+                ],
+                today=self._today(),
+            ),
+            done,
+        )
+
+    def action_view_person(self) -> None:
+        person = self._highlighted_person()
+        if person is not None:
+            self.app.open_person(person.person_id)
+
+    @on(OptionList.OptionSelected, "#persons")
+    def _person_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_person(int(event.option.id))
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#notes", TextArea):
+            self.flush_note()
+            self.query_one("#persons", OptionList).focus()
+            return
+        super().action_back()
