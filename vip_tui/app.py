@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from .commands import SearchProvider
+from .palette import SearchProvider
 from .db import Clock, Database, open_database
 from .names import initials
 
@@ -49,9 +49,8 @@ class VipApp(App[None]):
 
     def watch_presenting(self, presenting: bool) -> None:
         self.set_class(presenting, "-presenting")
-        self.sub_title = (
-            "PRESENTATION MODE — initials only, LE-only notes hidden" if presenting else self.SUB_TITLE
-        )
+        # The title shows on every screen (screens set only their sub-title).
+        self.title = "PRESENTING · initials only, LE-only notes hidden ·" if presenting else self.TITLE
         for screen in self.screen_stack:
             hook = getattr(screen, "present_mode_changed", None)
             if hook is not None:

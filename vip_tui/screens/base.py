@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # text fields, so F1 opens help from inside an editor.
 COMMON_BINDINGS: list[BindingType] = [
     Binding("question_mark,f1", "app.help", "Help", id="common.help"),
-    Binding("escape", "back", "Back", id="common.back"),
+    Binding("escape", "back", "Back", id="common.back", show=False),
     Binding("f2", "app.toggle_presentation", "Present", id="common.present",
             tooltip="Presentation mode: initials only, law-enforcement-only notes hidden"),
 ]
@@ -59,18 +59,23 @@ STAGE_TITLES = {
 }
 
 
+STAGE_BINDINGS: list[BindingType] = [
+    Binding("1", "stage('attendance')", "Attendance", id="stage.attendance"),
+    Binding("2", "stage('old_business')", "Old business", id="stage.old_business"),
+    Binding("3", "stage('review')", "Review", id="stage.review"),
+    Binding("4", "stage('wrap_up')", "Wrap-up", id="stage.wrap_up"),
+]
+
+
 class MeetingStageScreen(VipScreen):
     """A stage of one meeting. Keys 1–4 switch stages; escape goes back to the meetings list."""
 
     STAGE: ClassVar[str] = ""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "stage('attendance')", "Attendance", id="stage.attendance"),
-        Binding("2", "stage('old_business')", "Old business", id="stage.old_business"),
-        Binding("3", "stage('review')", "Review", id="stage.review"),
-        Binding("4", "stage('wrap_up')", "Wrap-up", id="stage.wrap_up"),
-        *COMMON_BINDINGS,
-    ]
+    # Concrete stages declare `inherit_bindings=False` and list
+    # [*their own, *STAGE_BINDINGS, *COMMON_BINDINGS], so the footer shows
+    # their own keys first, where a narrow terminal still has room.
+    BINDINGS: ClassVar[list[BindingType]] = [*STAGE_BINDINGS, *COMMON_BINDINGS]
 
     def __init__(self, meeting_id: int) -> None:
         super().__init__()

@@ -16,8 +16,15 @@ def declared_bindings(node: DOMNode) -> dict[str, tuple[Binding, list[str]]]:
     Read from the classes, not from what is enabled right now, so help and the
     palette list every key even when it does not apply at this moment.
     """
-    actions: dict[str, tuple[Binding, list[str]]] = {}
+    # The same classes, in the same order, as Textual's own merge (DOMNode._merge_bindings).
+    classes: list[type] = []
     for cls in reversed(type(node).__mro__):
+        if isinstance(cls, type) and issubclass(cls, DOMNode):
+            if not cls._inherit_bindings:  # noqa: SLF001
+                classes.clear()
+            classes.append(cls)
+    actions: dict[str, tuple[Binding, list[str]]] = {}
+    for cls in classes:
         for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
             if not binding.description:
                 continue

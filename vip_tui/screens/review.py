@@ -26,7 +26,7 @@ from ..names import initials
 from ..services import review as svc
 from ..widgets.dialogs import Field, FormDialog
 from ..widgets.pace import PaceBar
-from .base import MeetingStageScreen
+from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 
 MARKS = {ReviewStatus.pending: "·", ReviewStatus.discussed: "✓", ReviewStatus.deferred: "↷"}
 ROLE_LABEL = {
@@ -39,7 +39,7 @@ ROLE_LABEL = {
 SAVE_DELAY = 0.5  # seconds: the most a killed process can lose of a note
 
 
-class ReviewScreen(MeetingStageScreen):
+class ReviewScreen(MeetingStageScreen, inherit_bindings=False):
     STAGE = "review"
     HELP = """
 ## Incident review
@@ -57,31 +57,37 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,pagedown", "next_item", "Next", id="review.next"),
-        Binding("p,pageup", "previous_item", "Previous", id="review.previous"),
-        Binding("g", "jump", "Jump to", id="review.jump", tooltip="Go to an item by number or case number"),
-        Binding("e", "edit_notes", "Notes", id="review.notes"),
+        Binding("p,pageup", "previous_item", "Prev", id="review.previous"),
+        Binding("e", "edit_notes", "Note", id="review.notes"),
         Binding("d", "mark('discussed')", "Discussed", id="review.discussed"),
         Binding("f", "mark('deferred')", "Defer", id="review.deferred"),
-        Binding("a", "add_action", "Action item", id="review.action"),
-        Binding("c", "propose_notification", "Notification", id="review.notification",
+        Binding("a", "add_action", "Action", id="review.action"),
+        Binding("c", "propose_notification", "Notify", id="review.notification",
                 tooltip="Propose a custom notification for the highlighted person"),
-        Binding("r", "add_referral", "Referral", id="review.referral"),
+        Binding("r", "add_referral", "Refer", id="review.referral"),
+        Binding("g", "jump", "Jump to", id="review.jump", tooltip="Go to an item by number or case number"),
         Binding("ctrl+n", "new_note", "New note", id="review.new_note", show=False),
         Binding("ctrl+l", "toggle_le_only", "LE-only note", id="review.le_only", show=False,
                 tooltip="Mark the note law-enforcement-only: never shown to partners or while presenting"),
         Binding("v", "view_person", "Person", id="review.person", show=False,
                 tooltip="Open the highlighted person's profile"),
+        *STAGE_BINDINGS,
+        *COMMON_BINDINGS,
     ]
 
     DEFAULT_CSS = """
-    ReviewScreen #agenda { width: 32; border: round $primary-darken-2; }
+    ReviewScreen #agenda { width: 32; border: round $panel-lighten-2; border-title-color: $text-muted; }
     ReviewScreen.-narrow #agenda { width: 20; }
     ReviewScreen #agenda:focus { border: round $primary; }
     ReviewScreen #detail { width: 1fr; }
     ReviewScreen #facts { padding: 0 1; height: auto; max-height: 9; }
-    ReviewScreen #persons { height: 1fr; min-height: 4; border: round $secondary-darken-2; }
+    ReviewScreen.-narrow #facts { max-height: 5; }
+    ReviewScreen #persons {
+        height: 1fr; min-height: 4; border: round $panel-lighten-2;
+        border-title-color: $text-muted; border-subtitle-color: $text-muted;
+    }
     ReviewScreen #persons:focus { border: round $secondary; }
-    ReviewScreen #notes { height: 6; border: round $accent-darken-2; }
+    ReviewScreen #notes { height: 6; border: round $panel-lighten-2; border-title-color: $text-muted; }
     ReviewScreen.-narrow #notes { height: 5; }
     ReviewScreen #notes:focus { border: round $accent; }
     ReviewScreen #notes.-le-only { border: round $error; }
@@ -103,6 +109,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._dirty = False
         self._loading_text = False
         self._meeting = None
+        self._editor_item_id: int | None = None
 
     # ---------------------------------------------------------------- layout
 
@@ -118,10 +125,13 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
                 yield Static("", id="earlier-notes")
                 yield Static("", id="decisions")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
+        narrow = self.size.width < 100
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self._draw_agenda()
 
     def on_mount(self) -> None:
         # Kept: the last save on unmount runs after the children are gone from the DOM.
@@ -165,7 +175,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
             label = Text()
             label.append(f"{mark} ", style="bold" if i == self.current else "")
             label.append(f"{i + 1:>2} {r.case_number}", style="strike dim" if r.review_status == ReviewStatus.discussed else "")
-            label.append(f"\n     {r.type.replace('_', ' ')} · {r.area_command or '—'}", style="dim")
+            if not self.has_class("-narrow"):
+                label.append(f"\n     {r.type.replace('_', ' ')} · {r.area_command or '—'}", style="dim")
             agenda.add_option(Option(label, id=str(r.id)))
         if highlighted is not None:
             agenda.highlighted = highlighted
@@ -196,7 +207,9 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self.detail = detail
         self._draw_facts()
         self._draw_persons()
-        self._load_note_editor()
+        if self._editor_item_id != detail.item.id:
+            # A reload of the same item (after a decision, a new note) leaves what is being typed alone.
+            self._load_note_editor()
         self._draw_notes_and_decisions()
         self.tick()
 
@@ -210,9 +223,10 @@ its budget, items done, and whether the meeting runs ahead or behind.
         assert d is not None
         inc = d.incident
         t = Text()
-        t.append(f"{inc.case_number}", style="bold")
-        t.append(f"  {inc.type.label.upper()}", style="bold red" if inc.type.value == "homicide" else "bold")
-        t.append(f"  {inc.occurred_at:%a %d %b %Y %H:%M}\n")
+        t.append(inc.case_number, style="bold")
+        t.append(" · ")
+        t.append(inc.type.label.upper(), style="bold red" if inc.type.value == "homicide" else "bold")
+        t.append(f" · {inc.occurred_at:%a %d %b %Y %H:%M}\n")
         t.append(f"{inc.location}")
         t.append(f" · {inc.area_command or 'no area command'}\n", style="dim")
         facts = []
@@ -321,6 +335,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         latest = d.notes[-1] if d.notes else None
         self.note_id = latest.id if latest else None
         self.note_le_only = latest.le_only if latest else False
+        self._editor_item_id = d.item.id
         editor = self.query_one("#notes", TextArea)
         self._loading_text = True
         editor.load_text(latest.text if latest else "")
@@ -413,6 +428,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._loading_text = True
         editor.load_text("")
         self._loading_text = False
+        self._draw_note_state()
         self._reload_item()
         editor.focus()
 

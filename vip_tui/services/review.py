@@ -864,3 +864,17 @@ def search_cases(db: Database, text: str, limit: int = 20) -> list[tuple[int, st
     )
     with db.session() as s:
         return [tuple(r) for r in s.exec(stmt).all()]  # type: ignore[misc]
+
+
+def latest_review_of(db: Database, incident_id: int) -> tuple[int, int] | None:
+    """(meeting id, agenda item id) of the latest meeting that has this incident on its agenda."""
+    stmt = (
+        select(AgendaItem.meeting_id, AgendaItem.id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(AgendaItem.incident_id == incident_id)
+        .order_by(Meeting.date.desc())
+        .limit(1)
+    )
+    with db.session() as s:
+        row = s.exec(stmt).first()
+    return (row[0], row[1]) if row else None

@@ -113,17 +113,31 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
             yield Static(self.hint, classes="form-hint")
 
     def on_mount(self) -> None:
-        self.query_one(f"#f-{self.fields[0].name}").focus()
+        # Start at the first field still to fill: a pre-chosen select (the
+        # highlighted person, say) is skipped, shift+tab goes back to it.
+        first = next(
+            (f for f in self.fields if not (f.kind == "select" and f.value is not None)), self.fields[0]
+        )
+        self.query_one(f"#f-{first.name}").focus()
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        event.stop()
+    def _focus_after(self, widget_id: str | None) -> None:
         names = [f.name for f in self.fields]
-        index = names.index(event.input.id.removeprefix("f-"))  # type: ignore[union-attr]
+        index = names.index((widget_id or "").removeprefix("f-"))
         if index == len(names) - 1:
             self.action_submit()
         else:
             self.query_one(f"#f-{names[index + 1]}").focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._focus_after(event.input.id)
+
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.has_focus and event.value is not Select.NULL:
+            self._focus_after(event.select.id)
 
     def values(self) -> tuple[dict[str, Any], list[str]]:
         out: dict[str, Any] = {}

@@ -1,0 +1,150 @@
+"""``vip minutes export``, ``vip agenda export`` and ``vip disseminations`` (SPEC §5, §7).
+
+Plain click commands, registered on the main group by ``vip_tui.cli``. They
+take the :class:`vip_tui.cli.Context` from click's context object
+(``pass_obj``) and import from ``vip_tui.cli`` only when they run, so that
+``cli`` can import this module at its end without a circular import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..enums import Audience, DisseminationMethod
+
+if TYPE_CHECKING:
+    from ..cli import Context
+
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (or a folder to write the default name into). Default: the current folder.",
+)
+TO = click.option("--to", "to_agency", metavar="AGENCY", help="Short name of the receiving agency (logged).")
+RECEIVER = click.option("--receiver", metavar="TEXT", help="Receiver that is not a known agency (logged).")
+METHOD = click.option(
+    "--method",
+    type=click.Choice(DisseminationMethod.values()),
+    default=None,
+    help="How it is sent (logged). Default: email with a receiver, else other.",
+)
+
+
+@contextmanager
+def _refused() -> Iterator[None]:
+    """An export's refusal (bad date, unknown agency, leak) as exit 1 with its message."""
+    from ..cli import Refused, _refusals
+    from ..export import ExportError
+
+    with _refusals():
+        try:
+            yield
+        except ExportError as exc:
+            raise Refused(str(exc)) from exc
+
+
+@click.group("minutes")
+def minutes() -> None:
+    """Write meeting minutes as Word documents."""
+
+
+@minutes.command("export")
+@click.argument("date")
+@click.option(
+    "--audience",
+    type=click.Choice(Audience.values()),
+    default=Audience.full.value,
+    show_default=True,
+    help="full: law enforcement; partner: redacted for community and service partners.",
+)
+@OUTPUT
+@TO
+@RECEIVER
+@METHOD
+@click.pass_obj
+def minutes_export(
+    ctx: "Context",
+    date: str,
+    audience: str,
+    output: Path | None,
+    to_agency: str | None,
+    receiver: str | None,
+    method: str | None,
+) -> None:
+    """Write the minutes of the meeting held on DATE (YYYY-MM-DD) and log the dissemination.
+
+    The default file name carries the date and audience:
+    minutes-2026-11-24-partner.docx. A partner document in which any protected
+    name, date of birth, records id or law-enforcement-only note would appear is
+    refused (exit 1) and nothing is written.
+    """
+    from ..export import export_minutes
+
+    database = ctx.open()
+    with _refused():
+        path = export_minutes(
+            database, date, audience, output, to_agency, receiving=receiver, method=method
+        )
+    click.echo(f"wrote {path}")
+
+
+@click.command("export")
+@click.argument("date")
+@OUTPUT
+@TO
+@RECEIVER
+@METHOD
+@click.pass_obj
+def agenda_export(
+    ctx: "Context",
+    date: str,
+    output: Path | None,
+    to_agency: str | None,
+    receiver: str | None,
+    method: str | None,
+) -> None:
+    """Write the pre-read agenda of the meeting on DATE (YYYY-MM-DD) and log the dissemination."""
+    from ..export import export_agenda
+
+    database = ctx.open()
+    with _refused():
+        path = export_agenda(database, date, output, to_agency, receiving=receiver, method=method)
+    click.echo(f"wrote {path}")
+
+
+@click.command("disseminations")
+@click.argument("date", required=False)
+@click.pass_obj
+def disseminations(ctx: "Context", date: str | None) -> None:
+    """List who received which document, when and how; only DATE's meeting if given."""
+    from ..cli import _echo_table
+    from ..export import list_disseminations
+
+    database = ctx.open()
+    with _refused():
+        rows = list_disseminations(database, date)
+    if not rows:
+        click.echo("no documents exported yet" + (f" for the meeting of {date}" if date else ""))
+        return
+    table = [("when", "meeting", "document", "audience", "to", "method", "by", "file")]
+    table += [
+        (
+            f"{r.sent_at:%Y-%m-%d %H:%M}",
+            r.meeting_date.isoformat(),
+            r.document,
+            r.audience.value,
+            r.receiving or "(not recorded)",
+            r.method.label,
+            r.sent_by,
+            r.file_name or "",
+        )
+        for r in rows
+    ]
+    _echo_table(table)

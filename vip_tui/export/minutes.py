@@ -1,0 +1,274 @@
+"""The minutes of a meeting as a Word document, for law enforcement or for partners (SPEC §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from ..db import Database
+from ..enums import Audience, DisseminationMethod, MeetingStatus, ReviewStatus
+from ..models import ActionItem, AgendaItem, Notification, Referral
+from . import format as fmt
+from .data import MeetingData, load_meeting, protected_persons
+from .dissemination import find_agency, output_path, publish
+from .errors import LeakError
+from .redact import Labels, ProtectedIndex, Redactor, scan_document
+from .sections import Composer
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+    from .document import Cell
+
+
+def default_minutes_name(meeting_date: dt.date, audience: Audience | str) -> str:
+    """``minutes-2026-11-24-full.docx``."""
+    return f"minutes-{meeting_date.isoformat()}-{Audience(audience).value}.docx"
+
+
+def build_minutes(db: Database, meeting_date: dt.date | str, audience: Audience | str) -> "Document":
+    """The minutes of the meeting held on ``meeting_date`` for ``audience``, not yet saved.
+
+    Raises :class:`~.errors.MeetingNotFound` for a date without a meeting and,
+    for the partner audience, :class:`~.errors.LeakError` if any protected
+    string survived redaction.
+    """
+    with db.session() as s:
+        return _build(s, db.now(), meeting_date, Audience(audience))[0]
+
+
+def export_minutes(
+    db: Database,
+    meeting_date: dt.date | str,
+    audience: Audience | str = Audience.full,
+    path: Path | str | None = None,
+    to_agency: str | None = None,
+    *,
+    receiving: str | None = None,
+    method: DisseminationMethod | str | None = None,
+    sent_by: str | None = None,
+) -> Path:
+    """Write the minutes to ``path`` and log the dissemination; returns the file written.
+
+    ``path`` defaults to ``minutes-<date>-<audience>.docx`` in the current
+    folder (inside ``path`` if it is a folder). The receiver is the agency
+    with the short name ``to_agency`` and/or the free text ``receiving``;
+    ``method`` defaults to email when there is a receiver, else "other".
+    On any refusal (:class:`~.errors.ExportError`) nothing is written or logged.
+    """
+    audience = Audience(audience)
+    with db.session() as s:
+        agency = find_agency(s, to_agency)
+        document, data = _build(s, db.now(), meeting_date, audience)
+    target = output_path(path, default_minutes_name(data.date, audience))
+    assert data.meeting.id is not None
+    return publish(
+        db,
+        document,
+        meeting_id=data.meeting.id,
+        kind="minutes",
+        audience=audience,
+        path=target,
+        agency=agency,
+        receiving=receiving,
+        method=method,
+        sent_by=sent_by,
+    )
+
+
+def _build(session: Session, now: dt.datetime, meeting_date: dt.date | str, audience: Audience) -> tuple["Document", MeetingData]:
+    from .document import DocWriter  # python-docx only when writing
+
+    data = load_meeting(session, meeting_date)
+    index = _protected(session, data) if audience == Audience.partner else None
+    redactor = Redactor(Labels.for_items(data.items), index)
+    m = data.meeting
+    writer = DocWriter(
+        title=f"Minutes — {fmt.meeting_title(m)} — {fmt.long_date(m.date)}",
+        subject=f"Meeting {m.number}, {fmt.long_date(m.date)} — {audience.value} edition",
+        marking=fmt.MARKINGS[audience.value],
+        footer=f"Minutes {fmt.compact_date(m.date)}",
+        created=now,
+    )
+    MinutesComposer(writer, data, redactor).compose()
+    if index is not None:
+        leaks = scan_document(writer.doc, index, writer.allowed)
+        if leaks:
+            raise LeakError(f"partner minutes of {m.date.isoformat()}", leaks)
+    return writer.doc, data
+
+
+def _protected(session: Session, data: MeetingData) -> ProtectedIndex:
+    """Names and records ids of everyone on file; dates of birth of this meeting's persons; its LE-only notes."""
+    index = ProtectedIndex()
+    involved = data.person_ids()
+    for person_id, name, record_id, dob in protected_persons(session):
+        index.add_person(person_id, name, record_id, dob if person_id in involved else None)
+    for note in data.le_notes():
+        index.add_le_note(note.text)
+    return index
+
+
+class MinutesComposer(Composer):
+    """SPEC §7's minutes: facts, attendance, old business, one section per incident, summary."""
+
+    def compose(self) -> None:
+        m = self.data.meeting
+        edition = "Partner edition" if self.r.partner else "Law enforcement edition"
+        self.w.title(f"Minutes of {fmt.day_month_year(m.date)}", f"{fmt.meeting_title(m)} · Meeting {m.number} · {edition}")
+        self.intro()
+        self.w.heading("Meeting", 1)
+        self.meeting_facts(planned=False)
+        self.w.heading("Attendance", 1)
+        self.attendance(with_status=True)
+        self.w.heading("Old business", 1)
+        self.old_business()
+        self._place_decisions()
+        self.w.heading("Incidents reviewed", 1)
+        if not self.data.items:
+            self.none("incidents on the agenda")
+        for item in self.data.items:
+            self.incident(item)
+        general_notes = self.data.notes.get(None, [])
+        if general_notes or self._has_decisions(None):
+            self.w.heading("General business", 1)
+            self.w.heading("Discussion", 3)
+            self.notes(general_notes, None)
+            self.w.heading("Decisions", 3)
+            self.decisions(None)
+        self.summary()
+
+    def intro(self) -> None:
+        if self.r.partner:
+            self.w.paragraph(
+                "Persons appear by their role in each incident (Victim 1, Associate 2, …). Names, dates of birth, "
+                "records ids and law-enforcement-only notes are withheld; a person is named only in the entry of "
+                "a notification or referral that partners carry out. Do not forward beyond the receiving agency."
+            )
+        else:
+            self.w.paragraph(
+                "Law enforcement sensitive: for the agencies at the table; do not forward. Notes marked [LE only] "
+                "must not be shared with partners; the partner edition of these minutes leaves them out."
+            )
+        if self.data.meeting.status != MeetingStatus.closed:
+            self.w.paragraph(("Draft: ", "Strong"), "the meeting has not been closed, so these minutes may still change.")
+
+    # ------------------------------------------------------------------ incidents
+
+    def _place_decisions(self) -> None:
+        """Decisions under the incident they were taken on; None: the meeting as a whole."""
+        on_agenda = self.data.incident_ids
+
+        def key(incident_id: int | None) -> int | None:
+            return incident_id if incident_id in on_agenda else None
+
+        self.actions: dict[int | None, list[ActionItem]] = defaultdict(list)
+        self.notifications: dict[int | None, list[Notification]] = defaultdict(list)
+        self.referrals: dict[int | None, list[Referral]] = defaultdict(list)
+        for a in self.data.actions:
+            self.actions[key(a.incident_id)].append(a)
+        for n in self.data.notifications:
+            self.notifications[key(n.incident_id)].append(n)
+        incident_of = {n.id: n.incident_id for n in self.data.notifications + self.data.carried_notifications}
+        for r in self.data.referrals:
+            incident_id = r.incident_id if r.incident_id is not None else incident_of.get(r.notification_id)
+            self.referrals[key(incident_id)].append(r)
+
+    def _has_decisions(self, key: int | None) -> bool:
+        return bool(self.actions[key] or self.notifications[key] or self.referrals[key])
+
+    def review(self, item: AgendaItem) -> str:
+        budget = f"budget {item.minutes} min" if item.minutes else "no budget"
+        if item.review_status == ReviewStatus.discussed:
+            spent = f"{fmt.duration(item.elapsed_seconds / 60)} ({budget})" if item.elapsed_seconds else budget
+            return f"discussed — {spent}"
+        if item.review_status == ReviewStatus.deferred:
+            return "deferred to a later meeting"
+        return "not reached" if self.data.meeting.status == MeetingStatus.closed else "not discussed yet"
+
+    def incident(self, item: AgendaItem) -> None:
+        self.w.heading(self.incident_title(item), 2)
+        self.incident_facts(item, ("Review", self.review(item)))
+        self.w.heading("Persons", 3)
+        self.persons(item)
+        self.w.heading("Discussion", 3)
+        self.notes(self.data.notes.get(item.id, []), item.incident_id)
+        self.w.heading("Decisions", 3)
+        self.decisions(item.incident_id)
+
+    def notes(self, notes: list, incident_id: int | None) -> None:
+        shown = [n for n in notes if n.text.strip() and not (self.r.partner and n.le_only)]
+        if not shown:
+            self.none("discussion notes")
+            return
+        for note in shown:
+            marker = [("[LE only] ", "Strong")] if note.le_only else []
+            self.w.bullet(*marker, self.text(note.text, incident_id))
+
+    def decisions(self, key: int | None) -> None:
+        if not self._has_decisions(key):
+            self.none("decisions recorded")
+            return
+        for a in self.actions[key]:
+            self.action_entry(a)
+        for n in self.notifications[key]:
+            self.notification_entry(n)
+        for r in self.referrals[key]:
+            self.referral_entry(r)
+
+    # ------------------------------------------------------------------ summary
+
+    def summary(self) -> None:
+        data = self.data
+        self.w.heading("Summary", 1)
+        self.w.heading("New action items", 2)
+        if data.actions:
+            self.action_table(data.actions)
+        else:
+            self.none("new action items")
+        self.w.heading("Notifications", 2)
+        if data.notifications:
+            self.notification_table(data.notifications)
+        else:
+            self.none("notifications proposed")
+        self.w.heading("Referrals", 2)
+        if data.referrals:
+            self.referral_table(data.referrals)
+        else:
+            self.none("referrals made")
+        self.w.heading("Counts", 2)
+        self.w.facts(self.counts())
+
+    def referral_table(self, referrals: list[Referral]) -> None:
+        rows: list[list[Cell]] = []
+        allow = []
+        for r in referrals:
+            name, names = self.subject(r)
+            rows.append([name, self.text(r.service, r.incident_id, names), self.text(r.provider or "—", r.incident_id, names), r.status.label])
+            allow.append(names or None)
+        self.w.table(["Person", "Service", "Provider", "Status"], rows, (1.7, 2.0, 1.7, 1.1), allow=allow)
+
+    def counts(self) -> list[tuple[str, "Cell"]]:
+        data = self.data
+        marks = defaultdict(int)
+        for item in data.items:
+            marks[item.review_status] += 1
+        closed_here = sum(
+            1 for d in data.carried_actions + data.carried_notifications if d.closed_in_meeting_id == data.meeting.id
+        )
+        carried = len(data.carried_actions) + len(data.carried_notifications)
+        not_reached = "not reached" if data.meeting.status == MeetingStatus.closed else "not discussed yet"
+        return [
+            ("Incidents on the agenda", str(len(data.items))),
+            ("Discussed", str(marks[ReviewStatus.discussed])),
+            ("Deferred", str(marks[ReviewStatus.deferred])),
+            (not_reached.capitalize(), str(marks[ReviewStatus.pending])),
+            ("New action items", str(len(data.actions))),
+            ("Notifications", str(len(data.notifications))),
+            ("Referrals", str(len(data.referrals))),
+            ("Old business", f"{fmt.plural(carried, 'item')} carried over, {closed_here} closed at this meeting"),
+        ]

@@ -1,0 +1,460 @@
+"""Partner redaction (SPEC §7) and the leak scan that checks it.
+
+The partner edition of the minutes never carries a person's name, date of
+birth or records id, nor a law-enforcement-only note. Two independent layers
+make sure of it:
+
+1. **Redaction while building.** Persons appear as role labels numbered per
+   role within each incident ("Victim 1", "Associate 2"). Every piece of free
+   text (summaries, motives, notes, action items, outcomes, reasons...) goes
+   through :meth:`Redactor.text`, which replaces each protected string with a
+   label ("Victim 1", "Victim 1 of incident 3") or a "withheld" marker.
+   The subject of a notification or referral may be named inside that entry
+   alone: the entry's text is redacted with the subject's name allowed, and
+   the builder registers the entry's paragraph or table row as the one place
+   where that name may stand.
+2. **The leak scan after building.** :func:`scan_document` walks every XML
+   part of the finished package (body, tables at any depth, headers and
+   footers of every section, document properties, and any other part) and
+   reports every protected string outside the registered entries. A finding
+   means the document is not written at all.
+
+What is protected:
+
+- the name of every person in the database, not only those of this meeting:
+  summaries routinely name earlier victims ("follows the 11-21 shooting of
+  ..."), and those names must not reach partners either;
+- the records id of every person in the database;
+- the date of birth of every person the document is about (involved in the
+  meeting's incidents, or subject of a notification or referral in it), as
+  ISO ``2002-03-14`` (the form the full edition prints) and as ``03/14/2002``
+  and ``3/14/2002``. Dates of birth of the whole database would collide with
+  ordinary dates in notes;
+- the text of every law-enforcement-only note of the meeting.
+
+How strings are compared: as sequences of words. Text is folded (Unicode
+compatibility decomposition, accents and other combining marks dropped, case
+folded, invisible format characters such as zero-width spaces and soft hyphens
+dropped) and cut into runs of letters and digits; everything else separates
+words. A protected string matches only whole words, so "Al" never matches
+inside "Alvarez" and "Ocampo-Reyna's" still matches "Ocampo-Reyna". A name
+matches in its written order, in any rotation ("Ocampo-Reyna, Luis") and as
+first plus last word ("Maria Ibanez" for "María José Ibáñez"); a surname or
+nickname alone is not recognised (a note that names people that way belongs
+in a law-enforcement-only note).
+
+Strings too short to tell apart from ordinary words are not protected, so
+that they cannot cause false alarms: names and records ids with fewer than
+three letters or digits in all, names without a letter (a stray "2026"), and
+law-enforcement-only notes with fewer than two words or eight letters and
+digits. Such names are still never printed by the partner edition's own
+structure (which shows role labels only); they are just not searched for in
+free text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..enums import Role
+from .errors import Leak
+from .sanitize import clean
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+    from ..models import AgendaItem, Involvement
+
+Words = tuple[str, ...]
+
+# --------------------------------------------------------------------------- folding
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    """``ch`` as compared: "" if it vanishes, else word characters (folded) and spaces (separators)."""
+    if unicodedata.category(ch) == "Cf" or unicodedata.combining(ch):
+        return ""
+    out = []
+    for c in unicodedata.normalize("NFKD", ch):
+        for f in c.casefold():
+            if unicodedata.combining(f):
+                continue
+            out.append(f if f.isalnum() else " ")
+    return "".join(out)
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """The words of ``text``, folded, with the span of the original text each covers."""
+    if text.isascii():
+        # Same result as the general path, many times faster for the usual case.
+        return [(m.group().lower(), m.start(), m.end()) for m in _ASCII_WORD.finditer(text)]
+    out: list[tuple[str, int, int]] = []
+    buf: list[str] = []
+    start = end = 0
+    for i, ch in enumerate(text):
+        piece = _fold_char(ch)
+        if not piece:
+            if buf:
+                end = i + 1  # a combining mark belongs to the word it follows
+            continue
+        for c in piece:
+            if c == " ":
+                if buf:
+                    out.append(("".join(buf), start, end))
+                    buf = []
+            else:
+                if not buf:
+                    start = i
+                buf.append(c)
+                end = i + 1
+    if buf:
+        out.append(("".join(buf), start, end))
+    return out
+
+
+def words(text: str) -> Words:
+    """The folded words of ``text``."""
+    return tuple(t for t, _, _ in tokens(text))
+
+
+def _letters(seq: Words) -> int:
+    return sum(len(w) for w in seq)
+
+
+def name_variants(name: str) -> frozenset[Words]:
+    """The word sequences under which ``name`` is recognised (empty if too short to protect)."""
+    seq = words(clean(name))
+    variants = {seq[k:] + seq[:k] for k in range(len(seq))}  # "Last, First" whatever the split
+    if len(seq) >= 3:
+        variants |= {(seq[0], seq[-1]), (seq[-1], seq[0])}
+    return frozenset(v for v in variants if _letters(v) >= 3 and not all(w.isdigit() for w in v))
+
+
+def dob_variants(dob: dt.date) -> frozenset[Words]:
+    """A date of birth as ISO and as US month/day/year, with and without leading zeros."""
+    y, m, d = f"{dob.year:04d}", f"{dob.month:02d}", f"{dob.day:02d}"
+    return frozenset({(y, m, d), (m, d, y), (str(dob.month), str(dob.day), y)})
+
+
+# --------------------------------------------------------------------------- the index
+
+
+@dataclass(frozen=True)
+class Protected:
+    """One protected string and whose it is."""
+
+    kind: str  # "name", "dob", "record_id" or "le_note"
+    shown: str  # as written in the database, for messages
+    person_id: int | None = None
+
+    def describe(self) -> str:
+        if self.kind == "name":
+            return f'the name "{self.shown}"'
+        if self.kind == "dob":
+            return f"the date of birth {self.shown}"
+        if self.kind == "record_id":
+            return f'the records id "{self.shown}"'
+        snippet = self.shown if len(self.shown) <= 40 else self.shown[:39] + "…"
+        return f'the law-enforcement-only note "{snippet}"'
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    seq: Words
+    items: tuple[Protected, ...]
+
+    @property
+    def is_name(self) -> bool:
+        return all(p.kind == "name" for p in self.items)
+
+    def describe(self) -> str:
+        return self.items[0].describe()
+
+
+@dataclass
+class ProtectedIndex:
+    """Every protected word sequence, found in text in one pass over its words."""
+
+    _items: dict[Words, list[Protected]] = field(default_factory=dict)
+    _by_first: dict[str, list[Words]] | None = None
+
+    def add(self, seq: Words, item: Protected) -> None:
+        if not seq:
+            return
+        bucket = self._items.setdefault(seq, [])
+        if item not in bucket:
+            bucket.append(item)
+        self._by_first = None
+
+    def add_person(self, person_id: int, name: str, record_id: str | None, dob: dt.date | None) -> None:
+        shown = clean(name)
+        for seq in name_variants(name):
+            self.add(seq, Protected("name", shown, person_id))
+        if record_id:
+            seq = words(clean(record_id))
+            if _letters(seq) >= 3:
+                self.add(seq, Protected("record_id", clean(record_id), person_id))
+        if dob is not None:
+            for seq in dob_variants(dob):
+                self.add(seq, Protected("dob", dob.isoformat(), person_id))
+
+    def add_le_note(self, text: str) -> None:
+        shown = clean(text).strip()
+        seq = words(shown)
+        if len(seq) >= 2 and _letters(seq) >= 8:
+            self.add(seq, Protected("le_note", shown))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _first_index(self) -> dict[str, list[Words]]:
+        if self._by_first is None:
+            by_first: dict[str, list[Words]] = {}
+            for seq in self._items:
+                by_first.setdefault(seq[0], []).append(seq)
+            for seqs in by_first.values():
+                seqs.sort(key=len, reverse=True)  # longest match wins
+            self._by_first = by_first
+        return self._by_first
+
+    def find(self, text: str) -> Iterator[Match]:
+        """Every protected sequence in ``text``, left to right, longest first, not overlapping."""
+        by_first = self._first_index()
+        toks = tokens(text)
+        n = len(toks)
+        i = 0
+        while i < n:
+            for seq in by_first.get(toks[i][0], ()):
+                k = len(seq)
+                if i + k <= n and all(toks[i + j][0] == seq[j] for j in range(1, k)):
+                    yield Match(toks[i][1], toks[i + k - 1][2], seq, tuple(self._items[seq]))
+                    i += k
+                    break
+            else:
+                i += 1
+
+
+# --------------------------------------------------------------------------- labels
+
+ROLE_ORDER: tuple[Role, ...] = (Role.victim, Role.suspect, Role.person_of_interest, Role.associate, Role.witness)
+ROLE_WORDS: dict[Role, str] = {
+    Role.victim: "Victim",
+    Role.suspect: "Suspect",
+    Role.person_of_interest: "Person of interest",
+    Role.associate: "Associate",
+    Role.witness: "Witness",
+}
+
+
+@dataclass
+class Labels:
+    """Role labels of the persons of a meeting, numbered per role within each incident.
+
+    Both editions use the same labels, so "Victim 1" in a note means the same
+    person to a partner and to a detective.
+    """
+
+    persons: dict[int, list[tuple["Involvement", str]]]  # incident id -> involvements in label order
+    by_incident: dict[tuple[int, int], str]  # (incident id, person id) -> label
+    first_seen: dict[int, tuple[int, str]]  # person id -> (incident position, label)
+
+    @classmethod
+    def for_items(cls, items: Iterable["AgendaItem"]) -> "Labels":
+        persons: dict[int, list[tuple[Involvement, str]]] = {}
+        by_incident: dict[tuple[int, int], str] = {}
+        first_seen: dict[int, tuple[int, str]] = {}
+        for position, item in enumerate(items, 1):
+            incident = item.incident
+            assert incident is not None and incident.id is not None
+            counters: dict[Role, int] = {}
+            labelled = []
+            for inv in sorted(incident.involvements, key=lambda i: (ROLE_ORDER.index(i.role), i.id or 0)):
+                counters[inv.role] = counters.get(inv.role, 0) + 1
+                label = f"{ROLE_WORDS[inv.role]} {counters[inv.role]}"
+                labelled.append((inv, label))
+                assert inv.person_id is not None
+                by_incident.setdefault((incident.id, inv.person_id), label)
+                first_seen.setdefault(inv.person_id, (position, label))
+            persons[incident.id] = labelled
+        return cls(persons, by_incident, first_seen)
+
+    def of(self, person_id: int, incident_id: int | None = None) -> str | None:
+        """How to refer to a person without naming them; None if they are in none of the incidents."""
+        if incident_id is not None and (incident_id, person_id) in self.by_incident:
+            return self.by_incident[(incident_id, person_id)]
+        if person_id in self.first_seen:
+            position, label = self.first_seen[person_id]
+            return f"{label} of incident {position}"
+        return None
+
+
+# --------------------------------------------------------------------------- redaction
+
+WITHHELD = {
+    "name": "[name withheld]",
+    "dob": "[date of birth withheld]",
+    "record_id": "[records id withheld]",
+    "le_note": "[law-enforcement-only text withheld]",
+}
+
+
+class Redactor:
+    """How one audience sees free text: cleaned for XML always, redacted for partners.
+
+    ``index`` is None for the full (law-enforcement) edition.
+    """
+
+    def __init__(self, labels: Labels, index: ProtectedIndex | None) -> None:
+        self.labels = labels
+        self.index = index
+
+    @property
+    def partner(self) -> bool:
+        return self.index is not None
+
+    def text(self, text: object, *, incident_id: int | None = None, allow: frozenset[Words] = frozenset()) -> str:
+        """``text`` safe for this audience; names in ``allow`` (variants of a subject's name) stay."""
+        s = clean(text)
+        if self.index is None:
+            return s
+        out: list[str] = []
+        pos = 0
+        for m in self.index.find(s):
+            if m.start < pos or (m.is_name and m.seq in allow):
+                continue
+            out.append(s[pos : m.start])
+            out.append(self._replacement(m, incident_id))
+            pos = m.end
+        out.append(s[pos:])
+        return "".join(out)
+
+    def _replacement(self, m: Match, incident_id: int | None) -> str:
+        names = [p for p in m.items if p.kind == "name"]
+        if not names:
+            return WITHHELD[m.items[0].kind]
+        # Two persons may share a name: prefer the one this text is about.
+        labels = [self.labels.of(p.person_id, incident_id) for p in names if p.person_id is not None]
+        in_incident = [
+            lb for p, lb in zip(names, labels) if lb and (incident_id, p.person_id) in self.labels.by_incident
+        ]
+        chosen = in_incident or [lb for lb in labels if lb]
+        return chosen[0] if chosen else WITHHELD["name"]
+
+
+# --------------------------------------------------------------------------- the scan
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXT_TAGS = (f"{_W}t", f"{_W}delText", f"{_W}tab", f"{_W}br", f"{_W}cr")
+_HEADING_STYLES = re.compile(r"^(Heading\d|Title)$")
+
+
+def _paragraph_text(p: Any) -> str:
+    return "".join(
+        (el.text or "") if el.tag in (f"{_W}t", f"{_W}delText") else " " for el in p.iter(*_TEXT_TAGS)
+    )
+
+
+def _xml_root(part: Any) -> Any:
+    """The live XML tree of a part, or a parse of its bytes; None for binary parts."""
+    element = getattr(part, "_element", None)
+    if element is not None:
+        return element
+    if "xml" not in part.content_type:
+        return None
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        return etree.fromstring(part.blob, parser)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _body_contexts(root: Any) -> dict[Any, str]:
+    """For each paragraph of the main document: where it is, by the heading it falls under."""
+    body = root.find(f"{_W}body")
+    contexts: dict[Any, str] = {}
+    if body is None:
+        return contexts
+    heading = None
+    for child in body:
+        if child.tag == f"{_W}p":
+            style = child.find(f"{_W}pPr/{_W}pStyle")
+            if style is not None and _HEADING_STYLES.match(style.get(f"{_W}val", "")):
+                heading = _paragraph_text(child).strip()
+        where = f'the body under "{heading}"' if heading else "the body"
+        if child.tag == f"{_W}tbl":
+            where += ", in a table"
+        for p in child.iter(f"{_W}p"):
+            contexts[p] = where
+    return contexts
+
+
+def _part_where(partname: str) -> str:
+    if "/header" in partname:
+        return f"a page header ({partname})"
+    if "/footer" in partname:
+        return f"a page footer ({partname})"
+    if partname == "/docProps/core.xml":
+        return "the document properties"
+    return f"the part {partname}"
+
+
+def _allowed(p: Any, m: Match, allowed: Mapping[Any, frozenset[Words]]) -> bool:
+    if not m.is_name:
+        return False
+    el = p
+    while el is not None:
+        seqs = allowed.get(el)
+        if seqs is not None and m.seq in seqs:
+            return True
+        el = el.getparent()
+    return False
+
+
+def scan_document(
+    document: "Document", index: ProtectedIndex, allowed: Mapping[Any, frozenset[Words]]
+) -> list[Leak]:
+    """Every protected string in any XML part of ``document``, except names inside their allowed entries.
+
+    ``allowed`` maps paragraph (``w:p``) or table-row (``w:tr``) elements to the
+    name variants that may appear inside them. Paragraph text is read as Word
+    shows it (runs joined); text outside paragraphs (document properties,
+    drawing text) is read element by element.
+    """
+    leaks: dict[tuple[str, str], Leak] = {}
+
+    def report(m: Match, where: str) -> None:
+        leak = Leak(m.describe(), where)
+        leaks.setdefault((leak.what, leak.where), leak)
+
+    main = document.part
+    for part in main.package.iter_parts():
+        root = _xml_root(part)
+        if root is None:
+            continue
+        partname = str(part.partname)
+        contexts = _body_contexts(root) if part is main else {}
+        default_where = _part_where(partname)
+        for p in root.iter(f"{_W}p"):
+            for m in index.find(_paragraph_text(p)):
+                if not _allowed(p, m, allowed):
+                    report(m, contexts.get(p, default_where))
+        for el in root.iter():
+            # Text outside WordprocessingML paragraphs: core properties, drawing text, custom XML.
+            if isinstance(el.tag, str) and not el.tag.startswith(_W) and el.text and el.text.strip():
+                for m in index.find(el.text):
+                    report(m, default_where)
+    return list(leaks.values())

@@ -1,0 +1,285 @@
+"""The sections the minutes and the agenda share: meeting facts, attendance,
+old business, an incident's facts and persons, decision entries.
+
+A :class:`Composer` writes them into a :class:`~.document.DocWriter` for one
+audience: every piece of free text goes through the :class:`~.redact.Redactor`,
+and every place a subject may be named is registered with the writer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from ..enums import ActionStatus, AgencyKind, Attendance
+from ..models import ActionItem, AgendaItem, MeetingAttendance, Notification, Referral
+from . import format as fmt
+from .data import MeetingData
+from .redact import Redactor, Words, name_variants
+
+if TYPE_CHECKING:
+    from .document import Cell, DocWriter, Span
+
+AGENCY_ORDER = (
+    AgencyKind.law_enforcement,
+    AgencyKind.prosecution,
+    AgencyKind.supervision,
+    AgencyKind.service,
+    AgencyKind.community,
+    None,
+)
+ATTENDANCE_WORDS = {
+    Attendance.present: "present",
+    Attendance.remote: "remote",
+    Attendance.absent: "absent",
+    Attendance.invited: "not recorded",
+}
+
+
+class Composer:
+    """Writes one meeting's sections for one audience."""
+
+    def __init__(self, writer: "DocWriter", data: MeetingData, redactor: Redactor) -> None:
+        self.w = writer
+        self.data = data
+        self.r = redactor
+        self.positions = {item.incident_id: n for n, item in enumerate(data.items, 1)}
+
+    # ------------------------------------------------------------------ helpers
+
+    def text(self, value: object, incident_id: int | None = None, allow: frozenset[Words] = frozenset()) -> str:
+        return self.r.text(value, incident_id=incident_id, allow=allow)
+
+    def subject(self, decision: Notification | Referral) -> tuple[str, frozenset[Words]]:
+        """The subject's name and, for partners, the name variants allowed in its entry."""
+        name = decision.person.name if decision.person else "unknown person"
+        return name, (name_variants(name) if self.r.partner else frozenset())
+
+    def incident_title(self, item: AgendaItem) -> str:
+        incident = item.incident
+        assert incident is not None
+        return f"{self.positions[item.incident_id]}. {fmt.INCIDENT_TYPES[incident.type]} — {incident.case_number}"
+
+    def none(self, what: str) -> None:
+        self.w.paragraph(f"No {what}.")
+
+    # ------------------------------------------------------------------ meeting
+
+    def meeting_facts(self, *, planned: bool) -> None:
+        m = self.data.meeting
+        time, length = fmt.meeting_times(m)
+        pairs: list[tuple[str, Cell]] = [
+            ("Meeting", f"No. {m.number} — {fmt.meeting_title(m)}"),
+            ("Date", fmt.long_date(m.date)),
+            ("Time", time),
+            ("Location", m.location or "not set"),
+            ("Facilitator", m.facilitator or "not set"),
+            ("Length" if planned else "Duration", length),
+        ]
+        budget = sum(item.minutes or 0 for item in self.data.items)
+        agenda = fmt.plural(len(self.data.items), "incident")
+        pairs.append(("Agenda", agenda + (f", {fmt.duration(budget)} of discussion budgeted" if budget else "")))
+        self.w.facts(pairs)
+
+    def attendance(self, *, with_status: bool) -> None:
+        """Attendees grouped by agency (law enforcement first), with their attendance at this meeting."""
+        rows_by_agency: dict[tuple[int, int], list[MeetingAttendance]] = defaultdict(list)
+        for a in self.data.attendance:
+            agency = a.attendee.agency if a.attendee else None
+            kind = agency.kind if agency else None
+            # Within a kind, the order agencies were entered: agendas list the host agency first.
+            key = (AGENCY_ORDER.index(kind), agency.id if agency and agency.id is not None else 1 << 62)
+            rows_by_agency[key].append(a)
+        if not rows_by_agency:
+            self.none("attendees recorded")
+            return
+        rows: list[list[Cell]] = []
+        spans: list[tuple[int, int]] = []
+        counts: dict[Attendance, int] = defaultdict(int)
+        represented: set[str] = set()
+        for key in sorted(rows_by_agency):
+            group = sorted(rows_by_agency[key], key=lambda a: a.id or 0)  # invitation order
+            agency = group[0].attendee.agency if group[0].attendee else None
+            label = f"{agency.short_name} — {agency.name}" if agency and agency.name else (
+                agency.short_name if agency else "No agency"
+            )
+            first = len(rows) + 1  # +1: the header row
+            for a in group:
+                attendee = a.attendee
+                row: list[Cell] = [label, attendee.name if attendee else "", (attendee.role or "") if attendee else ""]
+                if with_status:
+                    status = ATTENDANCE_WORDS[a.status] + (" (walk-in)" if a.walk_in else "")
+                    row.append(status)
+                    counts[a.status] += 1
+                    if a.status in (Attendance.present, Attendance.remote):
+                        represented.add(label)
+                rows.append(row)
+            spans.append((first, len(rows)))
+        header = ["Agency", "Name", "Role"] + (["Attendance"] if with_status else [])
+        widths = (2.0, 1.5, 1.9, 1.1) if with_status else (2.2, 1.9, 2.4)
+        table = self.w.table(header, rows, widths)
+        for first, last in spans:
+            self.w.merge_down(table, 0, first, last)
+        if with_status:
+            order = (Attendance.present, Attendance.remote, Attendance.absent, Attendance.invited)
+            parts = [f"{counts[s]} {ATTENDANCE_WORDS[s]}" for s in order if counts[s]]
+            agencies = fmt.plural(len(spans), "agency", "agencies")
+            self.w.paragraph(f"{', '.join(parts)}; {len(represented)} of {agencies} represented.")
+
+    # ------------------------------------------------------------------ old business
+
+    def old_business(self) -> None:
+        """Action items and notifications from earlier meetings that were open when this meeting began."""
+        data = self.data
+        if not (data.carried_actions or data.carried_notifications):
+            self.none("items carried over from earlier meetings")
+            return
+        self.w.paragraph("Items from earlier meetings that were still open when this meeting began, with their status.")
+        if data.carried_actions:
+            self.w.heading("Action items carried over", 2)
+            self.action_table(data.carried_actions, carried=True)
+        if data.carried_notifications:
+            self.w.heading("Notifications carried over", 2)
+            self.notification_table(data.carried_notifications, carried=True)
+
+    def carried_status(self, decision: ActionItem | Notification) -> str:
+        """``still open, overdue since …`` / ``closed at this meeting: done — outcome`` / …"""
+        data = self.data
+        if isinstance(decision, ActionItem):
+            is_open = decision.status == ActionStatus.open
+        else:
+            is_open = decision.status.is_open
+        outcome = f" — {self.text(decision.outcome, decision.incident_id)}" if decision.outcome else ""
+        closing = data.closing_meeting(decision)
+        if is_open:
+            text = "still open" if isinstance(decision, ActionItem) else f"still open ({decision.status.label})"
+            if decision.due_date and decision.due_date < data.date:
+                text += f", overdue since {fmt.compact_date(decision.due_date)}"
+        elif closing is not None and closing.id == data.meeting.id:
+            text = f"closed at this meeting: {decision.status.label}{outcome}"
+        elif closing is not None:
+            text = f"closed at meeting {closing.number} ({fmt.compact_date(closing.date)}): {decision.status.label}{outcome}"
+        elif decision.closed_at is not None:
+            text = f"closed {fmt.compact_date(decision.closed_at.date())}: {decision.status.label}{outcome}"
+        else:
+            text = decision.status.label + outcome
+        if isinstance(decision, Notification) and decision.attempts:
+            text += f"; last attempt {fmt.attempt(decision.attempts[-1])}"
+        return text
+
+    def action_table(self, actions: list[ActionItem], *, carried: bool = False) -> None:
+        rows: list[list[Cell]] = []
+        for a in actions:
+            status = self.carried_status(a) if carried else a.status.label
+            if not carried and a.outcome:
+                status += f" — {self.text(a.outcome, a.incident_id)}"
+            rows.append(
+                [
+                    (self.data.ref(a), "Strong"),
+                    self.text(a.description, a.incident_id),
+                    fmt.owner(a, a.owner_agency),
+                    fmt.compact_date(a.due_date),
+                    status,
+                ]
+            )
+        self.w.table(["Ref", "Action", "Owner", "Due", "Status"], rows, (0.55, 2.1, 1.2, 0.95, 1.7))
+
+    def notification_table(self, notifications: list[Notification], *, carried: bool = False) -> None:
+        rows: list[list[Cell]] = []
+        allow: list[frozenset[Words] | None] = []
+        for n in notifications:
+            name, names = self.subject(n)
+            rows.append(
+                [
+                    (self.data.ref(n), "Strong"),
+                    name,
+                    fmt.team(n),
+                    fmt.compact_date(n.due_date),
+                    self.carried_status(n) if carried else n.status.label,
+                ]
+            )
+            allow.append(names or None)
+        self.w.table(["Ref", "Person", "Team", "Due", "Status"], rows, (0.55, 1.3, 1.95, 0.95, 1.75), allow=allow)
+
+    # ------------------------------------------------------------------ incidents
+
+    def incident_facts(self, item: AgendaItem, last: tuple[str, str]) -> None:
+        """The incident's facts, ending with ``last`` (its review mark or its time budget)."""
+        incident = item.incident
+        assert incident is not None
+        i = incident.id
+        where = incident.location + (f" ({incident.area_command} area command)" if incident.area_command else "")
+        pairs: list[tuple[str, Cell]] = [
+            ("When", fmt.when(incident.occurred_at)),
+            ("Where", self.text(where, i)),
+        ]
+        optional: list[tuple[str, str | None]] = [
+            ("Case status", incident.case_status.label if incident.case_status else None),
+            ("Retaliation risk", incident.retaliation_risk.label if incident.retaliation_risk else None),
+            ("Motive", self.text(incident.motive, i) if incident.motive else None),
+            ("NIBIN leads", ", ".join(incident.nibin_leads) if incident.nibin_leads else None),
+            ("Summary", self.text(incident.summary, i) if incident.summary else None),
+        ]
+        pairs += [(label, value) for label, value in optional if value]
+        pairs.append(last)
+        self.w.facts(pairs)
+
+    def persons(self, item: AgendaItem) -> None:
+        """The persons of an incident by role: a full table for law enforcement, role labels for partners."""
+        labelled = self.r.labels.persons.get(item.incident_id, [])  # type: ignore[arg-type]
+        if not labelled:
+            self.none("persons recorded")
+            return
+        if self.r.partner:
+            self.w.paragraph(", ".join(label for _, label in labelled) + ".")
+            return
+        rows: list[list[Cell]] = []
+        for inv, label in labelled:
+            person = inv.person
+            assert person is not None
+            rows.append(
+                [
+                    (label, "Strong"),
+                    person.name,
+                    person.dob.isoformat() if person.dob else "—",
+                    person.record_id or "—",
+                    inv.group.name if inv.group else "—",
+                    inv.notes or "",
+                ]
+            )
+        self.w.table(["Role", "Name", "DOB", "Records id", "Group", "Notes"], rows, (1.05, 1.3, 0.9, 0.9, 0.95, 1.4))
+
+    # ------------------------------------------------------------------ decision entries
+
+    def action_entry(self, a: ActionItem) -> None:
+        status = a.status.label + (f" — {self.text(a.outcome, a.incident_id)}" if a.outcome else "")
+        self.w.bullet(
+            (f"Action {self.data.ref(a)}: ", "Strong"),
+            fmt.sentence(self.text(a.description, a.incident_id)),
+            f" Owner: {fmt.owner(a, a.owner_agency)}. Due {fmt.short_date(a.due_date)}. Status: {status}.",
+        )
+
+    def notification_entry(self, n: Notification) -> None:
+        name, allow = self.subject(n)
+        spans: list[Span] = [(f"Notification {self.data.ref(n)} for ", "Strong"), (name, "Strong"), ". "]
+        if n.reasons.strip():
+            spans += ["Why: ", fmt.sentence(self.text(n.reasons, n.incident_id, allow)), " "]
+        spans.append(f"Team: {fmt.team(n)}. Due {fmt.short_date(n.due_date)}. Status: {n.status.label}.")
+        for label, value in (
+            ("Services offered", n.services_offered),
+            ("accepted", n.services_accepted),
+            ("Outcome", n.outcome),
+        ):
+            if value:
+                spans.append(f" {label}: {fmt.sentence(self.text(value, n.incident_id, allow))}")
+        self.w.bullet(*spans, allow=allow)
+
+    def referral_entry(self, ref: Referral) -> None:
+        name, allow = self.subject(ref)
+        spans: list[Span] = [("Referral for ", "Strong"), (name, "Strong"), ": ", self.text(ref.service, ref.incident_id, allow)]
+        if ref.provider:
+            spans.append(f" ({self.text(ref.provider, ref.incident_id, allow)})")
+        spans.append(f". Status: {ref.status.label}.")
+        if ref.note:
+            spans.append(f" {fmt.sentence(self.text(ref.note, ref.incident_id, allow))}")
+        self.w.bullet(*spans, allow=allow)

@@ -1,0 +1,313 @@
+"""Wrap-up: what this meeting decided, what is still loose, closing the meeting and exporting the minutes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from ..enums import MeetingStatus
+from ..services.review import (
+    DecisionRow,
+    OldBusinessRow,
+    ReviewError,
+    WrapUp,
+    agency_short_names,
+    close_meeting,
+    get_meeting,
+    wrap_up,
+)
+from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
+from .base import MeetingStageScreen
+from .old_business import KIND_WORDS, WIDE, Col, cell, fit_columns, masked, theme_colour
+
+DECISION_COLUMNS = (
+    Col("ref", "Ref", 7),
+    Col("kind", "Kind", 12, wide_only=True),
+    Col("what", "What", None, minimum=20),
+    Col("owner", "Owner/team", 24),
+    Col("due", "Due", 10),
+    Col("status", "Status", 19),
+)
+CLOSED_COLUMNS = (
+    Col("ref", "Ref", 7),
+    Col("kind", "Kind", 12, wide_only=True),
+    Col("what", "What", None, weight=3, minimum=20),
+    Col("status", "Status", 19),
+    Col("outcome", "Outcome", None, weight=2, minimum=10),
+)
+DECISION_KINDS = {**KIND_WORDS, "referral": "referral"}
+EDITING_ACTIONS = frozenset({"close"})
+
+
+class WrapUpScreen(MeetingStageScreen):
+    """Stage 4: the decisions of the meeting, its loose ends, close and export."""
+
+    STAGE = "wrap_up"
+
+    HELP = """
+## Wrap-up
+
+Everything this meeting decided (action items, custom notifications,
+referrals) and the old business it closed. The **warnings** list what is
+still loose: action items without an owner or a due date, notifications
+without a team or a due date, cases on the agenda not yet discussed. Go back
+to the review (`3`) to fix them, or close the meeting as it is.
+
+`c` closes the meeting: its timers stop and it becomes read-only (later
+corrections are amendments with a reason). `e` writes the minutes in both
+versions, the full one for law enforcement and the redacted one for
+partners, and records who they go to.
+
+While presenting, the persons named in decisions show as initials.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "close", "Close meeting", id="wrap_up.close",
+                tooltip="Close the meeting: from then on it is read-only"),
+        Binding("e", "export", "Export minutes", id="wrap_up.export",
+                tooltip="Write the full and the partner minutes (Word) and record the dissemination"),
+        Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
+    ]
+
+    DEFAULT_CSS = """
+    WrapUpScreen #wrap-state { height: 1; padding: 0 1; text-style: bold; }
+    WrapUpScreen #wrap-state.-closed { color: $warning; }
+    WrapUpScreen #wrap-warnings-box {
+        height: auto; max-height: 35%; margin: 0 1; padding: 0 1;
+        border: round $error; border-title-color: $error; border-title-style: bold;
+    }
+    WrapUpScreen #wrap-warnings-box.-clear { border: round $success; border-title-color: $success; }
+    WrapUpScreen #wrap-warnings { height: auto; }
+    WrapUpScreen .section { height: 1; padding: 0 1; margin-top: 1; text-style: bold; color: $text-primary; }
+    WrapUpScreen #decisions { height: 1fr; min-height: 3; }
+    WrapUpScreen #closed-old { height: auto; max-height: 8; }
+    WrapUpScreen .none { height: 1; padding: 0 2; color: $text-muted; }
+    """
+
+    closed: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(self, meeting_id: int, **_: Any) -> None:
+        super().__init__(meeting_id)
+        self.summary: WrapUp | None = None
+        self.meeting_date = None
+        self.agencies: list[str] = []
+        self._width = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="wrap-state")
+        with VerticalScroll(id="wrap-warnings-box"):
+            yield Static("", id="wrap-warnings")
+        yield Static("Decided in this meeting", id="decisions-title", classes="section")
+        yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
+        yield Static("No decisions yet.", id="decisions-none", classes="none")
+        yield Static("Old business closed at this meeting", id="closed-title", classes="section")
+        yield DataTable(id="closed-old", cursor_type="row", zebra_stripes=True)
+        yield Static("None.", id="closed-none", classes="none")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Wrap-up"
+        for name in ("#decisions-none", "#closed-none"):
+            self.query_one(name).display = False
+        self.load()
+
+    # ------------------------------------------------------------------ loading
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wrap_up")
+    def load(self) -> None:
+        try:
+            meeting = get_meeting(self.app.db, self.meeting_id)
+            summary = wrap_up(self.app.db, self.meeting_id)
+            agencies = agency_short_names(self.app.db)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the screen stays usable
+            self.notify(f"Could not load the wrap-up: {exc}", severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show, meeting, summary, agencies)
+
+    def show(self, meeting: Any, summary: WrapUp, agencies: list[str]) -> None:
+        self.closed = meeting.status == MeetingStatus.closed
+        self.meeting_date = meeting.date
+        self.agencies = agencies
+        self.summary = summary
+        self.title = f"Wrap-up · meeting {meeting.number}, {meeting.date.isoformat()}"
+        state = self.query_one("#wrap-state", Static)
+        if self.closed:
+            at = meeting.closed_at.strftime("%H:%M") if meeting.closed_at else "?"
+            state.update(f"Closed at {at} — read-only")
+        else:
+            decided = len(summary.decisions)
+            state.update(
+                f"{meeting.status.label.capitalize()} · {decided} decision{'s' * (decided != 1)} · "
+                f"{len(summary.pending_items)} case{'s' * (len(summary.pending_items) != 1)} not yet discussed"
+            )
+        state.set_class(self.closed, "-closed")
+        self.render_summary()
+
+    def render_summary(self) -> None:
+        summary = self.summary
+        if summary is None:
+            return
+        self._width = self.size.width or self.app.size.width
+        wide = self._width >= WIDE
+        box = self.query_one("#wrap-warnings-box")
+        warnings = self.query_one("#wrap-warnings", Static)
+        if summary.warnings:
+            box.border_title = f"Warnings ({len(summary.warnings)})"
+            warnings.update(Text("\n".join(f"• {w}" for w in summary.warnings)))
+        else:
+            box.border_title = "Warnings"
+            warnings.update(Text("No warnings", style=f"bold {theme_colour(self, 'success')}"))
+        box.set_class(not summary.warnings, "-clear")
+        presenting = self.app.presenting
+
+        decisions = self.query_one("#decisions", DataTable)
+        rows = [(f"{d.kind}:{d.id}", self._decision_values(d, presenting)) for d in summary.decisions]
+        self._fill(decisions, fit_columns(DECISION_COLUMNS, self._width, [v for _k, v in rows], wide=wide), rows)
+        self.query_one("#decisions-title", Static).update(f"Decided in this meeting ({len(summary.decisions)})")
+        decisions.display = bool(summary.decisions)
+        self.query_one("#decisions-none").display = not summary.decisions
+
+        closed = self.query_one("#closed-old", DataTable)
+        rows = [(f"{r.kind}:{r.id}", self._closed_values(r, presenting)) for r in summary.closed_old_business]
+        self._fill(closed, fit_columns(CLOSED_COLUMNS, self._width, [v for _k, v in rows], wide=wide), rows)
+        self.query_one("#closed-title", Static).update(
+            f"Old business closed at this meeting ({len(summary.closed_old_business)})"
+        )
+        closed.display = bool(summary.closed_old_business)
+        self.query_one("#closed-none").display = not summary.closed_old_business
+
+    @staticmethod
+    def _fill(table: DataTable, cols: list[tuple[Col, int]], rows: list[tuple[str, dict[str, Any]]]) -> None:
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        for col, width in cols:
+            table.add_column(col.label, key=col.key, width=width)
+        for key, values in rows:
+            table.add_row(*(cell(values[c.key], w) for c, w in cols), key=key)
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+
+    def _decision_values(self, d: DecisionRow, presenting: bool) -> dict[str, Any]:
+        missing = theme_colour(self, "warning")
+        return {
+            "ref": d.ref,
+            "kind": DECISION_KINDS.get(d.kind, d.kind),
+            "what": masked(d.text, presenting, getattr(d, "person", None)),
+            "owner": d.owner or (Text("unassigned", style=missing) if d.kind != "referral" else ""),
+            "due": d.due_date.isoformat() if d.due_date else (Text("no date", style=missing) if d.kind != "referral" else ""),
+            "status": d.status.replace("_", " "),
+        }
+
+    def _closed_values(self, r: OldBusinessRow, presenting: bool) -> dict[str, Any]:
+        return {
+            "ref": r.ref,
+            "kind": KIND_WORDS.get(r.kind, r.kind),
+            "what": masked(r.text, presenting, getattr(r, "person", None)),
+            "status": r.status.replace("_", " "),
+            "outcome": r.outcome or "",
+        }
+
+    def on_resize(self) -> None:
+        if self.summary is not None and self.size.width != self._width:
+            self.render_summary()
+
+    def present_mode_changed(self, presenting: bool) -> None:
+        self.render_summary()
+
+    # ------------------------------------------------------------------ keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in EDITING_ACTIONS and self.closed:
+            return None
+        return super().check_action(action, parameters)
+
+    def action_close(self) -> None:
+        if self.summary is None or self.meeting_date is None:
+            return
+        count = len(self.summary.warnings)
+        question = f"Close the meeting of {self.meeting_date.isoformat()}?\n\n"
+        if count:
+            question += f"{count} warning{'s' * (count != 1)} still stand{'s' * (count == 1)} (see the list). "
+        else:
+            question += "Nothing is unassigned or undated. "
+        question += "A closed meeting is read-only."
+        self.app.push_screen(ConfirmDialog(question), self._close_answered)
+
+    def _close_answered(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            meeting = close_meeting(self.app.db, self.meeting_id)
+        except ReviewError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        at = meeting.closed_at.strftime("%H:%M") if meeting.closed_at else ""
+        self.notify(f"Meeting closed at {at}. Press e to export the minutes.")
+        self.closed = True
+        self.load()
+
+    def action_export(self) -> None:
+        if self.meeting_date is None:
+            return
+        fields = [
+            Field("to", "Receiving agency", suggestions=self.agencies,
+                  placeholder="short name, e.g. " + (self.agencies[0] if self.agencies else "RMPD") + "; optional"),
+            Field("folder", "Folder", value=str(Path.cwd()), required=True,
+                  check=lambda v: None if Path(v).expanduser().is_dir() else "no such folder"),
+        ]
+        hint = (
+            "Writes the full (law enforcement) and the partner (redacted) minutes as Word files\n"
+            "and records both disseminations. →: accept a suggestion · ctrl+s: export · escape: cancel"
+        )
+        self.app.push_screen(
+            FormDialog(f"Export the minutes of {self.meeting_date.isoformat()}", fields,
+                       today=self.app.now().date(), hint=hint),
+            self._export_asked,
+        )
+
+    def _export_asked(self, values: dict[str, Any] | None) -> None:
+        if values is None:
+            return
+        self.notify("Writing the minutes…", timeout=2)
+        self.export(values.get("to"), Path(values["folder"]).expanduser())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def export(self, to_agency: str | None, folder: Path) -> None:
+        written: list[str] = []
+        try:
+            from ..export.minutes import export_minutes
+
+            for audience in ("full", "partner"):
+                path = export_minutes(self.app.db, self.meeting_date, audience, path=folder, to_agency=to_agency,
+                                      sent_by=None)
+                written.append(f"{audience}: {path}")
+        except ImportError:
+            self.notify("The minutes export is not available in this version", severity="error")
+            return
+        except Exception as exc:  # noqa: BLE001 - a leak refusal or a write error, said in words
+            done = ("\nWritten before: " + "; ".join(written)) if written else ""
+            self.notify(f"{exc}{done}", severity="error", timeout=15, markup=False)
+            return
+        self.notify("Minutes written:\n" + "\n".join(written), timeout=10, markup=False)
+
+    def action_cursor_down(self) -> None:
+        self._table().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self._table().action_cursor_up()
+
+    def _table(self) -> DataTable:
+        focused = self.focused
+        return focused if isinstance(focused, DataTable) else self.query_one("#decisions", DataTable)
