@@ -182,13 +182,18 @@ its budget, items done, and whether the meeting runs ahead or behind.
             agenda.highlighted = highlighted
 
     def go_to(self, index: int) -> None:
-        """Make ``index`` the current item: save the note, move the clock, load the item in a worker."""
+        """Make ``index`` the current item: save the note, move the clock, load the item in a worker.
+
+        The editor belongs to the new item at once, so what is typed before
+        the item has loaded is kept (as a new note) rather than overwritten.
+        """
         if not self.rows:
             return
         index = max(0, min(index, len(self.rows) - 1))
         self.flush_note()
         self.current = index
         row = self.rows[index]
+        self._reset_editor(row.id)
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
             svc.enter_item(self.app.db, row.id)
         self._draw_agenda()
@@ -207,8 +212,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self.detail = detail
         self._draw_facts()
         self._draw_persons()
-        if self._editor_item_id != detail.item.id:
-            # A reload of the same item (after a decision, a new note) leaves what is being typed alone.
+        if self._editor_item_id == detail.item.id:
             self._load_note_editor()
         self._draw_notes_and_decisions()
         self.tick()
@@ -328,21 +332,26 @@ its budget, items done, and whether the meeting runs ahead or behind.
             decisions.append("No decisions yet: a action item · c notification · r referral", style="dim")
         self.query_one("#decisions", Static).update(decisions)
 
-    def _load_note_editor(self) -> None:
-        """Edit the latest note of this item (hidden while presenting if it is LE-only)."""
-        d = self.detail
-        assert d is not None
-        latest = d.notes[-1] if d.notes else None
-        self.note_id = latest.id if latest else None
-        self.note_le_only = latest.le_only if latest else False
-        self._editor_item_id = d.item.id
-        editor = self.query_one("#notes", TextArea)
+    def _reset_editor(self, agenda_item_id: int, text: str = "", note_id: int | None = None, le_only: bool = False) -> None:
+        self._editor_item_id = agenda_item_id
+        self.note_id = note_id
+        self.note_le_only = le_only
         self._loading_text = True
-        editor.load_text(latest.text if latest else "")
+        self.editor.load_text(text)
         self._loading_text = False
-        editor.read_only = self.read_only_now
         self._dirty = False
         self._draw_note_state()
+
+    def _load_note_editor(self) -> None:
+        """Put the item's latest note in the editor, unless something was typed while it loaded."""
+        d = self.detail
+        assert d is not None
+        self.editor.read_only = self.read_only_now
+        if self._dirty or self.note_id is not None:
+            return
+        latest = d.notes[-1] if d.notes else None
+        if latest is not None:
+            self._reset_editor(d.item.id, latest.text, latest.id, latest.le_only)
 
     def _draw_note_state(self) -> None:
         editor = self.query_one("#notes", TextArea)
@@ -403,12 +412,12 @@ its budget, items done, and whether the meeting runs ahead or behind.
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if not self._dirty or self.detail is None:
+        if not self._dirty or self._editor_item_id is None:
             return
         text = self.editor.text
         try:
             self.note_id = svc.save_note(
-                self.app.db, self.detail.item.id, text, note_id=self.note_id, le_only=self.note_le_only
+                self.app.db, self._editor_item_id, text, note_id=self.note_id, le_only=self.note_le_only
             )
             self._dirty = False
         except svc.ReviewError as exc:
@@ -416,24 +425,19 @@ its budget, items done, and whether the meeting runs ahead or behind.
             self._dirty = False
 
     def action_edit_notes(self) -> None:
-        self.query_one("#notes", TextArea).focus()
+        # Focus now, not on the next tick: the next key typed must land in the editor.
+        self.set_focus(self.editor)
 
     def action_new_note(self) -> None:
-        if self.detail is None or self.read_only_now:
+        if self._editor_item_id is None or self.read_only_now:
             return
         self.flush_note()
-        self.note_id = None
-        self.note_le_only = False
-        editor = self.query_one("#notes", TextArea)
-        self._loading_text = True
-        editor.load_text("")
-        self._loading_text = False
-        self._draw_note_state()
+        self._reset_editor(self._editor_item_id)
         self._reload_item()
-        editor.focus()
+        self.editor.focus()
 
     def action_toggle_le_only(self) -> None:
-        if self.detail is None or self.read_only_now:
+        if self._editor_item_id is None or self.read_only_now:
             return
         self.note_le_only = not self.note_le_only
         self._dirty = True
@@ -645,3 +649,4 @@ its budget, items done, and whether the meeting runs ahead or behind.
             self.query_one("#persons", OptionList).focus()
             return
         super().action_back()
+
