@@ -109,9 +109,9 @@ def all_meetings(session: Session) -> list[MeetingRef]:
     return [MeetingRef(i, n, d) for i, n, d in rows if i is not None]
 
 
-def find_meeting(session: Session, value: dt.date | str) -> MeetingRef:
+def find_meeting(session: Session, value: dt.date | str, meetings: list[MeetingRef] | None = None) -> MeetingRef:
     """The meeting held on ``value`` (a date or an ISO string); refused with the nearest dates."""
-    meetings = all_meetings(session)
+    meetings = all_meetings(session) if meetings is None else meetings
     date = parse_date(value, meetings)
     for m in meetings:
         if m.date == date:
@@ -143,8 +143,9 @@ def _open_at(model: type[ActionItem] | type[Notification], meeting: MeetingRef, 
 
 def load_meeting(session: Session, value: dt.date | str) -> MeetingData:
     """Load the meeting held on ``value`` with everything its documents show (about ten statements)."""
-    ref = find_meeting(session, value)
-    meetings = {m.id: m for m in all_meetings(session)}
+    known = all_meetings(session)
+    ref = find_meeting(session, value, known)
+    meetings = {m.id: m for m in known}
     meeting = session.exec(
         select(Meeting)
         .where(Meeting.id == ref.id)

@@ -24,7 +24,7 @@ from ..services.review import (
     set_attendance,
 )
 from ..widgets.dialogs import Field, FormDialog
-from .base import MeetingStageScreen
+from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 
 STATUS_WORDS = {
     Attendance.invited: "—",
@@ -34,9 +34,9 @@ STATUS_WORDS = {
 }
 # Theme variable that colours each status word.
 STATUS_COLOURS = {
-    Attendance.present: "success",
-    Attendance.remote: "accent",
-    Attendance.absent: "warning",
+    Attendance.present: "text-success",
+    Attendance.remote: "text-primary",
+    Attendance.absent: "text-warning",
 }
 
 EDITING_ACTIONS = frozenset({"mark", "walk_in"})
@@ -57,7 +57,7 @@ def summary_line(rows: list[AttendanceRow]) -> str:
     )
 
 
-class AttendanceScreen(MeetingStageScreen):
+class AttendanceScreen(MeetingStageScreen, inherit_bindings=False):
     """Stage 1: who is in the room, who dialled in, who is missing."""
 
     STAGE = "attendance"
@@ -87,6 +87,8 @@ A closed meeting is read-only: the marking keys are greyed out.
                 tooltip="Add someone who came without an invitation"),
         Binding("j", "cursor_down", "Down", show=False, id="attendance.down"),
         Binding("k", "cursor_up", "Up", show=False, id="attendance.up"),
+        *STAGE_BINDINGS,
+        *COMMON_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -110,7 +112,6 @@ A closed meeting is read-only: the marking keys are greyed out.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Attendance"
         table = self.query_one(DataTable)
         table.add_column("Agency", key="agency")
         table.add_column("Name", key="name")
@@ -134,7 +135,7 @@ A closed meeting is read-only: the marking keys are greyed out.
 
     def show(self, meeting: Any, rows: list[AttendanceRow], agencies: list[str], select_id: int | None) -> None:
         self.closed = meeting.status == MeetingStatus.closed
-        self.title = f"Attendance · meeting {meeting.number}, {meeting.date.isoformat()}"
+        self.sub_title = f"Meeting {meeting.number} · {meeting.date:%a %d %b %Y} · attendance"
         state = self.query_one("#attendance-state", Static)
         if self.closed:
             at = meeting.closed_at.strftime("%H:%M") if meeting.closed_at else "?"
@@ -212,8 +213,8 @@ A closed meeting is read-only: the marking keys are greyed out.
             Field("role", "Role", placeholder="optional"),
         ]
         hint = (
-            "enter: next field · →: accept the suggested agency · an agency not on the list is added\n"
-            "ctrl+s: save · escape: cancel"
+            "→ accepts the suggested agency · a new agency is added to the list\n"
+            "enter: next field · ctrl+s: save · escape: cancel"
         )
         self.app.push_screen(
             FormDialog("Add a walk-in (marked present)", fields, today=self.app.now().date(), hint=hint),

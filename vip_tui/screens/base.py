@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 COMMON_BINDINGS: list[BindingType] = [
     Binding("question_mark,f1", "app.help", "Help", id="common.help"),
     Binding("escape", "back", "Back", id="common.back", show=False),
+    # Screen's own focus keys, restated: concrete screens do not inherit bindings.
+    Binding("tab", "app.focus_next", "Next pane", id="common.focus_next", show=False),
+    Binding("shift+tab", "app.focus_previous", "Previous pane", id="common.focus_previous", show=False),
+    Binding("ctrl+c,super+c", "screen.copy_text", "Copy selection", id="common.copy", show=False),
     Binding("f2", "app.toggle_presentation", "Present", id="common.present",
             tooltip="Presentation mode: initials only, law-enforcement-only notes hidden"),
 ]

@@ -26,7 +26,7 @@ from ..services.review import (
     set_notification_status,
 )
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
-from .base import MeetingStageScreen
+from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 
 # ---------------------------------------------------------------------- shared with the wrap-up screen
 
@@ -69,6 +69,7 @@ class Col:
     weight: int = 1
     minimum: int = 10
     wide_only: bool = False
+    narrow_cap: int | None = None  # a smaller cap in a narrow terminal
 
 
 def fit_columns(
@@ -80,7 +81,7 @@ def fit_columns(
     for c in shown:
         if c.cap is not None:
             natural = max([cell_len(c.label), *(_length(r[c.key]) for r in rows)])
-            widths[c.key] = min(c.cap, natural)
+            widths[c.key] = min(c.cap if wide else (c.narrow_cap or c.cap), natural)
     # DataTable pads each cell by one on both sides; keep room for the scrollbar.
     room = total - 2 * len(shown) - 2 - sum(widths.values())
     flex = [c for c in shown if c.cap is None]
@@ -116,7 +117,7 @@ COLUMNS = (
     Col("ref", "Ref", 7),
     Col("kind", "Kind", 12, wide_only=True),
     Col("what", "What", None, weight=3, minimum=16),
-    Col("owner", "Owner/team", 16),
+    Col("owner", "Owner/team", 16, narrow_cap=12),
     Col("due", "Due", 10),
     Col("overdue", "Overdue", 11),
     Col("status", "Status", 19),
@@ -128,7 +129,7 @@ EDITING_ACTIONS = frozenset({"done", "drop", "set_status", "outcome"})
 KIND_WORDS = {"action": "action item", "notification": "notification"}
 
 
-class OldBusinessScreen(MeetingStageScreen):
+class OldBusinessScreen(MeetingStageScreen, inherit_bindings=False):
     """Stage 2: the action items and notifications that earlier meetings left open."""
 
     STAGE = "old_business"
@@ -159,6 +160,8 @@ While presenting, the persons named in notifications show as initials.
         Binding("o", "outcome", "Outcome…", id="old_business.outcome", tooltip="Write or edit the outcome note"),
         Binding("j", "cursor_down", "Down", show=False, id="old_business.down"),
         Binding("k", "cursor_up", "Up", show=False, id="old_business.up"),
+        *STAGE_BINDINGS,
+        *COMMON_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -166,7 +169,7 @@ While presenting, the persons named in notifications show as initials.
     OldBusinessScreen #old-state { height: 1; padding: 0 1; color: $text-muted; }
     OldBusinessScreen #old-state.-closed { color: $warning; text-style: bold; }
     OldBusinessScreen #old-detail {
-        height: 4; padding: 0 1; border-top: solid $primary-muted; color: $text;
+        height: auto; max-height: 7; padding: 0 1; border-top: solid $primary-muted; color: $text;
     }
     """
 
@@ -188,7 +191,6 @@ While presenting, the persons named in notifications show as initials.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Old business"
         self.query_one("#old-empty").display = False
         self.load()
 
@@ -207,13 +209,13 @@ While presenting, the persons named in notifications show as initials.
 
     def show(self, meeting: Any, rows: list[OldBusinessRow], select_key: str | None) -> None:
         self.closed = meeting.status == MeetingStatus.closed
-        self.title = f"Old business · meeting {meeting.number}, {meeting.date.isoformat()}"
+        self.sub_title = f"Meeting {meeting.number} · {meeting.date:%a %d %b %Y} · old business"
         state = self.query_one("#old-state", Static)
         if self.closed:
             at = meeting.closed_at.strftime("%H:%M") if meeting.closed_at else "?"
             state.update(f"Closed at {at} — read-only")
         else:
-            state.update("d done · x drop/cancel · s status · o outcome — saved at once, as closed in this meeting")
+            state.update("Every change is saved at once, as made in this meeting · enter: set status")
         state.set_class(self.closed, "-closed")
         self.rows = rows
         self._loaded = True
@@ -251,7 +253,7 @@ While presenting, the persons named in notifications show as initials.
         # A row closed at this meeting is no longer overdue: that column says so instead.
         overdue: str | Text = ""
         if row.closed_here:
-            overdue = Text("closed here", style=f"italic {theme_colour(self, 'success')}")
+            overdue = Text("closed here" if wide else "✓ here", style=f"italic {theme_colour(self, 'success')}")
         elif row.days_overdue:
             overdue = Text(f"{row.days_overdue} d", style=f"bold {theme_colour(self, 'error')}")
         status = Text(row.status.replace("_", " "), style=theme_colour(self, "success") if row.closed_here else "")
@@ -284,14 +286,20 @@ While presenting, the persons named in notifications show as initials.
         when = f"due {row.due_date.isoformat()}" if row.due_date else "no due date"
         if row.days_overdue:
             when += f", {row.days_overdue} days overdue"
-        head = Text.assemble(
-            (f"{row.ref} ", "bold"),
-            f"{KIND_WORDS.get(row.kind, row.kind)} from the meeting of {row.from_meeting.isoformat()} · "
-            f"{row.owner} · {when} · {row.status.replace('_', ' ')}"
-            + (" (closed here)" if row.closed_here else ""),
-        )
         what = masked(row.text, presenting, getattr(row, "person", None))
-        detail.update(Text("\n").join([head, Text(what), Text(f"Outcome: {row.outcome or '—'}", style="italic")]))
+        status = row.status.replace("_", " ") + (", closed here" if row.closed_here else "")
+        detail.update(
+            Text("\n").join(
+                [
+                    Text.assemble((f"{row.ref} ", "bold"), (what, "bold")),
+                    Text(
+                        f"{KIND_WORDS.get(row.kind, row.kind)} from the meeting of {row.from_meeting.isoformat()}"
+                        f" · {row.owner} · {when}"
+                    ),
+                    Text.assemble(("Status: ", "dim"), status, (" · Outcome: ", "dim"), row.outcome or "—"),
+                ]
+            )
+        )
 
     def on_resize(self) -> None:
         if self._loaded and self.size.width != self._width:
@@ -381,8 +389,8 @@ While presenting, the persons named in notifications show as initials.
         if row is None:
             return
         if row.kind == "action":
-            options = [(s.label, s.value) for s in ActionStatus]
-            value: str | None = row.status
+            # The other statuses first: the list opens on the likely choice.
+            choices = [s for s in ActionStatus if s.value != row.status] + [ActionStatus(row.status)]
         else:
             allowed = NOTIFICATION_TRANSITIONS[NotificationStatus(row.status)]
             if not allowed:
@@ -391,24 +399,25 @@ While presenting, the persons named in notifications show as initials.
                     severity="warning",
                 )
                 return
-            options = [(s.label, s.value) for s in NotificationStatus if s in allowed]
-            value = options[0][1]
+            choices = [s for s in NotificationStatus if s in allowed]
+        options = [(s.label, s.value) for s in choices]
         what = masked(row.text, self.app.presenting, getattr(row, "person", None))
         fields = [
-            Field("status", f"New status (now {row.status.replace('_', ' ')})", kind="select",
-                  options=options, value=value, required=True),
+            # Left blank, the status stays as it is and only the outcome changes.
+            Field("status", f"New status (now {row.status.replace('_', ' ')}; blank keeps it)", kind="select",
+                  options=options),
             Field("outcome", "Outcome", value=row.outcome, placeholder="what happened"),
         ]
         self.app.push_screen(
             FormDialog(f"{row.ref} · {what}", fields, today=self.app.now().date(),
-                       hint="enter: open the list / next field · ctrl+s: save · escape: cancel"),
+                       hint="enter: choose · tab: next field · ctrl+s: save · escape: cancel"),
             lambda values: self._status_chosen(row, values),
         )
 
     def _status_chosen(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
-        status = values["status"]
+        status = values.get("status") or row.status
         if self._change(row, status, values.get("outcome") or ""):
             self.notify(f"{row.ref}: {status.replace('_', ' ')}")
 

@@ -107,7 +107,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self.note_le_only = False
         self._save_timer: Timer | None = None
         self._dirty = False
-        self._loading_text = False
+        self._saved_text = ""
+        self._fresh_note = False
         self._meeting = None
         self._editor_item_id: int | None = None
 
@@ -332,13 +333,18 @@ its budget, items done, and whether the meeting runs ahead or behind.
             decisions.append("No decisions yet: a action item · c notification · r referral", style="dim")
         self.query_one("#decisions", Static).update(decisions)
 
-    def _reset_editor(self, agenda_item_id: int, text: str = "", note_id: int | None = None, le_only: bool = False) -> None:
+    def _reset_editor(
+        self, agenda_item_id: int, text: str = "", note_id: int | None = None, le_only: bool = False,
+        *, fresh: bool = False,
+    ) -> None:
         self._editor_item_id = agenda_item_id
+        # A fresh note (ctrl+n) stays empty when the item reloads underneath it.
+        self._fresh_note = fresh
         self.note_id = note_id
         self.note_le_only = le_only
-        self._loading_text = True
+        # TextArea.Changed for this arrives later: it is told apart by comparing with _saved_text.
+        self._saved_text = text
         self.editor.load_text(text)
-        self._loading_text = False
         self._dirty = False
         self._draw_note_state()
 
@@ -347,7 +353,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         d = self.detail
         assert d is not None
         self.editor.read_only = self.read_only_now
-        if self._dirty or self.note_id is not None:
+        if self._dirty or self.note_id is not None or self._fresh_note:
             return
         latest = d.notes[-1] if d.notes else None
         if latest is not None:
@@ -400,7 +406,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     @on(TextArea.Changed, "#notes")
     def _note_changed(self) -> None:
-        if self._loading_text or self.read_only_now:
+        if self.read_only_now or self.editor.text == self._saved_text:
             return
         self._dirty = True
         # Not reset on every key: a fast typist still gets a save every SAVE_DELAY.
@@ -419,6 +425,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
             self.note_id = svc.save_note(
                 self.app.db, self._editor_item_id, text, note_id=self.note_id, le_only=self.note_le_only
             )
+            self._saved_text = text
             self._dirty = False
         except svc.ReviewError as exc:
             self.notify(str(exc), severity="error")
@@ -432,7 +439,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         if self._editor_item_id is None or self.read_only_now:
             return
         self.flush_note()
-        self._reset_editor(self._editor_item_id)
+        self._reset_editor(self._editor_item_id, fresh=True)
         self._reload_item()
         self.editor.focus()
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
@@ -26,7 +26,7 @@ from ..services.review import (
     wrap_up,
 )
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
-from .base import MeetingStageScreen
+from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .old_business import KIND_WORDS, WIDE, Col, cell, fit_columns, masked, theme_colour
 
 DECISION_COLUMNS = (
@@ -48,7 +48,19 @@ DECISION_KINDS = {**KIND_WORDS, "referral": "referral"}
 EDITING_ACTIONS = frozenset({"close"})
 
 
-class WrapUpScreen(MeetingStageScreen):
+def warning_lines(summary: WrapUp) -> list[str]:
+    """The warnings to show: the cases still pending on one line, so the list stays short."""
+    pending = {f"case {r.case_number} was not discussed (still pending)": r.case_number for r in summary.pending_items}
+    lines = [w for w in summary.warnings if w not in pending]
+    cases = [pending[w] for w in summary.warnings if w in pending]
+    if len(cases) == 1:
+        lines.append(f"case {cases[0]} was not discussed (still pending)")
+    elif cases:
+        lines.append(f"{len(cases)} cases were not discussed (still pending): {', '.join(cases)}")
+    return lines
+
+
+class WrapUpScreen(MeetingStageScreen, inherit_bindings=False):
     """Stage 4: the decisions of the meeting, its loose ends, close and export."""
 
     STAGE = "wrap_up"
@@ -77,20 +89,23 @@ While presenting, the persons named in decisions show as initials.
                 tooltip="Write the full and the partner minutes (Word) and record the dissemination"),
         Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
         Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
+        # Listed again because inherit_bindings=False drops the Screen's own tab keys.
+        Binding("tab", "app.focus_next", "Next table", show=False, id="wrap_up.next_table"),
+        Binding("shift+tab", "app.focus_previous", "Previous table", show=False, id="wrap_up.previous_table"),
+        *STAGE_BINDINGS,
+        *COMMON_BINDINGS,
     ]
 
     DEFAULT_CSS = """
     WrapUpScreen #wrap-state { height: 1; padding: 0 1; text-style: bold; }
     WrapUpScreen #wrap-state.-closed { color: $warning; }
-    WrapUpScreen #wrap-warnings-box {
-        height: auto; max-height: 35%; margin: 0 1; padding: 0 1;
+    WrapUpScreen #wrap-warnings {
+        height: auto; max-height: 40%; margin: 0 1; padding: 0 1;
         border: round $error; border-title-color: $error; border-title-style: bold;
     }
-    WrapUpScreen #wrap-warnings-box.-clear { border: round $success; border-title-color: $success; }
-    WrapUpScreen #wrap-warnings { height: auto; }
+    WrapUpScreen #wrap-warnings.-clear { border: round $success; border-title-color: $success; }
     WrapUpScreen .section { height: 1; padding: 0 1; margin-top: 1; text-style: bold; color: $text-primary; }
-    WrapUpScreen #decisions { height: 1fr; min-height: 3; }
-    WrapUpScreen #closed-old { height: auto; max-height: 8; }
+    WrapUpScreen #wrap-tables { height: 1fr; }
     WrapUpScreen .none { height: 1; padding: 0 2; color: $text-muted; }
     """
 
@@ -106,20 +121,25 @@ While presenting, the persons named in decisions show as initials.
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="wrap-state")
-        with VerticalScroll(id="wrap-warnings-box"):
-            yield Static("", id="wrap-warnings")
-        yield Static("Decided in this meeting", id="decisions-title", classes="section")
-        yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
-        yield Static("No decisions yet.", id="decisions-none", classes="none")
-        yield Static("Old business closed at this meeting", id="closed-title", classes="section")
-        yield DataTable(id="closed-old", cursor_type="row", zebra_stripes=True)
-        yield Static("None.", id="closed-none", classes="none")
+        yield Static("", id="wrap-warnings")
+        with Vertical(id="wrap-tables"):
+            yield Static("Decided in this meeting", id="decisions-title", classes="section")
+            yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
+            yield Static("No decisions yet.", id="decisions-none", classes="none")
+            yield Static("Old business closed at this meeting", id="closed-title", classes="section")
+            yield DataTable(id="closed-old", cursor_type="row", zebra_stripes=True)
+            yield Static("None.", id="closed-none", classes="none")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Wrap-up"
         for name in ("#decisions-none", "#closed-none"):
             self.query_one(name).display = False
+        # Inline, because app.tcss gives every DataTable `height: 1fr`, which
+        # would outrank this screen's DEFAULT_CSS: each table is as tall as its rows.
+        for name, most in (("#decisions", "65%"), ("#closed-old", "35%")):
+            table = self.query_one(name, DataTable)
+            table.styles.height = "auto"
+            table.styles.max_height = most
         self.load()
 
     # ------------------------------------------------------------------ loading
@@ -141,7 +161,7 @@ While presenting, the persons named in decisions show as initials.
         self.meeting_date = meeting.date
         self.agencies = agencies
         self.summary = summary
-        self.title = f"Wrap-up · meeting {meeting.number}, {meeting.date.isoformat()}"
+        self.sub_title = f"Meeting {meeting.number} · {meeting.date:%a %d %b %Y} · wrap-up"
         state = self.query_one("#wrap-state", Static)
         if self.closed:
             at = meeting.closed_at.strftime("%H:%M") if meeting.closed_at else "?"
@@ -161,15 +181,14 @@ While presenting, the persons named in decisions show as initials.
             return
         self._width = self.size.width or self.app.size.width
         wide = self._width >= WIDE
-        box = self.query_one("#wrap-warnings-box")
         warnings = self.query_one("#wrap-warnings", Static)
         if summary.warnings:
-            box.border_title = f"Warnings ({len(summary.warnings)})"
-            warnings.update(Text("\n".join(f"• {w}" for w in summary.warnings)))
+            warnings.border_title = f"Warnings ({len(summary.warnings)})"
+            warnings.update(Text("\n".join(f"• {w}" for w in warning_lines(summary))))
         else:
-            box.border_title = "Warnings"
+            warnings.border_title = "Warnings"
             warnings.update(Text("No warnings", style=f"bold {theme_colour(self, 'success')}"))
-        box.set_class(not summary.warnings, "-clear")
+        warnings.set_class(not summary.warnings, "-clear")
         presenting = self.app.presenting
 
         decisions = self.query_one("#decisions", DataTable)
@@ -262,7 +281,7 @@ While presenting, the persons named in decisions show as initials.
         if self.meeting_date is None:
             return
         fields = [
-            Field("to", "Receiving agency", suggestions=self.agencies,
+            Field("to", "Receiving agency", suggestions=self.agencies, check=self._known_agency,
                   placeholder="short name, e.g. " + (self.agencies[0] if self.agencies else "RMPD") + "; optional"),
             Field("folder", "Folder", value=str(Path.cwd()), required=True,
                   check=lambda v: None if Path(v).expanduser().is_dir() else "no such folder"),
@@ -277,6 +296,11 @@ While presenting, the persons named in decisions show as initials.
             self._export_asked,
         )
 
+    def _known_agency(self, short_name: str) -> str | None:
+        if short_name.casefold() in {a.casefold() for a in self.agencies}:
+            return None
+        return f"unknown agency; known: {', '.join(self.agencies)}"
+
     def _export_asked(self, values: dict[str, Any] | None) -> None:
         if values is None:
             return
@@ -285,22 +309,27 @@ While presenting, the persons named in decisions show as initials.
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, to_agency: str | None, folder: Path) -> None:
-        written: list[str] = []
+        written: dict[str, Path] = {}
         try:
             from ..export.minutes import export_minutes
 
-            for audience in ("full", "partner"):
-                path = export_minutes(self.app.db, self.meeting_date, audience, path=folder, to_agency=to_agency,
-                                      sent_by=None)
-                written.append(f"{audience}: {path}")
+            # Partner first: if its redaction check refuses, nothing at all is written.
+            for audience in ("partner", "full"):
+                written[audience] = export_minutes(
+                    self.app.db, self.meeting_date, audience, path=folder, to_agency=to_agency, sent_by=None
+                )
         except ImportError:
             self.notify("The minutes export is not available in this version", severity="error")
             return
         except Exception as exc:  # noqa: BLE001 - a leak refusal or a write error, said in words
-            done = ("\nWritten before: " + "; ".join(written)) if written else ""
-            self.notify(f"{exc}{done}", severity="error", timeout=15, markup=False)
+            done = "".join(f"\n{a} minutes were written: {p}" for a, p in written.items())
+            self.notify(f"{exc}{done}", severity="error", timeout=20, markup=False)
             return
-        self.notify("Minutes written:\n" + "\n".join(written), timeout=10, markup=False)
+        receiver = f", recorded as sent to {to_agency}" if to_agency else ""
+        self.notify(
+            f"Minutes written{receiver}:\nfull: {written['full']}\npartner: {written['partner']}",
+            timeout=12, markup=False,
+        )
 
     def action_cursor_down(self) -> None:
         self._table().action_cursor_down()
