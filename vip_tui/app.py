@@ -19,7 +19,7 @@ class VipApp(App[None]):
     SUB_TITLE = "weekly shooting review"
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
     ]
 
     # Presentation mode (SPEC §6): names as initials, law-enforcement-only notes hidden.

@@ -12,7 +12,8 @@ make sure of it:
    The subject of a notification or referral may be named inside that entry
    alone: the entry's text is redacted with the subject's name allowed, and
    the builder registers the entry's paragraph or table row as the one place
-   where that name may stand.
+   where that name may stand (even if the name also happens to be some other
+   protected string, such as the whole text of a law-enforcement-only note).
 2. **The leak scan after building.** :func:`scan_document` walks every XML
    part of the finished package (body, tables at any depth, headers and
    footers of every section, document properties, and any other part) and
@@ -45,9 +46,9 @@ in a law-enforcement-only note).
 
 Strings too short to tell apart from ordinary words are not protected, so
 that they cannot cause false alarms: names and records ids with fewer than
-three letters or digits in all, names without a letter (a stray "2026"), and
-law-enforcement-only notes with fewer than two words or eight letters and
-digits. Such names are still never printed by the partner edition's own
+three letters or digits in all, names and law-enforcement-only notes made of
+numbers only (a stray "2026", "09 02"), and law-enforcement-only notes with
+fewer than two words or eight letters and digits. Such names are still never printed by the partner edition's own
 structure (which shows role labels only); they are just not searched for in
 free text.
 """
@@ -175,10 +176,6 @@ class Match:
     seq: Words
     items: tuple[Protected, ...]
 
-    @property
-    def is_name(self) -> bool:
-        return all(p.kind == "name" for p in self.items)
-
     def describe(self) -> str:
         return self.items[0].describe()
 
@@ -213,7 +210,7 @@ class ProtectedIndex:
     def add_le_note(self, text: str) -> None:
         shown = clean(text).strip()
         seq = words(shown)
-        if len(seq) >= 2 and _letters(seq) >= 8:
+        if len(seq) >= 2 and _letters(seq) >= 8 and not all(w.isdigit() for w in seq):
             self.add(seq, Protected("le_note", shown))
 
     def __len__(self) -> int:
@@ -332,7 +329,8 @@ class Redactor:
         out: list[str] = []
         pos = 0
         for m in self.index.find(s):
-            if m.start < pos or (m.is_name and m.seq in allow):
+            # The subject's name stands in its entry even if it is also some other protected string.
+            if m.start < pos or m.seq in allow:
                 continue
             out.append(s[pos : m.start])
             out.append(self._replacement(m, incident_id))
@@ -413,8 +411,6 @@ def _part_where(partname: str) -> str:
 
 
 def _allowed(p: Any, m: Match, allowed: Mapping[Any, frozenset[Words]]) -> bool:
-    if not m.is_name:
-        return False
     el = p
     while el is not None:
         seqs = allowed.get(el)

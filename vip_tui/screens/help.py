@@ -11,21 +11,17 @@ from textual.widgets import Markdown
 
 
 def declared_bindings(node: DOMNode) -> dict[str, tuple[Binding, list[str]]]:
-    """action -> (its first binding, every key for it) from the BINDINGS of ``node``'s classes.
+    """action -> (its binding, every key for it), as Textual merges ``node``'s class BINDINGS.
 
     Read from the classes, not from what is enabled right now, so help and the
     palette list every key even when it does not apply at this moment.
     """
-    # The same classes, in the same order, as Textual's own merge (DOMNode._merge_bindings).
-    classes: list[type] = []
-    for cls in reversed(type(node).__mro__):
-        if isinstance(cls, type) and issubclass(cls, DOMNode):
-            if not cls._inherit_bindings:  # noqa: SLF001
-                classes.clear()
-            classes.append(cls)
     actions: dict[str, tuple[Binding, list[str]]] = {}
-    for cls in classes:
-        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+    # Textual's own merge of the class hierarchy (inherit_bindings, overrides):
+    # what help shows is exactly what the keys do.
+    merged = type(node)._merge_bindings()  # noqa: SLF001
+    for bindings in merged.key_to_bindings.values():
+        for binding in bindings:
             if not binding.description:
                 continue
             first, keys = actions.setdefault(binding.action, (binding, []))

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
@@ -26,7 +26,10 @@ and their notifications and referrals. While presenting, the name shows as
 initials and identifiers are hidden.
 """
 
-    BINDINGS: ClassVar[list[BindingType]] = list(COMMON_BINDINGS)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="person.back"),
+        *COMMON_BINDINGS,
+    ]
 
     DEFAULT_CSS = """
     PersonScreen #profile { padding: 0 2; }

@@ -89,9 +89,6 @@ While presenting, the persons named in decisions show as initials.
                 tooltip="Write the full and the partner minutes (Word) and record the dissemination"),
         Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
         Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
-        # Listed again because inherit_bindings=False drops the Screen's own tab keys.
-        Binding("tab", "app.focus_next", "Next table", show=False, id="wrap_up.next_table"),
-        Binding("shift+tab", "app.focus_previous", "Previous table", show=False, id="wrap_up.previous_table"),
         *STAGE_BINDINGS,
         *COMMON_BINDINGS,
     ]

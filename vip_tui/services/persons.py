@@ -25,7 +25,7 @@ class NotificationEntry:
 
 @dataclass(frozen=True)
 class PersonProfile:
-    history: PersonHistory  # flags as of now, every involvement in `past`
+    history: PersonHistory  # identity, groups, open notifications and flags as of now
     involvements: tuple[PastInvolvement, ...]  # oldest first
     associates: list[Associate]
     notifications: list[NotificationEntry]
@@ -41,10 +41,11 @@ def person_profile(db: Database, person_id: int, *, as_of: dt.datetime) -> Perso
         if person is None:
             raise LookupError(f"no person {person_id}")
         pid = person.id
-        # Everything up to now (plus a margin for clock skew) is history here.
-        later = as_of + dt.timedelta(days=1)
-        history = histories(s, [pid], as_of=later)[pid]
-        found = associates(s, pid, as_of=later)
+        # Flags are as of now; the involvements and associates are every one
+        # on record, an incident dated after the clock included.
+        history = histories(s, [pid], as_of=as_of)[pid]
+        everything = histories(s, [pid], as_of=dt.datetime.max)[pid]
+        found = associates(s, pid, as_of=dt.datetime.max)
         rows = s.exec(
             select(Notification, Meeting)
             .join(Meeting, Meeting.id == Notification.meeting_id)
@@ -57,4 +58,4 @@ def person_profile(db: Database, person_id: int, *, as_of: dt.datetime) -> Perso
             for n, m in rows
         ]
         referrals = list(s.exec(select(Referral).where(Referral.person_id == pid).order_by(Referral.id)).all())
-    return PersonProfile(history, tuple(reversed(history.past)), found, notifications, referrals)
+    return PersonProfile(history, tuple(reversed(everything.past)), found, notifications, referrals)
