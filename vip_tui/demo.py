@@ -22,11 +22,15 @@ def agenda_files(folder: Path) -> list[Path]:
     return files
 
 
-def build_demo(folder: Path, db: str | None, *, user: str | None = None) -> tuple[Database, list[str]]:
+def build_demo(
+    folder: Path, db: str | None, *, user: str | None = None, history: bool = True
+) -> tuple[Database, list[str]]:
     """Load every agenda in ``folder`` into a fresh demo database and return it opened.
 
     Without ``db`` the demo lives in the user data folder and is rebuilt each
     time. A ``db`` given by the user must be new: the demo never overwrites data.
+    With ``history``, weeks 1 and 2 are then held and closed (demo_history), so
+    the demo opens on a program with old business to follow up.
     """
     files = agenda_files(folder)
     if db is None:
@@ -43,4 +47,8 @@ def build_demo(folder: Path, db: str | None, *, user: str | None = None) -> tupl
             )
     report = import_files(database, files)
     lines = [f"demo database: {database.sqlite_path or database.url}"] + report.lines()
+    if history:
+        from .demo_history import seed_history
+
+        lines += seed_history(database)
     return database, lines
