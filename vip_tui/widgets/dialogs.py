@@ -136,7 +136,8 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
         event.stop()
-        if event.select.has_focus and event.value is not Select.NULL:
+        # has_focus_within: the choice is made in the overlay, a child of the Select.
+        if event.select.has_focus_within and event.value is not Select.NULL:
             self._focus_after(event.select.id)
 
     def values(self) -> tuple[dict[str, Any], list[str]]:
