@@ -41,7 +41,7 @@ async def test_an_empty_database_says_how_to_start(tmp_path: Path) -> None:
         await pilot.pause()
         hint = app.screen.query_one("#meetings-hint")
         assert hint.display
-        assert "Import an agenda" in str(hint.render())
+        assert "Press i to import an agenda" in str(hint.render())
 
 
 def test_meetings_screen_looks_right(snap_compare, demo_db) -> None:  # noqa: ANN001

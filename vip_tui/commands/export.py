@@ -70,7 +70,7 @@ def minutes() -> None:
 @METHOD
 @click.pass_obj
 def minutes_export(
-    ctx: "Context",
+    ctx: Context,
     date: str,
     audience: str,
     output: Path | None,
@@ -89,9 +89,7 @@ def minutes_export(
 
     database = ctx.open()
     with _refused():
-        path = export_minutes(
-            database, date, audience, output, to_agency, receiving=receiver, method=method
-        )
+        path = export_minutes(database, date, audience, output, to_agency, receiving=receiver, method=method)
     click.echo(f"wrote {path}")
 
 
@@ -103,7 +101,7 @@ def minutes_export(
 @METHOD
 @click.pass_obj
 def agenda_export(
-    ctx: "Context",
+    ctx: Context,
     date: str,
     output: Path | None,
     to_agency: str | None,
@@ -122,7 +120,7 @@ def agenda_export(
 @click.command("disseminations")
 @click.argument("date", required=False)
 @click.pass_obj
-def disseminations(ctx: "Context", date: str | None) -> None:
+def disseminations(ctx: Context, date: str | None) -> None:
     """List who received which document, when and how; only DATE's meeting if given."""
     from ..cli import _echo_table
     from ..export import list_disseminations
@@ -133,7 +131,7 @@ def disseminations(ctx: "Context", date: str | None) -> None:
     if not rows:
         click.echo("no documents exported yet" + (f" for the meeting of {date}" if date else ""))
         return
-    table = [("when", "meeting", "document", "audience", "to", "method", "by", "file")]
+    table: list[tuple[str, ...]] = [("when", "meeting", "document", "audience", "to", "method", "by", "file")]
     table += [
         (
             f"{r.sent_at:%Y-%m-%d %H:%M}",

@@ -26,7 +26,7 @@ def default_agenda_name(meeting_date: dt.date) -> str:
     return f"agenda-{meeting_date.isoformat()}.docx"
 
 
-def build_agenda(db: Database, meeting_date: dt.date | str) -> "Document":
+def build_agenda(db: Database, meeting_date: dt.date | str) -> Document:
     """The pre-read agenda of the meeting held on ``meeting_date``, not yet saved."""
     with db.session() as s:
         return _build(s, db.now(), meeting_date)[0]
@@ -64,7 +64,7 @@ def export_agenda(
     )
 
 
-def _build(session: "Session", now: dt.datetime, meeting_date: dt.date | str) -> tuple["Document", MeetingData]:
+def _build(session: Session, now: dt.datetime, meeting_date: dt.date | str) -> tuple[Document, MeetingData]:
     from .document import DocWriter  # python-docx only when writing
 
     data = load_meeting(session, meeting_date)
@@ -85,7 +85,9 @@ class AgendaComposer(Composer):
 
     def compose(self) -> None:
         m = self.data.meeting
-        self.w.title(f"Agenda for {fmt.day_month_year(m.date)}", f"{fmt.meeting_title(m)} · Meeting {m.number} · Pre-read")
+        self.w.title(
+            f"Agenda for {fmt.day_month_year(m.date)}", f"{fmt.meeting_title(m)} · Meeting {m.number} · Pre-read"
+        )
         self.w.paragraph(
             "Pre-read for the attendees of the weekly shooting review: the incidents to review in order, "
             "the persons involved and the business still open from earlier meetings. Law enforcement "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..enums import OPEN_NOTIFICATION_STATUSES, ActionStatus
 from ..models import (
@@ -95,7 +95,7 @@ def parse_date(value: dt.date | str, meetings: list[MeetingRef]) -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         recent = sorted((m.date for m in meetings), reverse=True)[:NEARBY]
-        raise MeetingNotFound(f'"{value}" is not a date: write it as YYYY-MM-DD{_listing("recent", recent)}')
+        raise MeetingNotFound(f'"{value}" is not a date: write it as YYYY-MM-DD{_listing("recent", recent)}') from None
 
 
 def _listing(what: str, dates: list[dt.date]) -> str:
@@ -105,7 +105,7 @@ def _listing(what: str, dates: list[dt.date]) -> str:
 
 
 def all_meetings(session: Session) -> list[MeetingRef]:
-    rows = session.exec(select(Meeting.id, Meeting.number, Meeting.date)).all()
+    rows = session.exec(select(col(Meeting.id), col(Meeting.number), col(Meeting.date))).all()
     return [MeetingRef(i, n, d) for i, n, d in rows if i is not None]
 
 
@@ -120,23 +120,28 @@ def find_meeting(session: Session, value: dt.date | str, meetings: list[MeetingR
     raise MeetingNotFound(f"no meeting on {date.isoformat()}{_listing('nearest', sorted(m.date for m in nearest))}")
 
 
-def _open_at(model: type[ActionItem] | type[Notification], meeting: MeetingRef, closed: object) -> sa.ColumnElement[bool]:
-    """Created at an earlier meeting and not yet closed when ``meeting`` began."""
+def _open_at(
+    model: type[ActionItem] | type[Notification], meeting: MeetingRef, closed_on: sa.ColumnElement[dt.date]
+) -> sa.ColumnElement[bool]:
+    """Created at an earlier meeting and not yet closed when ``meeting`` began.
+
+    ``closed_on`` is the date of the meeting that closed it (outer-joined).
+    """
     Created = aliased(Meeting)
     if model is ActionItem:
-        still_open = ActionItem.status == ActionStatus.open
+        still_open = col(ActionItem.status) == ActionStatus.open
     else:
-        still_open = Notification.status.in_(list(OPEN_NOTIFICATION_STATUSES))  # type: ignore[attr-defined]
-    earlier = select(Created.id).where(Created.date < meeting.date)
+        still_open = col(Notification.status).in_(list(OPEN_NOTIFICATION_STATUSES))
+    earlier = select(col(Created.id)).where(col(Created.date) < meeting.date)
     start = dt.datetime.combine(meeting.date, dt.time())
     return sa.and_(
-        model.meeting_id.in_(earlier),  # type: ignore[union-attr]
+        col(model.meeting_id).in_(earlier),
         sa.or_(
             still_open,
             # Closed at this meeting or a later one.
-            closed.date >= meeting.date,  # type: ignore[attr-defined]
+            closed_on >= meeting.date,
             # Closed between meetings, after this one.
-            sa.and_(model.closed_in_meeting_id.is_(None), model.closed_at >= start),  # type: ignore[union-attr]
+            sa.and_(col(model.closed_in_meeting_id).is_(None), col(model.closed_at) >= start),
         ),
     )
 
@@ -162,28 +167,28 @@ def load_meeting(session: Session, value: dt.date | str) -> MeetingData:
 
     notes: dict[int | None, list[Note]] = defaultdict(list)
     for note in session.exec(
-        select(Note).where(Note.meeting_id == ref.id).order_by(Note.created_at, Note.id)  # type: ignore[arg-type]
+        select(Note).where(Note.meeting_id == ref.id).order_by(col(Note.created_at), col(Note.id))
     ):
         notes[note.agenda_item_id].append(note)
 
     Closed = aliased(Meeting)
     actions = session.exec(
         select(ActionItem)
-        .outerjoin(Closed, ActionItem.closed_in_meeting_id == Closed.id)  # type: ignore[arg-type]
-        .where(sa.or_(ActionItem.meeting_id == ref.id, _open_at(ActionItem, ref, Closed)))
+        .outerjoin(Closed, col(ActionItem.closed_in_meeting_id) == Closed.id)
+        .where(sa.or_(col(ActionItem.meeting_id) == ref.id, _open_at(ActionItem, ref, col(Closed.date))))
         .options(selectinload(ActionItem.owner_agency))  # type: ignore[arg-type]
     ).all()
     notifications = session.exec(
         select(Notification)
-        .outerjoin(Closed, Notification.closed_in_meeting_id == Closed.id)  # type: ignore[arg-type]
-        .where(sa.or_(Notification.meeting_id == ref.id, _open_at(Notification, ref, Closed)))
+        .outerjoin(Closed, col(Notification.closed_in_meeting_id) == Closed.id)
+        .where(sa.or_(col(Notification.meeting_id) == ref.id, _open_at(Notification, ref, col(Closed.date))))
         .options(selectinload(Notification.person), selectinload(Notification.attempts))  # type: ignore[arg-type]
     ).all()
     referrals = session.exec(
         select(Referral)
         .where(Referral.meeting_id == ref.id)
         .options(selectinload(Referral.person))  # type: ignore[arg-type]
-        .order_by(Referral.id)  # type: ignore[arg-type]
+        .order_by(col(Referral.id))
     ).all()
 
     def by_ref(decision: ActionItem | Notification) -> tuple[dt.date, int]:
@@ -205,5 +210,5 @@ def load_meeting(session: Session, value: dt.date | str) -> MeetingData:
 
 def protected_persons(session: Session) -> list[tuple[int, str, str | None, dt.date | None]]:
     """Every person's id, name, records id and date of birth (one statement): the partner leak scan's list."""
-    rows = session.exec(select(Person.id, Person.name, Person.record_id, Person.dob)).all()
+    rows = session.exec(select(col(Person.id), col(Person.name), col(Person.record_id), col(Person.dob))).all()
     return [(i, name, rid, dob) for i, name, rid, dob in rows if i is not None]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..db import Database
 from ..enums import Audience, DisseminationMethod
@@ -41,8 +41,7 @@ def find_agency(session: Session, short_name: str | None) -> Agency | None:
             return agency
     known = ", ".join(sorted(a.short_name for a in agencies)) or "none yet"
     raise UnknownAgency(
-        f'no agency with the short name "{short_name}"; known agencies: {known}. '
-        "Name another receiver with --receiver."
+        f'no agency with the short name "{short_name}"; known agencies: {known}. Name another receiver with --receiver.'
     )
 
 
@@ -74,7 +73,7 @@ def _write_temporary(target: Path, data: bytes) -> Path:
 
 def publish(
     db: Database,
-    document: "Document",
+    document: Document,
     *,
     meeting_id: int,
     kind: str,
@@ -149,10 +148,10 @@ def list_disseminations(db: Database, meeting_date: dt.date | str | None = None)
     """The dissemination log, newest first; only one meeting's if ``meeting_date`` is given (one statement)."""
     with db.session() as s:
         stmt = (
-            select(Dissemination, Meeting.date, Meeting.number, Agency.short_name)
-            .join(Meeting, Dissemination.meeting_id == Meeting.id)  # type: ignore[arg-type]
-            .outerjoin(Agency, Dissemination.receiving_agency_id == Agency.id)  # type: ignore[arg-type]
-            .order_by(Dissemination.sent_at.desc(), Dissemination.id.desc())  # type: ignore[attr-defined,union-attr]
+            select(Dissemination, col(Meeting.date), col(Meeting.number), col(Agency.short_name))
+            .join(Meeting, col(Dissemination.meeting_id) == Meeting.id)
+            .outerjoin(Agency, col(Dissemination.receiving_agency_id) == Agency.id)
+            .order_by(col(Dissemination.sent_at).desc(), col(Dissemination.id).desc())
         )
         if meeting_date is not None:
             stmt = stmt.where(Dissemination.meeting_id == find_meeting(s, meeting_date).id)

@@ -57,6 +57,7 @@ class DocWriter:
     def __init__(self, *, title: str, subject: str, marking: str, footer: str, created: dt.datetime) -> None:
         self.doc: Document = new_document()
         self.allowed: dict[Any, frozenset[Words]] = {}
+        self._style_ids: dict[str, str] = {}
         self._page_setup()
         self._header(marking)
         self._footer(footer)
@@ -108,18 +109,34 @@ class DocWriter:
 
     # ------------------------------------------------------------------ content
 
+    def _style_id(self, name: str) -> str:
+        # python-docx resolves a style name with an XPath search on every
+        # paragraph and run: a 60-incident meeting spent most of its time there.
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
+    def _fill(self, p: Paragraph, spans: Sequence[tuple[str, str | None]]) -> None:
+        for text, style in spans:
+            if text:
+                run = p.add_run(clean(text))
+                if style:
+                    run._r.style = self._style_id(style)
+
     def title(self, text: str, subtitle: str | None = None) -> None:
-        self.doc.add_paragraph(clean(text), style="Title")
+        self.paragraph(text, style="Title")
         if subtitle:
-            self.doc.add_paragraph(clean(subtitle), style="Subtitle")
+            self.paragraph(subtitle, style="Subtitle")
 
     def heading(self, text: str, level: int) -> Paragraph:
-        return self.doc.add_heading(clean(text), level=level)
+        return self.paragraph(text, style=f"Heading {level}")
 
     def paragraph(self, *content: Span, style: str | None = None, allow: frozenset[Words] | None = None) -> Paragraph:
         """A paragraph of spans; ``allow`` lists the names that may stand in it (a subject's entry)."""
-        p = self.doc.add_paragraph(style=style)
-        _fill(p, _spans(list(content)))
+        p = self.doc.add_paragraph()
+        if style:
+            p._p.style = self._style_id(style)
+        self._fill(p, _spans(list(content)))
         if allow:
             self.allowed[p._p] = allow
         return p
@@ -140,33 +157,38 @@ class DocWriter:
         """A table in a built-in style; ``widths`` in inches; ``allow[i]`` names allowed in row ``i``."""
         n_header = 1 if header else 0
         table = self.doc.add_table(rows=len(rows) + n_header, cols=len(widths))
-        table.style = self.doc.styles[style]
+        table._tbl.tblStyle_val = self._style_id(style)
         table.autofit = False
         _look(table, first_row=bool(header), first_column=first_column)
-        for column, width in zip(table.columns, widths):
+        for column, width in zip(table.columns, widths, strict=True):
             column.width = Inches(width)
         if header:
             first = table.rows[0]
             _repeat_as_header(first)
-            for cell, text in zip(first.cells, header):
-                _fill(cell.paragraphs[0], [(text, None)])
+            for cell, text in zip(first.cells, header, strict=True):
+                self._fill(cell.paragraphs[0], [(text, None)])
         for row in table.rows:
             _keep_rows_whole(row)
         for i, values in enumerate(rows):
             row = table.rows[i + n_header]
-            for cell, width, value in zip(row.cells, widths, values):
+            for cell, width, value in zip(row.cells, widths, values, strict=True):
                 cell.width = Inches(width)
-                _fill(cell.paragraphs[0], _spans(value))
-            if allow and allow[i]:
-                self.allowed[row._tr] = allow[i]  # type: ignore[index]
-        for cell, width in zip(table.rows[0].cells, widths):
+                self._fill(cell.paragraphs[0], _spans(value))
+            names = allow[i] if allow else None
+            if names:
+                self.allowed[row._tr] = names
+        for cell, width in zip(table.rows[0].cells, widths, strict=True):
             cell.width = Inches(width)
         return table
 
     def facts(self, pairs: Sequence[tuple[str, Cell]]) -> Table:
         """A two-column table of labelled facts (the label column in the style's first-column look)."""
         return self.table(
-            None, [(label, value) for label, value in pairs], (1.9, TEXT_WIDTH - 1.9), style=FACTS_STYLE, first_column=True
+            None,
+            [(label, value) for label, value in pairs],
+            (1.9, TEXT_WIDTH - 1.9),
+            style=FACTS_STYLE,
+            first_column=True,
         )
 
     def merge_down(self, table: Table, column: int, first_row: int, last_row: int) -> None:
@@ -179,12 +201,6 @@ class DocWriter:
         for p in merged.paragraphs[1:]:
             p._p.getparent().remove(p._p)
         merged.paragraphs[0].text = text
-
-
-def _fill(p: Paragraph, spans: Sequence[tuple[str, str | None]]) -> None:
-    for text, style in spans:
-        if text:
-            p.add_run(clean(text), style=style)
 
 
 def _look(table: Table, *, first_row: bool, first_column: bool) -> None:

@@ -83,9 +83,11 @@ def meeting_title(meeting: Meeting) -> str:
     return meeting.title or "Weekly Shooting Review"
 
 
-def meeting_times(meeting: Meeting) -> tuple[str, str]:
-    """(time, length) of a meeting: the actual ones once it was held, else the planned ones."""
+def meeting_times(meeting: Meeting, *, planned_only: bool = False) -> tuple[str, str]:
+    """(time, length) of a meeting: the actual ones once it was held, else (or if asked) the planned ones."""
     planned = duration(meeting.minutes) if meeting.minutes else None
+    if planned_only:
+        return (f"{meeting.start_time:%H:%M}" if meeting.start_time else "not set"), planned or "not set"
     if meeting.started_at and meeting.closed_at:
         spent = (meeting.closed_at - meeting.started_at).total_seconds() / 60
         time = f"{meeting.started_at:%H:%M}–{meeting.closed_at:%H:%M}"

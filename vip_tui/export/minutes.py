@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,18 +12,18 @@ from sqlmodel import Session
 
 from ..db import Database
 from ..enums import Audience, DisseminationMethod, MeetingStatus, ReviewStatus
-from ..models import ActionItem, AgendaItem, Notification, Referral
+from ..models import ActionItem, AgendaItem, Note, Notification, Referral
 from . import format as fmt
 from .data import MeetingData, load_meeting, protected_persons
 from .dissemination import find_agency, output_path, publish
 from .errors import LeakError
-from .redact import Labels, ProtectedIndex, Redactor, scan_document
+from .redact import Labels, ProtectedIndex, Redactor, Words, scan_document
 from .sections import Composer
 
 if TYPE_CHECKING:
     from docx.document import Document
 
-    from .document import Cell
+    from .document import Cell, DocWriter
 
 
 def default_minutes_name(meeting_date: dt.date, audience: Audience | str) -> str:
@@ -30,7 +31,7 @@ def default_minutes_name(meeting_date: dt.date, audience: Audience | str) -> str
     return f"minutes-{meeting_date.isoformat()}-{Audience(audience).value}.docx"
 
 
-def build_minutes(db: Database, meeting_date: dt.date | str, audience: Audience | str) -> "Document":
+def build_minutes(db: Database, meeting_date: dt.date | str, audience: Audience | str) -> Document:
     """The minutes of the meeting held on ``meeting_date`` for ``audience``, not yet saved.
 
     Raises :class:`~.errors.MeetingNotFound` for a date without a meeting and,
@@ -80,7 +81,9 @@ def export_minutes(
     )
 
 
-def _build(session: Session, now: dt.datetime, meeting_date: dt.date | str, audience: Audience) -> tuple["Document", MeetingData]:
+def _build(
+    session: Session, now: dt.datetime, meeting_date: dt.date | str, audience: Audience
+) -> tuple[Document, MeetingData]:
     from .document import DocWriter  # python-docx only when writing
 
     data = load_meeting(session, meeting_date)
@@ -103,11 +106,22 @@ def _build(session: Session, now: dt.datetime, meeting_date: dt.date | str, audi
 
 
 def _protected(session: Session, data: MeetingData) -> ProtectedIndex:
-    """Names and records ids of everyone on file; dates of birth of this meeting's persons; its LE-only notes."""
+    """Names and records ids of everyone on file; dates of birth and surnames of the
+    persons this meeting is about; the text of its law-enforcement-only notes."""
     index = ProtectedIndex()
     involved = data.person_ids()
-    for person_id, name, record_id, dob in protected_persons(session):
-        index.add_person(person_id, name, record_id, dob if person_id in involved else None)
+    # Hundreds of thousands of small objects: the cyclic GC would rescan them
+    # over and over while they are made, doubling the time (none are cyclic).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for person_id, name, record_id, dob in protected_persons(session):
+            index.add_person(person_id, name, record_id, dob if person_id in involved else None)
+            if person_id in involved:
+                index.add_surname(person_id, name)
+    finally:
+        if was_enabled:
+            gc.enable()
     for note in data.le_notes():
         index.add_le_note(note.text)
     return index
@@ -116,10 +130,16 @@ def _protected(session: Session, data: MeetingData) -> ProtectedIndex:
 class MinutesComposer(Composer):
     """SPEC §7's minutes: facts, attendance, old business, one section per incident, summary."""
 
+    def __init__(self, writer: DocWriter, data: MeetingData, redactor: Redactor) -> None:
+        super().__init__(writer, data, redactor)
+        self._place_decisions()
+
     def compose(self) -> None:
         m = self.data.meeting
         edition = "Partner edition" if self.r.partner else "Law enforcement edition"
-        self.w.title(f"Minutes of {fmt.day_month_year(m.date)}", f"{fmt.meeting_title(m)} · Meeting {m.number} · {edition}")
+        self.w.title(
+            f"Minutes of {fmt.day_month_year(m.date)}", f"{fmt.meeting_title(m)} · Meeting {m.number} · {edition}"
+        )
         self.intro()
         self.w.heading("Meeting", 1)
         self.meeting_facts(planned=False)
@@ -127,7 +147,6 @@ class MinutesComposer(Composer):
         self.attendance(with_status=True)
         self.w.heading("Old business", 1)
         self.old_business()
-        self._place_decisions()
         self.w.heading("Incidents reviewed", 1)
         if not self.data.items:
             self.none("incidents on the agenda")
@@ -155,7 +174,9 @@ class MinutesComposer(Composer):
                 "must not be shared with partners; the partner edition of these minutes leaves them out."
             )
         if self.data.meeting.status != MeetingStatus.closed:
-            self.w.paragraph(("Draft: ", "Strong"), "the meeting has not been closed, so these minutes may still change.")
+            self.w.paragraph(
+                ("Draft: ", "Strong"), "the meeting has not been closed, so these minutes may still change."
+            )
 
     # ------------------------------------------------------------------ incidents
 
@@ -181,6 +202,11 @@ class MinutesComposer(Composer):
     def _has_decisions(self, key: int | None) -> bool:
         return bool(self.actions[key] or self.notifications[key] or self.referrals[key])
 
+    @property
+    def pending(self) -> str:
+        """What an item still pending is: the meeting is over, or still going on."""
+        return "not reached" if self.data.meeting.status == MeetingStatus.closed else "not discussed yet"
+
     def review(self, item: AgendaItem) -> str:
         budget = f"budget {item.minutes} min" if item.minutes else "no budget"
         if item.review_status == ReviewStatus.discussed:
@@ -188,7 +214,7 @@ class MinutesComposer(Composer):
             return f"discussed — {spent}"
         if item.review_status == ReviewStatus.deferred:
             return "deferred to a later meeting"
-        return "not reached" if self.data.meeting.status == MeetingStatus.closed else "not discussed yet"
+        return self.pending
 
     def incident(self, item: AgendaItem) -> None:
         self.w.heading(self.incident_title(item), 2)
@@ -200,7 +226,7 @@ class MinutesComposer(Composer):
         self.w.heading("Decisions", 3)
         self.decisions(item.incident_id)
 
-    def notes(self, notes: list, incident_id: int | None) -> None:
+    def notes(self, notes: list[Note], incident_id: int | None) -> None:
         shown = [n for n in notes if n.text.strip() and not (self.r.partner and n.le_only)]
         if not shown:
             self.none("discussion notes")
@@ -245,28 +271,34 @@ class MinutesComposer(Composer):
 
     def referral_table(self, referrals: list[Referral]) -> None:
         rows: list[list[Cell]] = []
-        allow = []
+        allow: list[frozenset[Words] | None] = []
         for r in referrals:
             name, names = self.subject(r)
-            rows.append([name, self.text(r.service, r.incident_id, names), self.text(r.provider or "—", r.incident_id, names), r.status.label])
+            rows.append(
+                [
+                    name,
+                    self.text(r.service, r.incident_id, names),
+                    self.text(r.provider or "—", r.incident_id, names),
+                    r.status.label,
+                ]
+            )
             allow.append(names or None)
         self.w.table(["Person", "Service", "Provider", "Status"], rows, (1.7, 2.0, 1.7, 1.1), allow=allow)
 
-    def counts(self) -> list[tuple[str, "Cell"]]:
+    def counts(self) -> list[tuple[str, Cell]]:
         data = self.data
-        marks = defaultdict(int)
+        marks: dict[ReviewStatus, int] = defaultdict(int)
         for item in data.items:
             marks[item.review_status] += 1
         closed_here = sum(
             1 for d in data.carried_actions + data.carried_notifications if d.closed_in_meeting_id == data.meeting.id
         )
         carried = len(data.carried_actions) + len(data.carried_notifications)
-        not_reached = "not reached" if data.meeting.status == MeetingStatus.closed else "not discussed yet"
         return [
             ("Incidents on the agenda", str(len(data.items))),
             ("Discussed", str(marks[ReviewStatus.discussed])),
             ("Deferred", str(marks[ReviewStatus.deferred])),
-            (not_reached.capitalize(), str(marks[ReviewStatus.pending])),
+            (self.pending.capitalize(), str(marks[ReviewStatus.pending])),
             ("New action items", str(len(data.actions))),
             ("Notifications", str(len(data.notifications))),
             ("Referrals", str(len(data.referrals))),

@@ -41,16 +41,24 @@ words. A protected string matches only whole words, so "Al" never matches
 inside "Alvarez" and "Ocampo-Reyna's" still matches "Ocampo-Reyna". A name
 matches in its written order, in any rotation ("Ocampo-Reyna, Luis") and as
 first plus last word ("Maria Ibanez" for "María José Ibáñez"); a surname or
-nickname alone is not recognised (a note that names people that way belongs
-in a law-enforcement-only note).
+nickname alone is not part of the guarantee.
+
+Surnames alone are redacted on a best-effort basis: the last part of the name
+of each person the document is about ("Ocampo-Reyna" in "Ocampo-Reyna's car"),
+at least four letters long, when written with a capital. They are not part of
+the leak scan, because staff and attendees share surnames with persons on
+file ("Det. M. Garcia" and a "Maria Garcia") and a scan for them would refuse
+legitimate minutes; earlier weeks' persons named by surname alone are not
+recognised at all. A note that names people that way belongs in a
+law-enforcement-only note.
 
 Strings too short to tell apart from ordinary words are not protected, so
 that they cannot cause false alarms: names and records ids with fewer than
 three letters or digits in all, names and law-enforcement-only notes made of
 numbers only (a stray "2026", "09 02"), and law-enforcement-only notes with
-fewer than two words or eight letters and digits. Such names are still never printed by the partner edition's own
-structure (which shows role labels only); they are just not searched for in
-free text.
+fewer than two words or eight letters and digits. Such names are still never
+printed by the partner edition's own structure (which shows role labels
+only); they are just not searched for in free text.
 """
 
 from __future__ import annotations
@@ -125,20 +133,44 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 
 def words(text: str) -> Words:
     """The folded words of ``text``."""
+    if text.isascii():
+        return tuple(_ASCII_WORD.findall(text.lower()))
     return tuple(t for t, _, _ in tokens(text))
 
 
 def _letters(seq: Words) -> int:
-    return sum(len(w) for w in seq)
+    return len("".join(seq))
+
+
+def _distinctive(seq: Words) -> bool:
+    """Long enough, and not only numbers, to be told apart from ordinary words."""
+    return _letters(seq) >= 3 and not all(w.isdigit() for w in seq)
 
 
 def name_variants(name: str) -> frozenset[Words]:
     """The word sequences under which ``name`` is recognised (empty if too short to protect)."""
     seq = words(clean(name))
-    variants = {seq[k:] + seq[:k] for k in range(len(seq))}  # "Last, First" whatever the split
-    if len(seq) >= 3:
-        variants |= {(seq[0], seq[-1]), (seq[-1], seq[0])}
-    return frozenset(v for v in variants if _letters(v) >= 3 and not all(w.isdigit() for w in v))
+    variants: set[Words] = set()
+    if _distinctive(seq):  # rotations share their words, so one check covers them all
+        variants.update(seq[k:] + seq[:k] for k in range(len(seq)))  # "Last, First" whatever the split
+    if len(seq) >= 3 and _distinctive((seq[0], seq[-1])):
+        variants.update({(seq[0], seq[-1]), (seq[-1], seq[0])})
+    return frozenset(variants)
+
+
+def surname(name: str) -> Words | None:
+    """The last whitespace-separated part of ``name`` ("Ocampo-Reyna"), if it can stand alone safely."""
+    parts = clean(name).split()
+    if len(parts) < 2:
+        return None
+    seq = words(parts[-1])
+    return seq if _letters(seq) >= 4 and _distinctive(seq) else None
+
+
+def subject_variants(name: str) -> frozenset[Words]:
+    """What of a subject's name may stand in their own entry: the name and the surname alone."""
+    last = surname(name)
+    return name_variants(name) | ({last} if last else frozenset())
 
 
 def dob_variants(dob: dt.date) -> frozenset[Words]:
@@ -154,13 +186,15 @@ def dob_variants(dob: dt.date) -> frozenset[Words]:
 class Protected:
     """One protected string and whose it is."""
 
-    kind: str  # "name", "dob", "record_id" or "le_note"
+    kind: str  # "name", "surname", "dob", "record_id" or "le_note"
     shown: str  # as written in the database, for messages
     person_id: int | None = None
 
     def describe(self) -> str:
         if self.kind == "name":
             return f'the name "{self.shown}"'
+        if self.kind == "surname":
+            return f'the surname of "{self.shown}"'
         if self.kind == "dob":
             return f"the date of birth {self.shown}"
         if self.kind == "record_id":
@@ -171,10 +205,16 @@ class Protected:
 
 @dataclass(frozen=True)
 class Match:
+    """A protected sequence found in a text: its span and what it protects."""
+
     start: int
     end: int
     seq: Words
     items: tuple[Protected, ...]
+
+    @property
+    def surname_only(self) -> bool:
+        return all(p.kind == "surname" for p in self.items)
 
     def describe(self) -> str:
         return self.items[0].describe()
@@ -184,21 +224,19 @@ class Match:
 class ProtectedIndex:
     """Every protected word sequence, found in text in one pass over its words."""
 
-    _items: dict[Words, list[Protected]] = field(default_factory=dict)
+    _items: dict[Words, dict[Protected, None]] = field(default_factory=dict)  # an ordered set per sequence
     _by_first: dict[str, list[Words]] | None = None
 
     def add(self, seq: Words, item: Protected) -> None:
         if not seq:
             return
-        bucket = self._items.setdefault(seq, [])
-        if item not in bucket:
-            bucket.append(item)
+        self._items.setdefault(seq, {})[item] = None
         self._by_first = None
 
     def add_person(self, person_id: int, name: str, record_id: str | None, dob: dt.date | None) -> None:
-        shown = clean(name)
+        item = Protected("name", clean(name), person_id)
         for seq in name_variants(name):
-            self.add(seq, Protected("name", shown, person_id))
+            self.add(seq, item)
         if record_id:
             seq = words(clean(record_id))
             if _letters(seq) >= 3:
@@ -207,14 +245,17 @@ class ProtectedIndex:
             for seq in dob_variants(dob):
                 self.add(seq, Protected("dob", dob.isoformat(), person_id))
 
+    def add_surname(self, person_id: int, name: str) -> None:
+        """Redact the surname alone too (best effort, see the module docstring)."""
+        last = surname(name)
+        if last:
+            self.add(last, Protected("surname", clean(name), person_id))
+
     def add_le_note(self, text: str) -> None:
         shown = clean(text).strip()
         seq = words(shown)
-        if len(seq) >= 2 and _letters(seq) >= 8 and not all(w.isdigit() for w in seq):
+        if len(seq) >= 2 and _letters(seq) >= 8 and _distinctive(seq):
             self.add(seq, Protected("le_note", shown))
-
-    def __len__(self) -> int:
-        return len(self._items)
 
     def _first_index(self) -> dict[str, list[Words]]:
         if self._by_first is None:
@@ -236,7 +277,10 @@ class ProtectedIndex:
             for seq in by_first.get(toks[i][0], ()):
                 k = len(seq)
                 if i + k <= n and all(toks[i + j][0] == seq[j] for j in range(1, k)):
-                    yield Match(toks[i][1], toks[i + k - 1][2], seq, tuple(self._items[seq]))
+                    items = tuple(self._items[seq])
+                    if all(p.kind == "surname" for p in items) and text[toks[i][1]].islower():
+                        continue  # a surname alone counts only when written as one: "Black", not "black"
+                    yield Match(toks[i][1], toks[i + k - 1][2], seq, items)
                     i += k
                     break
             else:
@@ -263,12 +307,12 @@ class Labels:
     person to a partner and to a detective.
     """
 
-    persons: dict[int, list[tuple["Involvement", str]]]  # incident id -> involvements in label order
+    persons: dict[int, list[tuple[Involvement, str]]]  # incident id -> involvements in label order
     by_incident: dict[tuple[int, int], str]  # (incident id, person id) -> label
     first_seen: dict[int, tuple[int, str]]  # person id -> (incident position, label)
 
     @classmethod
-    def for_items(cls, items: Iterable["AgendaItem"]) -> "Labels":
+    def for_items(cls, items: Iterable[AgendaItem]) -> Labels:
         persons: dict[int, list[tuple[Involvement, str]]] = {}
         by_incident: dict[tuple[int, int], str] = {}
         first_seen: dict[int, tuple[int, str]] = {}
@@ -301,6 +345,7 @@ class Labels:
 
 WITHHELD = {
     "name": "[name withheld]",
+    "surname": "[name withheld]",
     "dob": "[date of birth withheld]",
     "record_id": "[records id withheld]",
     "le_note": "[law-enforcement-only text withheld]",
@@ -339,16 +384,20 @@ class Redactor:
         return "".join(out)
 
     def _replacement(self, m: Match, incident_id: int | None) -> str:
-        names = [p for p in m.items if p.kind == "name"]
-        if not names:
+        persons = {p.person_id for p in m.items if p.kind in ("name", "surname") and p.person_id is not None}
+        if not persons:
             return WITHHELD[m.items[0].kind]
-        # Two persons may share a name: prefer the one this text is about.
-        labels = [self.labels.of(p.person_id, incident_id) for p in names if p.person_id is not None]
-        in_incident = [
-            lb for p, lb in zip(names, labels) if lb and (incident_id, p.person_id) in self.labels.by_incident
-        ]
-        chosen = in_incident or [lb for lb in labels if lb]
-        return chosen[0] if chosen else WITHHELD["name"]
+        # A label only when it is clear who is meant: the one such person in
+        # this incident, else the one in the meeting. Shared names ("the
+        # Toscano family") are withheld rather than guessed.
+        here = [pid for pid in persons if (incident_id, pid) in self.labels.by_incident]
+        known = [pid for pid in persons if pid in self.labels.first_seen]
+        for candidates in (here, known):
+            if len(candidates) == 1:
+                return self.labels.of(candidates[0], incident_id) or WITHHELD["name"]
+            if candidates:
+                break
+        return WITHHELD["name"]
 
 
 # --------------------------------------------------------------------------- the scan
@@ -359,9 +408,7 @@ _HEADING_STYLES = re.compile(r"^(Heading\d|Title)$")
 
 
 def _paragraph_text(p: Any) -> str:
-    return "".join(
-        (el.text or "") if el.tag in (f"{_W}t", f"{_W}delText") else " " for el in p.iter(*_TEXT_TAGS)
-    )
+    return "".join((el.text or "") if el.tag in (f"{_W}t", f"{_W}delText") else " " for el in p.iter(*_TEXT_TAGS))
 
 
 def _xml_root(part: Any) -> Any:
@@ -410,6 +457,33 @@ def _part_where(partname: str) -> str:
     return f"the part {partname}"
 
 
+def _loose_text(part: Any, root: Any) -> Iterator[tuple[str, str, str]]:
+    """(part name, tag, text) of every text node outside WordprocessingML paragraphs."""
+    partname = str(part.partname)
+    for el in root.iter():
+        if isinstance(el.tag, str) and not el.tag.startswith(_W) and el.text and el.text.strip():
+            yield partname, el.tag, el.text
+
+
+@lru_cache(maxsize=1)
+def _template_text() -> frozenset[tuple[str, str, str]]:
+    """The boilerplate text python-docx's template carries (``<ScaleCrop>false</ScaleCrop>``...).
+
+    A person called "False" or "Normal" must not make every partner export
+    fail: text identical to the template's, in the same part and element,
+    cannot hold anything of ours and is not searched.
+    """
+    from docx import Document as new_document
+
+    package = new_document().part.package
+    return frozenset(
+        item
+        for part in package.iter_parts()
+        if (root := _xml_root(part)) is not None
+        for item in _loose_text(part, root)
+    )
+
+
 def _allowed(p: Any, m: Match, allowed: Mapping[Any, frozenset[Words]]) -> bool:
     el = p
     while el is not None:
@@ -420,15 +494,14 @@ def _allowed(p: Any, m: Match, allowed: Mapping[Any, frozenset[Words]]) -> bool:
     return False
 
 
-def scan_document(
-    document: "Document", index: ProtectedIndex, allowed: Mapping[Any, frozenset[Words]]
-) -> list[Leak]:
+def scan_document(document: Document, index: ProtectedIndex, allowed: Mapping[Any, frozenset[Words]]) -> list[Leak]:
     """Every protected string in any XML part of ``document``, except names inside their allowed entries.
 
     ``allowed`` maps paragraph (``w:p``) or table-row (``w:tr``) elements to the
     name variants that may appear inside them. Paragraph text is read as Word
     shows it (runs joined); text outside paragraphs (document properties,
-    drawing text) is read element by element.
+    drawing text) is read element by element, except the template's own
+    boilerplate (see :func:`_template_text`).
     """
     leaks: dict[tuple[str, str], Leak] = {}
 
@@ -446,11 +519,13 @@ def scan_document(
         default_where = _part_where(partname)
         for p in root.iter(f"{_W}p"):
             for m in index.find(_paragraph_text(p)):
-                if not _allowed(p, m, allowed):
+                if not (m.surname_only or _allowed(p, m, allowed)):
                     report(m, contexts.get(p, default_where))
-        for el in root.iter():
-            # Text outside WordprocessingML paragraphs: core properties, drawing text, custom XML.
-            if isinstance(el.tag, str) and not el.tag.startswith(_W) and el.text and el.text.strip():
-                for m in index.find(el.text):
-                    report(m, default_where)
+        # Text outside WordprocessingML paragraphs: document properties, drawing text, custom XML.
+        template = _template_text()
+        for item in _loose_text(part, root):
+            if item not in template:
+                for m in index.find(item[2]):
+                    if not m.surname_only:
+                        report(m, default_where)
     return list(leaks.values())

@@ -15,7 +15,7 @@ from ..enums import ActionStatus, AgencyKind, Attendance
 from ..models import ActionItem, AgendaItem, MeetingAttendance, Notification, Referral
 from . import format as fmt
 from .data import MeetingData
-from .redact import Redactor, Words, name_variants
+from .redact import Redactor, Words, subject_variants
 
 if TYPE_CHECKING:
     from .document import Cell, DocWriter, Span
@@ -39,7 +39,7 @@ ATTENDANCE_WORDS = {
 class Composer:
     """Writes one meeting's sections for one audience."""
 
-    def __init__(self, writer: "DocWriter", data: MeetingData, redactor: Redactor) -> None:
+    def __init__(self, writer: DocWriter, data: MeetingData, redactor: Redactor) -> None:
         self.w = writer
         self.data = data
         self.r = redactor
@@ -53,7 +53,7 @@ class Composer:
     def subject(self, decision: Notification | Referral) -> tuple[str, frozenset[Words]]:
         """The subject's name and, for partners, the name variants allowed in its entry."""
         name = decision.person.name if decision.person else "unknown person"
-        return name, (name_variants(name) if self.r.partner else frozenset())
+        return name, (subject_variants(name) if self.r.partner else frozenset())
 
     def incident_title(self, item: AgendaItem) -> str:
         incident = item.incident
@@ -67,14 +67,14 @@ class Composer:
 
     def meeting_facts(self, *, planned: bool) -> None:
         m = self.data.meeting
-        time, length = fmt.meeting_times(m)
+        time, length = fmt.meeting_times(m, planned_only=planned)
         pairs: list[tuple[str, Cell]] = [
             ("Meeting", f"No. {m.number} — {fmt.meeting_title(m)}"),
             ("Date", fmt.long_date(m.date)),
             ("Time", time),
             ("Location", m.location or "not set"),
             ("Facilitator", m.facilitator or "not set"),
-            ("Length" if planned else "Duration", length),
+            ("Planned length" if planned else "Duration", length),
         ]
         budget = sum(item.minutes or 0 for item in self.data.items)
         agenda = fmt.plural(len(self.data.items), "incident")
@@ -100,8 +100,10 @@ class Composer:
         for key in sorted(rows_by_agency):
             group = sorted(rows_by_agency[key], key=lambda a: a.id or 0)  # invitation order
             agency = group[0].attendee.agency if group[0].attendee else None
-            label = f"{agency.short_name} — {agency.name}" if agency and agency.name else (
-                agency.short_name if agency else "No agency"
+            label = (
+                f"{agency.short_name} — {agency.name}"
+                if agency and agency.name
+                else (agency.short_name if agency else "No agency")
             )
             first = len(rows) + 1  # +1: the header row
             for a in group:
@@ -145,10 +147,7 @@ class Composer:
     def carried_status(self, decision: ActionItem | Notification) -> str:
         """``still open, overdue since …`` / ``closed at this meeting: done — outcome`` / …"""
         data = self.data
-        if isinstance(decision, ActionItem):
-            is_open = decision.status == ActionStatus.open
-        else:
-            is_open = decision.status.is_open
+        is_open = decision.status == ActionStatus.open if isinstance(decision, ActionItem) else decision.status.is_open
         outcome = f" — {self.text(decision.outcome, decision.incident_id)}" if decision.outcome else ""
         closing = data.closing_meeting(decision)
         if is_open:
@@ -158,7 +157,8 @@ class Composer:
         elif closing is not None and closing.id == data.meeting.id:
             text = f"closed at this meeting: {decision.status.label}{outcome}"
         elif closing is not None:
-            text = f"closed at meeting {closing.number} ({fmt.compact_date(closing.date)}): {decision.status.label}{outcome}"
+            when = f"meeting {closing.number} ({fmt.compact_date(closing.date)})"
+            text = f"closed at {when}: {decision.status.label}{outcome}"
         elif decision.closed_at is not None:
             text = f"closed {fmt.compact_date(decision.closed_at.date())}: {decision.status.label}{outcome}"
         else:
@@ -267,7 +267,7 @@ class Composer:
         spans.append(f"Team: {fmt.team(n)}. Due {fmt.short_date(n.due_date)}. Status: {n.status.label}.")
         for label, value in (
             ("Services offered", n.services_offered),
-            ("accepted", n.services_accepted),
+            ("Services accepted", n.services_accepted),
             ("Outcome", n.outcome),
         ):
             if value:
@@ -276,7 +276,12 @@ class Composer:
 
     def referral_entry(self, ref: Referral) -> None:
         name, allow = self.subject(ref)
-        spans: list[Span] = [("Referral for ", "Strong"), (name, "Strong"), ": ", self.text(ref.service, ref.incident_id, allow)]
+        spans: list[Span] = [
+            ("Referral for ", "Strong"),
+            (name, "Strong"),
+            ": ",
+            self.text(ref.service, ref.incident_id, allow),
+        ]
         if ref.provider:
             spans.append(f" ({self.text(ref.provider, ref.incident_id, allow)})")
         spans.append(f". Status: {ref.status.label}.")

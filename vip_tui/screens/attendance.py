@@ -25,6 +25,7 @@ from ..services.review import (
 )
 from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
+from .old_business import theme_colour
 
 STATUS_WORDS = {
     Attendance.invited: "—",
@@ -40,11 +41,6 @@ STATUS_COLOURS = {
 }
 
 EDITING_ACTIONS = frozenset({"mark", "walk_in"})
-
-
-def theme_colour(screen: MeetingStageScreen, name: str) -> str:
-    """A colour of the app's theme (``error``, ``success``…) as Rich understands it."""
-    return screen.app.theme_variables.get(name, "") or ""
 
 
 def summary_line(rows: list[AttendanceRow]) -> str:
@@ -157,7 +153,9 @@ A closed meeting is read-only: the marking keys are greyed out.
             table.move_cursor(row=table.get_row_index(str(keep)))
         self._update_summary()
         if not rows:
-            self.query_one("#attendance-summary", Static).update("No invitees yet. Press w to add whoever is here.")
+            self.query_one("#attendance-summary", Static).update(
+                "No invitees." if self.closed else "No invitees yet. Press w to add whoever is here."
+            )
 
     def _cells(self, row: AttendanceRow, agency: str) -> tuple[Text, Text, Text, Text]:
         name = Text(row.name)

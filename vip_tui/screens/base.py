@@ -21,7 +21,7 @@ COMMON_BINDINGS: list[BindingType] = [
     Binding("tab", "app.focus_next", "Next pane", id="common.focus_next", show=False),
     Binding("shift+tab", "app.focus_previous", "Previous pane", id="common.focus_previous", show=False),
     Binding("ctrl+c,super+c", "screen.copy_text", "Copy selection", id="common.copy", show=False),
-    Binding("f2", "app.toggle_presentation", "Present", id="common.present",
+    Binding("f2", "app.toggle_presentation", "Presenting", id="common.present",
             tooltip="Presentation mode: initials only, law-enforcement-only notes hidden"),
 ]
 
@@ -96,15 +96,3 @@ class MeetingStageScreen(VipScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    @property
-    def meeting(self):  # noqa: ANN201
-        from ..services.review import get_meeting
-
-        return get_meeting(self.app.db, self.meeting_id)
-
-    @property
-    def read_only(self) -> bool:
-        from ..enums import MeetingStatus
-
-        return self.meeting.status == MeetingStatus.closed

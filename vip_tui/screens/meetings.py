@@ -27,7 +27,7 @@ OPEN_STAGE = {
 }
 
 
-class MeetingsScreen(VipScreen):
+class MeetingsScreen(VipScreen, inherit_bindings=False):
     """The first screen: the list of meetings."""
 
     HELP = """
@@ -45,7 +45,8 @@ unless the whole file is sound.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="meetings.open"),
+        # The table's own enter opens too (RowSelected); `o` puts "Open" in the footer.
+        Binding("o,enter", "open", "Open", id="meetings.open"),
         Binding("s", "start", "Start", id="meetings.start", tooltip="Start the highlighted meeting"),
         Binding("i", "import_agenda", "Import agenda", id="meetings.import"),
         Binding("r", "refresh", "Refresh", id="meetings.refresh"),

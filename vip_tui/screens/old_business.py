@@ -103,6 +103,7 @@ def cell(value: str | Text, width: int) -> Text:
 
 
 def theme_colour(screen: MeetingStageScreen, name: str) -> str:
+    """A colour of the app's theme (``error``, ``text-success``…) as Rich understands it."""
     return screen.app.theme_variables.get(name, "") or ""
 
 
@@ -410,7 +411,7 @@ While presenting, the persons named in notifications show as initials.
         ]
         self.app.push_screen(
             FormDialog(f"{row.ref} · {what}", fields, today=self.app.now().date(),
-                       hint="enter: choose · tab: next field · ctrl+s: save · escape: cancel"),
+                       hint="enter: open the list, choose · then the outcome · ctrl+s: save · escape: cancel"),
             lambda values: self._status_chosen(row, values),
         )
 

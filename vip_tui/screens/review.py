@@ -323,8 +323,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
             ref = f"{x.ref} " if x.ref else ""
             text = x.text
             if self.app.presenting:
-                for p in d.persons:
-                    text = text.replace(p.name, initials(p.name))
+                for name in {x.person, *(p.name for p in d.persons)} - {None}:
+                    text = text.replace(name, initials(name))
             decisions.append(f"{x.kind:<12} ", style="bold")
             decisions.append(f"{ref}{text}")
             details = [v for v in (x.owner, f"due {x.due_date:%Y-%m-%d}" if x.due_date else None, x.status) if v]

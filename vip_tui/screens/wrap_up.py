@@ -277,15 +277,20 @@ While presenting, the persons named in decisions show as initials.
     def action_export(self) -> None:
         if self.meeting_date is None:
             return
+        example = "short name, e.g. " + (self.agencies[0] if self.agencies else "RMPD") + "; optional"
+        # One receiver per version: the full minutes are law-enforcement sensitive,
+        # so a partner agency must never be logged as having received them.
         fields = [
-            Field("to", "Receiving agency", suggestions=self.agencies, check=self._known_agency,
-                  placeholder="short name, e.g. " + (self.agencies[0] if self.agencies else "RMPD") + "; optional"),
+            Field("to_full", "Full minutes (law enforcement) go to", suggestions=self.agencies,
+                  check=self._known_agency, placeholder=example),
+            Field("to_partner", "Partner minutes (redacted) go to", suggestions=self.agencies,
+                  check=self._known_agency, placeholder=example),
             Field("folder", "Folder", value=str(Path.cwd()), required=True,
                   check=lambda v: None if Path(v).expanduser().is_dir() else "no such folder"),
         ]
         hint = (
-            "Writes the full (law enforcement) and the partner (redacted) minutes as Word files\n"
-            "and records both disseminations. →: accept a suggestion · ctrl+s: export · escape: cancel"
+            "Writes both versions as Word files and logs who receives each.\n"
+            "→ accepts a suggestion · ctrl+s: export · escape: cancel"
         )
         self.app.push_screen(
             FormDialog(f"Export the minutes of {self.meeting_date.isoformat()}", fields,
@@ -302,10 +307,11 @@ While presenting, the persons named in decisions show as initials.
         if values is None:
             return
         self.notify("Writing the minutes…", timeout=2)
-        self.export(values.get("to"), Path(values["folder"]).expanduser())
+        receivers = {"full": values.get("to_full"), "partner": values.get("to_partner")}
+        self.export(receivers, Path(values["folder"]).expanduser())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def export(self, to_agency: str | None, folder: Path) -> None:
+    def export(self, receivers: dict[str, str | None], folder: Path) -> None:
         written: dict[str, Path] = {}
         try:
             from ..export.minutes import export_minutes
@@ -313,7 +319,8 @@ While presenting, the persons named in decisions show as initials.
             # Partner first: if its redaction check refuses, nothing at all is written.
             for audience in ("partner", "full"):
                 written[audience] = export_minutes(
-                    self.app.db, self.meeting_date, audience, path=folder, to_agency=to_agency, sent_by=None
+                    self.app.db, self.meeting_date, audience, path=folder, to_agency=receivers.get(audience),
+                    sent_by=None,
                 )
         except ImportError:
             self.notify("The minutes export is not available in this version", severity="error")
@@ -322,11 +329,11 @@ While presenting, the persons named in decisions show as initials.
             done = "".join(f"\n{a} minutes were written: {p}" for a, p in written.items())
             self.notify(f"{exc}{done}", severity="error", timeout=20, markup=False)
             return
-        receiver = f", recorded as sent to {to_agency}" if to_agency else ""
-        self.notify(
-            f"Minutes written{receiver}:\nfull: {written['full']}\npartner: {written['partner']}",
-            timeout=12, markup=False,
-        )
+        lines = [
+            f"{audience}: {written[audience]}" + (f" (to {receivers[audience]})" if receivers.get(audience) else "")
+            for audience in ("full", "partner")
+        ]
+        self.notify("Minutes written:\n" + "\n".join(lines), timeout=12, markup=False)
 
     def action_cursor_down(self) -> None:
         self._table().action_cursor_down()

@@ -277,6 +277,7 @@ class OldBusinessRow:
     outcome: str | None
     from_meeting: dt.date
     closed_here: bool
+    person: str | None = None  # a notification's subject, for presentation mode
 
 
 def old_business(db: Database, meeting_id: int) -> list[OldBusinessRow]:
@@ -326,7 +327,7 @@ def old_business(db: Database, meeting_id: int) -> list[OldBusinessRow]:
             OldBusinessRow(
                 "notification", n.id, m.ref(n.number), f"Custom notification: {p.name}", team or "no team",
                 n.due_date, overdue(n.due_date, n.status in OPEN_NOTIFICATION_STATUSES), n.status.value,
-                n.outcome, m.date, n.closed_in_meeting_id == meeting_id,
+                n.outcome, m.date, n.closed_in_meeting_id == meeting_id, person=p.name,
             )
         )
     return sorted(rows, key=lambda r: (r.from_meeting, r.ref))
@@ -458,6 +459,7 @@ class DecisionRow:
     owner: str
     due_date: dt.date | None
     status: str
+    person: str | None = None  # a notification's or referral's subject, for presentation mode
 
 
 @dataclass
@@ -537,11 +539,12 @@ def _decisions(s: Session, meeting: Meeting, *, incident_id: int | None = None) 
         team = ", ".join(x for x in (n.team_officer, n.team_community_voice, n.team_outreach) if x)
         rows.append(
             DecisionRow("notification", n.id, meeting.ref(n.number), f"Notify {p.name}: {n.reasons}".rstrip(": "),
-                        team, n.due_date, n.status.value)
+                        team, n.due_date, n.status.value, person=p.name)
         )
     for r, p in s.exec(referrals.order_by(Referral.id)).all():
         rows.append(
-            DecisionRow("referral", r.id, "", f"Refer {p.name} to {r.service}", r.provider or "", None, r.status.value)
+            DecisionRow("referral", r.id, "", f"Refer {p.name} to {r.service}", r.provider or "", None, r.status.value,
+                        person=p.name)
         )
     return rows
 
@@ -750,7 +753,8 @@ def propose_notification(
         s.flush()
         team = ", ".join(x for x in (n.team_officer, n.team_community_voice, n.team_outreach) if x)
         text = f"Notify {person.name}: {n.reasons}".rstrip(": ")
-        return DecisionRow("notification", n.id, meeting.ref(number), text, team, due_date, n.status.value)  # type: ignore[arg-type]
+        return DecisionRow("notification", n.id, meeting.ref(number), text, team, due_date, n.status.value,  # type: ignore[arg-type]
+                           person=person.name)
 
 
 def add_referral(
@@ -781,7 +785,8 @@ def add_referral(
         )
         s.add(r)
         s.flush()
-        return DecisionRow("referral", r.id, "", f"Refer {person.name} to {service}", r.provider or "", None, r.status.value)  # type: ignore[arg-type]
+        return DecisionRow("referral", r.id, "", f"Refer {person.name} to {service}", r.provider or "", None,  # type: ignore[arg-type]
+                           r.status.value, person=person.name)
 
 
 def _clean(value: str | None) -> str | None:

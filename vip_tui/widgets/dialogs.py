@@ -137,8 +137,9 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     def _chosen(self, event: Select.Changed) -> None:
         event.stop()
         # has_focus_within: the choice is made in the overlay, a child of the Select.
+        # After the refresh: the closing overlay hands focus back to the Select first.
         if event.select.has_focus_within and event.value is not Select.NULL:
-            self._focus_after(event.select.id)
+            self.call_after_refresh(self._focus_after, event.select.id)
 
     def values(self) -> tuple[dict[str, Any], list[str]]:
         out: dict[str, Any] = {}
