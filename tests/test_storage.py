@@ -339,3 +339,11 @@ def test_the_core_does_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_nul_characters_are_dropped_on_both_backends(database) -> None:  # noqa: ANN001
+    with database.transaction() as s:
+        s.add(Agency(short_name="RM\x00PD", name="Rio\x00 Mesa"))
+    with database.session() as s:
+        agency = s.exec(select(Agency)).one()
+    assert (agency.short_name, agency.name) == ("RMPD", "Rio Mesa")

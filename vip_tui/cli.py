@@ -235,5 +235,12 @@ def demo(ctx: Context, agendas_dir: Path | None, no_open: bool) -> None:
         _run_tui(database)
 
 
+# Documents (minutes, pre-read agenda) and the dissemination log: vip_tui/commands/export.py.
+from .commands.export import agenda_export, disseminations, minutes  # noqa: E402
+
+main.add_command(minutes)
+main.add_command(disseminations)
+agenda.add_command(agenda_export)
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

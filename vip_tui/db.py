@@ -154,7 +154,25 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
+def _strip_nul(session: Session) -> None:
+    """Drop NUL characters from text about to be written.
+
+    PostgreSQL cannot store NUL in a text column, and pasted CAD or RMS text
+    can carry one; stripping it here keeps both backends alike for every
+    writer (TUI, import, CLI) instead of at each call site.
+    """
+    for obj in (*session.new, *session.dirty):
+        for attr in sa.inspect(obj).mapper.column_attrs:
+            value = getattr(obj, attr.key, None)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(obj, attr.key, value.replace("\x00", ""))
+
+
 def _install_audit(factory: sessionmaker) -> None:
+    @event.listens_for(factory, "before_flush")
+    def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+        _strip_nul(session)
+
     @event.listens_for(factory, "after_flush")
     def _after_flush(session: Session, _ctx: Any) -> None:
         # after_flush still sees the pre-flush new/dirty/deleted sets and

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import Mapped, aliased, selectinload
 from sqlmodel import Session, col, select
 
 from ..enums import OPEN_NOTIFICATION_STATUSES, ActionStatus
@@ -121,7 +121,7 @@ def find_meeting(session: Session, value: dt.date | str, meetings: list[MeetingR
 
 
 def _open_at(
-    model: type[ActionItem] | type[Notification], meeting: MeetingRef, closed_on: sa.ColumnElement[dt.date]
+    model: type[ActionItem] | type[Notification], meeting: MeetingRef, closed_on: Mapped[dt.date]
 ) -> sa.ColumnElement[bool]:
     """Created at an earlier meeting and not yet closed when ``meeting`` began.
 

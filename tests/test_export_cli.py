@@ -1,0 +1,154 @@
+"""``vip minutes export``, ``vip agenda export``, ``vip disseminations``: exit codes, messages, the log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.export_helpers import Sample, build_sample
+from vip_tui.cli import Context, main
+from vip_tui.commands.export import agenda_export, disseminations, minutes
+from vip_tui.export import redact
+from vip_tui.export.sanitize import clean
+
+
+class _TestContext(Context):
+    """The CLI context with the test's database (fixed clock and user) instead of opening one."""
+
+    def __init__(self, database) -> None:
+        super().__init__(database.url, "tester")
+        self.database = database
+
+    def open(self):
+        return self.database
+
+
+def _cli(database) -> click.Group:
+    @click.group()
+    @click.pass_context
+    def root(ctx: click.Context) -> None:
+        ctx.obj = _TestContext(database)
+
+    agenda = click.Group("agenda")
+    agenda.add_command(agenda_export)
+    root.add_command(agenda)
+    root.add_command(minutes)
+    root.add_command(disseminations)
+    return root
+
+
+@pytest.fixture
+def vip(database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    build_sample(database)
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    cli = _cli(database)
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args))
+
+    return run
+
+
+def _files() -> list[str]:
+    return sorted(p.name for p in Path.cwd().iterdir())
+
+
+def test_minutes_export_both_audiences(vip) -> None:
+    result = vip("minutes", "export", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip().endswith("minutes-2026-11-24-full.docx")
+    result = vip("minutes", "export", "2026-11-24", "--audience", "partner", "--to", "VIP", "-o", "for-vip.docx")
+    assert result.exit_code == 0, result.stderr
+    assert _files() == ["for-vip.docx", "minutes-2026-11-24-full.docx"]
+
+
+def test_agenda_export(vip) -> None:
+    result = vip("agenda", "export", "2026-11-24", "--receiver", "Night shift", "--method", "printed")
+    assert result.exit_code == 0, result.stderr
+    assert _files() == ["agenda-2026-11-24.docx"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ("minutes", "export", "2026-11-25"),
+            "vip: no meeting on 2026-11-25; nearest meetings: 2026-11-17, 2026-11-24",
+        ),
+        (
+            ("minutes", "export", "24/11/2026"),
+            'vip: "24/11/2026" is not a date: write it as YYYY-MM-DD; recent meetings: 2026-11-24, 2026-11-17',
+        ),
+        (
+            ("minutes", "export", "2026-11-24", "--to", "FBI"),
+            'vip: no agency with the short name "FBI"; known agencies: ATF, CVI, RMPD, VIP.',
+        ),
+        (("agenda", "export", "2026-12-01"), "vip: no meeting on 2026-12-01"),
+        (("minutes", "export", "2026-11-24", "-o", "missing/x.docx"), "the folder missing does not exist"),
+        (("disseminations", "2026-11-30"), "vip: no meeting on 2026-11-30"),
+    ],
+)
+def test_refusals_exit_1_with_a_message_and_write_nothing(vip, args: tuple[str, ...], message: str) -> None:
+    result = vip(*args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert _files() == []
+    assert vip("disseminations").stdout.strip() == "no documents exported yet"
+
+
+def test_leak_exits_1_naming_what_leaked(vip, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(redact.Redactor, "text", lambda self, text, **_: clean(text))
+    result = vip("minutes", "export", "2026-11-24", "--audience", "partner", "--to", "VIP")
+    assert result.exit_code == 1
+    assert f'the name "{Sample().victim}"' in result.stderr
+    assert "Nothing was written" in result.stderr
+    assert _files() == []
+    assert vip("disseminations").stdout.strip() == "no documents exported yet"
+
+
+def test_usage_errors_exit_2(vip) -> None:
+    assert vip("minutes", "export", "2026-11-24", "--audience", "press").exit_code == 2
+    assert vip("minutes", "export").exit_code == 2
+    assert vip("minutes", "export", "2026-11-24", "--method", "fax").exit_code == 2
+
+
+def test_disseminations_lists_the_log(vip) -> None:
+    assert vip("minutes", "export", "2026-11-24", "--audience", "partner", "--to", "vip").exit_code == 0
+    assert vip("agenda", "export", "2026-11-24", "--receiver", "Night shift", "--method", "in_person").exit_code == 0
+    result = vip("disseminations")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["when", "meeting", "document", "audience", "to", "method", "by", "file"]
+    assert lines[2].split()[:8] == ["2026-11-24", "09:30", "2026-11-24", "agenda", "full", "Night", "shift", "in"]
+    assert lines[3].split()[:8] == ["2026-11-24", "09:30", "2026-11-24", "minutes", "partner", "VIP", "email", "tester"]
+    assert lines[3].endswith("minutes-2026-11-24-partner.docx")
+    assert vip("disseminations", "2026-11-24").stdout == result.stdout
+    assert (
+        vip("disseminations", "2026-11-17").stdout.strip() == "no documents exported yet for the meeting of 2026-11-17"
+    )
+
+
+@pytest.mark.skipif("minutes" not in main.commands, reason="cli.py does not register the export commands yet")
+def test_registered_on_vip(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock) -> None:
+    from vip_tui.db import open_database
+
+    database = open_database(sqlite_url, user="tester", clock=clock)
+    build_sample(database)
+    database.dispose()
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for args in (
+        ["minutes", "export", "2026-11-24", "--audience", "partner"],
+        ["agenda", "export", "2026-11-24"],
+        ["disseminations"],
+    ):
+        result = runner.invoke(main, ["--db", sqlite_url, *args])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "minutes-2026-11-24-partner.docx").is_file()
+    assert (tmp_path / "agenda-2026-11-24.docx").is_file()
