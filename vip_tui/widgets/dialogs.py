@@ -17,7 +17,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, Static
@@ -72,7 +72,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
     DEFAULT_CSS = """
     FormDialog { align: center middle; }
-    FormDialog > Vertical {
+    FormDialog > VerticalScroll {
         width: 76; max-width: 96%; height: auto; max-height: 95%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
@@ -91,7 +91,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         self.hint = hint or "enter: next field · ctrl+s: save · escape: cancel"
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Static(self.form_title, classes="form-title")
             for f in self.fields:
                 if f.kind == "check":
@@ -113,6 +113,10 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
             yield Static(self.hint, classes="form-hint")
 
     def on_mount(self) -> None:
+        # On a small terminal the fields lose their borders so the whole form fits.
+        if self.app.size.height < 32:
+            for widget in self.query("Input, Select"):
+                widget.compact = True  # type: ignore[attr-defined]
         # Start at the first field still to fill: a pre-chosen select (the
         # highlighted person, say) is skipped, shift+tab goes back to it.
         first = next(
