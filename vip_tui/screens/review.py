@@ -10,7 +10,8 @@ screen closes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -37,6 +38,11 @@ ROLE_LABEL = {
     Role.person_of_interest: "PERSON OF INTEREST",
 }
 SAVE_DELAY = 0.5  # seconds: the most a killed process can lose of a note
+DUE_HINT = "2026-12-04, +7, 2w, fri"
+SERVICES = [
+    "peer support", "housing", "job training", "mental health", "substance use treatment", "relocation",
+    "victim services",
+]
 
 
 class ReviewScreen(MeetingStageScreen, inherit_bindings=False):
@@ -525,120 +531,95 @@ its budget, items done, and whether the meeting runs ahead or behind.
     def _today(self) -> dt.date:
         return self.app.now().date()
 
+    def _decide(self, title: str, fields: list[Field], record: Callable[[dict[str, Any]], object]) -> None:
+        """Ask with a form, then record the decision through ``record`` and redraw the item."""
+
+        def done(values: dict[str, Any] | None) -> None:
+            if not values:
+                return
+            try:
+                record(values)
+            except svc.ReviewError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._reload_item()
+
+        self.app.push_screen(FormDialog(title, fields, today=self._today()), done)
+
     def action_add_action(self) -> None:
         if self.detail is None or self.read_only_now:
             return
         agencies = svc.agency_short_names(self.app.db)
-        detail = self.detail
-
-        def done(values: dict | None) -> None:
-            if not values:
-                return
-            try:
-                svc.add_action_item(
-                    self.app.db, self.meeting_id, values["description"], incident_id=detail.incident.id,
-                    owner_agency=values.get("agency"), owner_name=values.get("owner"), due_date=values.get("due"),
-                )
-            except svc.ReviewError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self._reload_item()
-
-        self.app.push_screen(
-            FormDialog(
-                f"Action item · {detail.incident.case_number}",
-                [
-                    Field("description", "What is to be done", required=True),
-                    Field("agency", "Owner agency", suggestions=agencies, placeholder="e.g. RMPD (→ accepts)",
-                          check=lambda v: None if v.casefold() in {a.casefold() for a in agencies}
-                          else f"unknown agency; known: {', '.join(agencies[:10])}"),
-                    Field("owner", "Owner person", placeholder="optional"),
-                    Field("due", "Due", kind="date", placeholder="2026-12-04, +7, 2w, fri"),
-                ],
-                today=self._today(),
+        known = {a.casefold() for a in agencies}
+        incident = self.detail.incident
+        self._decide(
+            f"Action item · {incident.case_number}",
+            [
+                Field("description", "What is to be done", required=True),
+                Field("agency", "Owner agency", suggestions=agencies, placeholder="e.g. RMPD (→ accepts)",
+                      check=lambda v: None if v.casefold() in known
+                      else f"unknown agency; known: {', '.join(agencies[:10])}"),
+                Field("owner", "Owner person", placeholder="optional"),
+                Field("due", "Due", kind="date", placeholder=DUE_HINT),
+            ],
+            lambda v: svc.add_action_item(
+                self.app.db, self.meeting_id, v["description"], incident_id=incident.id,
+                owner_agency=v.get("agency"), owner_name=v.get("owner"), due_date=v.get("due"),
             ),
-            done,
         )
 
     def action_propose_notification(self) -> None:
-        if self.detail is None or self.read_only_now:
+        person = self._person_to_act_on("notify")
+        if person is None or self.detail is None:
             return
-        person = self._highlighted_person()
-        if person is None:
-            self.notify("No person on this incident to notify", severity="warning")
-            return
-        detail = self.detail
-        reasons = ", ".join(f.label for f in detail.histories[person.person_id].flags) if person.person_id in detail.histories else ""
-        reasons = reasons or f"{person.role.label} in {detail.incident.case_number}"
-
-        def done(values: dict | None) -> None:
-            if not values:
-                return
-            try:
-                svc.propose_notification(
-                    self.app.db, self.meeting_id, values["person"], incident_id=detail.incident.id,
-                    reasons=values.get("reasons") or "", team_officer=values.get("officer"),
-                    team_community_voice=values.get("voice"), team_outreach=values.get("outreach"),
-                    due_date=values.get("due"),
-                )
-            except svc.ReviewError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self._reload_item()
-
-        self.app.push_screen(
-            FormDialog(
-                f"Custom notification · {detail.incident.case_number}",
-                [
-                    Field("person", "Person", kind="select", options=self._person_options(), value=person.person_id,
-                          required=True),
-                    Field("reasons", "Risk reasons", value=reasons),
-                    Field("officer", "Team: officer"),
-                    Field("voice", "Team: community voice"),
-                    Field("outreach", "Team: outreach / peer worker"),
-                    Field("due", "Due", kind="date", placeholder="2026-12-04, +7, 2w, fri"),
-                ],
-                today=self._today(),
+        incident = self.detail.incident
+        history = self.detail.histories.get(person.person_id)
+        reasons = ", ".join(f.label for f in history.flags) if history else ""
+        self._decide(
+            f"Custom notification · {incident.case_number}",
+            [
+                Field("person", "Person", kind="select", options=self._person_options(), value=person.person_id,
+                      required=True),
+                Field("reasons", "Risk reasons", value=reasons or f"{person.role.label} in {incident.case_number}"),
+                Field("officer", "Team: officer"),
+                Field("voice", "Team: community voice"),
+                Field("outreach", "Team: outreach / peer worker"),
+                Field("due", "Due", kind="date", placeholder=DUE_HINT),
+            ],
+            lambda v: svc.propose_notification(
+                self.app.db, self.meeting_id, v["person"], incident_id=incident.id, reasons=v.get("reasons") or "",
+                team_officer=v.get("officer"), team_community_voice=v.get("voice"), team_outreach=v.get("outreach"),
+                due_date=v.get("due"),
             ),
-            done,
         )
 
     def action_add_referral(self) -> None:
-        if self.detail is None or self.read_only_now:
+        person = self._person_to_act_on("refer")
+        if person is None or self.detail is None:
             return
+        incident = self.detail.incident
+        self._decide(
+            f"Referral · {incident.case_number}",
+            [
+                Field("person", "Person", kind="select", options=self._person_options(), value=person.person_id,
+                      required=True),
+                Field("service", "Service", required=True, placeholder="e.g. peer support, housing, job training",
+                      suggestions=SERVICES),
+                Field("provider", "Provider", placeholder="optional"),
+            ],
+            lambda v: svc.add_referral(
+                self.app.db, v["person"], v["service"], provider=v.get("provider"), meeting_id=self.meeting_id,
+                incident_id=incident.id,
+            ),
+        )
+
+    def _person_to_act_on(self, verb: str) -> svc.PersonRow | None:
+        if self.detail is None or self.read_only_now:
+            return None
         person = self._highlighted_person()
         if person is None:
-            self.notify("No person on this incident to refer", severity="warning")
-            return
-        detail = self.detail
-
-        def done(values: dict | None) -> None:
-            if not values:
-                return
-            try:
-                svc.add_referral(
-                    self.app.db, values["person"], values["service"], provider=values.get("provider"),
-                    meeting_id=self.meeting_id, incident_id=detail.incident.id,
-                )
-            except svc.ReviewError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self._reload_item()
-
-        self.app.push_screen(
-            FormDialog(
-                f"Referral · {detail.incident.case_number}",
-                [
-                    Field("person", "Person", kind="select", options=self._person_options(), value=person.person_id,
-                          required=True),
-                    Field("service", "Service", required=True, placeholder="e.g. peer support, housing, job training",
-                          suggestions=["peer support", "housing", "job training", "mental health", "substance use treatment", "relocation", "victim services"]),
-                    Field("provider", "Provider", placeholder="optional"),
-                ],
-                today=self._today(),
-            ),
-            done,
-        )
+            self.notify(f"No person on this incident to {verb}", severity="warning")
+        return person
 
     def action_view_person(self) -> None:
         person = self._highlighted_person()
