@@ -238,8 +238,11 @@ def demo(ctx: Context, agendas_dir: Path | None, no_open: bool) -> None:
 # Documents (minutes, pre-read agenda) and the dissemination log: vip_tui/commands/export.py.
 from .commands.export import agenda_export, disseminations, minutes  # noqa: E402
 
+from .commands.figures import figures  # noqa: E402
+
 main.add_command(minutes)
 main.add_command(disseminations)
+main.add_command(figures)
 agenda.add_command(agenda_export)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,149 @@
+"""The program figures screen: loads in a worker, `w` cycles the weeks, `r` reloads, every key in help; its looks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from textual.widgets import Markdown, Static
+
+from tests.test_figures import Build, build_program
+from tests.tui_helpers import settle
+from vip_tui.app import make_app
+from vip_tui.db import open_database
+from vip_tui.enums import IncidentType
+from vip_tui.screens.figures import FiguresScreen, Series, WeekBars
+from vip_tui.screens.help import HelpScreen
+from vip_tui.screens.meetings import MeetingsScreen
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def program_db(tmp_path: Path, clock):  # noqa: ANN001, ANN201
+    database = open_database(str(tmp_path / "vip.db"), user="tester", clock=clock)
+    build_program(database)
+    yield database
+    database.dispose()
+
+
+async def _open_figures(app, pilot) -> FiguresScreen:  # noqa: ANN001
+    await settle(pilot)
+    app.push_screen(FiguresScreen())
+    await settle(pilot)
+    assert isinstance(app.screen, FiguresScreen)
+    return app.screen
+
+
+def _text(screen: FiguresScreen, selector: str) -> str:
+    """What a panel shows, as plain text at the width it has on screen."""
+    from rich.console import Console
+
+    widget = screen.query_one(selector, Static)
+    console = Console(width=widget.content_region.width, record=True, color_system=None, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
+
+
+async def test_the_figures_load_in_a_worker_and_show_every_figure(program_db) -> None:  # noqa: ANN001
+    app = make_app(program_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_figures(app, pilot)
+        assert screen.figures is not None and screen.figures.weeks == 12
+        assert screen.sub_title == "Program figures · last 12 weeks"
+        assert "last 12 weeks: 2026-09-07 to 2026-11-29" in _text(screen, "#figures-window")
+        by_type = _text(screen, "#figures-by-type").splitlines()
+        assert [line.split()[0] for line in by_type[:5]] == ["homicide", "non", "shots", "other", "all"]
+        assert by_type[4].split()[-1] == "59"  # every shooting of the twelve weeks
+        assert "█ = 9 shootings a week, · = none" in by_type[-1]
+        by_area = _text(screen, "#figures-by-area")
+        assert "Southeast" in by_area and "no area command" in by_area
+        notifications = " ".join(_text(screen, "#figures-notifications").split())
+        assert "Delivery rate: 57% delivered (4 of 7 notifications with an outcome)" in notifications
+        follow = " ".join(_text(screen, "#figures-follow-through").split())
+        assert "67% accepted (2 of 3 people with a delivered notification)" in follow
+        assert "64% closed (9 of 14 action items)" in follow
+
+
+async def test_w_cycles_12_26_52_weeks(program_db) -> None:  # noqa: ANN001
+    app = make_app(program_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_figures(app, pilot)
+        seen = []
+        for _ in range(3):
+            await pilot.press("w")
+            await settle(pilot)
+            seen.append((screen.weeks, screen.figures.weeks, len(screen.figures.week_starts),
+                         screen.has_class("-wide"), screen.sub_title))
+        assert seen == [
+            (26, 26, 26, False, "Program figures · last 26 weeks"),
+            (52, 52, 52, True, "Program figures · last 52 weeks"),
+            (12, 12, 12, False, "Program figures · last 12 weeks"),
+        ]
+
+
+async def test_r_reloads_what_changed_meanwhile(program_db) -> None:  # noqa: ANN001
+    app = make_app(program_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_figures(app, pilot)
+        before = screen.figures.shootings_total[-1]
+        Build(program_db).incident(dt.datetime(2026, 11, 24, 2, 0), IncidentType.homicide, "Valley")
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.figures.shootings_total[-1] == before + 1
+
+
+async def test_escape_goes_back_to_the_meetings(program_db) -> None:  # noqa: ANN001
+    app = make_app(program_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_figures(app, pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingsScreen)
+
+
+async def test_every_figures_key_is_in_its_help(program_db) -> None:  # noqa: ANN001
+    app = make_app(program_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_figures(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = [line for line in app.screen.query_one(Markdown).source.splitlines() if line.startswith("| `")]
+        for binding in FiguresScreen._merge_bindings().key_to_bindings.values():  # noqa: SLF001
+            for b in binding:
+                assert b.description, b
+                if not b.action.startswith(("app.", "screen.")):
+                    assert b.id, f"{b.key} has no id"
+                key = app.get_key_display(b)
+                assert any(f"| {b.description} |" in r and key in r.split("|")[1] for r in rows), b
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+def test_week_bars_fit_the_width_they_get() -> None:
+    from rich.console import Console
+
+    starts = [dt.date(2026, 1, 5) + dt.timedelta(weeks=i) for i in range(52)]
+    bars = WeekBars([Series("homicide", [0] * 50 + [2, 4]), Series("all", [1] * 50 + [2, 8])], starts)
+    console = Console(width=40, record=True, color_system=None)
+    console.print(bars)
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    # Only the most recent weeks fit: the axis says the start is cut off, the totals stay whole.
+    assert lines[2].lstrip().startswith("…")
+    assert lines[0].split()[-1] == "6" and lines[1].split()[-1] == "60"
+    assert lines[0] == "homicide " + "·" * 25 + "▂▄" + "  6"
+    assert lines[1] == "all      " + "▁" * 25 + "▂█" + " 60"
+    assert lines[3] == "█ = 8 shootings a week, · = none"
+
+
+def test_figures_look_right(snap_compare, program_db) -> None:  # noqa: ANN001
+    app = make_app(program_db)
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await _open_figures(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

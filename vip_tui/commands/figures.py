@@ -1,0 +1,163 @@
+"""``vip figures [--weeks N] [--csv FILE]``: the program figures for reports (issue 5 item 5).
+
+A plain click command, registered on the main group by ``vip_tui.cli``; it
+reads the :class:`vip_tui.cli.Context` from click's context object and imports
+from ``vip_tui.cli`` only when it runs (no circular import).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from ..cli import Context
+    from ..services.figures import Figures
+
+CSV_HEADER = ("figure", "group", "period", "value", "numerator", "denominator")
+
+
+@click.command("figures")
+@click.option(
+    "--weeks",
+    "-w",
+    type=int,
+    default=12,
+    show_default=True,
+    metavar="N",
+    help="How many weeks of shootings to show, ending with this week (1 to 260).",
+)
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    default=None,
+    metavar="FILE",
+    help="Also write every figure as a tidy CSV (figure, group, period, value, numerator, denominator). "
+    "An existing file is never overwritten. '-' writes the CSV alone to standard output.",
+)
+@click.pass_obj
+def figures(ctx: Context, weeks: int, csv_file: Path | None) -> None:
+    """Program figures for reports.
+
+    Shootings per week by type and by area command, notifications by status
+    and their delivery rate, people notified who accepted services (all time
+    and this quarter), action-item closure and days open, days from incident
+    to review.
+
+    \b
+    Weeks run Monday to Sunday by when the incident occurred; the last one is
+    this week, to date. Delivery rate: delivered or delivered to family, of
+    notifications with an outcome (delivered, delivered to family, refused,
+    not located, in custody; open and cancelled ones are left out). Accepted
+    services: people with a delivered notification whose services accepted is
+    filled in, of all people with a delivered notification. Every rate shows
+    its numerator and denominator; "no data" when there is nothing to count.
+    """
+    from ..cli import Refused, _refusals
+    from ..services.figures import FiguresError, check_weeks, program_figures
+
+    try:
+        check_weeks(weeks)
+    except FiguresError as exc:
+        raise Refused(str(exc)) from exc
+    to_stdout = csv_file is not None and str(csv_file) == "-"
+    if csv_file is not None and not to_stdout and csv_file.exists():
+        # Checked before the work so that a report script learns at once; checked again on writing.
+        raise Refused(f"{csv_file} already exists; give a new file name (nothing was written)")
+    database = ctx.open()
+    with _refusals():
+        try:
+            result = program_figures(database, today=database.now().date(), weeks=weeks)
+        except FiguresError as exc:
+            raise Refused(str(exc)) from exc
+    if to_stdout:
+        sys.stdout.write(figures_csv(result))
+        return
+    for line in figures_text(result):
+        click.echo(line)
+    if csv_file is not None:
+        text = figures_csv(result)
+        try:
+            # "x": refuse to overwrite, even a file created since the check above.
+            with open(csv_file, "x", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except FileExistsError:
+            raise Refused(f"{csv_file} already exists; give a new file name (nothing was written)") from None
+        except OSError as exc:
+            raise Refused(f"cannot write {csv_file}: {exc.strerror or exc}") from None
+        click.echo(f"\nwrote {csv_file} ({sum(1 for _ in result.rows())} rows)")
+
+
+def figures_csv(f: Figures) -> str:
+    """The tidy CSV: one row a figure, group and period, with its numerator and denominator where it has them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for row in f.rows():
+        writer.writerow(
+            (row.figure, row.group, row.period, _number(row.value), _number(row.numerator), _number(row.denominator))
+        )
+    return out.getvalue()
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(value, ".10g")
+    return str(value)
+
+
+def figures_text(f: Figures) -> list[str]:
+    """The figures as plain text tables, as ``vip figures`` prints them."""
+    from ..services.figures import follow_through, window_description
+
+    lines = [f"Program figures on {f.today.isoformat()}", window_description(f), ""]
+    weeks = [s.isoformat() for s in f.week_starts]
+
+    def weekly(title: str, series: dict[str, list[int]]) -> None:
+        header = ("week of", *series, "total")
+        rows = [header]
+        for i, week in enumerate(weeks):
+            rows.append((week, *(str(v[i]) for v in series.values()), str(f.shootings_total[i])))
+        rows.append(("total", *(str(sum(v)) for v in series.values()), str(sum(f.shootings_total))))
+        lines.append(title)
+        lines.extend(_table(rows, right=set(range(1, len(header)))))
+        lines.append("")
+
+    weekly("Shootings per week by type", {t.label: v for t, v in f.shootings_by_type.items()})
+    if f.shootings_by_area:
+        weekly("Shootings per week by area command", f.shootings_by_area)
+    else:
+        lines += ["Shootings per week by area command", "no data (no shootings in these weeks)", ""]
+    total = f.notifications_total
+    lines.append("Notifications by status, all time")
+    rows = [("status", "count", "share")]
+    rows += [
+        (status.label, str(n), f"{round(100 * n / total)}%" if total else "no data")
+        for status, n in f.notifications_by_status.items()
+    ]
+    rows.append(("total", str(total), ""))
+    lines.extend(_table(rows, right={1, 2}))
+    lines.append("")
+    lines.append("Follow-through")
+    sentences = follow_through(f)
+    width = max(len(label) for label, _ in sentences)
+    lines.extend(f"{label.ljust(width)}  {text}" for label, text in sentences)
+    return lines
+
+
+def _table(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+
+    def fmt(row: tuple[str, ...]) -> str:
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        return "  ".join(cells).rstrip()
+
+    return [fmt(rows[0]), "  ".join("-" * w for w in widths), *(fmt(r) for r in rows[1:])]
