@@ -239,10 +239,12 @@ def demo(ctx: Context, agendas_dir: Path | None, no_open: bool) -> None:
 from .commands.export import agenda_export, disseminations, minutes  # noqa: E402
 
 from .commands.figures import figures  # noqa: E402
+from .commands.notifications import notifications  # noqa: E402
 
 main.add_command(minutes)
 main.add_command(disseminations)
 main.add_command(figures)
+main.add_command(notifications)
 agenda.add_command(agenda_export)
 
 if __name__ == "__main__":  # pragma: no cover

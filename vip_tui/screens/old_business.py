@@ -159,6 +159,8 @@ While presenting, the persons named in notifications show as initials.
         Binding("s", "set_status", "Status…", id="old_business.status",
                 tooltip="Choose the next status and write the outcome"),
         Binding("o", "outcome", "Outcome…", id="old_business.outcome", tooltip="Write or edit the outcome note"),
+        Binding("v", "person", "Person", id="old_business.person", show=False,
+                tooltip="Open the profile of the notification's person"),
         Binding("j", "cursor_down", "Down", show=False, id="old_business.down"),
         Binding("k", "cursor_up", "Up", show=False, id="old_business.up"),
         *STAGE_BINDINGS,
@@ -421,6 +423,11 @@ While presenting, the persons named in notifications show as initials.
         status = values.get("status") or row.status
         if self._change(row, status, values.get("outcome") or ""):
             self.notify(f"{row.ref}: {status.replace('_', ' ')}")
+
+    def action_person(self) -> None:
+        row = self.current_row()
+        if row is not None and row.person_id is not None:
+            self.app.open_person(row.person_id)
 
     def action_outcome(self) -> None:
         row = self.current_row()

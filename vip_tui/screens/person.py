@@ -1,4 +1,4 @@
-"""A person's story: identity, flags with their reasons, every involvement, associates, open notifications."""
+"""A person's story: identity, flags with their reasons, every involvement, associates, notifications, referrals."""
 
 from __future__ import annotations
 
@@ -11,23 +11,36 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from ..names import initials
 from ..services.persons import PersonProfile, person_profile
 from .base import COMMON_BINDINGS, VipScreen
+from .old_business import masked
+
+ASSOCIATES_SHOWN = 15
 
 
-class PersonScreen(VipScreen):
+class PersonScreen(VipScreen, inherit_bindings=False):
     HELP = """
 ## Person
 
 One person's story across every review: records id and date of birth,
 groups, the flags computed from the data with the reason for each, every
-involvement in time order, the people they shared incidents or groups with,
-and their notifications and referrals. While presenting, the name shows as
-initials and identifiers are hidden.
+involvement in time order (date, case, role, type, area, place, group, the
+meetings that reviewed it), the people they shared incidents or groups with
+(how often, how recently), their notifications with every attempt, services
+and outcome, and their referrals.
+
+`r` refers them to a service directly; `n` opens the notifications board for
+them alone, `R` their referrals (to move a referral along). While presenting,
+names show as initials and identifiers are hidden.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="person.back"),
+        Binding("r", "refer", "Refer…", id="person.refer", tooltip="Refer this person to a service"),
+        Binding("n", "notifications", "Notifications", id="person.notifications",
+                tooltip="The notifications board for this person"),
+        Binding("R", "referrals", "Referrals", id="person.referrals", tooltip="This person's referrals"),
         *COMMON_BINDINGS,
     ]
 
@@ -49,6 +62,11 @@ initials and identifiers are hidden.
     def on_mount(self) -> None:
         self.load()
 
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.profile is not None:
+            self.load()  # a referral or a notification may have changed on the screens opened from here
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="person")
     def load(self) -> None:
         profile = person_profile(self.app.db, self.person_id, as_of=self.app.now())
@@ -57,20 +75,68 @@ initials and identifiers are hidden.
     def _show(self, profile: PersonProfile) -> None:
         self.profile = profile
         self.sub_title = f"Person · {self.app.person_name(profile.history.name)}"
-        self.query_one("#profile", Static).update(render_profile(profile, presenting=self.app.presenting))
+        self.query_one("#profile", Static).update(
+            render_profile(profile, presenting=self.app.presenting, width=max(self.size.width - 6, 40))
+        )
+        self.refresh_bindings()
 
     def present_mode_changed(self, presenting: bool) -> None:
         if self.profile is not None:
             self._show(self.profile)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("refer", "notifications", "referrals") and self.profile is None:
+            return None
+        return True
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_refer(self) -> None:
+        from .notifications import refer_dialog
 
-def render_profile(profile: PersonProfile, *, presenting: bool) -> Text:
-    from ..names import initials
+        if self.profile is None:
+            return
+        refer_dialog(self, self.profile.person_id, self.app.person_name(self.profile.history.name),
+                     on_done=self.load)
 
+    def action_notifications(self) -> None:
+        from .notifications import NotificationsScreen
+
+        if self.profile is not None:
+            self.app.push_screen(
+                NotificationsScreen(person_id=self.profile.person_id, person_name=self.profile.history.name)
+            )
+
+    def action_referrals(self) -> None:
+        from .referrals import ReferralsScreen
+
+        if self.profile is not None:
+            self.app.push_screen(ReferralsScreen(person_id=self.profile.person_id, person_name=self.profile.history.name))
+
+
+def _heading(t: Text, title: str, count: int | None = None) -> None:
+    t.append(f"\n{title}", style="bold underline")
+    if count is not None:
+        t.append(f" ({count})", style="dim")
+    t.append("\n")
+
+
+def render_profile(profile: PersonProfile, *, presenting: bool, width: int = 116) -> Text:
+    """The profile as text; involvement lines are cut to ``width`` cells rather than wrapped."""
     h = profile.history
+    person = h.name
+
+    # Flag reasons and notes may name the person or their associates: all of them masked while presenting.
+    names = sorted({person, *(a.name for a in profile.associates)}, key=len, reverse=True)
+
+    def mask(text: str) -> str:
+        if not presenting:
+            return text
+        for n in names:
+            text = masked(text, presenting, n)
+        return text
+
     name = initials(h.name) if presenting else h.name
     t = Text()
     t.append(f"{name}\n", style="bold")
@@ -84,20 +150,32 @@ def render_profile(profile: PersonProfile, *, presenting: bool) -> Text:
         ids.append("groups: " + ", ".join(h.groups))
     if ids:
         t.append(" · ".join(ids) + "\n", style="dim")
-    t.append("\nFlags\n", style="bold underline")
+
+    _heading(t, "Flags")
     for f in h.flags:
         t.append("⚑ ", style="bold red")
         t.append(f.label, style="bold")
-        t.append(f" — {f.reason}\n", style="dim")
+        t.append(f" — {mask(f.reason)}\n", style="dim")
     if not h.flags:
         t.append("none\n", style="dim")
-    t.append("\nInvolvements\n", style="bold underline")
+
+    _heading(t, "Involvements", len(profile.involvements))
     for x in profile.involvements:
-        reviewed = ", ".join(d.isoformat() for d in x.meeting_dates) or "not reviewed"
-        t.append(f"{x.occurred_at:%Y-%m-%d}  {x.case_number:<12} {x.role.label:<18} {x.type.label:<12} "
-                 f"{x.area_command or '—':<10} reviewed {reviewed}\n")
-    t.append("\nAssociates\n", style="bold underline")
-    for a in profile.associates[:15]:
+        reviewed = "reviewed " + ", ".join(d.isoformat() for d in x.meeting_dates) if x.meeting_dates else "not reviewed"
+        line = Text(f"{x.occurred_at:%Y-%m-%d}  {x.case_number:<11} ")
+        line.append(f"{x.role.label:<18} ", style="bold")
+        line.append(f"{x.type.label:<11} {x.area_command or '—':<10} ")
+        # The group the agenda named, when it is not one the person is known for now.
+        group = f" · {x.group}" if x.group and x.group not in h.groups else ""
+        line.append(f"{reviewed} · {x.location}{group}", style="dim")
+        line.truncate(width, overflow="ellipsis")
+        t.append_text(line)
+        t.append("\n")
+    if not profile.involvements:
+        t.append("none\n", style="dim")
+
+    _heading(t, "Associates", len(profile.associates))
+    for a in profile.associates[:ASSOCIATES_SHOWN]:
         who = initials(a.name) if presenting else a.name
         bits = []
         if a.shared_incidents:
@@ -108,22 +186,49 @@ def render_profile(profile: PersonProfile, *, presenting: bool) -> Text:
             bits.append(f"last {a.last_shared.isoformat()}")
         t.append(f"{who}", style="bold")
         t.append(f" — {'; '.join(bits)}\n", style="dim")
+    if len(profile.associates) > ASSOCIATES_SHOWN:
+        t.append(f"and {len(profile.associates) - ASSOCIATES_SHOWN} more\n", style="dim")
     if not profile.associates:
         t.append("none\n", style="dim")
-    t.append("\nNotifications\n", style="bold underline")
+
+    _heading(t, "Notifications", len(profile.notifications))
     for n in profile.notifications:
-        due = f" due {n.due_date.isoformat()}" if n.due_date else ""
-        t.append(f"{n.ref:<7} {n.status.label:<20}{due}  {n.reasons}\n")
+        t.append(f"{n.ref:<6} ", style="bold")
+        t.append(f"{n.status.label}", style="bold")
+        t.append(f" · due {n.due_date.isoformat()}" if n.due_date else " · no due date")
+        if n.days_overdue:
+            t.append(f" · {n.days_overdue} d overdue", style="bold red")
+        if not n.is_open and n.closed_at:
+            t.append(f" · closed {n.closed_at:%Y-%m-%d}"
+                     + (f", reported at {n.closed_at_meeting}" if n.closed_at_meeting else ""))
+        t.append("\n")
+        origin = Text(f"       from the meeting of {n.meeting_date.isoformat()}"
+                      + (f" · case {n.case_number}" if n.case_number else "")
+                      + (f" · reasons: {mask(n.reasons)}" if n.reasons else ""), style="dim")
+        origin.truncate(width, overflow="ellipsis")
+        t.append_text(origin)
+        t.append(f"\n       team: {n.team or 'none'}\n", style="dim")
+        if n.services_offered or n.services_accepted:
+            t.append(f"       services offered: {mask(n.services_offered or '—')} · accepted: "
+                     f"{mask(n.services_accepted or 'none')}\n")
+        if n.outcome:
+            t.append(f"       outcome: {mask(n.outcome)}\n")
         for a in n.attempts:
-            left = [w for w, flag in (("letter", a.letter_left), ("door hanger", a.door_hanger_left)) if flag]
-            t.append(f"        {a.attempted_at:%Y-%m-%d %H:%M} {a.result.label} by {a.by or '—'}"
-                     f"{' · left ' + ' and '.join(left) if left else ''}\n", style="dim")
+            t.append(f"       · {mask(a.describe(team=n.team))}\n", style="dim")
+        if not n.attempts:
+            t.append("       no attempts yet\n", style="dim")
     if not profile.notifications:
         t.append("none\n", style="dim")
-    t.append("\nReferrals\n", style="bold underline")
+
+    _heading(t, "Referrals", len(profile.referrals))
     for r in profile.referrals:
-        t.append(f"{r.service} — {r.provider or 'no provider'} · {r.status.label}"
-                 f"{' since ' + r.status_on.isoformat() if r.status_on else ''}\n")
+        t.append(f"{r.service}", style="bold")
+        t.append(f" — {r.provider or 'no provider'} · ")
+        t.append(r.status.label, style="bold")
+        t.append(f" since {r.status_on.isoformat()}" if r.status_on else "")
+        offered = "" if r.status.value == "offered" else f" · offered {r.offered_on.isoformat() if r.offered_on else '?'}"
+        t.append(f"{offered} · {r.source}", style="dim")
+        t.append(f"{' — ' + mask(r.note) if r.note else ''}\n", style="dim")
     if not profile.referrals:
         t.append("none\n", style="dim")
     return t

@@ -278,6 +278,7 @@ class OldBusinessRow:
     from_meeting: dt.date
     closed_here: bool
     person: str | None = None  # a notification's subject, for presentation mode
+    person_id: int | None = None  # a notification's subject, to open their profile
 
 
 def old_business(db: Database, meeting_id: int) -> list[OldBusinessRow]:
@@ -327,7 +328,7 @@ def old_business(db: Database, meeting_id: int) -> list[OldBusinessRow]:
             OldBusinessRow(
                 "notification", n.id, m.ref(n.number), f"Custom notification: {p.name}", team or "no team",
                 n.due_date, overdue(n.due_date, n.status in OPEN_NOTIFICATION_STATUSES), n.status.value,
-                n.outcome, m.date, n.closed_in_meeting_id == meeting_id, person=p.name,
+                n.outcome, m.date, n.closed_in_meeting_id == meeting_id, person=p.name, person_id=p.id,
             )
         )
     return sorted(rows, key=lambda r: (r.from_meeting, r.ref))
