@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from pydantic import NaiveDatetime
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Column, Field, Relationship, SQLModel
 
 from .enums import (
@@ -69,6 +70,23 @@ def _fk(target: str, *, nullable: bool = True, index: bool = True, ondelete: str
         default=None,
         sa_column=Column(sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index),
     )
+
+
+def _version() -> Any:
+    """A row version for optimistic locking (see ``_versioned``): 1 on insert, +1 on every ORM update."""
+    return Field(default=1, sa_column=Column(sa.Integer, nullable=False, server_default="1"))
+
+
+@declared_attr.directive
+def _versioned(cls: Any) -> dict[str, Any]:
+    """``__mapper_args__`` of the tables two people may edit at once (SPEC §6, two instances).
+
+    SQLAlchemy adds ``WHERE version = <as loaded>`` to each UPDATE and DELETE
+    and raises ``StaleDataError`` when another writer got there first; the
+    services also compare the version a screen loaded before writing, so a
+    change made minutes ago by another instance is refused, not overwritten.
+    """
+    return {"version_id_col": cls.__table__.c.version}
 
 
 # --------------------------------------------------------------------------- partners
@@ -127,6 +145,8 @@ class Meeting(SQLModel, table=True):
     closed_at: Optional[NaiveDatetime] = None
     # Numbers handed out to this meeting's action items and notifications.
     last_item_number: int = Field(default=0)
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     agenda_items: list["AgendaItem"] = Relationship(
         back_populates="meeting", sa_relationship_kwargs={"order_by": "AgendaItem.position"}
@@ -172,6 +192,8 @@ class Incident(SQLModel, table=True):
         default=None, sa_column=enum_column(RetaliationRisk, nullable=True)
     )
     nibin_leads: list[str] = Field(default_factory=list, sa_column=Column(sa.JSON, nullable=False, default=list))
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     involvements: list["Involvement"] = Relationship(back_populates="incident")
     agenda_items: list["AgendaItem"] = Relationship(back_populates="incident")
@@ -197,6 +219,8 @@ class AgendaItem(SQLModel, table=True):
     # Seconds spent discussing so far; the open stretch starts at started_at.
     elapsed_seconds: int = Field(default=0)
     started_at: Optional[NaiveDatetime] = None
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     meeting: Optional[Meeting] = Relationship(back_populates="agenda_items")
     incident: Optional[Incident] = Relationship(back_populates="agenda_items")
@@ -222,6 +246,8 @@ class Person(SQLModel, table=True):
     name_key: str = Field(max_length=200)
     dob: Optional[dt.date] = None
     merged_into_id: Optional[int] = _fk("person.id")
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     involvements: list["Involvement"] = Relationship(back_populates="person")
     notifications: list["Notification"] = Relationship(back_populates="person")
@@ -263,6 +289,8 @@ class Involvement(SQLModel, table=True):
     role: Role = Field(sa_column=enum_column(Role))
     group_id: Optional[int] = _fk("group_.id")
     notes: Optional[str] = None
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     incident: Optional[Incident] = Relationship(back_populates="involvements")
     person: Optional[Person] = Relationship(back_populates="involvements")
@@ -283,6 +311,8 @@ class Note(SQLModel, table=True):
     author: Optional[str] = Field(default=None, max_length=100)
     created_at: NaiveDatetime
     updated_at: NaiveDatetime
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     meeting: Optional[Meeting] = Relationship(back_populates="notes")
     agenda_item: Optional[AgendaItem] = Relationship(back_populates="notes")
@@ -309,6 +339,8 @@ class ActionItem(SQLModel, table=True):
     closed_at: Optional[NaiveDatetime] = None
     closed_in_meeting_id: Optional[int] = _fk("meeting.id")
     created_at: NaiveDatetime
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     meeting: Optional[Meeting] = Relationship(sa_relationship_kwargs={"foreign_keys": "ActionItem.meeting_id"})
     owner_agency: Optional[Agency] = Relationship()
@@ -340,6 +372,8 @@ class Notification(SQLModel, table=True):
     closed_at: Optional[NaiveDatetime] = None
     closed_in_meeting_id: Optional[int] = _fk("meeting.id")
     created_at: NaiveDatetime
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     meeting: Optional[Meeting] = Relationship(sa_relationship_kwargs={"foreign_keys": "Notification.meeting_id"})
     person: Optional[Person] = Relationship(back_populates="notifications")
@@ -415,6 +449,30 @@ class Amendment(SQLModel, table=True):
     entity: str = Field(max_length=60)
     entity_id: Optional[int] = None
     change: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False, default=dict))
+
+
+class PersonMerge(SQLModel, table=True):
+    """Two person records found to be one person: what moved from ``absorbed`` to ``survivor``.
+
+    ``moved`` lists, by table, the ids of the rows whose ``person_id`` was
+    changed (involvements, notifications, referrals), the group links moved or
+    folded, the involvements dropped because the survivor already had the same
+    role in the same incident (kept whole so they can be put back) and the
+    survivor's fields filled in from the absorbed record. ``unmerge`` reads it
+    to put back exactly what moved; ``undone_at`` then marks the merge undone.
+    """
+
+    __tablename__ = "person_merge"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    survivor_id: Optional[int] = _fk("person.id", nullable=False)
+    absorbed_id: Optional[int] = _fk("person.id", nullable=False)
+    at: NaiveDatetime
+    user: str = Field(max_length=100)
+    reason: Optional[str] = Field(default=None, sa_column=Column(sa.Text, nullable=True))
+    moved: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False, default=dict))
+    undone_at: Optional[NaiveDatetime] = None
+    undone_by: Optional[str] = Field(default=None, max_length=100)
 
 
 class AuditLog(SQLModel, table=True):

@@ -4,6 +4,11 @@ One transaction covers every file given, so a failure anywhere leaves the
 database as it was. A meeting is matched by its date, an incident by its case
 number, a person by records id or else by normalised name plus date of birth
 (see :func:`match_person`), so importing the same files twice changes nothing.
+
+``dry_run=True`` runs the very same import inside a transaction that is rolled
+back, so a preview reports exactly what applying would create and update.
+The agenda builder (services/agenda_builder.py) shares the agency, invitee and
+group rules through :func:`ensure_agency`, :func:`invite` and :func:`link_group`.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from ..db import Database
@@ -61,6 +67,11 @@ class ImportReport:
         default_factory=list
     )  # (file, date, created|updated)
     warnings: list[Problem] = field(default_factory=list)
+    # One line per record created, updated or removed, and how each person newly
+    # put on an incident was matched: what a preview shows so that a wrong link
+    # is seen before it is made.
+    details: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
     def lines(self) -> list[str]:
         out = [
@@ -85,28 +96,42 @@ def _plural(kind: str, n: int) -> str:
     return {"person": "persons", "agency": "agencies"}.get(kind, kind + "s")
 
 
-def import_files(db: Database, paths: Sequence[Path]) -> ImportReport:
+def import_files(db: Database, paths: Sequence[Path], *, dry_run: bool = False) -> ImportReport:
     """Validate every file, then import them all in one transaction.
 
     Raises :class:`AgendaErrors` (nothing changed) if any file has an error.
+    With ``dry_run`` nothing is kept: the report says what an import would do.
     """
     agendas, problems = parse_agendas(paths)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise AgendaErrors(errors)
-    report = import_agendas(db, agendas)
-    report.warnings = [p for p in problems if p.severity != "error"]
+    report = import_agendas(db, agendas, dry_run=dry_run)
+    report.warnings = [p for p in problems if p.severity != "error"] + report.warnings
     return report
 
 
-def import_agendas(db: Database, agendas: Sequence[Agenda]) -> ImportReport:
-    """Write ``agendas`` in one transaction; raises :class:`AgendaErrors` and rolls back on a conflict."""
-    report = ImportReport()
+def import_agendas(db: Database, agendas: Sequence[Agenda], *, dry_run: bool = False) -> ImportReport:
+    """Write ``agendas`` in one transaction; raises :class:`AgendaErrors` and rolls back on a conflict.
+
+    With ``dry_run`` the transaction is rolled back after the last flush, so
+    the database (and its audit log) is left exactly as it was.
+    """
+    report = ImportReport(dry_run=dry_run)
     session = db.session()
     try:
-        with session.begin():
+        transaction = session.begin()
+        try:
             for agenda in agendas:
                 _Importer(session, report).run(agenda)
+            session.flush()
+        except BaseException:
+            transaction.rollback()
+            raise
+        if dry_run:
+            transaction.rollback()
+        else:
+            transaction.commit()
     except IntegrityError as exc:
         # A constraint the validation could not see (another instance wrote
         # the same record meanwhile, say): nothing was written.
@@ -117,6 +142,18 @@ def import_agendas(db: Database, agendas: Sequence[Agenda]) -> ImportReport:
                     None,
                     None,
                     f"the import was refused by the database: {exc.orig}",
+                )
+            ]
+        )
+    except StaleDataError:
+        raise AgendaErrors(
+            [
+                Problem(
+                    Path("database"),
+                    None,
+                    None,
+                    "another user changed these records while they were being imported; "
+                    "nothing was imported: import again",
                 )
             ]
         )
@@ -153,26 +190,53 @@ def match_person(session: Session, p: PersonIn) -> Person | None:
     return person
 
 
+def ensure_agency(session: Session, short_name: str) -> Agency:
+    """The agency known by ``short_name`` (any case), created as an import would create it."""
+    return _Importer(session, ImportReport())._agency(short_name.strip(), None)
+
+
+def invite(session: Session, meeting: Meeting, name: str, role: str | None, agency: Agency) -> None:
+    """Put ``name`` of ``agency`` on the meeting's invitees, as an agenda's ``[[attendees]]`` does."""
+    _Importer(session, ImportReport())._attendee(meeting, name, role, agency)
+
+
+def link_group(session: Session, name: str, person: Person, seen: dt.date) -> Group:
+    """The group called ``name`` (created if new), with ``person`` linked to it as last seen on ``seen``."""
+    return _Importer(session, ImportReport())._group(name, person, seen)
+
+
+def _person_label(name: str, record_id: str | None, dob: dt.date | None) -> str:
+    extra = ", ".join(x for x in (record_id, f"born {dob.isoformat()}" if dob else None) if x)
+    return f"{name} ({extra})" if extra else name
+
+
 class _Importer:
     def __init__(self, session: Session, report: ImportReport) -> None:
         self.s = session
         self.report = report
 
     def _set(self, obj: object, **values: object) -> bool:
-        changed = False
+        return bool(self._changes(obj, **values))
+
+    def _changes(self, obj: object, **values: object) -> list[str]:
+        changed = []
         for key, value in values.items():
             if getattr(obj, key) != value:
                 setattr(obj, key, value)
-                changed = True
+                changed.append(key)
         return changed
 
-    def _upsert(self, obj: object | None, factory: type, what: str, **values: object):  # noqa: ANN202
+    def _upsert(self, obj: object | None, factory: type, what: str, label: str | None = None, **values: object):  # noqa: ANN202
         if obj is None:
             obj = factory(**values)
             self.s.add(obj)
             self.report.created[what] += 1
-        elif self._set(obj, **values):
+            if label:
+                self.report.details.append(f"{label}: new")
+        elif changed := self._changes(obj, **values):
             self.report.updated[what] += 1
+            if label:
+                self.report.details.append(f"{label}: updated ({', '.join(changed)})")
         return obj
 
     def run(self, agenda: Agenda) -> None:
@@ -202,9 +266,11 @@ class _Importer:
             self.s.add(meeting)
             self.report.created["meeting"] += 1
             self.report.meetings.append((agenda.path, m.date, "created"))
+            self.report.details.append(f"meeting {m.date.isoformat()}: new (meeting {number})")
         else:
-            if self._set(meeting, **values):
+            if changed := self._changes(meeting, **values):
                 self.report.updated["meeting"] += 1
+                self.report.details.append(f"meeting {m.date.isoformat()}: updated ({', '.join(changed)})")
             self.report.meetings.append((agenda.path, m.date, "updated"))
         self.s.flush()
 
@@ -259,6 +325,9 @@ class _Importer:
                 continue
             self.s.delete(item)
             self.report.removed["agenda item"] += 1
+            incident = self.s.get(Incident, item.incident_id)
+            case = incident.case_number if incident else item.incident_id
+            self.report.details.append(f"case {case}: taken off the agenda (no longer in the file)")
 
     def _agency(self, short_name: str, spec: AgencyIn | None) -> Agency:
         agency = self.s.exec(
@@ -288,6 +357,7 @@ class _Importer:
             self.s.add(attendee)
             self.s.flush()
             self.report.created["attendee"] += 1
+            self.report.details.append(f"invitee {name} ({agency.short_name}): new")
         elif role and self._set(attendee, role=role):
             self.report.updated["attendee"] += 1
         exists = self.s.exec(
@@ -312,6 +382,7 @@ class _Importer:
             incident,
             Incident,
             "incident",
+            f"case {inc.case_number}",
             case_number=inc.case_number,
             occurred_at=inc.occurred_at,
             type=inc.type,
@@ -329,11 +400,22 @@ class _Importer:
         ).all()
         wanted: set[int] = set()
         for p in inc.persons:
-            person = self._person(p, existing)
+            person, how = self._person(p, existing)
             group = self._group(p.group, person, meeting_date) if p.group else None
             involvement = next(
                 (i for i in existing if i.person_id == person.id and i.role == p.role), None
             )
+            if involvement is None:
+                # A new link of a person to this incident: where a wrong match would hide.
+                said = _person_label(p.name, p.record_id, p.dob)
+                if how is None:
+                    outcome = "new person"
+                elif person.name == p.name:
+                    outcome = f"known person, by {how}"
+                else:
+                    # The file's words differ from the record's: worth a look before applying.
+                    outcome = f"linked to known {_person_label(person.name, person.record_id, person.dob)} by {how}"
+                self.report.details.append(f"case {inc.case_number}: {p.role.label} {said}: {outcome}")
             involvement = self._upsert(
                 involvement,
                 Involvement,
@@ -352,17 +434,24 @@ class _Importer:
             if involvement.id not in wanted:
                 self.s.delete(involvement)
                 self.report.removed["involvement"] += 1
+                gone = self.s.get(Person, involvement.person_id)
+                self.report.details.append(
+                    f"case {incident.case_number}: {gone.name if gone else 'a person'} "
+                    f"({involvement.role.label}) taken off (no longer in the file)"
+                )
         return incident
 
-    def _person(self, p: PersonIn, existing: list[Involvement]) -> Person:
+    def _person(self, p: PersonIn, existing: list[Involvement]) -> tuple[Person, str | None]:
+        """The person ``p`` is, and how they were matched (None: a new person record)."""
         person = match_person(self.s, p)
+        how = "records id" if person is not None and p.record_id and person.record_id == p.record_id else "name and date of birth"
         if person is None and not p.record_id and p.dob is None:
             # Re-import of the same incident: the same weak name is the same person.
             key = name_key(p.name)
             for involvement in existing:
                 candidate = self.s.get(Person, involvement.person_id)
                 if candidate is not None and candidate.name_key == key:
-                    person = candidate
+                    person, how = candidate, "name, already on this incident"
                     break
         if person is None:
             person = Person(
@@ -371,7 +460,7 @@ class _Importer:
             self.s.add(person)
             self.s.flush()
             self.report.created["person"] += 1
-            return person
+            return person, None
         # Fill in what the records system now tells us; never erase what we knew.
         values: dict[str, object] = {}
         if p.record_id and not person.record_id:
@@ -380,7 +469,7 @@ class _Importer:
             values["dob"] = p.dob
         if values and self._set(person, **values):
             self.report.updated["person"] += 1
-        return person
+        return person, how
 
     def _group(self, name: str, person: Person, seen: dt.date) -> Group:
         key = name_key(name)

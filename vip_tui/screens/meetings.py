@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..enums import MeetingStatus
 from ..services.meetings import MeetingSummary, list_meetings
-from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen
 
 GROUP_ORDER = {"in progress": 0, "upcoming": 1, "closed": 2}
@@ -40,19 +36,32 @@ and the action items and notifications from that meeting still open.
 `enter` opens a meeting where it stands: an upcoming one at attendance, one in
 progress at the incident review, a closed one at its wrap-up. `s` starts an
 upcoming meeting (its clock and pace start) and opens attendance. `i` imports
-an agenda file (TOML or CSV): every problem is listed and nothing is imported
-unless the whole file is sound.
+an agenda file (TOML or CSV) picked in a file tree: every problem is listed
+with its line and nothing is imported unless the whole file is sound; a
+preview shows what the import would create and update before it is applied.
+`n` creates a meeting for a date and `b` opens the highlighted meeting's
+agenda in the agenda builder (incidents, persons, budgets, invitees, the
+pre-read). `N` opens the notifications board (follow every custom notification
+and referral to its outcome) and `f` the program figures.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # The table's own enter opens too (RowSelected); `o` puts "Open" in the footer.
         Binding("o,enter", "open", "Open", id="meetings.open"),
         Binding("s", "start", "Start", id="meetings.start", tooltip="Start the highlighted meeting"),
-        Binding("i", "import_agenda", "Import agenda", id="meetings.import"),
-        Binding("r", "refresh", "Refresh", id="meetings.refresh"),
+        Binding("i", "import_agenda", "Import", id="meetings.import",
+                tooltip="Pick a TOML or CSV agenda file, see its problems or a preview, then import it"),
+        Binding("n", "new_meeting", "New", id="meetings.new", tooltip="Create a meeting for a date"),
+        Binding("b", "build", "Build", id="meetings.build",
+                tooltip="Open the highlighted meeting in the agenda builder"),
+        Binding("r", "refresh", "Refresh", id="meetings.refresh", show=False),
         Binding("j", "cursor_down", "Down", show=False, id="meetings.down"),
         Binding("k", "cursor_up", "Up", show=False, id="meetings.up"),
         Binding("q", "app.quit", "Quit", id="meetings.quit"),
+        Binding("N", "notifications", "Notifications", id="meetings.notifications",
+                tooltip="Follow notifications and referrals to their outcome"),
+        Binding("f", "figures", "Figures", id="meetings.figures",
+                tooltip="Program figures: shootings per week, notifications, follow-through"),
         *COMMON_BINDINGS,
     ]
 
@@ -64,7 +73,7 @@ unless the whole file is sound.
         yield Header()
         yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="meetings-hint", classes="empty-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -106,7 +115,8 @@ unless the whole file is sound.
         if selected is not None and str(selected.id) in self.meetings:
             table.move_cursor(row=table.get_row_index(str(selected.id)))
         hint = self.query_one("#meetings-hint", Static)
-        hint.update("" if rows else "No meetings yet. Press i to import an agenda file (TOML or CSV).")
+        hint.update("" if rows else "No meetings yet. Press i to import an agenda file (TOML or CSV), "
+                    "or n to start a new meeting and build its agenda.")
         hint.display = not rows
 
     def _selected(self) -> MeetingSummary | None:
@@ -144,6 +154,16 @@ unless the whole file is sound.
     def action_refresh(self) -> None:
         self.load()
 
+    def action_notifications(self) -> None:
+        from .notifications import NotificationsScreen
+
+        self.app.push_screen(NotificationsScreen())
+
+    def action_figures(self) -> None:
+        from .figures import FiguresScreen
+
+        self.app.push_screen(FiguresScreen())
+
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
 
@@ -151,68 +171,41 @@ unless the whole file is sound.
         self.query_one(DataTable).action_cursor_up()
 
     def action_import_agenda(self) -> None:
-        def chosen(values: dict | None) -> None:
-            if values:
-                paths = [Path(p).expanduser() for p in str(values["paths"]).split()]
-                self.import_files(paths)
+        from .agenda_import import AgendaImportScreen
 
-        self.app.push_screen(
-            FormDialog(
-                "Import agenda",
-                [Field("paths", "Agenda file(s), TOML or CSV", required=True,
-                       placeholder="agendas/week4-2026-12-01.csv (several: separate with spaces)")],
-                today=self.app.now().date(),
-            ),
-            chosen,
-        )
+        self.app.push_screen(AgendaImportScreen())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
-    def import_files(self, paths: list[Path]) -> None:
-        from ..agenda.importer import import_files
-        from ..agenda.parse import AgendaErrors
+    def action_new_meeting(self) -> None:
+        from ..services.agenda_builder import create_meeting
+        from ..services.review import ReviewError
+        from .agenda_builder import new_meeting_form
 
-        missing = [str(p) for p in paths if not p.is_file()]
-        if missing:
-            lines, ok = [f"file not found: {m}" for m in missing], False
-        else:
+        created: list[int] = []
+
+        def save(values: dict[str, str]) -> str | None:
             try:
-                report = import_files(self.app.db, paths)
-                lines, ok = report.lines() + [str(w) for w in report.warnings], True
-            except AgendaErrors as exc:
-                lines, ok = [str(p) for p in exc.problems], False
-        self.app.call_from_thread(self._imported, lines, ok)
+                created.append(create_meeting(self.app.db, values))
+            except ReviewError as exc:
+                return str(exc)
+            return None
 
-    def _imported(self, lines: list[str], ok: bool) -> None:
-        self.app.push_screen(ImportResult(lines, ok))
-        if ok:
-            self.load()
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None and created:
+                self.open_builder(created[-1])
 
+        today = self.app.now().date()
+        next_week = today + dt.timedelta(days=7)
+        self.app.push_screen(new_meeting_form(next_week.isoformat(), save), done)
 
-class ImportResult(ModalScreen[None]):
-    """What an import did, or every problem that stopped it (nothing was imported then)."""
+    def action_build(self) -> None:
+        m = self._selected()
+        if m is not None:
+            self.open_builder(m.id)
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="import.close")]
-    DEFAULT_CSS = """
-    ImportResult { align: center middle; }
-    ImportResult > VerticalScroll {
-        width: 100; max-width: 96%; height: auto; max-height: 90%; background: $surface; padding: 0 1;
-        border: thick $success;
-    }
-    ImportResult.-failed > VerticalScroll { border: thick $error; }
-    """
+    def open_builder(self, meeting_id: int) -> None:
+        from .agenda_builder import AgendaBuilderScreen
 
-    def __init__(self, lines: list[str], ok: bool) -> None:
-        super().__init__()
-        self.lines = lines
-        self.ok = ok
-
-    def compose(self) -> ComposeResult:
-        self.set_class(not self.ok, "-failed")
-        title = "Imported" if self.ok else f"Not imported: {len(self.lines)} problem(s); nothing was changed"
-        with VerticalScroll() as box:
-            box.border_title = title
-            # Problems quote field paths like incidents[2]: plain text, never markup.
-            yield Static(Text("\n".join(self.lines)) + Text("\n\nenter or escape to close", style="dim"))
+        self.app.push_screen(AgendaBuilderScreen(meeting_id))
 
 
 def _list_order(m: MeetingSummary) -> tuple[int, int]:

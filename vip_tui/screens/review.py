@@ -22,8 +22,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from ..enums import MeetingStatus, ReviewStatus, Role
 from ..names import initials
+from ..services import agenda_builder as concurrent
 from ..services import review as svc
 from ..widgets.dialogs import Field, FormDialog
 from ..widgets.pace import PaceBar
@@ -38,11 +41,21 @@ ROLE_LABEL = {
     Role.person_of_interest: "PERSON OF INTEREST",
 }
 SAVE_DELAY = 0.5  # seconds: the most a killed process can lose of a note
+POLL_SECONDS = 2.0  # how soon another instance's change to the agenda shows here
+STALE_NOTE = (
+    "This note was changed by someone else since you opened it; reloaded. "
+    "What you typed is kept as a new note."
+)
 DUE_HINT = "2026-12-04, +7, 2w, fri"
 SERVICES = [
     "peer support", "housing", "job training", "mental health", "substance use treatment", "relocation",
     "victim services",
 ]
+
+
+def _plan(rows: list[svc.AgendaRow]) -> list[tuple]:
+    """What the agenda says, leaving out the clocks that move as the meeting runs."""
+    return [(r.id, r.case_number, r.minutes, r.type, r.area_command) for r in rows]
 
 
 class ReviewScreen(MeetingStageScreen, inherit_bindings=False):
@@ -117,6 +130,11 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._fresh_note = False
         self._meeting = None
         self._editor_item_id: int | None = None
+        # Two instances at once: the agenda's stamp when last loaded, and the
+        # version of each note as loaded (the editor writes against it).
+        self._stamp: tuple | None = None
+        self._note_versions: dict[int, int] = {}
+        self.note_version: int | None = None
 
     # ---------------------------------------------------------------- layout
 
@@ -148,11 +166,14 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self.query_one("#persons", OptionList).border_subtitle = "enter profile · c notify · r refer"
         self.load_agenda()
         self.set_interval(1.0, self.tick)
+        self.set_interval(POLL_SECONDS, self.poll_changes)
 
     # ---------------------------------------------------------------- loading
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-agenda")
     def load_agenda(self) -> None:
+        # The stamp first: a change made while loading shows at the next poll.
+        self._stamp = concurrent.agenda_stamp(self.app.db, self.meeting_id)
         meeting = svc.get_meeting(self.app.db, self.meeting_id)
         rows = svc.agenda(self.app.db, self.meeting_id)
         self.app.call_from_thread(self._show_agenda, meeting, rows)
@@ -202,19 +223,25 @@ its budget, items done, and whether the meeting runs ahead or behind.
         row = self.rows[index]
         self._reset_editor(row.id)
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
-            svc.enter_item(self.app.db, row.id)
+            try:
+                svc.enter_item(self.app.db, row.id)
+            except (svc.ReviewError, StaleDataError):
+                pass  # the item's clock only; the item itself loads below
         self._draw_agenda()
         self.load_item(row.id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-item")
     def load_item(self, agenda_item_id: int) -> None:
+        self._stamp = concurrent.agenda_stamp(self.app.db, self.meeting_id)
         detail = svc.item_detail(self.app.db, agenda_item_id)
         rows = svc.agenda(self.app.db, self.meeting_id)
-        self.app.call_from_thread(self._show_item, detail, rows)
+        versions = concurrent.note_versions(self.app.db, [n.id for n in detail.notes])
+        self.app.call_from_thread(self._show_item, detail, rows, versions)
 
-    def _show_item(self, detail: svc.ItemDetail, rows: list[svc.AgendaRow]) -> None:
+    def _show_item(self, detail: svc.ItemDetail, rows: list[svc.AgendaRow], versions: dict[int, int] | None = None) -> None:
         if self.current is None or self.rows[self.current].id != detail.item.id:
             return  # the facilitator has moved on; a newer load is coming
+        self._note_versions.update(versions or {})
         self.rows = rows
         self.detail = detail
         self._draw_facts()
@@ -347,6 +374,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         # A fresh note (ctrl+n) stays empty when the item reloads underneath it.
         self._fresh_note = fresh
         self.note_id = note_id
+        self.note_version = self._note_versions.get(note_id) if note_id is not None else None
         self.note_le_only = le_only
         # TextArea.Changed for this arrives later: it is told apart by comparing with _saved_text.
         self._saved_text = text
@@ -428,14 +456,77 @@ its budget, items done, and whether the meeting runs ahead or behind.
             return
         text = self.editor.text
         try:
-            self.note_id = svc.save_note(
-                self.app.db, self._editor_item_id, text, note_id=self.note_id, le_only=self.note_le_only
+            self.note_id, self.note_version = concurrent.save_note(
+                self.app.db, self._editor_item_id, text, note_id=self.note_id, version=self.note_version,
+                le_only=self.note_le_only,
             )
             self._saved_text = text
             self._dirty = False
+        except concurrent.StaleEdit:
+            self._keep_as_new_note(text)
         except svc.ReviewError as exc:
             self.notify(str(exc), severity="error")
             self._dirty = False
+
+    def _keep_as_new_note(self, text: str) -> None:
+        """The note was changed in another instance: theirs stays, what was typed here becomes a new note."""
+        try:
+            self.note_id, self.note_version = concurrent.save_note(
+                self.app.db, self._editor_item_id, text, note_id=None, version=None, le_only=self.note_le_only,
+            )
+        except svc.ReviewError as exc:
+            # Not even a new note could be written (the meeting closed meanwhile): the text stays in the editor.
+            self.notify(f"{exc}. Your text is still in the editor.", severity="error", timeout=10, markup=False)
+            return
+        self._saved_text = text
+        self._dirty = False
+        self.notify(STALE_NOTE, severity="warning", timeout=8)
+        self._reload_item()
+
+    # ---------------------------------------------------------------- another instance
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-poll")
+    def poll_changes(self) -> None:
+        """Every POLL_SECONDS: reload the agenda and the item if another instance changed them."""
+        if self._stamp is None:
+            return
+        stamp = concurrent.agenda_stamp(self.app.db, self.meeting_id)
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        meeting = svc.get_meeting(self.app.db, self.meeting_id)
+        rows = svc.agenda(self.app.db, self.meeting_id)
+        self.app.call_from_thread(self._changed_elsewhere, meeting, rows)
+
+    def _changed_elsewhere(self, meeting, rows: list[svc.AgendaRow]) -> None:  # noqa: ANN001
+        """Show the agenda as another instance left it, staying on the same item (found by id, not place)."""
+        was = self.current
+        current_id = self.rows[was].id if was is not None and self.rows else None
+        if _plan(self.rows) != _plan(rows):
+            self.notify("The agenda was changed in another instance; updated", timeout=3)
+        self._meeting = meeting
+        self.rows = rows
+        if not rows:
+            self.current = None
+            self.query_one("#facts", Static).update("This meeting has no incidents on its agenda yet.")
+            return
+        index = next((i for i, r in enumerate(rows) if r.id == current_id), None)
+        if index is None:
+            # The current item was taken off the agenda (or there was none): go to the nearest one.
+            self.go_to(min(was or 0, len(rows) - 1))
+            return
+        self.current = index
+        self._draw_agenda()
+        self._reload_item()
+        self.tick()
+
+    def _refused(self, exc: Exception) -> None:
+        """A write lost a race with another instance: say so and show what is there now."""
+        self.notify(f"{exc}" if isinstance(exc, svc.ReviewError) else
+                    "That record was changed by someone else at the same moment; reloaded. Try again.",
+                    severity="error", timeout=8, markup=False)
+        self.load_agenda()
+        self._reload_item()
 
     def action_edit_notes(self) -> None:
         # Focus now, not on the next tick: the next key typed must land in the editor.
@@ -501,6 +592,9 @@ its budget, items done, and whether the meeting runs ahead or behind.
         row = self.rows[self.current]
         try:
             svc.mark_item(self.app.db, row.id, ReviewStatus(status))
+        except StaleDataError as exc:
+            self._refused(exc)
+            return
         except svc.ReviewError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -539,6 +633,9 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 return
             try:
                 record(values)
+            except StaleDataError as exc:
+                self._refused(exc)
+                return
             except svc.ReviewError as exc:
                 self.notify(str(exc), severity="error")
                 return

@@ -1,0 +1,275 @@
+"""Importing an agenda file from the TUI: pick it, see every problem, fix and re-read, preview, apply.
+
+The file picker is Textual's DirectoryTree showing folders and ``.toml`` /
+``.csv`` files only. Choosing a file reads and validates it (the same
+``parse_agendas`` as ``vip agenda check``) and, when it has no error, runs a
+dry run of the import (``import_files(..., dry_run=True)``: the real import
+in a transaction that is rolled back) to show what would be created and
+updated, and how each person would be linked. ``r`` reads the file again
+after it was fixed in an editor; ``a`` applies the import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import DirectoryTree, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from .base import COMMON_BINDINGS, VipScreen
+
+AGENDA_SUFFIXES = (".toml", ".csv")
+
+
+class AgendaTree(DirectoryTree):
+    """Folders and agenda files (TOML, CSV); hidden entries left out."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="tree.up"),
+    ]
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p for p in paths
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in AGENDA_SUFFIXES)
+        ]
+
+
+@dataclass
+class Checked:
+    """What reading one file found: its problems, and the dry run's report when it had no error."""
+
+    path: Path
+    problems: list = field(default_factory=list)  # agenda.parse.Problem
+    report: object | None = None  # agenda.importer.ImportReport
+    refused: str | None = None  # the dry run itself was refused (a closed meeting, say)
+    applied: bool = False
+    meeting_id: int | None = None
+    agendas: list = field(default_factory=list)  # agenda.schema.Agenda, as read for the preview
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.refused is None and self.report is not None
+
+
+def check_file(db, path: Path, *, apply_to: Checked | None = None) -> Checked:  # noqa: ANN001
+    """Validate ``path`` and dry-run its import; never raises for a bad file.
+
+    With ``apply_to`` (a preview), the agendas read for that preview are
+    imported for real: what is applied is what was previewed, even if the
+    file changed since (``r`` reads it again).
+    """
+    from ..agenda.importer import import_agendas
+    from ..agenda.parse import AgendaErrors, parse_agendas
+    from ..services.review import meeting_by_date
+
+    if apply_to is not None:
+        agendas, problems = apply_to.agendas, [p for p in apply_to.problems if p.severity != "error"]
+    else:
+        agendas, problems = parse_agendas([path])
+    checked = Checked(path, list(problems), agendas=list(agendas))
+    if checked.errors or not agendas:
+        return checked
+    try:
+        report = import_agendas(db, agendas, dry_run=apply_to is None)
+    except AgendaErrors as exc:
+        checked.refused = "\n".join(str(p) for p in exc.problems)
+        checked.problems.extend(exc.problems)
+        return checked
+    if apply_to is None:
+        # The file's own warnings; the import adds its own (an item kept because it was discussed).
+        report.warnings = [p for p in problems if p.severity != "error"] + report.warnings
+    checked.report = report
+    checked.applied = apply_to is not None
+    meeting = meeting_by_date(db, agendas[0].meeting.date)
+    checked.meeting_id = meeting.id if meeting else None
+    return checked
+
+
+class AgendaImportScreen(VipScreen, inherit_bindings=False):
+    """Pick an agenda file, read its problems or the preview of its import, apply it."""
+
+    HELP = """
+## Import an agenda
+
+Pick a TOML or CSV agenda file in the tree (`↑`/`↓` move, `enter` opens a
+folder or reads a file, `backspace` goes to the parent folder). The file is
+checked at once:
+
+- if it has problems, every one is listed with its line and field; fix the
+  file in your editor and press `r` to read it again. Nothing is imported
+  while any error remains (warnings do not stop an import);
+- if it is sound, the preview lists what the import would create and update,
+  and how each person would be linked to someone already known: check the
+  links before applying. `a` applies the import.
+
+After the import, `o` opens the meeting in the agenda builder, where a wrong
+link is fixed with `l` and the order changed with `K`/`J`.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r,f5", "reread", "Re-read", id="import.reread", tooltip="Read the file again (after fixing it)"),
+        Binding("a", "apply", "Import", id="import.apply", tooltip="Apply the import previewed"),
+        Binding("o", "open_builder", "Open builder", id="import.open",
+                tooltip="Open the imported meeting in the agenda builder"),
+        Binding("backspace", "parent", "Parent folder", id="import.parent"),
+        *COMMON_BINDINGS,
+    ]
+
+    DEFAULT_CSS = """
+    AgendaImportScreen #import-tree { width: 44; border: round $panel-lighten-2; border-title-color: $text-muted; }
+    AgendaImportScreen #import-tree:focus { border: round $primary; }
+    AgendaImportScreen #import-status { padding: 0 1; height: auto; text-style: bold; }
+    AgendaImportScreen #import-status.-error { color: $error; }
+    AgendaImportScreen #import-status.-ok { color: $success; }
+    AgendaImportScreen #import-preview-box { height: 1fr; border: round $panel-lighten-2; border-title-color: $text-muted; }
+    AgendaImportScreen #import-preview { padding: 0 1; }
+    """
+
+    state: reactive[str] = reactive("empty", bindings=True)  # empty | reading | problems | preview | applied
+
+    def __init__(self, folder: Path | None = None) -> None:
+        super().__init__()
+        if folder is None:
+            # Where agendas usually are: an agendas/ folder here, else here (backspace goes up).
+            folder = Path.cwd() / "agendas" if (Path.cwd() / "agendas").is_dir() else Path.cwd()
+        self.folder = folder.resolve()
+        self.checked: Checked | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield AgendaTree(self.folder, id="import-tree")
+            with Vertical():
+                yield Static("Pick an agenda file (.toml or .csv) on the left and press enter.", id="import-status")
+                with VerticalScroll(id="import-preview-box"):
+                    yield Static("", id="import-preview")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Import an agenda"
+        tree = self.query_one(AgendaTree)
+        tree.border_title = _shown(self.folder)
+        tree.focus()
+        self.query_one("#import-preview-box").border_title = "Preview"
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply":
+            return True if self.state == "preview" else None
+        if action == "reread":
+            return True if self.checked is not None and self.state != "reading" else None
+        if action == "open_builder":
+            return True if self.state == "applied" else False
+        return True
+
+    # ------------------------------------------------------------------ picking
+
+    @on(DirectoryTree.FileSelected)
+    def _file_chosen(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.read(Path(event.path))
+
+    def action_parent(self) -> None:
+        tree = self.query_one(AgendaTree)
+        parent = Path(tree.path).resolve().parent
+        if parent != Path(tree.path).resolve():
+            tree.path = parent
+            tree.border_title = _shown(parent)
+
+    def action_reread(self) -> None:
+        if self.checked is not None:
+            self.read(self.checked.path)
+
+    def action_apply(self) -> None:
+        if self.state == "preview" and self.checked is not None:
+            self.read(self.checked.path, apply=True)
+
+    def action_open_builder(self) -> None:
+        if self.checked is not None and self.checked.meeting_id is not None:
+            from .agenda_builder import AgendaBuilderScreen
+
+            self.app.switch_screen(AgendaBuilderScreen(self.checked.meeting_id))
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self, path: Path, *, apply: bool = False) -> None:
+        self.state = "reading"
+        status = self.query_one("#import-status", Static)
+        status.set_classes("")
+        status.update(Text(f"{'Importing' if apply else 'Reading'} {path.name}…"))
+        self._work(path, apply)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
+    def _work(self, path: Path, apply: bool) -> None:
+        checked = check_file(self.app.db, path, apply_to=self.checked if apply else None)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, checked)
+
+    def _show(self, checked: Checked) -> None:
+        self.checked = checked
+        status = self.query_one("#import-status", Static)
+        box = self.query_one("#import-preview-box")
+        preview = self.query_one("#import-preview", Static)
+        name = checked.path.name
+        text = Text()
+        if checked.problems:
+            # As `vip agenda check` prints them: file, line, field, what is wrong.
+            for p in checked.problems:
+                text.append("✗ " if p.severity == "error" else "! ", style="bold red" if p.severity == "error" else "bold yellow")
+                text.append(f"{p}\n", style="red" if p.severity == "error" else "yellow")
+            text.append("\n")
+        if checked.errors:
+            self.state = "problems"
+            count = len(checked.errors)
+            status.update(Text(f"{name}: {count} problem{'s' * (count != 1)}; nothing can be imported until "
+                               "every one is fixed. Fix the file, then press r to read it again."))
+            status.set_classes("-error")
+            box.border_title = "Problems"
+            preview.update(text)
+            return
+        report = checked.report
+        assert report is not None
+        if checked.applied:
+            self.state = "applied"
+            status.update(Text(f"{name} imported. Press o to open the meeting in the agenda builder."))
+            status.set_classes("-ok")
+            box.border_title = "Imported"
+        else:
+            self.state = "preview"
+            warn = f" ({len(report.warnings)} warning{'s' * (len(report.warnings) != 1)})" if report.warnings else ""
+            status.update(Text(f"{name} is sound{warn}. Check the preview, then press a to import it."))
+            status.set_classes("-ok")
+            box.border_title = "Preview: nothing is written until you press a"
+        for line in report.lines():
+            text.append(line + "\n", style="bold")
+        if report.details:
+            text.append("\n")
+            for line in report.details:
+                style = "yellow" if "linked to known" in line else ("green" if line.endswith(("new", "new person")) else "")
+                text.append(f"• {line}\n", style=style)
+        preview.update(text)
+
+
+def _shown(folder: Path) -> str:
+    """A folder as people write it: ~ for the home folder."""
+    try:
+        return f"~/{folder.relative_to(Path.home())}".rstrip("/.")
+    except ValueError:
+        return str(folder)
