@@ -1,0 +1,162 @@
+"""The shape of the queries behind the screens stays the same as the history grows (issue 7).
+
+A fast stand-in for ``python -m bench.run``: on two small synthetic histories
+(``bench.generate``; the second three times the first, its last meeting 15
+incidents against 5) it counts the SQL statements, never the time, of what
+the screens load. A count that grows with the data is an N+1 query; a bound
+exceeded is a query added to a path that runs on every key press.
+
+The bounds are the number of statements each path sends when every kind of
+related row exists; one fewer is normal when a kind is absent (SQLAlchemy
+skips an eager load with nothing to load), so the counts of the two
+histories may differ by that, never by the size of the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.generate import Generated, Plan, generate
+from bench.queries import statements
+from vip_tui.db import Database, open_database
+
+MEETING_DAY = dt.date(2026, 11, 24)
+NOW = dt.datetime(2026, 11, 24, 9, 30)
+
+# Statements per call, at most (see the module docstring).
+ITEM_DETAIL = 16  # item, meeting, incident + involvements/persons/groups, notes, 3 decision kinds, 6 history
+MEETINGS_LIST = 1
+PERSON_PROFILE = 19
+PERSON_SEARCH = 1
+CASE_SEARCH = 1
+MEETING_DATA = 18  # export.data.load_meeting: everything the minutes show
+MINUTES_FULL = 18
+MINUTES_PARTNER = 19  # + every person's name and records id for the leak scan, in one statement
+FIGURES = 5
+# An import may grow with the file, but by a bounded number of statements per incident.
+# Measured 2026-11: about 28 per incident (a query and a flush, with its audit row,
+# per person and per involvement). Lower this when the importer batches its lookups.
+IMPORT_PER_INCIDENT = 40
+
+
+@pytest.fixture(scope="module")
+def histories(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Database, Generated]]]:
+    folder = tmp_path_factory.mktemp("histories")
+    made = {}
+    for name, years, items in (("small", 0.2, 5), ("large", 0.6, 15)):
+        g = generate(str(folder / f"{name}.db"), plan=Plan.for_years(years, last_meeting_items=items), seed=11)
+        made[name] = (open_database(g.url, user="tester", clock=lambda: NOW), g)
+    yield made
+    for db, _ in made.values():
+        db.dispose()
+
+
+def count(db: Database, fn, *args, **kwargs) -> int:  # noqa: ANN001
+    with statements(db.engine) as sent:
+        fn(*args, **kwargs)
+    return len(sent)
+
+
+def test_the_histories_differ_in_size(histories) -> None:  # noqa: ANN001
+    small, large = histories["small"][1], histories["large"][1]
+    assert large.counts["incident"] == 3 * small.counts["incident"]
+    assert (small.plan.last_meeting_items, large.plan.last_meeting_items) == (5, 15)
+
+
+def test_item_detail_with_histories_is_a_fixed_number_of_statements(histories) -> None:  # noqa: ANN001
+    from vip_tui.services import review as svc
+
+    worst = {}
+    for name, (db, g) in histories.items():
+        rows = svc.agenda(db, g.last_meeting_id)
+        svc.item_detail(db, rows[0].id)  # compile once
+        counts = [count(db, svc.item_detail, db, r.id) for r in rows]
+        assert max(counts) <= ITEM_DETAIL, (name, counts)
+        worst[name] = max(counts)
+        assert count(db, svc.agenda, db, g.last_meeting_id) == 1
+    # Three times the history and three times the persons on screen: not one statement more.
+    assert worst["large"] == worst["small"] == ITEM_DETAIL
+
+
+def test_the_meetings_list_is_one_statement(histories) -> None:  # noqa: ANN001
+    from vip_tui.services.meetings import list_meetings
+
+    for db, _ in histories.values():
+        assert count(db, list_meetings, db) == MEETINGS_LIST
+
+
+def test_a_person_profile_is_a_fixed_number_of_statements(histories) -> None:  # noqa: ANN001
+    from vip_tui.services.persons import person_profile
+
+    counts = {}
+    for name, (db, g) in histories.items():
+        # Person 1 is the generator's profile person: 4 involvements in the small history, 12 in the large.
+        counts[name] = count(db, person_profile, db, g.profile_person_id, as_of=NOW)
+        assert counts[name] <= PERSON_PROFILE, (name, counts)
+    assert abs(counts["large"] - counts["small"]) <= 1, counts
+
+
+def test_person_and_case_search_are_one_statement_each(histories) -> None:  # noqa: ANN001
+    from vip_tui.services.review import search_cases, search_persons
+
+    for db, _ in histories.values():
+        for text in ("ar", "Zen", "MNI-4"):
+            assert count(db, search_persons, db, text, 12) == PERSON_SEARCH
+        assert count(db, search_cases, db, "26-00", 8) == CASE_SEARCH
+
+
+def test_the_minutes_load_the_same_statements_for_5_and_15_incidents(histories) -> None:  # noqa: ANN001
+    from vip_tui.export import build_minutes
+    from vip_tui.export.data import load_meeting
+
+    counts: dict[str, list[int]] = {}
+    for name, (db, _) in histories.items():
+        with db.session() as s:
+            data = count(db, load_meeting, s, MEETING_DAY)
+        full = count(db, build_minutes, db, MEETING_DAY, "full")
+        partner = count(db, build_minutes, db, MEETING_DAY, "partner")
+        assert data <= MEETING_DATA and full <= MINUTES_FULL and partner <= MINUTES_PARTNER, (name, data, full, partner)
+        counts[name] = [data, full, partner]
+    # 15 incidents against 5: at most an eager load more that had nothing to load in the small one.
+    for small, large in zip(counts["small"], counts["large"]):
+        assert large - small <= 1, counts
+
+
+def test_the_figures_are_a_fixed_number_of_statements(histories) -> None:  # noqa: ANN001
+    from vip_tui.services.figures import WEEK_CHOICES, program_figures
+
+    for db, _ in histories.values():
+        for weeks in WEEK_CHOICES:
+            assert count(db, program_figures, db, today=MEETING_DAY, weeks=weeks) == FIGURES
+
+
+def test_an_import_grows_by_a_bounded_number_of_statements_per_incident(histories, tmp_path: Path) -> None:  # noqa: ANN001
+    from bench.agenda_file import known_persons, write_agenda
+    from vip_tui.agenda.importer import import_files
+
+    source, _ = histories["small"]
+    sent = {}
+    for incidents in (10, 30):
+        copy = tmp_path / f"copy-{incidents}.db"
+        src = sqlite3.connect(f"file:{source.sqlite_path}?mode=ro", uri=True)
+        dst = sqlite3.connect(copy)
+        src.backup(dst)
+        dst.close()
+        src.close()
+        agenda = tmp_path / f"week-{incidents}.toml"
+        write_agenda(agenda, date=MEETING_DAY + dt.timedelta(days=7), incidents=incidents,
+                     known=known_persons(source.engine, incidents * 2, seed=3))
+        db = open_database(str(copy), user="tester", clock=lambda: NOW)
+        try:
+            sent[incidents] = count(db, import_files, db, [agenda])
+        finally:
+            db.dispose()
+    per_incident = (sent[30] - sent[10]) / 20
+    # The agencies and attendees of the file are a fixed part; the rest grows with the incidents.
+    assert per_incident <= IMPORT_PER_INCIDENT, f"{per_incident:.1f} statements per incident ({sent})"
+    assert sent[10] <= 200 + 10 * IMPORT_PER_INCIDENT, sent
