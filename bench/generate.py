@@ -258,7 +258,7 @@ class _Maker:
         from vip_tui.names import name_key
 
         self.name_key = name_key
-        p, r = self.plan, self.rng
+        p = self.plan
         self._agencies()
         self._meetings()
         self._incidents()
@@ -587,7 +587,6 @@ class _Maker:
             ActionStatus,
             AttemptResult,
             NotificationStatus as NS,
-            ReferralStatus,
         )
 
         p, r = self.plan, self.rng

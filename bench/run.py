@@ -417,10 +417,6 @@ async def tui_profile_and_search(
     }
 
 
-def _gathering(palette: Any) -> bool:
-    return any(w.group == palette._GATHER_COMMANDS_GROUP and not w.is_finished for w in palette.workers)
-
-
 # --------------------------------------------------------------------------- 5. minutes export
 
 
@@ -470,11 +466,10 @@ def measure_export(url: str, date: dt.date, repeat: int, clock: Callable[[], dt.
 class Copies:
     """Fresh copies of the benchmark database for the import (which changes it)."""
 
-    def __init__(self, url: str, server: Any | None) -> None:
+    def __init__(self, url: str) -> None:
         from vip_tui.db import resolve_url
 
         self.url = resolve_url(url)
-        self.server = server
         self.made: list[str] = []
 
     def new(self) -> str:
@@ -544,7 +539,7 @@ def measure_import(url: str, repeat: int, incidents: int, clock: Callable[[], dt
     persons = write_agenda(path, date=dt.date(2026, 12, 1), incidents=incidents,
                            known=known_persons(src.engine, incidents * 2, seed=3))
     src.dispose()
-    copies = Copies(url, None)
+    copies = Copies(url)
     times: list[float] = []
     sent = 0
     try:
@@ -795,7 +790,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             gen.report(g)
         # The suite writes (the review moves the clock, exports log disseminations):
         # it runs on a copy, so every run starts from the generated history.
-        copies = Copies(url, None)
+        copies = Copies(url)
         try:
             before = load()
             rows = run_suite(find_subject(copies.new(), "SQLite"), args)

@@ -40,7 +40,8 @@ MINUTES_PARTNER = 19  # + every person's name and records id for the leak scan, 
 FIGURES = 5
 # An import may grow with the file, but by a bounded number of statements per incident.
 # Measured 2026-11: about 28 per incident (a query and a flush, with its audit row,
-# per person and per involvement). Lower this when the importer batches its lookups.
+# per person and per involvement); about 9 (the inserts alone) once the importer
+# looks persons, incidents and groups up in bulk (issue 7): then lower this to 12.
 IMPORT_PER_INCIDENT = 40
 
 
