@@ -15,24 +15,30 @@ import enum
 import getpass
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session
 
 from . import locations
 from .enums import AuditAction
-from .models import AuditLog, SQLModel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import sessionmaker
+    from sqlmodel import Session
+
+# The ORM (sqlalchemy.orm, sqlmodel and the models: about 150 ms) is imported
+# with the first session, not with this module: the meetings list is read with
+# Core alone, so the TUI shows its first screen without waiting for it (issue 7).
 
 # The Alembic revisions this version of vip knows, oldest first. Kept here so
 # that opening an up-to-date database never has to import Alembic (start-up
@@ -111,6 +117,8 @@ def _identity(obj: Any) -> str | None:
 
 
 def _audit_rows(session: Session) -> list[dict[str, Any]]:
+    from .models import AuditLog
+
     now = session.info["clock"]()
     user = session.info["user"]
     rows: list[dict[str, Any]] = []
@@ -169,6 +177,8 @@ def _strip_nul(session: Session) -> None:
 
 
 def _install_audit(factory: sessionmaker) -> None:
+    from .models import AuditLog
+
     @event.listens_for(factory, "before_flush")
     def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         _strip_nul(session)
@@ -242,11 +252,21 @@ class Database:
     clock: Clock
     upgraded_from: str | None = None
     backup_path: Path | None = None
-    _factory: sessionmaker = field(init=False, repr=False)
+    _factory: sessionmaker | None = field(init=False, repr=False, default=None)
+    _factory_lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
-    def __post_init__(self) -> None:
-        self._factory = sessionmaker(bind=self.engine, class_=Session, expire_on_commit=False)
-        _install_audit(self._factory)
+    def _session_factory(self) -> sessionmaker:
+        # Built on first use (see the note on imports above); locked because the
+        # first two sessions may be asked for by two workers at once.
+        with self._factory_lock:
+            if self._factory is None:
+                from sqlalchemy.orm import sessionmaker
+                from sqlmodel import Session
+
+                factory = sessionmaker(bind=self.engine, class_=Session, expire_on_commit=False)
+                _install_audit(factory)
+                self._factory = factory
+            return self._factory
 
     @property
     def is_sqlite(self) -> bool:
@@ -264,7 +284,7 @@ class Database:
 
     def session(self) -> Session:
         """A new session; the caller commits. Every flush is audited."""
-        s = self._factory()
+        s = self._session_factory()()
         s.info["user"] = self.user
         s.info["clock"] = self.clock
         return s
@@ -450,6 +470,8 @@ def backup(database: Database, dest: Path) -> int:
     REPEATABLE READ snapshot into a new vip SQLite file, so the copy is
     consistent while others keep writing and opens with ``vip --db``.
     """
+    from .models import SQLModel
+
     dest = dest.expanduser().resolve()
     if dest.exists():
         raise StorageError(f"{dest} already exists; give a new file name")

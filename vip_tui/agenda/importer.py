@@ -14,8 +14,8 @@ group rules through :func:`ensure_agency`, :func:`invite` and :func:`link_group`
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,6 +205,24 @@ def link_group(session: Session, name: str, person: Person, seen: dt.date) -> Gr
     return _Importer(session, ImportReport())._group(name, person, seen)
 
 
+def _ref(name: str, obj: object) -> dict[str, object]:
+    """``name_id=obj.id`` when ``obj`` has its id, else ``name=obj`` (a new row, given its id by the flush)."""
+    ident = getattr(obj, "id")
+    return {f"{name}_id": ident} if ident is not None else {name: obj}
+
+
+def _is_of(involvement: Involvement, person: Person) -> bool:
+    """Whether ``involvement`` is ``person``'s, for saved and for new rows alike (no lazy load)."""
+    if involvement.person_id is not None:
+        return person.id is not None and involvement.person_id == person.id
+    return involvement.person is person
+
+
+def _chunks(values: Sequence, size: int = 500) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 def _person_label(name: str, record_id: str | None, dob: dt.date | None) -> str:
     extra = ", ".join(x for x in (record_id, f"born {dob.isoformat()}" if dob else None) if x)
     return f"{name} ({extra})" if extra else name
@@ -214,6 +232,56 @@ class _Importer:
     def __init__(self, session: Session, report: ImportReport) -> None:
         self.s = session
         self.report = report
+
+    def _preload(self, agenda: Agenda) -> None:
+        """Everything the incidents of ``agenda`` may match, in a few statements (not two per person).
+
+        A 500-incident file spent 2-4 s in a query, a flush and an audit insert
+        per person and per involvement (issue 7). The incidents are then
+        written without a flush: new rows reference each other as objects,
+        and one flush at the end of :meth:`run` inserts them in batches.
+        """
+        persons = [p for inc in agenda.incidents for p in inc.persons]
+        self.by_record: dict[str, Person] = {}
+        for chunk in _chunks(sorted({p.record_id for p in persons if p.record_id})):
+            for person in self.s.exec(select(Person).where(Person.record_id.in_(chunk))).all():
+                self.by_record[person.record_id] = person  # type: ignore[index]
+        self.by_key: dict[str, list[Person]] = defaultdict(list)
+        for chunk in _chunks(sorted({name_key(p.name) for p in persons if p.dob is not None})):
+            for person in self.s.exec(select(Person).where(Person.name_key.in_(chunk)).order_by(Person.id)).all():
+                self.by_key[person.name_key].append(person)
+        self.incidents: dict[str, Incident] = {}
+        for chunk in _chunks([inc.case_number for inc in agenda.incidents]):
+            for incident in self.s.exec(select(Incident).where(Incident.case_number.in_(chunk))).all():
+                self.incidents[incident.case_number] = incident
+        self.involvements: dict[int, list[Involvement]] = defaultdict(list)
+        for chunk in _chunks(sorted(i.id for i in self.incidents.values())):
+            for inv in self.s.exec(
+                select(Involvement).where(Involvement.incident_id.in_(chunk)).order_by(Involvement.id)
+            ).all():
+                self.involvements[inv.incident_id].append(inv)  # type: ignore[index]
+        self.groups: dict[str, Group] = {}
+        for chunk in _chunks(sorted({name_key(p.group) for p in persons if p.group})):
+            for group in self.s.exec(select(Group).where(Group.name_key.in_(chunk))).all():
+                self.groups[group.name_key] = group
+        self.links: dict[tuple[int, int], dt.date] = {}  # (id(person), id(group)) -> last seen, written after the flush
+        self.linked: dict[tuple[int, int], tuple[Person, Group]] = {}
+
+    def _match(self, p: PersonIn) -> Person | None:
+        """:func:`match_person` over the preloaded persons (and those this import created)."""
+        person: Person | None = self.by_record.get(p.record_id) if p.record_id else None
+        if person is None and p.dob is not None:
+            candidates = [
+                c
+                for c in self.by_key.get(name_key(p.name), [])
+                if c.dob == p.dob and not (p.record_id and c.record_id and c.record_id != p.record_id)
+            ]
+            person = candidates[0] if candidates else None
+        seen: set[int] = set()
+        while person is not None and person.merged_into_id is not None and person.id not in seen:
+            seen.add(person.id)  # type: ignore[arg-type]
+            person = self.s.get(Person, person.merged_into_id)
+        return person
 
     def _set(self, obj: object, **values: object) -> bool:
         return bool(self._changes(obj, **values))
@@ -281,25 +349,28 @@ class _Importer:
             agency = self._agency(att.agency, agencies.get(att.agency.casefold()))
             self._attendee(meeting, att.name, att.role, agency)
 
-        kept: set[int] = set()
-        for position, inc in enumerate(agenda.incidents, start=1):
-            incident = self._incident(inc, meeting.date)
-            item = self.s.exec(
-                select(AgendaItem).where(
-                    AgendaItem.meeting_id == meeting.id, AgendaItem.incident_id == incident.id
+        self._preload(agenda)
+        items = {
+            item.incident_id: item
+            for item in self.s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all()
+        }
+        incidents: list[Incident] = []
+        with self.s.no_autoflush:
+            for position, inc in enumerate(agenda.incidents, start=1):
+                incident = self._incident(inc, meeting.date)
+                incidents.append(incident)
+                self._upsert(
+                    items.get(incident.id) if incident.id is not None else None,
+                    AgendaItem,
+                    "agenda item",
+                    meeting_id=meeting.id,
+                    **_ref("incident", incident),
+                    position=position,
+                    minutes=inc.minutes,
                 )
-            ).first()
-            self._upsert(
-                item,
-                AgendaItem,
-                "agenda item",
-                meeting_id=meeting.id,
-                incident_id=incident.id,
-                position=position,
-                minutes=inc.minutes,
-            )
-            kept.add(incident.id)  # type: ignore[arg-type]
-        self._drop_missing_items(meeting, kept, agenda)
+        self.s.flush()
+        self._write_links()
+        self._drop_missing_items(meeting, {i.id for i in incidents}, agenda)  # type: ignore[misc]
 
     def _drop_missing_items(self, meeting: Meeting, kept: set[int], agenda: Agenda) -> None:
         items = self.s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all()
@@ -375,9 +446,7 @@ class _Importer:
             self.report.created["invitation"] += 1
 
     def _incident(self, inc: IncidentIn, meeting_date: dt.date) -> Incident:
-        incident = self.s.exec(
-            select(Incident).where(Incident.case_number == inc.case_number)
-        ).first()
+        incident = self.incidents.get(inc.case_number)
         incident = self._upsert(
             incident,
             Incident,
@@ -394,17 +463,13 @@ class _Importer:
             retaliation_risk=inc.retaliation_risk,
             nibin_leads=list(inc.nibin_leads),
         )
-        self.s.flush()
-        existing = self.s.exec(
-            select(Involvement).where(Involvement.incident_id == incident.id)
-        ).all()
-        wanted: set[int] = set()
+        self.incidents[inc.case_number] = incident  # a case twice in one import is one incident
+        existing = list(self.involvements.get(incident.id, ())) if incident.id is not None else []
+        wanted: set[int] = set()  # id() of the involvements the file still has
         for p in inc.persons:
             person, how = self._person(p, existing)
-            group = self._group(p.group, person, meeting_date) if p.group else None
-            involvement = next(
-                (i for i in existing if i.person_id == person.id and i.role == p.role), None
-            )
+            group = self._pending_group(p.group, person, meeting_date) if p.group else None
+            involvement = next((i for i in existing if _is_of(i, person) and i.role == p.role), None)
             if involvement is None:
                 # A new link of a person to this incident: where a wrong match would hide.
                 said = _person_label(p.name, p.record_id, p.dob)
@@ -420,18 +485,19 @@ class _Importer:
                 involvement,
                 Involvement,
                 "involvement",
-                incident_id=incident.id,
-                person_id=person.id,
+                **_ref("incident", incident),
+                **_ref("person", person),
                 role=p.role,
-                group_id=group.id if group else None,
+                **(_ref("group", group) if group is not None else {"group_id": None}),
                 notes=p.notes,
             )
-            self.s.flush()
-            if involvement not in existing:
+            if not any(involvement is i for i in existing):
                 existing.append(involvement)
-            wanted.add(involvement.id)  # type: ignore[arg-type]
+            wanted.add(id(involvement))
+        if incident.id is not None:
+            self.involvements[incident.id] = existing
         for involvement in existing:
-            if involvement.id not in wanted:
+            if id(involvement) not in wanted:
                 self.s.delete(involvement)
                 self.report.removed["involvement"] += 1
                 gone = self.s.get(Person, involvement.person_id)
@@ -443,13 +509,17 @@ class _Importer:
 
     def _person(self, p: PersonIn, existing: list[Involvement]) -> tuple[Person, str | None]:
         """The person ``p`` is, and how they were matched (None: a new person record)."""
-        person = match_person(self.s, p)
+        person = self._match(p)
         how = "records id" if person is not None and p.record_id and person.record_id == p.record_id else "name and date of birth"
         if person is None and not p.record_id and p.dob is None:
             # Re-import of the same incident: the same weak name is the same person.
             key = name_key(p.name)
             for involvement in existing:
-                candidate = self.s.get(Person, involvement.person_id)
+                candidate = (
+                    involvement.person  # added earlier in this import: no id yet
+                    if involvement.person_id is None
+                    else self.s.get(Person, involvement.person_id)
+                )
                 if candidate is not None and candidate.name_key == key:
                     person, how = candidate, "name, already on this incident"
                     break
@@ -458,8 +528,8 @@ class _Importer:
                 name=p.name, name_key=name_key(p.name), dob=p.dob, record_id=p.record_id
             )
             self.s.add(person)
-            self.s.flush()
             self.report.created["person"] += 1
+            self._known(person)
             return person, None
         # Fill in what the records system now tells us; never erase what we knew.
         values: dict[str, object] = {}
@@ -469,7 +539,46 @@ class _Importer:
             values["dob"] = p.dob
         if values and self._set(person, **values):
             self.report.updated["person"] += 1
+            self._known(person)
         return person, how
+
+    def _known(self, person: Person) -> None:
+        """A person created or completed by this import: later incidents of the file must find them."""
+        if person.record_id:
+            self.by_record[person.record_id] = person
+        if person.dob is not None and not any(person is c for c in self.by_key[person.name_key]):
+            self.by_key[person.name_key].append(person)
+
+    def _pending_group(self, name: str, person: Person, seen: dt.date) -> Group:
+        """:meth:`_group` without a flush: the link is written by :meth:`_write_links` once ids exist."""
+        key = name_key(name)
+        group = self.groups.get(key)
+        if group is None:
+            group = Group(name=name, name_key=key)
+            self.s.add(group)
+            self.groups[key] = group
+            self.report.created["group"] += 1
+        pair = (id(person), id(group))
+        self.linked[pair] = (person, group)
+        self.links[pair] = max(seen, self.links.get(pair, seen))
+        return group
+
+    def _write_links(self) -> None:
+        """The person-group links of the file (after the flush that gave new persons and groups their ids)."""
+        if not self.linked:
+            return
+        person_ids = sorted({person.id for person, _ in self.linked.values()})  # type: ignore[type-var]
+        found: dict[tuple[int, int], PersonGroup] = {}
+        for chunk in _chunks(person_ids):
+            for link in self.s.exec(select(PersonGroup).where(PersonGroup.person_id.in_(chunk))).all():
+                found[(link.person_id, link.group_id)] = link
+        for pair, (person, group) in self.linked.items():
+            seen = self.links[pair]
+            link = found.get((person.id, group.id))  # type: ignore[arg-type]
+            if link is None:
+                self.s.add(PersonGroup(person_id=person.id, group_id=group.id, last_seen=seen))  # type: ignore[arg-type]
+            elif link.last_seen is None or link.last_seen < seen:
+                link.last_seen = seen
 
     def _group(self, name: str, person: Person, seen: dt.date) -> Group:
         key = name_key(name)

@@ -167,10 +167,13 @@ class DocWriter:
             _repeat_as_header(first)
             for cell, text in zip(first.cells, header, strict=True):
                 self._fill(cell.paragraphs[0], [(text, None)])
-        for row in table.rows:
+        # python-docx rebuilds the whole row list on every table.rows[i]: quadratic
+        # in a long table (the old business of a five-year program: 0.4 s, issue 7).
+        table_rows = list(table.rows)
+        for row in table_rows:
             _keep_rows_whole(row)
         for i, values in enumerate(rows):
-            row = table.rows[i + n_header]
+            row = table_rows[i + n_header]
             for cell, width, value in zip(row.cells, widths, values, strict=True):
                 cell.width = Inches(width)
                 self._fill(cell.paragraphs[0], _spans(value))

@@ -147,6 +147,7 @@ def _distinctive(seq: Words) -> bool:
     return _letters(seq) >= 3 and not all(w.isdigit() for w in seq)
 
 
+@lru_cache(maxsize=1 << 17)  # a pure function of the name; the partner index asks for every person's
 def name_variants(name: str) -> frozenset[Words]:
     """The word sequences under which ``name`` is recognised (empty if too short to protect)."""
     seq = words(clean(name))

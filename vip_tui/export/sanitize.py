@@ -30,6 +30,8 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     s = text if isinstance(text, str) else str(text)
+    if s.isascii() and s.isprintable():
+        return s  # nearly every string; the three passes below cost the partner minutes 0.1 s (issue 7)
     s = _LINE_BREAKS.sub("\n", s)
     s = _INVALID.sub("", s)
     return _SURROGATES.sub("\ufffd", s)

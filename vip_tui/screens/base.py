@@ -47,7 +47,11 @@ class VipScreen(Screen[None]):
             self.notify(f"Could not load: {event.worker.error}", severity="error", timeout=8)
 
     def on_screen_resume(self) -> None:
-        self.refresh_bindings()
+        # Nothing to do: Textual refreshes the bindings itself when the screen
+        # stack changes. Refreshing here too rebuilt the footer's keys once more
+        # per screen shown, and again per subclass that calls super() (Textual
+        # already calls every class's handler): 20-40 ms per push (issue 7).
+        pass
 
     def present_mode_changed(self, presenting: bool) -> None:
         """Called on every screen when presentation mode is toggled: redraw what shows names or LE notes."""

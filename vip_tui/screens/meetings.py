@@ -84,7 +84,7 @@ and referral to its outcome) and `f` the program figures.
         table.add_column("Items", key="items")
         table.add_column("Open actions", key="actions")
         table.add_column("Open notifications", key="notifications")
-        self.load()
+        # Not loaded here: on_screen_resume follows at once and loads (both drew the list twice).
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -118,6 +118,8 @@ and referral to its outcome) and `f` the program figures.
         hint.update("" if rows else "No meetings yet. Press i to import an agenda file (TOML or CSV), "
                     "or n to start a new meeting and build its agenda.")
         hint.display = not rows
+        # The first screen is up: the ORM can load now, in the background.
+        self.call_after_refresh(self.app.warm_up)
 
     def _selected(self) -> MeetingSummary | None:
         table = self.query_one(DataTable)

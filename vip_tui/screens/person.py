@@ -48,10 +48,12 @@ names show as initials and identifiers are hidden.
     PersonScreen #profile { padding: 0 2; }
     """
 
-    def __init__(self, person_id: int) -> None:
+    def __init__(self, person_id: int, profile: PersonProfile | None = None) -> None:
         super().__init__()
         self.person_id = person_id
         self.profile: PersonProfile | None = None
+        self._loaded = profile  # loaded by App.open_person before the push
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,12 +62,16 @@ names show as initials and identifiers are hidden.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        if self._loaded is not None:
+            self._show(self._loaded)
+        else:
+            self.load()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        if self.profile is not None:
+        if self._resumed and self.profile is not None:
             self.load()  # a referral or a notification may have changed on the screens opened from here
+        self._resumed = True  # the first resume is the push itself
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="person")
     def load(self) -> None:

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import Enum
 
-from sqlalchemy import func
-from sqlmodel import select
+import sqlalchemy as sa
 
 from ..db import Database
-from ..enums import ActionStatus, MeetingStatus, OPEN_NOTIFICATION_STATUSES
-from ..models import ActionItem, AgendaItem, Meeting, Notification
+from ..enums import ActionStatus, MeetingStatus, NotificationStatus, OPEN_NOTIFICATION_STATUSES
+
+
+def _status(enum: type[Enum]) -> sa.Enum:
+    # The enum type models.enum_column gives the column: PostgreSQL compares a
+    # native enum only with its own type, not with VARCHAR.
+    return sa.Enum(enum, name=enum.__name__.lower(), values_callable=lambda e: [m.value for m in e])
+
+
+# Core stand-ins for the four tables, not the models: the meetings list is the
+# first screen, and the ORM import would put about 150 ms in front of it (issue 7).
+_meeting = sa.table(
+    "meeting", sa.column("id"), sa.column("date", sa.Date), sa.column("number"), sa.column("title"),
+    sa.column("status", _status(MeetingStatus)),
+)
+_agenda_item = sa.table("agenda_item", sa.column("meeting_id"))
+_action_item = sa.table("action_item", sa.column("meeting_id"), sa.column("status", _status(ActionStatus)))
+_notification = sa.table(
+    "notification", sa.column("meeting_id"), sa.column("status", _status(NotificationStatus))
+)
 
 
 @dataclass(frozen=True)
@@ -35,34 +53,38 @@ class MeetingSummary:
 def list_meetings(db: Database) -> list[MeetingSummary]:
     """Every meeting, newest first, with its item count and the open decisions it produced (one query)."""
     items = (
-        select(AgendaItem.meeting_id, func.count().label("n")).group_by(AgendaItem.meeting_id).subquery()
+        sa.select(_agenda_item.c.meeting_id, sa.func.count().label("n"))
+        .group_by(_agenda_item.c.meeting_id)
+        .subquery()
     )
     actions = (
-        select(ActionItem.meeting_id, func.count().label("n"))
-        .where(ActionItem.status == ActionStatus.open)
-        .group_by(ActionItem.meeting_id)
+        sa.select(_action_item.c.meeting_id, sa.func.count().label("n"))
+        .where(_action_item.c.status == ActionStatus.open)
+        .group_by(_action_item.c.meeting_id)
         .subquery()
     )
     notifications = (
-        select(Notification.meeting_id, func.count().label("n"))
-        .where(Notification.status.in_(list(OPEN_NOTIFICATION_STATUSES)))
-        .group_by(Notification.meeting_id)
+        sa.select(_notification.c.meeting_id, sa.func.count().label("n"))
+        .where(_notification.c.status.in_(sorted(OPEN_NOTIFICATION_STATUSES)))
+        .group_by(_notification.c.meeting_id)
         .subquery()
     )
+    m = _meeting.c
     stmt = (
-        select(
-            Meeting,
-            func.coalesce(items.c.n, 0),
-            func.coalesce(actions.c.n, 0),
-            func.coalesce(notifications.c.n, 0),
+        sa.select(
+            m.id, m.date, m.number, m.title, m.status,
+            sa.func.coalesce(items.c.n, 0),
+            sa.func.coalesce(actions.c.n, 0),
+            sa.func.coalesce(notifications.c.n, 0),
         )
-        .outerjoin(items, items.c.meeting_id == Meeting.id)
-        .outerjoin(actions, actions.c.meeting_id == Meeting.id)
-        .outerjoin(notifications, notifications.c.meeting_id == Meeting.id)
-        .order_by(Meeting.date.desc())
+        .select_from(_meeting)
+        .outerjoin(items, items.c.meeting_id == m.id)
+        .outerjoin(actions, actions.c.meeting_id == m.id)
+        .outerjoin(notifications, notifications.c.meeting_id == m.id)
+        .order_by(m.date.desc())
     )
-    with db.session() as s:
+    with db.engine.connect() as con:
         return [
-            MeetingSummary(m.id, m.date, m.number, m.title, m.status, n_items, n_actions, n_notes)
-            for m, n_items, n_actions, n_notes in s.exec(stmt).all()
+            MeetingSummary(id_, date, number, title, status, n_items, n_actions, n_notes)
+            for id_, date, number, title, status, n_items, n_actions, n_notes in con.execute(stmt)
         ]

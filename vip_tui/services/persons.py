@@ -59,7 +59,7 @@ def person_profile(db: Database, person_id: int, *, as_of: dt.datetime) -> Perso
         pid = person.id
         assert pid is not None
         history = histories(s, [pid], as_of=as_of)[pid]
-        everything = histories(s, [pid], as_of=dt.datetime.max)[pid]
+        everything = histories(s, [pid], as_of=dt.datetime.max, past_only=True)[pid]
         found = associates(s, pid, as_of=dt.datetime.max)
         extra = {
             (incident_id, role): (location, group)

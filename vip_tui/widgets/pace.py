@@ -48,4 +48,4 @@ class PaceBar(Static):
     """
 
     def show(self, p: Pace, position: int | None) -> None:
-        self.update(pace_text(p, position))
+        self.update(pace_text(p, position), layout=False)  # always one line: no layout on every tick
