@@ -134,7 +134,6 @@ def test_disseminations_lists_the_log(vip) -> None:
     )
 
 
-@pytest.mark.skipif("minutes" not in main.commands, reason="cli.py does not register the export commands yet")
 def test_registered_on_vip(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock) -> None:
     from vip_tui.db import open_database
 

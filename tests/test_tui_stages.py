@@ -381,7 +381,6 @@ async def test_wrap_up_masks_names_while_presenting(meeting_db) -> None:  # noqa
         assert str(closed.get_row_at(0)[2]) == f"Custom notification: {initials(meeting_db.person)}"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("vip_tui.export.minutes") is None, reason="vip_tui.export.minutes not built yet")
 async def test_export_writes_both_minutes(meeting_db, tmp_path: Path) -> None:  # noqa: ANN001
     from vip_tui.models import Dissemination
 
@@ -506,7 +505,6 @@ def test_wrap_up_with_warnings_looks_right(snap_compare, meeting_db) -> None:  #
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, meeting_db.third, "wrap_up"))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("vip_tui.export.minutes") is None, reason="vip_tui.export.minutes not built yet")
 async def test_an_export_refusal_is_shown_and_nothing_is_written(meeting_db, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     from vip_tui.export import minutes
     from vip_tui.export.errors import Leak, LeakError

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
@@ -19,6 +19,7 @@ from ..services.notifications import NotificationFilter, NotificationRow
 from ..services.review import ReviewError
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen
+from .board import BoardScreen
 from .old_business import Col, cell, fit_columns, masked, theme_colour
 
 COLUMNS = (
@@ -49,7 +50,7 @@ def short_team(row: NotificationRow) -> str:
     return members[0].split()[-1] + more
 
 
-class NotificationsScreen(VipScreen, inherit_bindings=False):
+class NotificationsScreen(BoardScreen, inherit_bindings=False):
     """Every notification with its status, due date, team and attempts; filters and follow-up in place."""
 
     HELP = """
@@ -270,36 +271,6 @@ While presenting, persons show as initials.
         else:
             lines.append(Text("No attempts yet · t records one", style="dim"))
         detail.update(Text("\n").join(lines))
-
-    def on_resize(self) -> None:
-        if self._loaded and self.size.width != self._width:
-            self.render_rows(self._current_id())
-
-    def present_mode_changed(self, presenting: bool) -> None:
-        if self._loaded:
-            self.render_rows(self._current_id())
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self) -> None:
-        self._update_detail()
-        self.refresh_bindings()
-
-    @on(DataTable.RowSelected)
-    def _selected(self) -> None:
-        self.action_person()
-
-    # ------------------------------------------------------------------ the row under the cursor
-
-    def _current_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key[1:]) if key else None
-
-    def current_row(self) -> NotificationRow | None:
-        current = self._current_id()
-        return next((r for r in self.rows if r.id == current), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in ROW_ACTIONS:

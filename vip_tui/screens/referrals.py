@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
@@ -17,7 +17,8 @@ from ..services import notifications as svc
 from ..services.notifications import REFERRAL_ORDER, REFERRAL_TRANSITIONS, ReferralRow
 from ..services.review import ReviewError
 from ..widgets.dialogs import Field, FormDialog
-from .base import COMMON_BINDINGS, VipScreen
+from .base import COMMON_BINDINGS
+from .board import BoardScreen
 from .old_business import Col, cell, fit_columns, masked, theme_colour
 
 COLUMNS = (
@@ -35,7 +36,7 @@ STATUS_CYCLE: tuple[ReferralStatus | None, ...] = (None, *REFERRAL_ORDER)
 ROW_ACTIONS = frozenset({"person", "set_status", "edit"})
 
 
-class ReferralsScreen(VipScreen, inherit_bindings=False):
+class ReferralsScreen(BoardScreen, inherit_bindings=False):
     """Every referral (or one person's), the ones still moving first."""
 
     HELP = """
@@ -183,34 +184,6 @@ While presenting, persons show as initials.
                 Text.assemble(("Note: ", "dim"), note, ("  Next: ", "dim"), nexts),
             ])
         )
-
-    def on_resize(self) -> None:
-        if self._loaded and self.size.width != self._width:
-            self.render_rows(self._current_id())
-
-    def present_mode_changed(self, presenting: bool) -> None:
-        if self._loaded:
-            self.render_rows(self._current_id())
-
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self) -> None:
-        self._update_detail()
-        self.refresh_bindings()
-
-    @on(DataTable.RowSelected)
-    def _selected(self) -> None:
-        self.action_person()
-
-    def _current_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key[1:]) if key else None
-
-    def current_row(self) -> ReferralRow | None:
-        current = self._current_id()
-        return next((r for r in self.rows if r.id == current), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in ROW_ACTIONS:
