@@ -104,6 +104,22 @@ def test_records_ids_dates_of_birth_and_le_notes() -> None:
     ]
 
 
+def test_shared_names_keep_every_owner_once_and_the_longest_name_wins() -> None:
+    index = ProtectedIndex()
+    index.add_persons([
+        (1, "Ana Ruiz", None, None),
+        (2, "Ana Ruiz", None, None),
+        (1, "Ana Ruiz", None, dt.date(2001, 2, 3)),  # the same person again, now with a date of birth
+        (3, "Ana Ruiz Soto", None, None),
+    ])
+    matches = list(index.find("Ana Ruiz Soto met Ana Ruiz, born 2001-02-03"))
+    assert [(m.seq, [(p.kind, p.person_id) for p in m.items]) for m in matches] == [
+        (("ana", "ruiz", "soto"), [("name", 3)]),
+        (("ana", "ruiz"), [("name", 1), ("name", 2)]),
+        (("2001", "02", "03"), [("dob", 1)]),
+    ]
+
+
 def test_redactor_uses_labels_and_keeps_allowed_names() -> None:
     class Inv:
         def __init__(self, id: int, person_id: int, role: str) -> None:

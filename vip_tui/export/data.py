@@ -76,12 +76,12 @@ class MeetingData:
             return None
         return self.meetings.get(decision.closed_in_meeting_id)
 
-    def person_ids(self) -> set[int]:
+    def persons(self) -> dict[int, Person]:
         """Persons this document is about: involved in its incidents or subject of its decisions."""
-        ids = {inv.person_id for item in self.items for inv in item.incident.involvements}  # type: ignore[union-attr]
-        ids |= {n.person_id for n in self.notifications + self.carried_notifications}
-        ids |= {r.person_id for r in self.referrals}
-        return {i for i in ids if i is not None}
+        found: list[Person | None] = [inv.person for item in self.items for inv in item.incident.involvements]  # type: ignore[union-attr]
+        found += [n.person for n in self.notifications + self.carried_notifications]
+        found += [r.person for r in self.referrals]
+        return {p.id: p for p in found if p is not None and p.id is not None}
 
     def le_notes(self) -> list[Note]:
         return [n for notes in self.notes.values() for n in notes if n.le_only]
@@ -208,7 +208,13 @@ def load_meeting(session: Session, value: dt.date | str) -> MeetingData:
     )
 
 
-def protected_persons(session: Session) -> list[tuple[int, str, str | None, dt.date | None]]:
-    """Every person's id, name, records id and date of birth (one statement): the partner leak scan's list."""
-    rows = session.exec(select(col(Person.id), col(Person.name), col(Person.record_id), col(Person.dob))).all()
-    return [(i, name, rid, dob) for i, name, rid, dob in rows if i is not None]
+def protected_persons(session: Session) -> list[tuple[int, str, str | None]]:
+    """Every person's id, name and records id (one statement): the partner leak scan's list.
+
+    A Core statement on the session's connection, without dates of birth (the
+    scan needs only those of the document's persons, already loaded): 9 ms for
+    20,000 persons instead of 40 ms through ORM rows and date parsing (issue 7).
+    """
+    table = Person.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(sa.select(table.c.id, table.c.name, table.c.record_id)).all()
+    return [(i, name, rid) for i, name, rid in rows]

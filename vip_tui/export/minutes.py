@@ -109,16 +109,16 @@ def _protected(session: Session, data: MeetingData) -> ProtectedIndex:
     """Names and records ids of everyone on file; dates of birth and surnames of the
     persons this meeting is about; the text of its law-enforcement-only notes."""
     index = ProtectedIndex()
-    involved = data.person_ids()
-    # Hundreds of thousands of small objects: the cyclic GC would rescan them
-    # over and over while they are made, doubling the time (none are cyclic).
+    involved = data.persons()
+    # Tens of thousands of small objects: the cyclic GC would rescan them
+    # over and over while they are made (none are cyclic).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for person_id, name, record_id, dob in protected_persons(session):
-            index.add_person(person_id, name, record_id, dob if person_id in involved else None)
-            if person_id in involved:
-                index.add_surname(person_id, name)
+        index.add_persons((person_id, name, record_id, None) for person_id, name, record_id in protected_persons(session))
+        index.add_persons((person_id, person.name, None, person.dob) for person_id, person in involved.items())
+        for person_id, person in involved.items():
+            index.add_surname(person_id, person.name)
     finally:
         if was_enabled:
             gc.enable()
