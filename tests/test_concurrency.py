@@ -251,3 +251,35 @@ async def test_a_note_changed_in_another_instance_keeps_what_was_typed(two) -> N
         with one_db.session() as s:
             texts = sorted(n.text for n in s.exec(select(Note).where(Note.meeting_id == meeting)))
         assert texts == ["Shots from a car, grey sedan", "Shots from a car, two men."]
+
+
+async def test_the_next_item_loaded_ahead_still_shows_a_change_made_meanwhile(two) -> None:  # noqa: ANN001
+    """n/p draws the neighbour loaded ahead at once (issue 7), then the fresh copy wherever it differs."""
+    analyst_db, facilitator_db, meeting = two
+    review.start_meeting(facilitator_db, meeting)
+    facilitator = make_app(facilitator_db)
+    async with facilitator.run_test(size=(120, 36)) as f:
+        facilitator.open_stage(meeting, "review")
+        await settle(f)
+        screen = facilitator.screen
+        assert isinstance(screen, ReviewScreen) and screen.current == 0
+        second = ab.load_agenda(analyst_db, meeting).items[1]
+        assert second.id in screen._prefetched  # the next item is loaded ahead, as it was
+        # Meanwhile, in the analyst's instance: a new motive and a note on the next item.
+        ab.update_incident(analyst_db, second.id, second.version, second.incident_version,
+                           {**second.form_values(), "motive": "dispute over a parking space"})
+        review.save_note(analyst_db, second.id, "Witness saw a grey sedan leave north")
+        await f.press("n")
+        await settle(f)
+        assert screen.current == 1
+        facts = str(screen.query_one("#facts").render())
+        assert "dispute over a parking space" in facts
+        # The editor held only what was loaded: it now shows the note written elsewhere, at its version.
+        assert screen.query_one("#notes", TextArea).text == "Witness saw a grey sedan leave north"
+        await f.press("e", "end")
+        await type_text(f, ", fast")
+        await f.press("escape")
+        await settle(f)
+        with analyst_db.session() as s:
+            texts = [n.text for n in s.exec(select(Note).where(Note.agenda_item_id == second.id))]
+        assert texts == ["Witness saw a grey sedan leave north, fast"]  # written to that note, not a copy

@@ -29,7 +29,8 @@ MEETING_DAY = dt.date(2026, 11, 24)
 NOW = dt.datetime(2026, 11, 24, 9, 30)
 
 # Statements per call, at most (see the module docstring).
-ITEM_DETAIL = 16  # item, meeting, incident + involvements/persons/groups, notes, 3 decision kinds, 6 history
+ITEM_DETAIL = 14  # item, meeting, incident, involvements joined to persons/groups, notes, 3 decision kinds, 6 history
+ITEM_VIEW = ITEM_DETAIL + 2  # what the review loads on every move: + the agenda stamp (one statement) + the agenda
 MEETINGS_LIST = 1
 PERSON_PROFILE = 19
 PERSON_SEARCH = 1
@@ -40,9 +41,9 @@ MINUTES_PARTNER = 19  # + every person's name and records id for the leak scan, 
 FIGURES = 5
 # An import may grow with the file, but by a bounded number of statements per incident.
 # Measured 2026-11: about 28 per incident (a query and a flush, with its audit row,
-# per person and per involvement); about 9 (the inserts alone) once the importer
-# looks persons, incidents and groups up in bulk (issue 7): then lower this to 12.
-IMPORT_PER_INCIDENT = 40
+# per person and per involvement) before the importer looked persons, incidents and
+# groups up in bulk (issue 7); about 9 since (the inserts alone).
+IMPORT_PER_INCIDENT = 12
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +83,17 @@ def test_item_detail_with_histories_is_a_fixed_number_of_statements(histories) -
         assert count(db, svc.agenda, db, g.last_meeting_id) == 1
     # Three times the history and three times the persons on screen: not one statement more.
     assert worst["large"] == worst["small"] == ITEM_DETAIL
+
+
+def test_a_move_in_the_review_loads_the_item_and_the_agenda_in_one_session(histories) -> None:  # noqa: ANN001
+    from vip_tui.services import agenda_builder as ab
+    from vip_tui.services import review as svc
+
+    for db, g in histories.values():
+        rows = svc.agenda(db, g.last_meeting_id)
+        ab.item_view(db, g.last_meeting_id, rows[0].id)  # compile once
+        assert max(count(db, ab.item_view, db, g.last_meeting_id, r.id) for r in rows) == ITEM_VIEW
+        assert count(db, ab.agenda_stamp, db, g.last_meeting_id) == 1
 
 
 def test_the_meetings_list_is_one_statement(histories) -> None:  # noqa: ANN001

@@ -130,13 +130,15 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._fresh_note = False
         self._meeting = None
         self._editor_item_id: int | None = None
+        # True while the editor holds what was loaded into it (nothing typed since):
+        # then a reload may show a newer version of the note (see _load_note_editor).
+        self._editor_loaded = True
         # The items next to the current one, loaded while it is on screen (see go_to).
         self._prefetched: dict[int, svc.ItemDetail] = {}
         self._drawn: list[tuple[int, ReviewStatus]] = []  # the agenda as drawn: (item id, mark)
         # Two instances at once: the agenda's stamp when last loaded, and the
-        # version of each note as loaded (the editor writes against it).
+        # version of the note in the editor as loaded (the editor writes against it).
         self._stamp: tuple | None = None
-        self._note_versions: dict[int, int] = {}
         self.note_version: int | None = None
 
     # ---------------------------------------------------------------- layout
@@ -247,9 +249,10 @@ its budget, items done, and whether the meeting runs ahead or behind.
         ahead = self._prefetched.pop(row.id, None)
         if ahead is not None:
             # Drawn at once from the copy loaded while the previous item was on
-            # screen; the load below replaces it moments later, so a change made
-            # meanwhile, by another instance too, still shows (issue 7).
-            self._show_item(ahead, self.rows, prefetched=True)
+            # screen, then reloaded: the fresh copy is drawn only where it
+            # differs, so a change made meanwhile, by another instance too,
+            # still shows, and the usual case draws nothing twice (issue 7).
+            self._show_item(ahead, prefetched=True)
             # Reloaded once that frame is out: drawing and loading would share the CPU.
             self.call_after_refresh(self.load_item, row.id)
         else:
@@ -257,31 +260,38 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-item")
     def load_item(self, agenda_item_id: int) -> None:
-        self._stamp = concurrent.agenda_stamp(self.app.db, self.meeting_id)
-        detail = svc.item_detail(self.app.db, agenda_item_id)
-        rows = svc.agenda(self.app.db, self.meeting_id)
-        versions = concurrent.note_versions(self.app.db, [n.id for n in detail.notes])
-        self.app.call_from_thread(self._show_item, detail, rows, versions)
+        self.app.call_from_thread(self._show_view, concurrent.item_view(self.app.db, self.meeting_id, agenda_item_id))
+
+    def _show_view(self, view: concurrent.ItemView) -> None:
+        self._stamp = view.stamp
+        self._show_item(view.detail, view.rows)
 
     def _show_item(
-        self, detail: svc.ItemDetail, rows: list[svc.AgendaRow], versions: dict[int, int] | None = None,
-        *, prefetched: bool = False,
+        self, detail: svc.ItemDetail, rows: list[svc.AgendaRow] | None = None, *, prefetched: bool = False,
     ) -> None:
+        """Show ``detail`` (and the agenda ``rows`` read with it), drawing only what differs from the screen."""
         if self.current is None or self.rows[self.current].id != detail.item.id:
             return  # the facilitator has moved on; a newer load is coming
-        self._note_versions.update(versions or {})
-        self.rows = rows
-        if [(r.id, r.review_status) for r in rows] != self._drawn:
-            self._draw_agenda()  # marked or re-imported meanwhile, maybe by another instance
+        if rows is not None:
+            self.rows = rows
+            if [(r.id, r.review_status) for r in rows] != self._drawn:
+                self._draw_agenda()  # marked or re-imported meanwhile, maybe by another instance
+        same = (
+            self.detail is not None and self.detail.item.id == detail.item.id and detail.shows_the_same_as(self.detail)
+        )
         self.detail = detail
-        self._draw_facts()
-        self._draw_persons()
-        if self._editor_item_id == detail.item.id and not prefetched:
-            self._load_note_editor()  # only from a fresh load: the editor writes back what it holds
-        self._draw_notes_and_decisions()
+        if not same:
+            self._draw_facts()
+            self._draw_persons()
+        in_editor = self.note_id
+        if self._editor_item_id == detail.item.id:
+            self._load_note_editor()
+        if not same or self.note_id != in_editor:
+            self._draw_notes_and_decisions()  # the note in the editor is not listed again
         self.tick()
         if not prefetched:
-            self._prefetch_neighbours()
+            # Once this frame is out: loading ahead must not hold it up.
+            self.call_after_refresh(self._prefetch_neighbours)
 
     def _prefetch_neighbours(self) -> None:
         if self.current is None:
@@ -416,13 +426,14 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     def _reset_editor(
         self, agenda_item_id: int, text: str = "", note_id: int | None = None, le_only: bool = False,
-        *, fresh: bool = False,
+        *, version: int | None = None, fresh: bool = False,
     ) -> None:
         self._editor_item_id = agenda_item_id
         # A fresh note (ctrl+n) stays empty when the item reloads underneath it.
         self._fresh_note = fresh
+        self._editor_loaded = True
         self.note_id = note_id
-        self.note_version = self._note_versions.get(note_id) if note_id is not None else None
+        self.note_version = version
         self.note_le_only = le_only
         # TextArea.Changed for this arrives later: it is told apart by comparing with _saved_text.
         self._saved_text = text
@@ -431,15 +442,23 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._draw_note_state()
 
     def _load_note_editor(self) -> None:
-        """Put the item's latest note in the editor, unless something was typed while it loaded."""
+        """Put the item's latest note in the editor while the editor holds only what was loaded.
+
+        Once anything is typed (or ctrl+n started a new note) the editor's text
+        is the user's and no reload replaces it. Until then it follows the data:
+        the copy loaded ahead, then the fresh one if the note changed meanwhile.
+        A note loaded ahead is safe to write back: the save names the version it
+        was loaded at, and a note changed elsewhere since is not overwritten
+        (what was typed becomes a new note).
+        """
         d = self.detail
         assert d is not None
         self.editor.read_only = self.read_only_now
-        if self._dirty or self.note_id is not None or self._fresh_note:
+        if self._dirty or self._fresh_note or not self._editor_loaded:
             return
         latest = d.notes[-1] if d.notes else None
-        if latest is not None:
-            self._reset_editor(d.item.id, latest.text, latest.id, latest.le_only)
+        if latest is not None and (latest.id, latest.version) != (self.note_id, self.note_version):
+            self._reset_editor(d.item.id, latest.text, latest.id, latest.le_only, version=latest.version)
 
     def _draw_note_state(self) -> None:
         editor = self.query_one("#notes", TextArea)
@@ -491,6 +510,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         if self.read_only_now or self.editor.text == self._saved_text:
             return
         self._dirty = True
+        self._editor_loaded = False
         # Not reset on every key: a fast typist still gets a save every SAVE_DELAY.
         if self._save_timer is None:
             self._save_timer = self.set_timer(SAVE_DELAY, self.flush_note)

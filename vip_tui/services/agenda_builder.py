@@ -67,7 +67,7 @@ from ..models import (
     Referral,
 )
 from ..names import name_key
-from .review import MeetingClosed, ReviewError
+from .review import AgendaRow, ItemDetail, MeetingClosed, ReviewError, agenda_rows, load_item_detail
 
 __all__ = [
     "AgendaDraft",
@@ -424,21 +424,25 @@ def load_agenda(db: Database, meeting_id: int) -> AgendaDraft:
 def _stamp(s: Session, meeting_id: int) -> tuple[Any, ...]:
     items = select(AgendaItem.incident_id).where(AgendaItem.meeting_id == meeting_id)
     involved = select(Involvement.person_id).where(col(Involvement.incident_id).in_(items))
-    queries = (
+    of_items = col(AgendaItem.meeting_id) == meeting_id
+    of_involvements = col(Involvement.incident_id).in_(items)
+    of_attendance = col(MeetingAttendance.meeting_id) == meeting_id
+    values = (
         select(Meeting.version).where(Meeting.id == meeting_id),
-        select(func.count(), func.sum(AgendaItem.version), func.sum(AgendaItem.id)).where(
-            AgendaItem.meeting_id == meeting_id
-        ),
+        select(func.count()).select_from(AgendaItem).where(of_items),
+        select(func.sum(AgendaItem.version)).where(of_items),
+        select(func.sum(AgendaItem.id)).where(of_items),
         select(func.sum(Incident.version)).where(col(Incident.id).in_(items)),
-        select(func.count(), func.sum(Involvement.version), func.sum(Involvement.id)).where(
-            col(Involvement.incident_id).in_(items)
-        ),
+        select(func.count()).select_from(Involvement).where(of_involvements),
+        select(func.sum(Involvement.version)).where(of_involvements),
+        select(func.sum(Involvement.id)).where(of_involvements),
         select(func.sum(Person.version)).where(col(Person.id).in_(involved)),
-        select(func.count(), func.sum(MeetingAttendance.id), func.sum(MeetingAttendance.attendee_id)).where(
-            MeetingAttendance.meeting_id == meeting_id
-        ),
+        select(func.count()).select_from(MeetingAttendance).where(of_attendance),
+        select(func.sum(MeetingAttendance.id)).where(of_attendance),
+        select(func.sum(MeetingAttendance.attendee_id)).where(of_attendance),
     )
-    return tuple(tuple(s.exec(q).one()) if len(q.selected_columns) > 1 else s.exec(q).one() for q in queries)  # type: ignore[arg-type]
+    # One statement of scalar subqueries: one round trip to a server instead of six.
+    return tuple(s.connection().execute(sa.select(*(v.scalar_subquery() for v in values))).one())
 
 
 def agenda_stamp(db: Database, meeting_id: int) -> tuple[Any, ...]:
@@ -447,13 +451,33 @@ def agenda_stamp(db: Database, meeting_id: int) -> tuple[Any, ...]:
     The meeting row, its agenda items, their incidents, involvements and
     persons, and its invitees: every one of those writes bumps a version or
     an id sum. Notes are left out on purpose, so the facilitator's own typing
-    never makes the review reload. Six index lookups: cheap enough to ask
+    never makes the review reload. One statement of index lookups: cheap enough to ask
     every two seconds. (``max(audit_log.id)`` would be cheaper still but, on
     PostgreSQL, ids are handed out before commit, so a slow transaction could
     commit under an id already seen and never be noticed.)
     """
     with db.session() as s:
         return _stamp(s, meeting_id)
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One agenda item as the review shows it, the agenda around it, and the stamp they were read under."""
+
+    stamp: tuple[Any, ...]
+    detail: ItemDetail
+    rows: list[AgendaRow]
+
+
+def item_view(db: Database, meeting_id: int, agenda_item_id: int) -> ItemView:
+    """The review's load on every move, in one session (one connection, one checkout).
+
+    The stamp is read first: a change committed while the rest loads makes the
+    next poll reload once more, never go unnoticed.
+    """
+    with db.session() as s:
+        stamp = _stamp(s, meeting_id)
+        return ItemView(stamp, load_item_detail(s, agenda_item_id), agenda_rows(s, meeting_id))
 
 
 # --------------------------------------------------------------------------- the meeting

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from ..db import Database
@@ -414,20 +414,24 @@ class AgendaRow:
 
 def agenda(db: Database, meeting_id: int) -> list[AgendaRow]:
     """The meeting's agenda in order, with progress marks and time spent (one query)."""
+    with db.session() as s:
+        return agenda_rows(s, meeting_id)
+
+
+def agenda_rows(s: Session, meeting_id: int) -> list[AgendaRow]:
     stmt = (
         select(AgendaItem, Incident)
         .join(Incident, Incident.id == AgendaItem.incident_id)
         .where(AgendaItem.meeting_id == meeting_id)
         .order_by(AgendaItem.position, AgendaItem.id)
     )
-    with db.session() as s:
-        return [
-            AgendaRow(
-                i.id, i.position, inc.id, inc.case_number, inc.type.value, inc.area_command, inc.occurred_at,
-                inc.location, i.minutes, i.review_status, i.elapsed_seconds, i.started_at,
-            )
-            for i, inc in s.exec(stmt).all()
-        ]
+    return [
+        AgendaRow(
+            i.id, i.position, inc.id, inc.case_number, inc.type.value, inc.area_command, inc.occurred_at,
+            inc.location, i.minutes, i.review_status, i.elapsed_seconds, i.started_at,
+        )
+        for i, inc in s.exec(stmt).all()
+    ]
 
 
 @dataclass(frozen=True)
@@ -449,6 +453,7 @@ class NoteRow:
     le_only: bool
     author: str | None
     updated_at: dt.datetime
+    version: int  # what the editor writes against (a note changed elsewhere since is not overwritten)
 
 
 @dataclass(frozen=True)
@@ -472,49 +477,70 @@ class ItemDetail:
     decisions: list[DecisionRow]
     histories: dict[int, Any] = field(default_factory=dict)  # person_id -> services.history.PersonHistory
 
+    def shows_the_same_as(self, other: ItemDetail) -> bool:
+        """Whether ``other`` draws the same item (its running clock aside: the pace bar keeps that)."""
+        return (
+            (_clockless(self.item), self.persons, self.notes, self.decisions, self.histories)
+            == (_clockless(other.item), other.persons, other.notes, other.decisions, other.histories)
+            and self.incident.model_dump() == other.incident.model_dump()
+        )
+
+
+def _clockless(row: AgendaRow) -> AgendaRow:
+    return replace(row, elapsed_seconds=0, started_at=None)
+
 
 def item_detail(db: Database, agenda_item_id: int, *, with_history: bool = True) -> ItemDetail:
     """Everything the review screen shows for one agenda item, in a fixed number of queries."""
     with db.session() as s:
-        item = _item(s, agenda_item_id)
-        meeting = s.get(Meeting, item.meeting_id)
-        assert meeting is not None
-        incident = s.exec(
-            select(Incident)
-            .where(Incident.id == item.incident_id)
-            .options(selectinload(Incident.involvements).selectinload(Involvement.person))  # type: ignore[arg-type]
-            .options(selectinload(Incident.involvements).selectinload(Involvement.group))  # type: ignore[arg-type]
-        ).one()
-        role_order = {r: n for n, r in enumerate(Role)}
-        persons = [
-            PersonRow(
-                inv.id, inv.person_id, inv.person.name, inv.role, inv.person.dob, inv.person.record_id,  # type: ignore[union-attr,arg-type]
-                inv.group.name if inv.group else None, inv.notes,
-            )
-            for inv in sorted(incident.involvements, key=lambda i: (role_order[i.role], i.id))
-        ]
-        notes = [
-            NoteRow(n.id, n.text, n.le_only, n.author, n.updated_at)  # type: ignore[arg-type]
-            for n in s.exec(select(Note).where(Note.agenda_item_id == item.id).order_by(Note.id)).all()
-        ]
-        decisions = _decisions(s, meeting, incident_id=incident.id)
-        histories: dict[int, Any] = {}
-        if with_history and persons:
-            from .history import histories as load_histories
+        return load_item_detail(s, agenda_item_id, with_history=with_history)
 
-            histories = load_histories(
-                s,
-                [p.person_id for p in persons],
-                as_of=incident.occurred_at,
-                current_incident_id=incident.id,
-                current_roles={p.person_id: p.role for p in persons},
+
+def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = True) -> ItemDetail:
+    """Everything the review screen shows for one agenda item, read through ``s``."""
+    item = _item(s, agenda_item_id)
+    meeting = s.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    incident = s.exec(
+        select(Incident)
+        .where(Incident.id == item.incident_id)
+        # The persons and groups joined to the involvements: two statements, not four.
+        .options(
+            selectinload(Incident.involvements).options(  # type: ignore[arg-type]
+                joinedload(Involvement.person), joinedload(Involvement.group)  # type: ignore[arg-type]
             )
-        row = AgendaRow(
-            item.id, item.position, incident.id, incident.case_number, incident.type.value, incident.area_command,
-            incident.occurred_at, incident.location, item.minutes, item.review_status, item.elapsed_seconds,
-            item.started_at,
         )
-        return ItemDetail(row, incident, persons, notes, decisions, histories)
+    ).one()
+    role_order = {r: n for n, r in enumerate(Role)}
+    persons = [
+        PersonRow(
+            inv.id, inv.person_id, inv.person.name, inv.role, inv.person.dob, inv.person.record_id,  # type: ignore[union-attr,arg-type]
+            inv.group.name if inv.group else None, inv.notes,
+        )
+        for inv in sorted(incident.involvements, key=lambda i: (role_order[i.role], i.id))
+    ]
+    notes = [
+        NoteRow(n.id, n.text, n.le_only, n.author, n.updated_at, n.version)  # type: ignore[arg-type]
+        for n in s.exec(select(Note).where(Note.agenda_item_id == item.id).order_by(Note.id)).all()
+    ]
+    decisions = _decisions(s, meeting, incident_id=incident.id)
+    histories: dict[int, Any] = {}
+    if with_history and persons:
+        from .history import histories as load_histories
+
+        histories = load_histories(
+            s,
+            [p.person_id for p in persons],
+            as_of=incident.occurred_at,
+            current_incident_id=incident.id,
+            current_roles={p.person_id: p.role for p in persons},
+        )
+    row = AgendaRow(
+        item.id, item.position, incident.id, incident.case_number, incident.type.value, incident.area_command,
+        incident.occurred_at, incident.location, item.minutes, item.review_status, item.elapsed_seconds,
+        item.started_at,
+    )
+    return ItemDetail(row, incident, persons, notes, decisions, histories)
 
 
 def _decisions(s: Session, meeting: Meeting, *, incident_id: int | None = None) -> list[DecisionRow]:

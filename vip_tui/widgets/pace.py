@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual.widgets import Static
 
@@ -47,5 +46,10 @@ class PaceBar(Static):
     PaceBar { height: 1; background: $boost; color: $text; }
     """
 
+    _shown: Text | None = None
+
     def show(self, p: Pace, position: int | None) -> None:
-        self.update(pace_text(p, position), layout=False)  # always one line: no layout on every tick
+        text = pace_text(p, position)
+        if text != self._shown:  # the same line again (most ticks within a second): nothing to repaint
+            self._shown = text
+            self.update(text, layout=False)  # always one line: no layout on every tick
