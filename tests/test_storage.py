@@ -111,6 +111,35 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     assert _digest(path) == before
 
 
+def test_a_postgresql_database_of_another_program_or_a_newer_vip_is_refused_and_left_alone(pg_server) -> None:  # noqa: ANN001
+    import sqlalchemy as sa
+
+    other = pg_server.create_database()
+    engine = sa.create_engine(other)
+    with engine.begin() as con:
+        con.execute(sa.text("CREATE TABLE recipes (id integer PRIMARY KEY, name text)"))
+    with pytest.raises(StorageError) as info:
+        open_database(other)
+    assert "not a vip database" in str(info.value) and "recipes" in str(info.value)
+    with engine.connect() as con:
+        assert sa.inspect(con).get_table_names() == ["recipes"]  # nothing created next to it
+    engine.dispose()
+
+    newer = pg_server.create_database()
+    open_database(newer).dispose()
+    engine = sa.create_engine(newer)
+    with engine.begin() as con:
+        con.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(StorageError, match="newer or unknown version of vip"):
+        open_database(newer)
+    with engine.connect() as con:
+        assert con.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "9999_future"
+    engine.dispose()
+    fresh = open_database(pg_server.create_database())  # an empty database becomes a vip database
+    assert fresh.upgraded_from is None
+    fresh.dispose()
+
+
 def test_an_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
     path = tmp_path / "vip.db"
     path.touch()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -11,9 +12,14 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from .palette import SearchProvider
-from .db import Clock, Database, open_database
 from .names import initials
+from .palette import SearchProvider
+
+if TYPE_CHECKING:
+    from .db import Clock, Database
+
+
+GC_OFF_AT_MOST = 10.0  # seconds: see make_app
 
 
 class VipApp(App[None]):
@@ -46,18 +52,27 @@ class VipApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
-        from sqlalchemy.orm import configure_mappers
+        try:
+            from sqlalchemy.orm import configure_mappers
 
-        from . import models  # noqa: F401
+            from . import models  # noqa: F401
 
-        configure_mappers()
-        self.db.session().close()
-        # The ~150,000 objects of the imports live as long as the app: without
-        # this, every full collection walks them all (80-200 ms, measured), a
-        # pause in the middle of a key press every few presses (issue 7).
-        gc.freeze()
+            configure_mappers()
+            self.db.session().close()
+        finally:
+            # The ~150,000 objects of the imports live as long as the app: without
+            # this, every full collection walks them all (80-200 ms, measured), a
+            # pause in the middle of a key press every few presses (issue 7).
+            gc.freeze()
+            gc.enable()  # off since make_app
+
+    def on_mount(self) -> None:
+        # Should the first screen never show its rows (a database gone away),
+        # the collector must not stay off for the rest of the session.
+        self.set_timer(GC_OFF_AT_MOST, gc.enable)
 
     def on_unmount(self) -> None:
+        gc.enable()
         self.db.dispose()
 
     def now(self):  # noqa: ANN201
@@ -158,5 +173,18 @@ class VipApp(App[None]):
 
 def make_app(db: Database | str | None, *, clock: Clock | None = None, user: str | None = None) -> VipApp:
     """Build the app for ``vip`` and for the tests (a Database, or a path/URL to open)."""
-    database = db if isinstance(db, Database) else open_database(db, user=user, clock=clock)
+    # The cyclic collector is off until the first screen shows its rows
+    # (VipApp._warm_up then freezes the start-up heap and turns it back on):
+    # the imports behind the database and the first screen make some 150,000
+    # objects that live as long as the app, and collections rescanning them
+    # while they are made cost 30-45 ms of a 300-350 ms start (issue 7,
+    # ``python -m bench.run --only startup``). Nothing they make is garbage.
+    gc.disable()
+    try:
+        from .db import Database, open_database  # SQLAlchemy: imported here, not with the app
+
+        database = db if isinstance(db, Database) else open_database(db, user=user, clock=clock)
+    except BaseException:
+        gc.enable()
+        raise
     return VipApp(database)

@@ -6,6 +6,7 @@ Exit status: 0 done, 1 the data or input was refused (message on stderr),
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -93,6 +94,7 @@ def main(ctx: click.Context, db: str | None, user: str | None) -> None:
     """
     ctx.obj = Context(db, user)
     if ctx.invoked_subcommand is None:
+        gc.disable()  # from here, not only from make_app: the database's imports (see vip_tui.app.make_app)
         _run_tui(ctx.obj.open())
 
 

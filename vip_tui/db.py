@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from . import locations
 from .enums import AuditAction
@@ -353,14 +353,17 @@ def _foreign_tables_message(where: str, tables: set[str]) -> str:
 def _server_revision(engine: Engine, where: str) -> str | None:
     try:
         with engine.connect() as con:
-            insp = sa.inspect(con)
-            tables = set(insp.get_table_names())
+            # A vip database, the usual case: one statement (the inspector's catalogue
+            # queries cost 3 ms of a PostgreSQL start, issue 7). Otherwise look closer.
+            try:
+                row = con.execute(sa.text("SELECT version_num FROM alembic_version")).fetchone()
+                return row[0] if row else None
+            except ProgrammingError:
+                con.rollback()
+            tables = set(sa.inspect(con).get_table_names())
             if not tables:
                 return None
-            if "alembic_version" not in tables:
-                raise StorageError(_foreign_tables_message(where, tables))
-            row = con.execute(sa.text("SELECT version_num FROM alembic_version")).fetchone()
-            return row[0] if row else None
+            raise StorageError(_foreign_tables_message(where, tables))
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StorageError(f"cannot connect to {where}: {reason}")
