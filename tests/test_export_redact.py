@@ -198,6 +198,19 @@ def test_scan_reaches_every_part_and_honours_allowed_entries() -> None:
     assert any(w.startswith("a page footer") for w in wheres)
 
 
+def test_a_template_part_is_read_once_it_differs_from_the_template() -> None:
+    """Parts kept as the template's bytes are skipped (issue 7); any change to one is read again."""
+    index = _index("Luis Ocampo-Reyna")
+    document = docx.Document()
+    assert scan_document(document, index, {}) == []
+    theme = next(p for p in document.part.package.iter_parts() if str(p.partname).startswith("/word/theme/"))
+    theme._blob = theme.blob.replace(b"</a:theme>", b'<x:note xmlns:x="urn:x">Luis Ocampo-Reyna</x:note></a:theme>')
+    leaks = scan_document(document, index, {})
+    assert [(leak.what, leak.where) for leak in leaks] == [
+        ('the name "Luis Ocampo-Reyna"', f"the part {theme.partname}")
+    ]
+
+
 # --------------------------------------------------------------------------- arbitrary Unicode
 
 # Text as users and imports produce it: any code point that can be stored

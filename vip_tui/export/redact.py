@@ -105,8 +105,9 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """The words of ``text``, folded, with the span of the original text each covers."""
     if text.isascii():
-        # Same result as the general path, many times faster for the usual case.
-        return [(m.group().lower(), m.start(), m.end()) for m in _ASCII_WORD.finditer(text)]
+        # Same result as the general path, many times faster for the usual case
+        # (ASCII lower-casing keeps every character where it was).
+        return [(m.group(), m.start(), m.end()) for m in _ASCII_WORD.finditer(text.lower())]
     out: list[tuple[str, int, int]] = []
     buf: list[str] = []
     start = end = 0
@@ -229,21 +230,30 @@ def _person_sequences(
     persons: Iterable[tuple[int, str, str | None, dt.date | None]],
 ) -> Iterator[tuple[Words, Protected]]:
     """The protected sequences of each person: name variants, records id, date of birth."""
+    new = tuple.__new__  # Protected made in C: NamedTuple's own __new__ is Python, and this runs 40,000 times
     for person_id, name, record_id, dob in persons:
         variants = name_variants(name)
         if variants:
-            item = Protected("name", clean(name), person_id)
+            item = new(Protected, ("name", clean(name), person_id))
             for seq in variants:
                 yield seq, item
         if record_id:
-            shown = clean(record_id)
-            seq = words(shown)
-            if _letters(seq) >= 3:
-                yield seq, Protected("record_id", shown, person_id)
+            seq = _record_id_words(record_id)
+            if seq:
+                yield seq, new(Protected, ("record_id", clean(record_id), person_id))
         if dob is not None:
             item = Protected("dob", dob.isoformat(), person_id)
             for seq in dob_variants(dob):
                 yield seq, item
+
+
+def _record_id_words(record_id: str) -> Words:
+    """The words of a records id, or none if it is too short to protect."""
+    if record_id.isascii() and record_id.isprintable():  # nearly all: the same words, without the detours
+        seq = tuple(_ASCII_WORD.findall(record_id.lower()))
+    else:
+        seq = words(clean(record_id))
+    return seq if sum(map(len, seq)) >= 3 else ()
 
 
 class ProtectedIndex:
@@ -313,6 +323,8 @@ class ProtectedIndex:
 
     def find(self, text: str) -> Iterator[Match]:
         """Every protected sequence in ``text``, left to right, longest first, not overlapping."""
+        if self._lengths.keys().isdisjoint(words(text)):
+            return  # no word of it starts anything protected: most table cells
         toks = tokens(text)
         seen = [t[0] for t in toks]
         n = len(seen)
@@ -541,6 +553,15 @@ def _template_text() -> frozenset[tuple[str, str, str]]:
     )
 
 
+@lru_cache(maxsize=1)
+def _template_blobs() -> dict[str, bytes]:
+    """The parts python-docx copies from its template as bytes and never changes (theme, fonts...)."""
+    from docx import Document as new_document
+
+    package = new_document().part.package
+    return {str(part.partname): part.blob for part in package.iter_parts() if getattr(part, "_element", None) is None}
+
+
 def _allowed(p: Any, m: Match, allowed: Mapping[Any, frozenset[Words]]) -> bool:
     el = p
     while el is not None:
@@ -558,7 +579,9 @@ def scan_document(document: Document, index: ProtectedIndex, allowed: Mapping[An
     name variants that may appear inside them. Paragraph text is read as Word
     shows it (runs joined); text outside paragraphs (document properties,
     drawing text) is read element by element, except the template's own
-    boilerplate (see :func:`_template_text`).
+    boilerplate (see :func:`_template_text`); for the same reason a part still
+    byte for byte as python-docx's template has it (theme, font table) is not
+    read at all.
     """
     leaks: dict[tuple[str, str], Leak] = {}
 
@@ -568,10 +591,12 @@ def scan_document(document: Document, index: ProtectedIndex, allowed: Mapping[An
 
     main = document.part
     for part in main.package.iter_parts():
+        partname = str(part.partname)
+        if getattr(part, "_element", None) is None and _template_blobs().get(partname) == part.blob:
+            continue  # the template's own bytes, as every new document has them: nothing of ours
         root = _xml_root(part)
         if root is None:
             continue
-        partname = str(part.partname)
         contexts = _body_contexts(root) if part is main else {}
         default_where = _part_where(partname)
         for p in root.iter(f"{_W}p"):
