@@ -6,14 +6,12 @@ All names and case numbers are fictional.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
+from bench.queries import statements
 from vip_tui.db import Database
 from vip_tui.enums import IncidentType, NotificationStatus, Role
 from vip_tui.models import AgendaItem, Group, Incident, Involvement, Meeting, Notification, Person, PersonGroup
@@ -504,20 +502,6 @@ def test_associates_for_the_profile(database: Database) -> None:
 # --------------------------------------------------------------------------- query budget (issue 7)
 
 
-@contextmanager
-def statements(database: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
-
-
 def test_a_constant_number_of_statements_whatever_the_persons_and_their_history(database: Database) -> None:
     with database.transaction() as s:
         b = Build(s)
@@ -545,7 +529,7 @@ def test_a_constant_number_of_statements_whatever_the_persons_and_their_history(
     for n in (2, 6):
         with database.session() as s:
             s.connection()  # the connection's own set-up is not the service's
-            with statements(database) as seen:
+            with statements(database.engine) as seen:
                 result = histories(s, people[:n], as_of=AS_OF, current_incident_id=current)
             counts[n] = len(seen)
         assert len(result) == n
@@ -555,7 +539,7 @@ def test_a_constant_number_of_statements_whatever_the_persons_and_their_history(
 
     with database.session() as s:
         s.connection()
-        with statements(database) as seen:
+        with statements(database.engine) as seen:
             found = associates(s, people[0], as_of=AS_OF)
     assert len(seen) == 2
     assert {a.person_id for a in found} == set(people[1:])

@@ -6,16 +6,14 @@ All names, case numbers and places are fictional.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
+from bench.queries import statements
 from tests.conftest import FIXED_NOW
 from vip_tui.db import Database
 from vip_tui.enums import (
@@ -126,20 +124,6 @@ def _force(db: Database, notification_id: int, status: NotificationStatus) -> No
 def _get(db: Database, notification_id: int) -> Notification:
     with db.session() as s:
         return s.get(Notification, notification_id)
-
-
-@contextmanager
-def statements(database: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
 
 
 # --------------------------------------------------------------------------- the notification lifecycle
@@ -370,11 +354,11 @@ def test_the_list_loads_in_a_constant_number_of_statements(world: SimpleNamespac
             follow.record_attempt(world.db, nid, result=AttemptResult.not_home)
             follow.record_attempt(world.db, nid, result=AttemptResult.not_home, letter_left=True)
             follow.refer(world.db, (world.ada, world.bo, world.cy)[k % 3], "peer support", notification_id=nid)
-        with statements(world.db) as seen:
+        with statements(world.db.engine) as seen:
             rows = load_notifications(world.db, today=TODAY)
         assert len(rows) == target and all(len(r.attempts) == 2 for r in rows)
         counts[target] = len(seen)
-        with statements(world.db) as seen:
+        with statements(world.db.engine) as seen:
             referrals = load_referrals(world.db)
         assert len(referrals) == target and len(seen) == follow.REFERRAL_STATEMENTS
     assert counts == {3: LIST_STATEMENTS, 30: LIST_STATEMENTS}

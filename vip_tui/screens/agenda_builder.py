@@ -477,13 +477,7 @@ with a message, never saved over theirs.
         event.stop()
         self.action_edit()
 
-    def action_cursor_down(self) -> None:
-        self._list().action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self._list().action_cursor_up()
-
-    def _list(self) -> OptionList:
+    def cursor_list(self) -> OptionList:
         focused = self.focused
         return focused if isinstance(focused, OptionList) else self.query_one("#builder-agenda", OptionList)
 

@@ -231,9 +231,3 @@ A closed meeting is read-only: the marking keys are greyed out.
         added = f"{row.name} ({row.agency}) added, present" + (f"; new agency {row.agency}" if new_agency else "")
         self.notify(added, markup=False)
         self.load(select_id=row.id)
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import DataTable, OptionList
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
@@ -55,6 +56,17 @@ class VipScreen(Screen[None]):
 
     def present_mode_changed(self, presenting: bool) -> None:
         """Called on every screen when presentation mode is toggled: redraw what shows names or LE notes."""
+
+    # j / k on the screens that bind them: the list they move in.
+
+    def cursor_list(self) -> DataTable | OptionList:
+        return self.query_one(DataTable)
+
+    def action_cursor_down(self) -> None:
+        self.cursor_list().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.cursor_list().action_cursor_up()
 
 
 # The four stages of a meeting, in the order the facilitator goes through them.

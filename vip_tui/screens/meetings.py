@@ -166,12 +166,6 @@ and referral to its outcome) and `f` the program figures.
 
         self.app.push_screen(FiguresScreen())
 
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
-
     def action_import_agenda(self) -> None:
         from .agenda_import import AgendaImportScreen
 

@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, AttemptResult, NotificationStatus
-from ..names import initials
 from ..services import notifications as svc
 from ..services.notifications import NotificationFilter, NotificationRow
 from ..services.review import ReviewError
@@ -183,9 +182,6 @@ While presenting, persons show as initials.
         self._update_detail()
         self.refresh_bindings()
 
-    def _shown(self, name: str) -> str:
-        return initials(name) if self.app.presenting else name
-
     def _values(self, row: NotificationRow) -> dict[str, str | Text]:
         error = theme_colour(self, "error")
         due: str | Text = "—"
@@ -199,7 +195,7 @@ While presenting, persons show as initials.
         last = row.last_attempt
         return {
             "ref": row.ref,
-            "person": self._shown(row.person),
+            "person": self.app.person_name(row.person),
             "status": Text(row.status.label, style=status_style),
             "due": due,
             "area": row.area_command or "—",
@@ -211,7 +207,7 @@ While presenting, persons show as initials.
     def _update_header(self) -> None:
         assert self.today is not None
         c = svc.counts(self.all_rows, self.rows, self.today)
-        who = f" for {self._shown(self.person_name)}" if self.person_name and self.filter.person_id else ""
+        who = f" for {self.app.person_name(self.person_name)}" if self.person_name and self.filter.person_id else ""
         self.sub_title = f"Notifications{who}"
         self.query_one("#nb-summary", Static).update(
             f"{c.total} notification{'s' if c.total != 1 else ''}{who} · {c.open} open · "
@@ -251,7 +247,7 @@ While presenting, persons show as initials.
         state = row.status.label
         if not row.is_open and row.closed_at:
             state += f" {row.closed_at:%Y-%m-%d}" + (f", reported at {row.closed_at_meeting}" if row.closed_at_meeting else "")
-        lines.append(Text.assemble((f"{row.ref} ", "bold"), (self._shown(row.person), "bold"),
+        lines.append(Text.assemble((f"{row.ref} ", "bold"), (self.app.person_name(row.person), "bold"),
                                    f" · {state} · {when}"))
         case = f"case {row.case_number}" + (f", {row.area_command}" if row.area_command else "") if row.case_number else "no incident"
         lines.append(Text(f"From the meeting of {row.meeting_date.isoformat()} · {case} · reasons: {text(row.reasons)}"))
@@ -288,23 +284,8 @@ While presenting, persons show as initials.
 
     # ------------------------------------------------------------------ keys
 
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
-
-    def action_person(self) -> None:
-        row = self.current_row()
-        if row is not None:
-            self.app.open_person(row.person_id)
-
     def _title(self, what: str, row: NotificationRow) -> str:
-        return f"{what} · {row.ref} · {self._shown(row.person)} ({row.status.label})"
+        return f"{what} · {row.ref} · {self.app.person_name(row.person)} ({row.status.label})"
 
     def _today(self) -> dt.date:
         return self.app.now().date()
@@ -517,7 +498,7 @@ While presenting, persons show as initials.
         row = self.current_row()
         if row is None:
             return
-        refer_dialog(self, row.person_id, self._shown(row.person), notification=row,
+        refer_dialog(self, row.person_id, self.app.person_name(row.person), notification=row,
                      on_done=lambda: self.load(select_id=row.id))
 
     def action_referrals(self) -> None:

@@ -27,6 +27,7 @@ from ..services.review import (
 )
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
+from .board import RowTable
 
 # ---------------------------------------------------------------------- shared with the wrap-up screen
 
@@ -130,7 +131,7 @@ EDITING_ACTIONS = frozenset({"done", "drop", "set_status", "outcome"})
 KIND_WORDS = {"action": "action item", "notification": "notification"}
 
 
-class OldBusinessScreen(MeetingStageScreen, inherit_bindings=False):
+class OldBusinessScreen(RowTable, MeetingStageScreen, inherit_bindings=False):
     """Stage 2: the action items and notifications that earlier meetings left open."""
 
     STAGE = "old_business"
@@ -222,7 +223,7 @@ While presenting, the persons named in notifications show as initials.
         state.set_class(self.closed, "-closed")
         self.rows = rows
         self._loaded = True
-        self.render_rows(select_key or self._current_key())
+        self.render_rows(select_key or self._cursor_key())
 
     def render_rows(self, select_key: str | None = None) -> None:
         table = self.query_one(DataTable)
@@ -304,14 +305,6 @@ While presenting, the persons named in notifications show as initials.
             )
         )
 
-    def on_resize(self) -> None:
-        if self._loaded and self.size.width != self._width:
-            self.render_rows(self._current_key())
-
-    def present_mode_changed(self, presenting: bool) -> None:
-        if self._loaded:
-            self.render_rows(self._current_key())
-
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
         self._update_detail()
@@ -323,14 +316,8 @@ While presenting, the persons named in notifications show as initials.
 
     # ------------------------------------------------------------------ the row under the cursor
 
-    def _current_key(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
     def current_row(self) -> OldBusinessRow | None:
-        key = self._current_key()
+        key = self._cursor_key()
         return next((r for r in self.rows if _key(r) == key), None)
 
     # ------------------------------------------------------------------ keys
@@ -445,12 +432,6 @@ While presenting, the persons named in notifications show as initials.
             return
         if self._change(row, row.status, values.get("outcome") or ""):
             self.notify(f"{row.ref}: outcome saved")
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
 
 
 def _key(row: OldBusinessRow) -> str:

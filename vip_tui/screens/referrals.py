@@ -12,7 +12,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..enums import ReferralStatus
-from ..names import initials
 from ..services import notifications as svc
 from ..services.notifications import REFERRAL_ORDER, REFERRAL_TRANSITIONS, ReferralRow
 from ..services.review import ReviewError
@@ -110,9 +109,6 @@ While presenting, persons show as initials.
         self._loaded = True
         self.render_rows(select_id if select_id is not None else self._current_id())
 
-    def _shown(self, name: str) -> str:
-        return initials(name) if self.app.presenting else name
-
     def render_rows(self, select_id: int | None = None) -> None:
         self.rows = [r for r in self.all_rows if self.status is None or r.status == self.status]
         table = self.query_one(DataTable)
@@ -135,7 +131,7 @@ While presenting, persons show as initials.
         self.query_one("#rf-empty").display = empty
         table.display = not empty
         self.query_one("#rf-detail").display = not empty
-        who = f" for {self._shown(self.person_name)}" if self.person_id and self.person_name else ""
+        who = f" for {self.app.person_name(self.person_name)}" if self.person_id and self.person_name else ""
         self.sub_title = f"Referrals{who}"
         counts = {s: sum(1 for r in self.all_rows if r.status == s) for s in ReferralStatus}
         self.query_one("#rf-summary", Static).update(
@@ -157,7 +153,7 @@ While presenting, persons show as initials.
             ReferralStatus.completed: theme_colour(self, "success"),
         }.get(row.status, "")
         return {
-            "person": self._shown(row.person),
+            "person": self.app.person_name(row.person),
             "service": row.service,
             "provider": row.provider or "—",
             "status": Text(row.status.label, style=style),
@@ -179,7 +175,7 @@ While presenting, persons show as initials.
         note = masked(row.note, self.app.presenting, row.person) if row.note else "—"
         detail.update(
             Text("\n").join([
-                Text.assemble((self._shown(row.person), "bold"), f" · {row.service} · {row.provider or 'no provider'}"),
+                Text.assemble((self.app.person_name(row.person), "bold"), f" · {row.service} · {row.provider or 'no provider'}"),
                 Text(f"{row.status.label}{since} · {offered} · {row.source}{case}"),
                 Text.assemble(("Note: ", "dim"), note, ("  Next: ", "dim"), nexts),
             ])
@@ -196,21 +192,6 @@ While presenting, persons show as initials.
         return True
 
     # ------------------------------------------------------------------ keys
-
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
-
-    def action_person(self) -> None:
-        row = self.current_row()
-        if row is not None:
-            self.app.open_person(row.person_id)
 
     def action_cycle_status(self) -> None:
         self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
@@ -233,7 +214,7 @@ While presenting, persons show as initials.
             Field("note", "Note", value=row.note, placeholder="optional"),
         ]
         self.app.push_screen(
-            FormDialog(f"Referral · {self._shown(row.person)} · {row.service}", fields, today=self.app.now().date(),
+            FormDialog(f"Referral · {self.app.person_name(row.person)} · {row.service}", fields, today=self.app.now().date(),
                        hint="enter: open the list, choose · enter: next field · ctrl+s: save · escape: cancel"),
             lambda values: self._status_chosen(row, values),
         )
@@ -259,7 +240,7 @@ While presenting, persons show as initials.
             Field("note", "Note", value=row.note),
         ]
         self.app.push_screen(
-            FormDialog(f"Referral · {self._shown(row.person)} · {row.service}", fields, today=self.app.now().date()),
+            FormDialog(f"Referral · {self.app.person_name(row.person)} · {row.service}", fields, today=self.app.now().date()),
             lambda values: self._edited(row, values),
         )
 

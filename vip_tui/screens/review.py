@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -311,9 +311,6 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     # ---------------------------------------------------------------- drawing
 
-    def _mask(self, name: str) -> str:
-        return initials(name) if self.app.presenting else name
-
     def _draw_facts(self) -> None:
         d = self.detail
         assert d is not None
@@ -348,7 +345,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         h = d.histories.get(p.person_id)
         t = Text()
         t.append(f"{ROLE_LABEL[p.role]:<9} ", style="bold")
-        t.append(self._mask(p.name), style="bold")
+        t.append(self.app.person_name(p.name), style="bold")
         extra = []
         if not self.app.presenting:
             if p.record_id:
@@ -644,7 +641,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
         self.app.push_screen(
             FormDialog("Jump to item", [Field("target", "Item number or part of a case number", required=True)],
-                       today=self.app.now().date()),
+                       today=self._today()),
             done,
         )
 
@@ -658,13 +655,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         if self.current is None or self.read_only_now:
             return
         row = self.rows[self.current]
-        try:
-            svc.mark_item(self.app.db, row.id, ReviewStatus(status))
-        except StaleDataError as exc:
-            self._refused(exc)
-            return
-        except svc.ReviewError as exc:
-            self.notify(str(exc), severity="error")
+        if not self._written(lambda: svc.mark_item(self.app.db, row.id, ReviewStatus(status))):
             return
         self.flush_note()
         if self.current < len(self.rows) - 1:
@@ -678,6 +669,18 @@ its budget, items done, and whether the meeting runs ahead or behind.
         if self.current is not None and self.rows:
             self.load_item(self.rows[self.current].id)
 
+    def _written(self, write: Callable[[], object]) -> bool:
+        """Run ``write``; a refusal, or a race lost to another instance, is told instead (False)."""
+        try:
+            write()
+        except StaleDataError as exc:
+            self._refused(exc)
+            return False
+        except svc.ReviewError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        return True
+
     # ---------------------------------------------------------------- decisions
 
     def _highlighted_person(self) -> svc.PersonRow | None:
@@ -688,7 +691,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     def _person_options(self) -> list[tuple[str, int]]:
         assert self.detail is not None
-        return [(f"{self._mask(p.name)} ({p.role.label})", p.person_id) for p in self.detail.persons]
+        return [(f"{self.app.person_name(p.name)} ({p.role.label})", p.person_id) for p in self.detail.persons]
 
     def _today(self) -> dt.date:
         return self.app.now().date()
@@ -697,17 +700,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
         """Ask with a form, then record the decision through ``record`` and redraw the item."""
 
         def done(values: dict[str, Any] | None) -> None:
-            if not values:
-                return
-            try:
-                record(values)
-            except StaleDataError as exc:
-                self._refused(exc)
-                return
-            except svc.ReviewError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self._reload_item()
+            if values and self._written(lambda: record(values)):
+                self._reload_item()
 
         self.app.push_screen(FormDialog(title, fields, today=self._today()), done)
 

@@ -335,12 +335,6 @@ While presenting, the persons named in decisions show as initials.
         ]
         self.notify("Minutes written:\n" + "\n".join(lines), timeout=12, markup=False)
 
-    def action_cursor_down(self) -> None:
-        self._table().action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self._table().action_cursor_up()
-
-    def _table(self) -> DataTable:
+    def cursor_list(self) -> DataTable:
         focused = self.focused
         return focused if isinstance(focused, DataTable) else self.query_one("#decisions", DataTable)

@@ -67,7 +67,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -320,16 +320,6 @@ def _statements() -> _Statements:
 
 
 @dataclass(frozen=True)
-class _Row:
-    incident_id: int
-    case_number: str
-    occurred_at: dt.datetime
-    type: IncidentType
-    area_command: str | None
-    role: Role
-
-
-@dataclass(frozen=True)
 class _Link:
     """An associate who was a recent victim, and how the person is linked to them."""
 
@@ -416,7 +406,7 @@ def histories(
     params["ids"] = ids
 
     # 2. their involvements in past incidents and in the current one
-    involvements: dict[int, list[_Row]] = defaultdict(list)
+    involvements: dict[int, list[PastInvolvement]] = defaultdict(list)  # their reviews added in 3
     db_current_roles: dict[int, set[Role]] = defaultdict(set)
     current_at: dt.datetime | None = None
     rows = session.exec(q.involvements, params=params).all()
@@ -425,7 +415,9 @@ def histories(
             db_current_roles[pid].add(role)
             current_at = occurred_at
         else:
-            involvements[pid].append(_Row(incident_id, case_number, occurred_at, type_, area_command, role))
+            involvements[pid].append(
+                PastInvolvement(incident_id, case_number, occurred_at, type_, area_command, role, ())
+            )
 
     roles_now: dict[int, set[Role]] = {pid: set(r) for pid, r in db_current_roles.items()}
     if current_incident_id is not None and current_roles:
@@ -469,18 +461,7 @@ def histories(
             key=lambda r: (r.occurred_at, r.incident_id, -list(Role).index(r.role)),
             reverse=True,
         )
-        past = tuple(
-            PastInvolvement(
-                r.incident_id,
-                r.case_number,
-                r.occurred_at,
-                r.type,
-                r.area_command,
-                r.role,
-                tuple(sorted(set(reviewed.get(r.incident_id, ())))),
-            )
-            for r in rows_
-        )
+        past = tuple(replace(r, meeting_dates=tuple(sorted(set(reviewed.get(r.incident_id, ()))))) for r in rows_)
         flags = _flags(
             past,
             as_of=as_of,
