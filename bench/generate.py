@@ -799,7 +799,7 @@ class _Maker:
         created = dt.datetime.combine(day, dt.time(9, 5)) + dt.timedelta(minutes=r.randrange(100))
         return dict(
             id=nid, meeting_id=meeting_id, agenda_item_id=item_id, text=" ".join(sentences),
-            le_only=r.random() < 0.12, author=r.choice(AUTHORS), created_at=created,
+            visibility="le_only" if r.random() < 0.12 else "members", author=r.choice(AUTHORS), created_at=created,
             updated_at=created + dt.timedelta(seconds=r.randrange(0, 400)),
         )
 

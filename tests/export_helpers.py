@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from vip_tui.db import Database
 from vip_tui.enums import (
+    NoteVisibility,
     ActionStatus,
     AgencyKind,
     AttemptResult,
@@ -212,7 +213,7 @@ def build_sample(db: Database, sample: Sample | None = None) -> Sample:
                 meeting_id=meeting.id,
                 agenda_item_id=item.id if item else None,
                 text=text,
-                le_only=le_only,
+                visibility=NoteVisibility.le_only if le_only else NoteVisibility.members,
                 created_at=at,
                 updated_at=at,
             )
@@ -352,7 +353,7 @@ def add_incidents(db: Database, n: int) -> None:
                     meeting_id=meeting.id,
                     agenda_item_id=item.id,
                     text=f"Victim Person{k} is safe",
-                    le_only=k % 2 == 0,
+                    visibility=NoteVisibility.le_only if k % 2 == 0 else NoteVisibility.members,
                     created_at=T0,
                     updated_at=T0,
                 )

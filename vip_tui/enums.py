@@ -151,8 +151,43 @@ class ReferralStatus(_Vocab):
 
 
 class Audience(_Vocab):
+    """Who sees a record (SPEC §2): decided in one place, ``vip_tui.disclosure``."""
+
+    full = "full"  # law enforcement, prosecution, supervision
+    partner = "partner"  # community and service agencies
+    screen = "screen"  # presentation mode on a shared screen
+    services = "services"  # VIP All In program staff (SPEC §9)
+
+
+class Edition(_Vocab):
+    """The two editions of a document, as the dissemination log stores them.
+
+    Kept apart from :class:`Audience` so the database enum (named ``audience``
+    since the first schema) keeps its two values.
+    """
+
     full = "full"
     partner = "partner"
+
+
+class NoteVisibility(_Vocab):
+    """Who a note is written for (SPEC §2 visibility)."""
+
+    le_only = "le_only"  # law enforcement only: full minutes mark it, screen hides it
+    members = "members"  # the full minutes
+    partners = "partners"  # released to the partner edition (after the release review)
+
+    @property
+    def label(self) -> str:
+        return {"le_only": "LE only", "members": "members", "partners": "partners"}[self.value]
+
+
+class ReleaseDecision(_Vocab):
+    """What the release review decided for one passage of the partner edition."""
+
+    released = "released"  # goes as written
+    edited = "edited"  # goes in the partner wording written in the review
+    withheld = "withheld"  # does not go
 
 
 class DisseminationMethod(_Vocab):

@@ -26,14 +26,16 @@ from .enums import (
     AgencyKind,
     Attendance,
     AttemptResult,
-    Audience,
     AuditAction,
     CaseStatus,
     DisseminationMethod,
+    Edition,
     IncidentType,
     MeetingStatus,
+    NoteVisibility,
     NotificationStatus,
     ReferralStatus,
+    ReleaseDecision,
     RetaliationRisk,
     ReviewStatus,
     Role,
@@ -49,12 +51,14 @@ SQLModel.metadata.naming_convention = {
 }
 
 
-def enum_column(enum: type[Enum], *, nullable: bool = False, default: Any = None, index: bool = False) -> Any:
-    """A column holding one of ``enum``'s values as a real enum type."""
+def enum_column(
+    enum: type[Enum], *, nullable: bool = False, default: Any = None, index: bool = False, name: str | None = None
+) -> Any:
+    """A column holding one of ``enum``'s values as a real enum type (named after the class unless ``name``)."""
     return Column(
         sa.Enum(
             enum,
-            name=enum.__name__.lower(),
+            name=name or enum.__name__.lower(),
             create_constraint=True,
             validate_strings=True,
             values_callable=lambda e: [m.value for m in e],
@@ -186,6 +190,9 @@ class Incident(SQLModel, table=True):
     location: str = Field(max_length=300)
     area_command: Optional[str] = Field(default=None, max_length=100, index=True)
     summary: Optional[str] = None
+    # What partners may read of the incident (SPEC §7): written for them, and
+    # still passed through the release review; the summary never goes.
+    partner_summary: Optional[str] = Field(default=None, sa_column=Column(sa.Text, nullable=True))
     motive: Optional[str] = Field(default=None, max_length=300)
     case_status: Optional[CaseStatus] = Field(default=None, sa_column=enum_column(CaseStatus, nullable=True))
     retaliation_risk: Optional[RetaliationRisk] = Field(
@@ -219,6 +226,9 @@ class AgendaItem(SQLModel, table=True):
     # Seconds spent discussing so far; the open stretch starts at started_at.
     elapsed_seconds: int = Field(default=0)
     started_at: Optional[NaiveDatetime] = None
+    # What the incident was when its meeting closed (facts and involvements):
+    # later imports change the incident, never what a closed meeting recorded.
+    record: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(sa.JSON, nullable=True))
     version: int = _version()
     __mapper_args__ = _versioned
 
@@ -245,6 +255,10 @@ class Person(SQLModel, table=True):
     name: str = Field(max_length=200)
     name_key: str = Field(max_length=200)
     dob: Optional[dt.date] = None
+    # Other names the person is known by (street names, nicknames): protected like the name.
+    aliases: list[str] = Field(
+        default_factory=list, sa_column=Column(sa.JSON, nullable=False, default=list, server_default="[]")
+    )
     merged_into_id: Optional[int] = _fk("person.id")
     version: int = _version()
     __mapper_args__ = _versioned
@@ -307,7 +321,10 @@ class Note(SQLModel, table=True):
     meeting_id: Optional[int] = _fk("meeting.id", nullable=False, ondelete="CASCADE")
     agenda_item_id: Optional[int] = _fk("agenda_item.id", ondelete="CASCADE")
     text: str = Field(default="", sa_column=Column(sa.Text, nullable=False, default=""))
-    le_only: bool = Field(default=False, description="law-enforcement-only: never in partner minutes")
+    visibility: NoteVisibility = Field(
+        default=NoteVisibility.members,
+        sa_column=enum_column(NoteVisibility, default=NoteVisibility.members),
+    )
     author: Optional[str] = Field(default=None, max_length=100)
     created_at: NaiveDatetime
     updated_at: NaiveDatetime
@@ -316,6 +333,10 @@ class Note(SQLModel, table=True):
 
     meeting: Optional[Meeting] = Relationship(back_populates="notes")
     agenda_item: Optional[AgendaItem] = Relationship(back_populates="notes")
+
+    @property
+    def le_only(self) -> bool:
+        return self.visibility == NoteVisibility.le_only
 
 
 class ActionItem(SQLModel, table=True):
@@ -429,13 +450,58 @@ class Dissemination(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     meeting_id: Optional[int] = _fk("meeting.id", nullable=False)
     document: str = Field(max_length=40, description="minutes or agenda")
-    audience: Audience = Field(sa_column=enum_column(Audience))
+    audience: Edition = Field(sa_column=enum_column(Edition, name="audience"))
     receiving_agency_id: Optional[int] = _fk("agency.id")
     receiving: Optional[str] = Field(default=None, max_length=200, description="receiver when not a known agency")
     method: DisseminationMethod = Field(sa_column=enum_column(DisseminationMethod))
     sent_by: str = Field(max_length=100)
     sent_at: NaiveDatetime
     file_name: Optional[str] = Field(default=None, max_length=500)
+    # The SHA-256 of the file as written: what exactly was sent, and a file a
+    # log row points at is never replaced silently.
+    sha256: Optional[str] = Field(default=None, max_length=64)
+
+
+class PartnerRelease(SQLModel, table=True):
+    """The release review's decision on one passage of a meeting's partner edition (SPEC §7).
+
+    ``passage`` names the text (``incident:12:partner_summary``, ``note:40``,
+    ``action:7``); ``source_hash`` is the SHA-256 of that text when it was
+    decided, so a passage changed afterwards is undecided again.
+    """
+
+    __tablename__ = "partner_release"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "passage"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: Optional[int] = _fk("meeting.id", nullable=False, ondelete="CASCADE")
+    passage: str = Field(max_length=80)
+    source_hash: str = Field(max_length=64)
+    decision: ReleaseDecision = Field(sa_column=enum_column(ReleaseDecision))
+    partner_text: Optional[str] = Field(default=None, sa_column=Column(sa.Text, nullable=True))
+    decided_by: str = Field(max_length=100)
+    decided_at: NaiveDatetime
+    version: int = _version()
+    __mapper_args__ = _versioned
+
+
+class ReleaseExemption(SQLModel, table=True):
+    """A protected-token hit in a passage marked "not this person" (a staff member, a street).
+
+    Tied to the passage's text by ``source_hash``: if the text changes, the
+    hit counts again. The audit log records who decided it and when.
+    """
+
+    __tablename__ = "release_exemption"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "passage", "source_hash", "token"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: Optional[int] = _fk("meeting.id", nullable=False, ondelete="CASCADE")
+    passage: str = Field(max_length=80)
+    source_hash: str = Field(max_length=64)
+    token: str = Field(max_length=200, description="the matching words, folded, joined by spaces")
+    decided_by: str = Field(max_length=100)
+    decided_at: NaiveDatetime
 
 
 class Amendment(SQLModel, table=True):

@@ -48,7 +48,7 @@ from ..agenda.importer import ensure_agency, invite, link_group
 from ..agenda.parse import Loc, problems_from_validation_error
 from ..agenda.schema import TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn
 from ..db import Database
-from ..enums import CaseStatus, IncidentType, MeetingStatus, RetaliationRisk, Role
+from ..enums import CaseStatus, IncidentType, MeetingStatus, NoteVisibility, RetaliationRisk, Role
 from ..models import (
     ActionItem,
     Agency,
@@ -1095,7 +1095,7 @@ def save_note(
                 note.text = text
                 note.updated_at = now
             if le_only is not None and note.le_only != le_only:
-                note.le_only = le_only
+                note.visibility = NoteVisibility.le_only if le_only else NoteVisibility.members
                 note.updated_at = now
             s.flush()
             return note.id, note.version  # type: ignore[return-value]

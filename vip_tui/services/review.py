@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from ..db import Database
 from ..enums import (
+    NoteVisibility,
     ActionStatus,
     Attendance,
     MeetingStatus,
@@ -125,7 +126,7 @@ def close_meeting(db: Database, meeting_id: int) -> Meeting:
 
 
 AMENDABLE: dict[str, tuple[type, frozenset[str]]] = {
-    "note": (Note, frozenset({"text", "le_only"})),
+    "note": (Note, frozenset({"text", "visibility"})),
     "action_item": (ActionItem, frozenset({"description", "owner_agency_id", "owner_name", "due_date", "status", "outcome"})),
     "notification": (
         Notification,
@@ -590,7 +591,7 @@ def save_note(
         note = s.get(Note, note_id) if note_id is not None else None
         if note is None:
             note = Note(
-                meeting_id=item.meeting_id, agenda_item_id=item.id, text=text, le_only=bool(le_only),
+                meeting_id=item.meeting_id, agenda_item_id=item.id, text=text, visibility=NoteVisibility.le_only if le_only else NoteVisibility.members,
                 author=db.user, created_at=now, updated_at=now,
             )
             s.add(note)
@@ -601,7 +602,7 @@ def save_note(
                 note.text = text
                 note.updated_at = now
             if le_only is not None and note.le_only != le_only:
-                note.le_only = le_only
+                note.visibility = NoteVisibility.le_only if le_only else NoteVisibility.members
                 note.updated_at = now
         s.flush()
         return note.id  # type: ignore[return-value]
