@@ -1,0 +1,154 @@
+"""What each audience may see of a record: decided here and nowhere else (SPEC §2, §7, §9).
+
+The audiences (:class:`~vip_tui.enums.Audience`):
+
+- ``full``: law enforcement, prosecution and supervision: everything, with
+  law-enforcement-only notes marked as such;
+- ``partner``: community and service agencies: structured facts, role labels
+  instead of persons, and free text only where the release review released
+  it (:mod:`vip_tui.services.release`);
+- ``screen``: presentation mode on a shared screen: initials and role labels,
+  no records ids, dates of birth or aliases, law-enforcement-only notes
+  hidden, protected tokens in free text masked;
+- ``services``: VIP All In program staff (SPEC §9).
+
+Screens, the palette, the person picker, the minutes, the agenda pre-read
+and the CLI ask the functions below; none masks on its own. The safe answer
+is the default: a field this module does not know is not shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..enums import Audience, NoteVisibility
+from ..names import initials
+from .tokens import ProtectedIndex
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+__all__ = [
+    "Audience",
+    "ProtectedIndex",
+    "may_see",
+    "person_name",
+    "note_shown",
+    "free_text",
+    "mask",
+    "screen_index",
+]
+
+_FULL = frozenset({Audience.full})
+_FULL_SCREEN = frozenset({Audience.full, Audience.screen})
+_STAFF = frozenset({Audience.full, Audience.services})
+
+# What of a record each audience may read as stored. Anything not listed is
+# shown to nobody: the safe outcome is the default.
+FIELDS: dict[str, frozenset[Audience]] = {
+    # persons
+    "person.name": _STAFF,  # screen: initials; partner: role labels (person_name)
+    "person.record_id": _FULL,
+    "person.dob": _FULL,
+    "person.aliases": _FULL,
+    "person.notes": _FULL,  # an involvement's notes: law enforcement's words
+    "person.flags": _FULL_SCREEN,  # "victim in the last 90 days": the reason text is masked on screen
+    # incidents: structured facts go to everyone
+    "incident.facts": frozenset(Audience),
+    "incident.summary": _FULL_SCREEN,  # masked on screen
+    "incident.motive": _FULL_SCREEN,
+    "incident.partner_summary": frozenset({Audience.full, Audience.screen, Audience.partner}),  # partner: once released
+    # decisions: kinds, owners, due dates and statuses go to everyone
+    "decision.facts": frozenset(Audience),
+    "action.description": frozenset({Audience.full, Audience.screen, Audience.partner}),  # partner: once released
+    "action.outcome": _FULL_SCREEN,
+    "notification.reasons": _FULL_SCREEN,  # partners see that a notification is planned, not why
+    "notification.outcome": _FULL_SCREEN,
+    "referral.facts": frozenset(Audience),  # service, provider, status
+    "referral.note": _FULL_SCREEN,
+    # VIP All In service records: a compartment of their own (SPEC §9)
+    "services.records": frozenset({Audience.services}),
+    "services.enrolled_since": frozenset(Audience),
+}
+
+
+def may_see(audience: Audience | str, field: str) -> bool:
+    """Whether ``audience`` may be shown ``field`` (a key of :data:`FIELDS`) at all."""
+    return Audience(audience) in FIELDS.get(field, frozenset())
+
+
+def person_name(name: str, audience: Audience | str) -> str:
+    """How a person's name shows to ``audience``: in full, as initials, or not at all."""
+    audience = Audience(audience)
+    if audience in (Audience.full, Audience.services):
+        return name
+    if audience == Audience.screen:
+        return initials(name)
+    return "[name withheld]"
+
+
+def note_shown(visibility: NoteVisibility | str, audience: Audience | str) -> bool:
+    """Whether a note of ``visibility`` is shown to ``audience`` (partner: still subject to release)."""
+    visibility, audience = NoteVisibility(visibility), Audience(audience)
+    if audience == Audience.full:
+        return True
+    if audience == Audience.screen:
+        return visibility != NoteVisibility.le_only
+    return visibility == NoteVisibility.partners
+
+
+def mask(text: str, index: ProtectedIndex) -> str:
+    """``text`` with every protected token replaced: names by their initials, the rest by a marker."""
+    out: list[str] = []
+    pos = 0
+    for m in index.find(text):
+        out.append(text[pos : m.start])
+        kind = m.items[0].kind
+        if kind in ("name", "surname"):
+            out.append(initials(text[m.start : m.end]) or "[name]")
+        elif kind == "dob":
+            out.append("[date of birth]")
+        elif kind == "record_id":
+            out.append("[records id]")
+        else:
+            out.append("[withheld]")
+        pos = m.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def free_text(text: str | None, audience: Audience | str, index: ProtectedIndex | None = None) -> str:
+    """Stored free text as ``audience`` may read it.
+
+    Full and services: as written. Screen: protected tokens masked (``index``
+    is required). Partner: never through here: partner text comes only from
+    the release review, so this refuses rather than guess.
+    """
+    audience = Audience(audience)
+    s = text or ""
+    if audience in (Audience.full, Audience.services):
+        return s
+    if audience == Audience.screen:
+        if index is None:
+            raise ValueError("the screen audience needs the protected index to mask free text")
+        return mask(s, index)
+    raise ValueError("free text reaches partners only through the release review")
+
+
+def screen_index(session: Session) -> ProtectedIndex:
+    """Every person on file, for masking free text on the shared screen (names, records ids, dates of birth)."""
+    import sqlalchemy as sa
+
+    from ..models import Person
+
+    table = Person.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(sa.select(table.c.id, table.c.name, table.c.record_id, table.c.dob)).all()
+    index = ProtectedIndex()
+    index.add_persons(_rows(rows))
+    return index
+
+
+def _rows(rows: Iterable[tuple]) -> Iterable[tuple]:
+    for person_id, name, record_id, dob in rows:
+        yield person_id, name, record_id, dob
