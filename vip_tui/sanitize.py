@@ -35,3 +35,35 @@ def clean(text: object) -> str:
     s = _LINE_BREAKS.sub("\n", s)
     s = _INVALID.sub("", s)
     return _SURROGATES.sub("\ufffd", s)
+
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional
+# overrides and isolates that can make a terminal show text in another order
+# than it is stored ("Trojan source").
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the control picture: ESC shows as ␛, visible and inert
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def for_terminal(text: object) -> str:
+    """``text`` safe to print on a terminal or show in a widget: no escape sequence can act.
+
+    Control characters become their visible pictures (ESC as ␛), C1 controls
+    and bidirectional overrides become U+FFFD; tab and newline stay. Every CLI
+    output of stored text and every widget that shows it goes through here
+    (or through ``vip_tui.widgets`` helpers that call it).
+    """
+    if text is None:
+        return ""
+    s = text if isinstance(text, str) else str(text)
+    if s.isascii() and s.isprintable():
+        return s
+    return _TERMINAL_UNSAFE.sub(_shown, s)
