@@ -227,7 +227,7 @@ def test_a_merged_record_is_never_suggested(history) -> None:  # noqa: ANN001
         s.flush()
         twin_id = twin.id
     assert {s.person_id for s in ab.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id, twin_id}
-    merge_persons(history, tobias.person_id, twin_id)
+    merge_persons(history, tobias.person_id, twin_id, survivor_version=None, absorbed_version=None)
     assert {s.person_id for s in ab.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id}
 
 
@@ -292,8 +292,8 @@ def test_invitees_are_added_corrected_and_removed(database, meeting) -> None:  #
         ab.add_invitee(database, meeting, {"name": "Nobody"})
     rows = ab.load_agenda(database, meeting).invitees
     assert [(r.agency, r.name, r.role) for r in rows] == [("ATF", "SA C. Example", None), ("rmpd", "Det. B. Example", "Homicide")]
-    ab.update_invitee(database, rows[1].attendance_id, {"name": "Det. B. Example", "agency": "RMPD", "role": "Robbery"})
-    ab.remove_invitee(database, rows[0].attendance_id)
+    ab.update_invitee(database, rows[1].attendance_id, {"name": "Det. B. Example", "agency": "RMPD", "role": "Robbery"}, version=None)
+    ab.remove_invitee(database, rows[0].attendance_id, version=None)
     assert [(r.name, r.role) for r in ab.load_agenda(database, meeting).invitees] == [("Det. B. Example", "Robbery")]
 
 

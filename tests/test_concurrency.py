@@ -88,7 +88,7 @@ def test_a_stale_note_is_refused_and_a_deleted_one_rewritten(two) -> None:  # no
     ab.save_note(analyst, item, "first words, and theirs", note_id=note, version=version)
     with pytest.raises(ab.StaleEdit, match="this note was changed by someone else"):
         ab.save_note(facilitator, item, "first words, and mine", note_id=note, version=version)
-    review.delete_note(analyst, note)
+    review.delete_note(analyst, note, version=None)
     again, _ = ab.save_note(facilitator, item, "written again", note_id=note, version=version + 1)
     # (SQLite may hand the freed id out again: what matters is that the words are there.)
     with facilitator.session() as s:
@@ -134,7 +134,7 @@ async def _eventually(pilot, condition, limit: float = 4 * POLL_SECONDS) -> floa
 
 async def test_the_facilitator_sees_the_analysts_change_within_seconds(two) -> None:  # noqa: ANN001
     analyst_db, facilitator_db, meeting = two
-    review.start_meeting(facilitator_db, meeting)
+    review.start_meeting(facilitator_db, meeting, version=None)
     analyst, facilitator = make_app(analyst_db), make_app(facilitator_db)
     async with analyst.run_test(size=(120, 36)) as a, facilitator.run_test(size=(120, 36)) as f:
         facilitator.open_stage(meeting, "review")
@@ -215,7 +215,7 @@ async def test_two_analysts_editing_one_incident_the_second_is_refused_in_the_fo
 
 async def test_a_note_changed_in_another_instance_keeps_what_was_typed(two) -> None:  # noqa: ANN001
     one_db, other_db, meeting = two
-    review.start_meeting(one_db, meeting)
+    review.start_meeting(one_db, meeting, version=None)
     one, other = make_app(one_db), make_app(other_db)
     async with one.run_test(size=(120, 36)) as p1, other.run_test(size=(120, 36)) as p2:
         one.open_stage(meeting, "review")
@@ -256,7 +256,7 @@ async def test_a_note_changed_in_another_instance_keeps_what_was_typed(two) -> N
 async def test_the_next_item_loaded_ahead_still_shows_a_change_made_meanwhile(two) -> None:  # noqa: ANN001
     """n/p draws the neighbour loaded ahead at once (issue 7), then the fresh copy wherever it differs."""
     analyst_db, facilitator_db, meeting = two
-    review.start_meeting(facilitator_db, meeting)
+    review.start_meeting(facilitator_db, meeting, version=None)
     facilitator = make_app(facilitator_db)
     async with facilitator.run_test(size=(120, 36)) as f:
         facilitator.open_stage(meeting, "review")

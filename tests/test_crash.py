@@ -76,7 +76,7 @@ def test_a_note_survives_sigkill_one_second_after_typing(tmp_path: Path) -> None
     database = open_database(str(db_path), user="analyst")
     import_files(database, sorted(AGENDAS.glob("week*")))
     meeting = svc.meeting_by_date(database, __import__("datetime").date(2026, 11, 24))
-    svc.start_meeting(database, meeting.id)
+    svc.start_meeting(database, meeting.id, version=None)
     database.dispose()
 
     term = Terminal(db_path)

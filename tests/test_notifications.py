@@ -135,11 +135,11 @@ def test_every_transition_is_allowed_or_refused_as_the_lifecycle_says(world: Sim
         for new in NotificationStatus:
             _force(world.db, nid, current)
             if new == current or new in NOTIFICATION_TRANSITIONS[current]:
-                follow.change_status(world.db, nid, new)
+                follow.change_status(world.db, nid, new, version=None)
                 assert _get(world.db, nid).status == new
             else:
                 with pytest.raises(ReviewError) as refused:
-                    follow.change_status(world.db, nid, new, "should not be saved")
+                    follow.change_status(world.db, nid, new, "should not be saved", version=None)
                 message = str(refused.value)
                 assert f"a {current.label} notification cannot become {new.label}" in message
                 assert "allowed:" in message
@@ -155,18 +155,18 @@ def test_a_final_notification_says_it_is_final() -> None:
 def test_closing_is_reported_at_its_own_meeting_while_that_is_open(world: SimpleNamespace) -> None:
     nid = _notify(world, world.m3, world.ada, world.east, TODAY)
     for step in (N.approved, N.assigned, N.delivered):
-        follow.change_status(world.db, nid, step)
+        follow.change_status(world.db, nid, step, version=None)
     n = _get(world.db, nid)
     assert (n.closed_at, n.closed_in_meeting_id) == (FIXED_NOW, world.m3)
 
 
 def test_closing_after_its_meeting_is_reported_at_the_next_meeting_not_closed(world: SimpleNamespace) -> None:
     nid = _notify(world, world.m1, world.ada, world.east, dt.date(2026, 11, 14))
-    follow.change_status(world.db, nid, N.approved)
+    follow.change_status(world.db, nid, N.approved, version=None)
     _close_meeting(world.db, world.m1)
     _close_meeting(world.db, world.m2)
-    follow.change_status(world.db, nid, N.assigned)  # the meeting being closed does not stop the follow-up
-    n = follow.change_status(world.db, nid, N.refused, "  Refused at the door  ")
+    follow.change_status(world.db, nid, N.assigned, version=None)  # the meeting being closed does not stop the follow-up
+    n = follow.change_status(world.db, nid, N.refused, "  Refused at the door  ", version=None)
     assert n.closed_in_meeting_id == world.m3  # meeting 2 is closed: the next one not closed
     assert n.outcome == "Refused at the door"
     rows = {r.ref: r for r in review.old_business(world.db, world.m3)}
@@ -178,37 +178,37 @@ def test_closing_with_no_meeting_ahead_is_closed_without_one(world: SimpleNamesp
     nid = _notify(world, world.m1, world.ada, world.east, None)
     for m in (world.m1, world.m2, world.m3, world.m4):
         _close_meeting(world.db, m)
-    n = follow.change_status(world.db, nid, N.cancelled, "moved out of state")
+    n = follow.change_status(world.db, nid, N.cancelled, "moved out of state", version=None)
     assert n.closed_at == FIXED_NOW and n.closed_in_meeting_id is None
 
 
 def test_going_back_to_assigned_reopens_it(world: SimpleNamespace) -> None:
     nid = _notify(world, world.m3, world.ada, world.east, TODAY)
     for step in (N.approved, N.assigned, N.not_located):
-        follow.change_status(world.db, nid, step)
+        follow.change_status(world.db, nid, step, version=None)
     assert _get(world.db, nid).closed_at is not None
-    follow.change_status(world.db, nid, N.assigned)
+    follow.change_status(world.db, nid, N.assigned, version=None)
     n = _get(world.db, nid)
     assert (n.status, n.closed_at, n.closed_in_meeting_id) == (N.assigned, None, None)
 
 
 def test_close_needs_a_final_status_and_an_outcome_and_keeps_the_services(world: SimpleNamespace) -> None:
     nid = _notify(world, world.m3, world.ada, world.east, TODAY)
-    follow.change_status(world.db, nid, N.approved)
+    follow.change_status(world.db, nid, N.approved, version=None)
     with pytest.raises(ReviewError, match="does not close"):
-        follow.close_notification(world.db, nid, N.assigned, "x")
+        follow.close_notification(world.db, nid, N.assigned, "x", version=None)
     with pytest.raises(ReviewError, match="needs its outcome"):
-        follow.close_notification(world.db, nid, N.cancelled, "  ")
+        follow.close_notification(world.db, nid, N.cancelled, "  ", version=None)
     with pytest.raises(ReviewError, match="cannot become delivered"):
-        follow.close_notification(world.db, nid, N.delivered, "too early: never assigned")
-    follow.change_status(world.db, nid, N.assigned)
+        follow.close_notification(world.db, nid, N.delivered, "too early: never assigned", version=None)
+    follow.change_status(world.db, nid, N.assigned, version=None)
     n = follow.close_notification(world.db, nid, N.delivered, "Delivered to him at his aunt's",
-                                  services_offered="", services_accepted="peer support")
+                                  services_offered="", services_accepted="peer support", version=None)
     assert (n.status, n.outcome) == (N.delivered, "Delivered to him at his aunt's")
     # Accepted services were offered, necessarily.
     assert (n.services_offered, n.services_accepted) == ("peer support", "peer support")
     with pytest.raises(ReviewError, match="already delivered"):
-        follow.close_notification(world.db, nid, N.delivered, "again")
+        follow.close_notification(world.db, nid, N.delivered, "again", version=None)
 
 
 # --------------------------------------------------------------------------- attempts and services
@@ -232,9 +232,9 @@ def test_attempts_are_recorded_in_time_order_and_refused_when_final_or_in_the_fu
         follow.record_attempt(world.db, nid, result=AttemptResult.delivered,
                               attempted_at=FIXED_NOW + dt.timedelta(minutes=1))
     for step in (N.approved, N.assigned, N.not_located):
-        follow.change_status(world.db, nid, step)
+        follow.change_status(world.db, nid, step, version=None)
     follow.record_attempt(world.db, nid, result=AttemptResult.not_home)  # not located: the team may try again
-    follow.change_status(world.db, nid, N.cancelled)
+    follow.change_status(world.db, nid, N.cancelled, version=None)
     with pytest.raises(ReviewError, match="cancelled, which is final"):
         follow.record_attempt(world.db, nid, result=AttemptResult.delivered)
     with world.db.session() as s:
@@ -263,11 +263,11 @@ def test_an_attempt_suggests_a_status_only_when_the_lifecycle_allows_it(
 
 def test_services_offered_and_accepted(world: SimpleNamespace) -> None:
     nid = _notify(world, world.m3, world.bo, world.east, TODAY)
-    n = follow.set_services(world.db, nid, " peer support, job training ", "peer support")
+    n = follow.set_services(world.db, nid, " peer support, job training ", "peer support", version=None)
     assert (n.services_offered, n.services_accepted) == ("peer support, job training", "peer support")
     [row] = load_notifications(world.db, today=TODAY, ids=[nid])
     assert row.accepted_services
-    n = follow.set_services(world.db, nid, "peer support", "")
+    n = follow.set_services(world.db, nid, "peer support", "", version=None)
     assert n.services_accepted is None
     [row] = load_notifications(world.db, today=TODAY, ids=[nid])
     assert not row.accepted_services
@@ -304,9 +304,9 @@ def test_the_list_has_every_field_the_board_shows_and_open_ones_first(world: Sim
     undated = _notify(world, world.m2, world.bo, world.east, None)
     closed = _notify(world, world.m2, world.bo, world.west, dt.date(2026, 11, 20))
     for step in (N.approved, N.assigned):
-        follow.change_status(world.db, overdue, step)
+        follow.change_status(world.db, overdue, step, version=None)
     follow.record_attempt(world.db, overdue, result=AttemptResult.not_home, door_hanger_left=True)
-    follow.change_status(world.db, closed, N.cancelled, "duplicate")
+    follow.change_status(world.db, closed, N.cancelled, "duplicate", version=None)
 
     rows = load_notifications(world.db, today=TODAY)
     assert [r.id for r in rows] == [overdue, this_week, undated, closed]
@@ -376,10 +376,10 @@ def test_every_referral_transition_is_allowed_or_refused(world: SimpleNamespace)
             with world.db.transaction() as s:
                 s.get(Referral, made.id).status = current
             if new == current or new in REFERRAL_TRANSITIONS[current]:
-                follow.set_referral_status(world.db, made.id, new)
+                follow.set_referral_status(world.db, made.id, new, version=None)
             else:
                 with pytest.raises(ReviewError, match=f"{current.label} referral cannot become {new.label}"):
-                    follow.set_referral_status(world.db, made.id, new, note="not saved")
+                    follow.set_referral_status(world.db, made.id, new, note="not saved", version=None)
                 with world.db.session() as s:
                     r = s.get(Referral, made.id)
                     assert r.status == current and r.note is None
@@ -404,11 +404,11 @@ def test_a_referral_moves_with_its_dates(world: SimpleNamespace, clock) -> None:
     assert (made.source, made.case_number, made.offered_on) == ("notification 3-1", "26-0100101", dt.date(2026, 11, 12))
     clock.now = FIXED_NOW
     with pytest.raises(ReviewError, match="before the referral was offered"):
-        follow.set_referral_status(world.db, made.id, ReferralStatus.accepted, on=dt.date(2026, 11, 11))
+        follow.set_referral_status(world.db, made.id, ReferralStatus.accepted, on=dt.date(2026, 11, 11), version=None)
     with pytest.raises(ReviewError, match="in the future"):
-        follow.set_referral_status(world.db, made.id, ReferralStatus.accepted, on=dt.date(2026, 11, 25))
-    follow.set_referral_status(world.db, made.id, ReferralStatus.accepted, on=dt.date(2026, 11, 13))
-    follow.set_referral_status(world.db, made.id, ReferralStatus.engaged, on=dt.date(2026, 11, 20), provider="")
+        follow.set_referral_status(world.db, made.id, ReferralStatus.accepted, on=dt.date(2026, 11, 25), version=None)
+    follow.set_referral_status(world.db, made.id, ReferralStatus.accepted, on=dt.date(2026, 11, 13), version=None)
+    follow.set_referral_status(world.db, made.id, ReferralStatus.engaged, on=dt.date(2026, 11, 20), provider="", version=None)
     [row] = load_referrals(world.db, person_id=world.ada)
     assert (row.status, row.offered_on, row.status_on) == (ReferralStatus.engaged, dt.date(2026, 11, 12),
                                                           dt.date(2026, 11, 20))
@@ -421,7 +421,7 @@ def test_a_referral_moves_with_its_dates(world: SimpleNamespace, clock) -> None:
 
 def test_referrals_list_moving_ones_first_and_says_where_they_came_from(world: SimpleNamespace) -> None:
     done = follow.refer(world.db, world.bo, "mentoring")
-    follow.set_referral_status(world.db, done.id, ReferralStatus.declined)
+    follow.set_referral_status(world.db, done.id, ReferralStatus.declined, version=None)
     at_meeting = review.add_referral(world.db, world.cy, "housing", meeting_id=world.m3, incident_id=world.west)
     direct = follow.refer(world.db, world.ada, "legal aid")
     rows = load_referrals(world.db)
@@ -438,7 +438,7 @@ def test_referrals_list_moving_ones_first_and_says_where_they_came_from(world: S
 def test_open_items_carry_over_every_later_meeting_with_their_number_until_closed(world: SimpleNamespace) -> None:
     """Made at meeting 1, still open at meetings 2 and 3, closed at 3: gone from 4; the minutes of 3 say so."""
     db = world.db
-    review.start_meeting(db, world.m1)
+    review.start_meeting(db, world.m1, version=None)
     action = review.add_action_item(db, world.m1, "Pull the doorbell video on Elm St", due_date=dt.date(2026, 11, 13))
     notification = review.propose_notification(db, world.m1, world.ada, incident_id=world.east,
                                                due_date=dt.date(2026, 11, 14), team_officer="Sgt. P. Ibarra")
@@ -454,15 +454,15 @@ def test_open_items_carry_over_every_later_meeting_with_their_number_until_close
         assert (rows["1-1"].days_overdue, rows["1-2"].days_overdue) == overdue
         assert not rows["1-1"].closed_here and not rows["1-2"].closed_here
         if meeting_id == world.m2:
-            review.start_meeting(db, world.m2)
+            review.start_meeting(db, world.m2, version=None)
             review.close_meeting(db, world.m2)
 
-    review.start_meeting(db, world.m3)
-    review.set_action_status(db, action.id, ActionStatus.done, "Video pulled; nothing usable", in_meeting_id=world.m3)
+    review.start_meeting(db, world.m3, version=None)
+    review.set_action_status(db, action.id, ActionStatus.done, "Video pulled; nothing usable", in_meeting_id=world.m3, version=None)
     for step in (N.approved, N.assigned):
-        review.set_notification_status(db, notification.id, step, in_meeting_id=world.m3)
+        review.set_notification_status(db, notification.id, step, in_meeting_id=world.m3, version=None)
     review.set_notification_status(db, notification.id, N.delivered, "Delivered with his aunt present",
-                                   in_meeting_id=world.m3)
+                                   in_meeting_id=world.m3, version=None)
     rows = carried(world.m3)
     assert set(rows) == {"1-1", "1-2"} and rows["1-1"].closed_here and rows["1-2"].closed_here
     assert (rows["1-2"].status, rows["1-2"].outcome) == ("delivered", "Delivered with his aunt present")
@@ -485,11 +485,11 @@ def test_a_notification_closed_on_the_board_between_meetings_is_in_the_next_minu
     nid = _notify(world, world.m1, world.ada, world.east, dt.date(2026, 11, 14))
     for m in (world.m1, world.m2):
         review.close_meeting(db, m)
-    follow.change_status(db, nid, N.approved)
-    follow.change_status(db, nid, N.assigned)
+    follow.change_status(db, nid, N.approved, version=None)
+    follow.change_status(db, nid, N.assigned, version=None)
     follow.record_attempt(db, nid, result=AttemptResult.refused, attempted_at=dt.datetime(2026, 11, 20, 18, 10),
                           letter_left=True)
-    follow.close_notification(db, nid, N.refused, "Refused at the door; letter left")
+    follow.close_notification(db, nid, N.refused, "Refused at the door; letter left", version=None)
     review.close_meeting(db, world.m3)
     rows = {r[0]: r for r in _minutes_rows(db, dt.date(2026, 11, 24)) if r and r[0] == "1-1"}
     assert rows["1-1"][-1].startswith("closed at this meeting: refused — Refused at the door; letter left")

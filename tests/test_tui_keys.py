@@ -21,7 +21,7 @@ STAGES = ["attendance", "old_business", "review", "wrap_up"]
 @pytest.fixture
 def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     db = sample_database(tmp_path, clock)
-    svc.start_meeting(db, meeting_id(db))
+    svc.start_meeting(db, meeting_id(db), version=None)
     yield db
     db.dispose()
 

@@ -398,7 +398,7 @@ async def test_following_a_person_from_an_incident_to_the_profile_and_back(datab
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        svc.start_meeting(database, meeting_id(database))
+        svc.start_meeting(database, meeting_id(database), version=None)
         app.open_stage(meeting_id(database), "review")
         await settle(pilot)
         review = app.screen

@@ -20,7 +20,7 @@ from vip_tui.services import review as svc
 @pytest.fixture
 def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     db = sample_database(tmp_path, clock)
-    svc.start_meeting(db, meeting_id(db))
+    svc.start_meeting(db, meeting_id(db), version=None)
     yield db
     db.dispose()
 

@@ -232,7 +232,7 @@ async def test_set_status_offers_only_allowed_notification_steps(meeting_db) -> 
 def test_the_service_refuses_a_notification_step_that_is_not_allowed(meeting_db) -> None:  # noqa: ANN001
     with pytest.raises(review.ReviewError, match="cannot become delivered"):
         review.set_notification_status(
-            meeting_db.db, meeting_db.notification, NotificationStatus.delivered, in_meeting_id=meeting_db.third
+            meeting_db.db, meeting_db.notification, NotificationStatus.delivered, in_meeting_id=meeting_db.third, version=None
         )
     with meeting_db.db.session() as s:
         assert s.get(Notification, meeting_db.notification).status == NotificationStatus.proposed
@@ -326,7 +326,7 @@ async def test_wrap_up_warns_and_closing_makes_the_meeting_read_only(meeting_db)
     assert _statuses(db, meeting_db.third) == before
     first = review.attendance(db, meeting_db.third)[0]
     with pytest.raises(review.MeetingClosed):
-        review.set_attendance(db, first.id, Attendance.present)
+        review.set_attendance(db, first.id, Attendance.present, version=None)
 
 
 async def test_a_change_refused_by_the_service_is_shown(meeting_db) -> None:  # noqa: ANN001
@@ -345,7 +345,7 @@ async def test_a_change_refused_by_the_service_is_shown(meeting_db) -> None:  # 
 async def test_wrap_up_without_loose_ends_says_no_warnings(meeting_db) -> None:  # noqa: ANN001
     db = meeting_db.db
     for row in review.agenda(db, meeting_db.third):
-        review.mark_item(db, row.id, review.ReviewStatus.discussed)
+        review.mark_item(db, row.id, review.ReviewStatus.discussed, version=None)
     review.add_action_item(db, meeting_db.third, "Share the flyer", owner_agency="CVI", due_date=dt.date(2026, 11, 27))
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
@@ -367,7 +367,7 @@ async def test_wrap_up_masks_names_while_presenting(meeting_db) -> None:  # noqa
     review.propose_notification(db, meeting_db.third, person.person_id, reasons="shot at twice", team_officer="Ofc. M. Duran")
     review.add_referral(db, person.person_id, "Peer support", meeting_id=meeting_db.third)
     review.set_notification_status(db, meeting_db.notification, NotificationStatus.cancelled, "moved away",
-                                   in_meeting_id=meeting_db.third)
+                                   in_meeting_id=meeting_db.third, version=None)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "wrap_up")
@@ -452,7 +452,7 @@ def test_attendance_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN0
     rows = review.attendance(db, meeting_db.third)
     marks = [Attendance.present] * 9 + [Attendance.remote] * 2 + [Attendance.absent]
     for row, mark in zip(rows, marks):
-        review.set_attendance(db, row.id, mark)
+        review.set_attendance(db, row.id, mark, version=None)
     review.add_walk_in(db, meeting_db.third, "Ofc. T. Walker", "RMPD", "Patrol, Southeast")
     app = make_app(db)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, meeting_db.third, "attendance"))
@@ -469,7 +469,7 @@ def test_walk_in_dialog_looks_right(snap_compare, meeting_db) -> None:  # noqa: 
 def test_old_business_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001
     review.set_action_status(
         meeting_db.db, meeting_db.later_action, ActionStatus.done, "lab confirmed the match",
-        in_meeting_id=meeting_db.third,
+        in_meeting_id=meeting_db.third, version=None,
     )
     app = make_app(meeting_db.db)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, meeting_db.third, "old_business"))
@@ -478,7 +478,7 @@ def test_old_business_looks_right(snap_compare, meeting_db) -> None:  # noqa: AN
 def test_wrap_up_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001
     db = meeting_db.db
     for row in review.agenda(db, meeting_db.third):
-        review.mark_item(db, row.id, review.ReviewStatus.discussed)
+        review.mark_item(db, row.id, review.ReviewStatus.discussed, version=None)
     item = review.agenda(db, meeting_db.third)[0]
     person = review.item_detail(db, item.id, with_history=False).persons[0]
     review.add_action_item(db, meeting_db.third, "Canvass the block for doorbell video", incident_id=item.incident_id,
@@ -489,7 +489,7 @@ def test_wrap_up_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001
     review.add_referral(db, person.person_id, "Peer support", provider="Puente Peacekeepers",
                         meeting_id=meeting_db.third, incident_id=item.incident_id)
     review.set_action_status(db, meeting_db.overdue_action, ActionStatus.done, "audio sent to the detective",
-                             in_meeting_id=meeting_db.third)
+                             in_meeting_id=meeting_db.third, version=None)
     app = make_app(db)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, meeting_db.third, "wrap_up"))
 
@@ -498,7 +498,7 @@ def test_wrap_up_with_warnings_looks_right(snap_compare, meeting_db) -> None:  #
     db = meeting_db.db
     rows = review.agenda(db, meeting_db.third)
     for row in rows[:4]:
-        review.mark_item(db, row.id, review.ReviewStatus.discussed)
+        review.mark_item(db, row.id, review.ReviewStatus.discussed, version=None)
     review.add_action_item(db, meeting_db.third, "Canvass the block for doorbell video")
     review.add_action_item(db, meeting_db.third, "Ask probation about the curfew check", owner_agency="PPD")
     app = make_app(db)
@@ -533,7 +533,7 @@ def test_old_business_looks_right_at_80x24(snap_compare, meeting_db) -> None:  #
     """A narrow terminal: Kind and Outcome move to the detail lines, What keeps its room."""
     review.set_action_status(
         meeting_db.db, meeting_db.later_action, ActionStatus.done, "lab confirmed the match",
-        in_meeting_id=meeting_db.third,
+        in_meeting_id=meeting_db.third, version=None,
     )
     app = make_app(meeting_db.db)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_snap(app, meeting_db.third, "old_business"))

@@ -43,7 +43,9 @@ if TYPE_CHECKING:
 # The Alembic revisions this version of vip knows, oldest first. Kept here so
 # that opening an up-to-date database never has to import Alembic (start-up
 # time); tests/test_storage.py checks it against the migration scripts.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_versions_and_merges", "0003_disclosure")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_initial", "0002_versions_and_merges", "0003_disclosure", "0004_more_versions",
+)
 HEAD = KNOWN_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

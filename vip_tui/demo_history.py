@@ -277,7 +277,7 @@ class _Diary:
             on = max(_t(f"{day} 12:00"), after + dt.timedelta(minutes=5))
             after = on
             self.add(on, lambda at, status=status, note=note, on=on: follow.set_referral_status(
-                at, referral_id, status, on=on.date(), note=note))
+                at, referral_id, status, on=on.date(), note=note, version=None))
 
     def refer(self, person_id: int, refer: Refer, notification_id: int | None = None) -> None:
         def make(at: Database) -> None:
@@ -300,10 +300,10 @@ class _Diary:
                 self.add(_t(step.at), attempt)
             elif isinstance(step, Status):
                 self.add(_t(step.at), lambda at, step=step: follow.change_status(
-                    at, notification_id, step.status, step.outcome))
+                    at, notification_id, step.status, step.outcome, version=None))
             elif isinstance(step, Services):
                 self.add(_t(step.at), lambda at, step=step: follow.set_services(
-                    at, notification_id, step.offered, step.accepted))
+                    at, notification_id, step.offered, step.accepted, version=None))
             else:
                 self.refer(person_id, step, notification_id)
 
@@ -325,15 +325,15 @@ def seed_history(database: Database) -> list[str]:
         start = dt.datetime.combine(held.date, meeting.start_time or dt.time(9, 0))
         at = _at(database, start)
         diary.run(until=start)
-        svc.start_meeting(at, meeting.id)
+        svc.start_meeting(at, meeting.id, version=None)
         for row in svc.attendance(at, meeting.id):
             status = Attendance.absent if row.name in held.absent else (
                 Attendance.remote if row.name in held.remote else Attendance.present)
-            svc.set_attendance(at, row.id, status)
+            svc.set_attendance(at, row.id, status, version=None)
         for old in svc.old_business(at, meeting.id):
             for prefix, status, outcome in held.closes:
                 if old.kind == "action" and old.text.startswith(prefix):
-                    svc.set_action_status(at, old.id, status, outcome, in_meeting_id=meeting.id)
+                    svc.set_action_status(at, old.id, status, outcome, in_meeting_id=meeting.id, version=None)
         items = {r.case_number: r for r in svc.agenda(at, meeting.id)}
         for item in held.items:
             row = items[item.case]
@@ -356,17 +356,17 @@ def seed_history(database: Database) -> list[str]:
                 counts["notifications"] += 1
                 for step in n.at_meeting:
                     svc.set_notification_status(at, made.id, step, n.outcome if not step.is_open else None,
-                                                in_meeting_id=meeting.id)
+                                                in_meeting_id=meeting.id, version=None)
                 diary.notification(made.id, person_id, n)
             for person, service, provider, steps in item.refer:
                 made = svc.add_referral(at, _person_id(at, person), service, provider=provider,
                                         meeting_id=meeting.id, incident_id=row.incident_id)
                 counts["referrals"] += 1
                 diary.referral_steps(made.id, steps, start)
-            svc.mark_item(at, row.id, item.status)
+            svc.mark_item(at, row.id, item.status, version=None)
         for row in items.values():
             if row.case_number not in {i.case for i in held.items}:
-                svc.mark_item(at, row.id, ReviewStatus.discussed)
+                svc.mark_item(at, row.id, ReviewStatus.discussed, version=None)
         svc.close_meeting(_at(database, start + dt.timedelta(minutes=82)), meeting.id)
         for person, refer in held.direct:
             diary.refer(_person_id(database, person), refer)

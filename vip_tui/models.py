@@ -175,6 +175,8 @@ class MeetingAttendance(SQLModel, table=True):
         default=Attendance.invited, sa_column=enum_column(Attendance, default=Attendance.invited)
     )
     walk_in: bool = Field(default=False)
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     meeting: Optional[Meeting] = Relationship(back_populates="attendance")
     attendee: Optional[Attendee] = Relationship(back_populates="attendance")
@@ -437,6 +439,8 @@ class Referral(SQLModel, table=True):
     offered_on: Optional[dt.date] = None
     status_on: Optional[dt.date] = None
     note: Optional[str] = None
+    version: int = _version()
+    __mapper_args__ = _versioned
 
     person: Optional[Person] = Relationship(back_populates="referrals")
 
@@ -539,6 +543,8 @@ class PersonMerge(SQLModel, table=True):
     moved: dict[str, Any] = Field(default_factory=dict, sa_column=Column(sa.JSON, nullable=False, default=dict))
     undone_at: Optional[NaiveDatetime] = None
     undone_by: Optional[str] = Field(default=None, max_length=100)
+    version: int = _version()
+    __mapper_args__ = _versioned
 
 
 class AuditLog(SQLModel, table=True):

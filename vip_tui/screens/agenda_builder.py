@@ -626,7 +626,7 @@ with a message, never saved over theirs.
                 lambda: ab.remove_involvement(self.app.db, p.involvement_id, p.version), select=f"item:{item.id}"))
         elif kind == "invitee":
             row: ab.InviteeLine = obj
-            self._attempt(lambda: ab.remove_invitee(self.app.db, row.attendance_id),
+            self._attempt(lambda: ab.remove_invitee(self.app.db, row.attendance_id, version=row.version),
                           done=f"{row.name} ({row.agency}) is no longer invited")
 
     # ------------------------------------------------------------------ persons
@@ -763,7 +763,7 @@ with a message, never saved over theirs.
                 "What it moved goes back; what came later stays."
             )
             self.app.push_screen(ConfirmDialog(question), lambda yes: yes and self._attempt(
-                lambda: unmerge(self.app.db, merge.id), select=f"item:{item.id}",
+                lambda: unmerge(self.app.db, merge.id, version=merge.version), select=f"item:{item.id}",
                 done="Merge undone: {0.absorbed} stands on its own again"))
 
         if len(merges) == 1:
@@ -810,7 +810,7 @@ with a message, never saved over theirs.
     def _edit_invitee(self, row: ab.InviteeLine) -> None:
         self.app.push_screen(
             CompactForm(f"Invitee {row.name}", self._invitee_fields(row.form_values()),
-                        self._form_save(lambda v: ab.update_invitee(self.app.db, row.attendance_id, v))),
+                        self._form_save(lambda v: ab.update_invitee(self.app.db, row.attendance_id, v, version=row.version))),
             lambda values: self.reload() if values is not None else None,
         )
 

@@ -17,6 +17,7 @@ from ..enums import Attendance, MeetingStatus
 from ..services.review import (
     AttendanceRow,
     ReviewError,
+    StaleEdit,
     add_walk_in,
     agency_short_names,
     attendance,
@@ -171,6 +172,9 @@ A closed meeting is read-only: the marking keys are greyed out.
     def _update_summary(self) -> None:
         self.query_one("#attendance-summary", Static).update(summary_line(self.rows))
 
+    def _version(self, attendance_id: int) -> int | None:
+        return next((r.version for r in self.rows if r.id == attendance_id), None)
+
     def _current_id(self) -> int | None:
         table = self.query_one(DataTable)
         if not table.row_count:
@@ -192,12 +196,14 @@ A closed meeting is read-only: the marking keys are greyed out.
             return
         new = Attendance(status)
         try:
-            set_attendance(self.app.db, attendance_id, new)
+            version = set_attendance(self.app.db, attendance_id, new, version=self._version(attendance_id))
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
+            if isinstance(exc, StaleEdit):
+                self.load(select_id=attendance_id)  # show what the other instance wrote, as the message says
             return
         index = table.cursor_row
-        self.rows = [dataclasses.replace(r, status=new) if r.id == attendance_id else r for r in self.rows]
+        self.rows = [dataclasses.replace(r, status=new, version=version) if r.id == attendance_id else r for r in self.rows]
         table.update_cell(str(attendance_id), "status", self._status_cell(new))
         self._update_summary()
         if index < table.row_count - 1:

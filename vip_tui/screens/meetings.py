@@ -147,7 +147,7 @@ and referral to its outcome) and `f` the program figures.
             self.notify("This meeting is closed", severity="warning")
             return
         try:
-            start_meeting(self.app.db, m.id)
+            start_meeting(self.app.db, m.id, version=m.version)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
             return

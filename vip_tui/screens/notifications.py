@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, AttemptResult, NotificationStatus
 from ..services import notifications as svc
 from ..services.notifications import NotificationFilter, NotificationRow
-from ..services.review import ReviewError
+from ..services.review import ReviewError, StaleEdit
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen
 from .board import BoardScreen
@@ -296,6 +296,8 @@ While presenting, persons show as initials.
 
     def _refused(self, exc: Exception) -> None:
         self.notify(str(exc), severity="error", markup=False)
+        if isinstance(exc, StaleEdit):
+            self.load()  # show what the other instance wrote, as the message says
 
     # -- attempts
 
@@ -367,7 +369,7 @@ While presenting, persons show as initials.
             self.notify(f"{row.ref}: attempt saved; status left {row.status.label}")
             return
         try:
-            svc.change_status(self.app.db, row.id, status)
+            svc.change_status(self.app.db, row.id, status, version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -399,7 +401,7 @@ While presenting, persons show as initials.
             return
         status = NotificationStatus(values["status"])
         try:
-            svc.change_status(self.app.db, row.id, status, values.get("outcome") or "")
+            svc.change_status(self.app.db, row.id, status, values.get("outcome") or "", version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -440,6 +442,7 @@ While presenting, persons show as initials.
             n = svc.close_notification(
                 self.app.db, row.id, status, values["outcome"],
                 services_offered=values.get("offered"), services_accepted=values.get("accepted"),
+                version=row.version,
             )
         except ReviewError as exc:
             self._refused(exc)
@@ -461,7 +464,7 @@ While presenting, persons show as initials.
         if values is None:
             return
         try:
-            svc.change_status(self.app.db, row.id, row.status, values.get("outcome") or "")
+            svc.change_status(self.app.db, row.id, row.status, values.get("outcome") or "", version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -486,7 +489,7 @@ While presenting, persons show as initials.
         if values is None:
             return
         try:
-            svc.set_services(self.app.db, row.id, values.get("offered"), values.get("accepted"))
+            svc.set_services(self.app.db, row.id, values.get("offered"), values.get("accepted"), version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return

@@ -20,6 +20,7 @@ from ..names import initials
 from ..services.review import (
     OldBusinessRow,
     ReviewError,
+    StaleEdit,
     get_meeting,
     old_business,
     set_action_status,
@@ -331,13 +332,18 @@ While presenting, the persons named in notifications show as initials.
         """Save a status (and outcome) as made in this meeting; False, with a message, if refused."""
         try:
             if row.kind == "action":
-                set_action_status(self.app.db, row.id, ActionStatus(status), outcome, in_meeting_id=self.meeting_id)
+                set_action_status(
+                    self.app.db, row.id, ActionStatus(status), outcome, in_meeting_id=self.meeting_id, version=row.version
+                )
             else:
                 set_notification_status(
-                    self.app.db, row.id, NotificationStatus(status), outcome, in_meeting_id=self.meeting_id
+                    self.app.db, row.id, NotificationStatus(status), outcome, in_meeting_id=self.meeting_id,
+                    version=row.version,
                 )
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
+            if isinstance(exc, StaleEdit):
+                self.load(select_key=_key(row))  # show what the other instance wrote, as the message says
             return False
         self.load(select_key=_key(row))
         return True

@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 from ..enums import ReferralStatus
 from ..services import notifications as svc
 from ..services.notifications import REFERRAL_ORDER, REFERRAL_TRANSITIONS, ReferralRow
-from ..services.review import ReviewError
+from ..services.review import ReviewError, StaleEdit
 from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS
 from .board import BoardScreen
@@ -224,9 +224,13 @@ While presenting, persons show as initials.
             return
         status = ReferralStatus(values["status"])
         try:
-            svc.set_referral_status(self.app.db, row.id, status, on=values.get("on"), note=values.get("note") or "")
+            svc.set_referral_status(
+                self.app.db, row.id, status, on=values.get("on"), note=values.get("note") or "", version=row.version
+            )
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
+            if isinstance(exc, StaleEdit):
+                self.load(select_id=row.id)  # show what the other instance wrote, as the message says
             return
         self.notify(f"{row.service}: {status.label}", markup=False)
         self.load(select_id=row.id)
@@ -249,9 +253,11 @@ While presenting, persons show as initials.
             return
         try:
             svc.set_referral_status(self.app.db, row.id, row.status, provider=values.get("provider") or "",
-                                    note=values.get("note") or "")
+                                    note=values.get("note") or "", version=row.version)
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
+            if isinstance(exc, StaleEdit):
+                self.load(select_id=row.id)  # show what the other instance wrote, as the message says
             return
         self.notify("Referral saved")
         self.load(select_id=row.id)

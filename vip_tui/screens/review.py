@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -242,7 +243,9 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._reset_editor(row.id)
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
             try:
-                svc.enter_item(self.app.db, row.id)
+                version = svc.enter_item(self.app.db, row.id)
+                if version is not None:  # the mark that follows writes against the clock's own change
+                    self.rows[index] = row = replace(row, version=version)
             except (svc.ReviewError, StaleDataError):
                 pass  # the item's clock only; the item itself loads below
         self._move_marker(previous)
@@ -655,7 +658,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         if self.current is None or self.read_only_now:
             return
         row = self.rows[self.current]
-        if not self._written(lambda: svc.mark_item(self.app.db, row.id, ReviewStatus(status))):
+        if not self._written(lambda: svc.mark_item(self.app.db, row.id, ReviewStatus(status), version=row.version)):
             return
         self.flush_note()
         if self.current < len(self.rows) - 1:

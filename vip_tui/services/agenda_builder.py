@@ -31,8 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +39,6 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from ..agenda.importer import ensure_agency, invite, link_group
@@ -67,7 +64,20 @@ from ..models import (
     Referral,
 )
 from ..names import name_key
-from .review import AgendaRow, ItemDetail, MeetingClosed, ReviewError, agenda_rows, load_item_detail
+from .review import (
+    GONE,
+    STALE,
+    AgendaRow,
+    ItemDetail,
+    MeetingClosed,
+    ReviewError,
+    StaleEdit,
+    agenda_rows,
+    check_version,
+    load_item_detail,
+    touch,
+    writing,
+)
 
 __all__ = [
     "AgendaDraft",
@@ -102,14 +112,6 @@ class Invalid(ReviewError):
     def __init__(self, problems: Sequence[tuple[str | None, str]]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(f"{name}: {message}" if name else message for name, message in self.problems))
-
-
-class StaleEdit(ReviewError):
-    """Another instance changed (or removed) the record since this one loaded it; nothing was written."""
-
-
-STALE = "was changed by someone else since you opened it; reloaded"
-GONE = "was removed by someone else since you opened it; reloaded"
 
 
 # --------------------------------------------------------------------------- validation
@@ -158,25 +160,9 @@ def _incident_values(values: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- writing
 
 
-@contextmanager
-def _writing(db: Database, what: str) -> Iterator[Session]:
-    """A transaction whose lost race with another instance reads as :class:`StaleEdit`."""
-    try:
-        with db.transaction() as s:
-            yield s
-    except StaleDataError:
-        raise StaleEdit(f"{what} {STALE}") from None
-    except IntegrityError as exc:
-        raise ReviewError(f"refused by the database (another user may have just made the same change): {exc.orig}") from None
-
-
-def _check(obj: Any, version: int | None, what: str) -> Any:
-    """``obj`` as loaded in this transaction, refused if gone or changed since the screen loaded ``version``."""
-    if obj is None:
-        raise StaleEdit(f"{what} {GONE}")
-    if version is not None and obj.version != version:
-        raise StaleEdit(f"{what} {STALE}")
-    return obj
+# One translation of a lost race for every service (review.writing, review.check_version).
+_writing = writing
+_check = check_version
 
 
 def _writable(s: Session, meeting_id: int, version: int | None = None) -> Meeting:
@@ -292,6 +278,7 @@ class InviteeLine:
     role: str | None
     status: str
     walk_in: bool
+    version: int = 1  # the attendance row's, for a correction or removal to write against
 
     def form_values(self) -> dict[str, str]:
         return {"name": self.name, "agency": self.agency, "role": self.role or ""}
@@ -406,7 +393,8 @@ def load_agenda(db: Database, meeting_id: int) -> AgendaDraft:
             for n, (item, inc) in enumerate(pairs, start=1)
         ]
         invitees = [
-            InviteeLine(a.id, p.id, p.name, ag.short_name if ag else "—", p.role, a.status.value, a.walk_in)  # type: ignore[arg-type]
+            InviteeLine(a.id, p.id, p.name, ag.short_name if ag else "—", p.role, a.status.value, a.walk_in,  # type: ignore[arg-type]
+                        a.version)
             for a, p, ag in s.exec(
                 select(MeetingAttendance, Attendee, Agency)
                 .join(Attendee, Attendee.id == MeetingAttendance.attendee_id)
@@ -1021,13 +1009,11 @@ def add_invitee(db: Database, meeting_id: int, values: Mapping[str, Any]) -> Non
         invite(s, meeting, a.name, a.role, agency)
 
 
-def update_invitee(db: Database, attendance_id: int, values: Mapping[str, Any]) -> None:
+def update_invitee(db: Database, attendance_id: int, values: Mapping[str, Any], *, version: int | None) -> None:
     """Correct an invitee: a new role is kept on the attendee; another name or agency is another invitee."""
     a: AttendeeIn = validate(AttendeeIn, values)
     with _writing(db, "the invitee") as s:
-        row = s.get(MeetingAttendance, attendance_id)
-        if row is None:
-            raise StaleEdit(f"the invitee {GONE}")
+        row = _check(s.get(MeetingAttendance, attendance_id), version, "the invitee")
         meeting = _writable(s, row.meeting_id)
         attendee = s.get(Attendee, row.attendee_id)
         agency = ensure_agency(s, a.agency)
@@ -1037,17 +1023,17 @@ def update_invitee(db: Database, attendance_id: int, values: Mapping[str, Any]) 
                 attendee.name = a.name
             if attendee.role != a.role:
                 attendee.role = a.role
+            if attendee in s.dirty:
+                touch(row, "status")  # the invitee as the screen showed it has changed
             return
         s.delete(row)
         s.flush()
         invite(s, meeting, a.name, a.role, agency)
 
 
-def remove_invitee(db: Database, attendance_id: int) -> None:
+def remove_invitee(db: Database, attendance_id: int, *, version: int | None) -> None:
     with _writing(db, "the invitee") as s:
-        row = s.get(MeetingAttendance, attendance_id)
-        if row is None:
-            return
+        row = _check(s.get(MeetingAttendance, attendance_id), version, "the invitee")
         _writable(s, row.meeting_id)
         s.delete(row)
 

@@ -22,7 +22,7 @@ def _status(enum: type[Enum]) -> sa.Enum:
 # first screen, and the ORM import would put about 150 ms in front of it (issue 7).
 _meeting = sa.table(
     "meeting", sa.column("id"), sa.column("date", sa.Date), sa.column("number"), sa.column("title"),
-    sa.column("status", _status(MeetingStatus)),
+    sa.column("status", _status(MeetingStatus)), sa.column("version"),
 )
 _agenda_item = sa.table("agenda_item", sa.column("meeting_id"))
 _action_item = sa.table("action_item", sa.column("meeting_id"), sa.column("status", _status(ActionStatus)))
@@ -41,6 +41,7 @@ class MeetingSummary:
     items: int
     open_actions: int
     open_notifications: int
+    version: int = 1  # what starting the meeting writes against
 
     @property
     def when(self) -> str:
@@ -72,7 +73,7 @@ def list_meetings(db: Database) -> list[MeetingSummary]:
     m = _meeting.c
     stmt = (
         sa.select(
-            m.id, m.date, m.number, m.title, m.status,
+            m.id, m.date, m.number, m.title, m.status, m.version,
             sa.func.coalesce(items.c.n, 0),
             sa.func.coalesce(actions.c.n, 0),
             sa.func.coalesce(notifications.c.n, 0),
@@ -85,6 +86,6 @@ def list_meetings(db: Database) -> list[MeetingSummary]:
     )
     with db.engine.connect() as con:
         return [
-            MeetingSummary(id_, date, number, title, status, n_items, n_actions, n_notes)
-            for id_, date, number, title, status, n_items, n_actions, n_notes in con.execute(stmt)
+            MeetingSummary(id_, date, number, title, status, n_items, n_actions, n_notes, version)
+            for id_, date, number, title, status, version, n_items, n_actions, n_notes in con.execute(stmt)
         ]

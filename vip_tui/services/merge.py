@@ -36,19 +36,16 @@ not an amendment of a meeting.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from ..db import Database
 from ..enums import Role
 from ..models import Involvement, Notification, Person, PersonGroup, PersonMerge, Referral
-from .review import ReviewError
+from .review import ReviewError, check_version, writing
 
 __all__ = ["MergeError", "MergeRecord", "merge_persons", "merges_into", "unmerge"]
 
@@ -69,6 +66,7 @@ class MergeRecord:
     reason: str | None
     moved: dict[str, Any]
     undone_at: dt.datetime | None
+    version: int = 1  # what an undo writes against
 
     @property
     def summary(self) -> str:
@@ -89,6 +87,7 @@ def _record(s: Session, merge: PersonMerge) -> MergeRecord:
     return MergeRecord(
         merge.id, merge.survivor_id, survivor.name if survivor else "?", merge.absorbed_id,  # type: ignore[arg-type]
         absorbed.name if absorbed else "?", merge.at, merge.user, merge.reason, dict(merge.moved), merge.undone_at,
+        merge.version,
     )
 
 
@@ -101,16 +100,9 @@ def _person(s: Session, person_id: int, version: int | None, what: str) -> Perso
     return person
 
 
-@contextmanager
-def _run(db: Database) -> Iterator[Session]:
+def _run(db: Database) -> AbstractContextManager[Session]:
     """The transaction both operations run in; a lost race with another instance reads as a refusal."""
-    try:
-        with db.transaction() as s:
-            yield s
-    except StaleDataError:
-        raise MergeError("a record was changed by someone else at the same moment; nothing was changed; reloaded") from None
-    except IntegrityError as error:
-        raise MergeError(f"refused by the database: {error.orig}") from None
+    return writing(db, "a person record")
 
 
 def merge_persons(
@@ -119,8 +111,8 @@ def merge_persons(
     absorbed_id: int,
     *,
     reason: str | None = None,
-    survivor_version: int | None = None,
-    absorbed_version: int | None = None,
+    survivor_version: int | None,
+    absorbed_version: int | None,
 ) -> MergeRecord:
     """Make ``absorbed_id`` part of ``survivor_id``: every involvement, notification, referral and group moves.
 
@@ -183,7 +175,7 @@ def merge_persons(
         return _record(s, merge)
 
 
-def unmerge(db: Database, merge_id: int) -> MergeRecord:
+def unmerge(db: Database, merge_id: int, *, version: int | None) -> MergeRecord:
     """Undo a merge: what it moved goes back to the absorbed record, which stands on its own again.
 
     Refused when the merge is already undone, or when the survivor has since
@@ -193,6 +185,7 @@ def unmerge(db: Database, merge_id: int) -> MergeRecord:
         merge = s.get(PersonMerge, merge_id)
         if merge is None:
             raise MergeError(f"no merge {merge_id}")
+        check_version(merge, version, "the merge")
         if merge.undone_at is not None:
             raise MergeError(f"that merge was already undone on {merge.undone_at:%Y-%m-%d %H:%M} by {merge.undone_by}")
         survivor = _person(s, merge.survivor_id, None, "the one kept")

@@ -53,7 +53,7 @@ from ..enums import (
     ReferralStatus,
 )
 from ..models import Incident, Meeting, Notification, NotificationAttempt, Person, Referral
-from .review import ReviewError, add_referral
+from .review import ReviewError, add_referral, check_version, writing
 
 # --------------------------------------------------------------------------- rules
 
@@ -216,6 +216,7 @@ class NotificationRow:
     closed_at_meeting: str | None  # "meeting 3 (2026-11-24)" where it was closed, if at one
     created_at: dt.datetime
     attempts: tuple[AttemptRow, ...] = ()
+    version: int = 1  # what a change from the board writes against
 
     @property
     def is_open(self) -> bool:
@@ -366,6 +367,7 @@ def _row(n: Notification, m: Meeting, p: Person, i: Incident | None, c: Meeting 
         closed_at_meeting=f"meeting {c.number} ({c.date.isoformat()})" if c is not None else None,
         created_at=n.created_at,
         attempts=tuple(_attempt(a) for a in n.attempts),
+        version=n.version,
     )
 
 
@@ -398,11 +400,16 @@ def known_areas(db: Database) -> list[str]:
 # --------------------------------------------------------------------------- changing a notification
 
 
-def _notification(s: Session, notification_id: int) -> Notification:
+def _notification(s: Session, notification_id: int, version: int | None = None) -> Notification:
     n = s.get(Notification, notification_id)
     if n is None:
         raise ReviewError(f"no notification {notification_id}")
-    return n
+    return check_version(n, version, f"notification {_ref(s, n)}")
+
+
+def _ref(s: Session, n: Notification) -> str:
+    meeting = s.get(Meeting, n.meeting_id)
+    return meeting.ref(n.number) if meeting is not None else str(n.id)
 
 
 def reporting_meeting(s: Session, n: Notification) -> int | None:
@@ -420,7 +427,7 @@ def reporting_meeting(s: Session, n: Notification) -> int | None:
 
 
 def change_status(
-    db: Database, notification_id: int, status: NotificationStatus, outcome: str | None = None
+    db: Database, notification_id: int, status: NotificationStatus, outcome: str | None = None, *, version: int | None
 ) -> Notification:
     """Move a notification along its lifecycle from the board, between or during meetings.
 
@@ -429,8 +436,8 @@ def change_status(
     reported as closed; going back to an open one (not located → assigned)
     clears that. ``outcome`` None leaves the outcome as it is, "" clears it.
     """
-    with db.transaction() as s:
-        n = _notification(s, notification_id)
+    with writing(db, "the notification") as s:
+        n = _notification(s, notification_id, version)
         _apply_status(s, n, status, outcome, db.now())
         s.flush()
         return n
@@ -457,6 +464,7 @@ def close_notification(
     *,
     services_offered: str | None = None,
     services_accepted: str | None = None,
+    version: int | None,
 ) -> Notification:
     """Close a notification with how it ended and what happened, and the services, in one change.
 
@@ -467,8 +475,8 @@ def close_notification(
         raise ReviewError(f"{status.label} does not close a notification; choose how it ended")
     if not (outcome or "").strip():
         raise ReviewError("closing a notification needs its outcome")
-    with db.transaction() as s:
-        n = _notification(s, notification_id)
+    with writing(db, "the notification") as s:
+        n = _notification(s, notification_id, version)
         if n.status not in OPEN_NOTIFICATION_STATUSES and n.status == status:
             raise ReviewError(f"the notification is already {status.label}")
         _apply_status(s, n, status, outcome, db.now())
@@ -511,10 +519,12 @@ def record_attempt(
         return _attempt(a)
 
 
-def set_services(db: Database, notification_id: int, offered: str | None, accepted: str | None) -> Notification:
+def set_services(
+    db: Database, notification_id: int, offered: str | None, accepted: str | None, *, version: int | None
+) -> Notification:
     """Write the services offered and accepted ("" or None clears). Accepted ones must have been offered too."""
-    with db.transaction() as s:
-        n = _notification(s, notification_id)
+    with writing(db, "the notification") as s:
+        n = _notification(s, notification_id, version)
         n.services_offered = _clean(offered)
         n.services_accepted = _clean(accepted)
         if n.services_accepted and not n.services_offered:
@@ -546,6 +556,7 @@ class ReferralRow:
     case_number: str | None
     meeting_number: int | None = None  # when it was made at a meeting
     meeting_date: dt.date | None = None
+    version: int = 1  # what a change of status writes against
 
     @property
     def source(self) -> str:
@@ -594,6 +605,7 @@ def load_referrals(
             ReferralRow(
                 r.id, p.id, p.name, r.service, r.provider, r.status, r.offered_on, r.status_on, r.note,  # type: ignore[arg-type]
                 r.notification_id, f"{mnum}-{nnum}" if nnum is not None else None, case, rnum, rdate,
+                r.version,
             )
             for r, p, nnum, mnum, case, rnum, rdate in s.exec(stmt).all()
         ]
@@ -638,6 +650,7 @@ def set_referral_status(
     on: dt.date | None = None,
     note: str | None = None,
     provider: str | None = None,
+    version: int | None,
 ) -> Referral:
     """Move a referral along :data:`REFERRAL_TRANSITIONS` (others refused), dated ``on`` (default today).
 
@@ -647,10 +660,8 @@ def set_referral_status(
     on = on or today
     if on > today:
         raise ReviewError(f"{on.isoformat()} is in the future")
-    with db.transaction() as s:
-        r = s.get(Referral, referral_id)
-        if r is None:
-            raise ReviewError(f"no referral {referral_id}")
+    with writing(db, "the referral") as s:
+        r = check_version(s.get(Referral, referral_id), version, "the referral")
         check_referral_transition(r.status, status)
         if status != r.status:
             if r.offered_on is not None and on < r.offered_on:

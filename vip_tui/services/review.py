@@ -11,12 +11,16 @@ Functions that the screens call on every key press (``agenda``,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from ..db import Database
@@ -56,6 +60,51 @@ class ReviewError(Exception):
 
 class MeetingClosed(ReviewError):
     """The meeting is closed: corrections are amendments with a reason."""
+
+
+class StaleEdit(ReviewError):
+    """Another instance changed (or removed) the record since this one loaded it; nothing was written."""
+
+
+# The README's words for a refused write (SPEC §6, two instances).
+STALE = "was changed by someone else since you opened it; reloaded"
+GONE = "was removed by someone else since you opened it; reloaded"
+
+
+@contextmanager
+def writing(db: Database, what: str) -> Iterator[Session]:
+    """The transaction of every write: a lost race with another instance reads as :class:`StaleEdit`.
+
+    This is the one place SQLAlchemy's ``StaleDataError`` (``version_id_col``
+    found the row changed between this transaction's read and its UPDATE) is
+    turned into the message a person reads.
+    """
+    try:
+        with db.transaction() as s:
+            yield s
+    except StaleDataError:
+        raise StaleEdit(f"{what} {STALE}") from None
+    except IntegrityError as exc:
+        raise ReviewError(f"refused by the database (another user may have just made the same change): {exc.orig}") from None
+
+
+def check_version(obj: Any, version: int | None, what: str) -> Any:
+    """``obj`` as loaded in this transaction, refused if gone or changed since the screen loaded ``version``.
+
+    Every function that changes a row takes the ``version`` its caller saw;
+    ``None`` is for a caller that reads and writes in one step (the demo data,
+    a script), never for a screen.
+    """
+    if obj is None:
+        raise StaleEdit(f"{what} {GONE}")
+    if version is not None and obj.version != version:
+        raise StaleEdit(f"{what} {STALE}")
+    return obj
+
+
+def touch(obj: Any, attr: str) -> None:
+    """Mark ``obj`` changed (through ``attr``) so its version moves on: a change made through a row it owns."""
+    flag_modified(obj, attr)
 
 
 def _meeting(s: Session, meeting_id: int) -> Meeting:
@@ -101,9 +150,10 @@ def get_meeting(db: Database, meeting_id: int) -> Meeting:
 # --------------------------------------------------------------------------- lifecycle
 
 
-def start_meeting(db: Database, meeting_id: int) -> Meeting:
+def start_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meeting:
     """draft -> in_progress, noting when it started; a meeting already in progress is left as it is."""
-    with db.transaction() as s:
+    with writing(db, "the meeting") as s:
+        check_version(s.get(Meeting, meeting_id), version, "the meeting")
         meeting = _writable(s, meeting_id)
         if meeting.status == MeetingStatus.draft:
             meeting.status = MeetingStatus.in_progress
@@ -136,8 +186,14 @@ AMENDABLE: dict[str, tuple[type, frozenset[str]]] = {
 }
 
 
-def amend(db: Database, meeting_id: int, entity: str, entity_id: int, changes: dict[str, Any], reason: str) -> Amendment:
-    """Correct a record of a closed meeting, keeping the reason and the before/after values."""
+def amend(
+    db: Database, meeting_id: int, entity: str, entity_id: int, changes: dict[str, Any], reason: str,
+    *, version: int | None,
+) -> Amendment:
+    """Correct a record of a closed meeting, keeping the reason and the before/after values.
+
+    ``version`` is the amended record's, as the screen loaded it.
+    """
     if not reason.strip():
         raise ReviewError("an amendment needs a reason")
     if entity not in AMENDABLE:
@@ -146,13 +202,14 @@ def amend(db: Database, meeting_id: int, entity: str, entity_id: int, changes: d
     unknown = set(changes) - fields
     if unknown:
         raise ReviewError(f"cannot amend {', '.join(sorted(unknown))} of a {entity}")
-    with db.transaction() as s:
+    with writing(db, f"the {entity.replace('_', ' ')}") as s:
         meeting = _meeting(s, meeting_id)
         if meeting.status != MeetingStatus.closed:
             raise ReviewError("the meeting is still open: change the record directly")
         obj = s.get(model, entity_id)
         if obj is None or getattr(obj, "meeting_id", None) != meeting_id:
             raise ReviewError(f"no {entity} {entity_id} in this meeting")
+        check_version(obj, version, f"the {entity.replace('_', ' ')}")
         before = {k: getattr(obj, k) for k in changes}
         for key, value in changes.items():
             setattr(obj, key, value)
@@ -187,6 +244,7 @@ class AttendanceRow:
     agency_name: str | None
     status: Attendance
     walk_in: bool
+    version: int = 1  # what a change of status writes against
 
 
 def attendance(db: Database, meeting_id: int) -> list[AttendanceRow]:
@@ -200,20 +258,22 @@ def attendance(db: Database, meeting_id: int) -> list[AttendanceRow]:
     with db.session() as s:
         rows = [
             AttendanceRow(
-                a.id, p.name, p.role, ag.short_name if ag else "—", ag.name if ag else None, a.status, a.walk_in
+                a.id, p.name, p.role, ag.short_name if ag else "—", ag.name if ag else None, a.status, a.walk_in,
+                a.version,
             )
             for a, p, ag in s.exec(stmt).all()
         ]
     return sorted(rows, key=lambda r: (r.agency.casefold(), r.name.casefold()))
 
 
-def set_attendance(db: Database, attendance_id: int, status: Attendance) -> None:
-    with db.transaction() as s:
-        row = s.get(MeetingAttendance, attendance_id)
-        if row is None:
-            raise ReviewError(f"no attendance record {attendance_id}")
+def set_attendance(db: Database, attendance_id: int, status: Attendance, *, version: int | None) -> int:
+    """Mark an invitee present, remote or absent; returns the row's version after, for the next mark."""
+    with writing(db, "the attendance") as s:
+        row = check_version(s.get(MeetingAttendance, attendance_id), version, "the attendance")
         _writable(s, row.meeting_id)
         row.status = status
+        s.flush()
+        return row.version
 
 
 def agency_short_names(db: Database) -> list[str]:
@@ -259,7 +319,9 @@ def add_walk_in(db: Database, meeting_id: int, name: str, agency: str, role: str
             s.add(row)
         row.status = Attendance.present
         s.flush()
-        return AttendanceRow(row.id, attendee.name, attendee.role, ag.short_name, ag.name, row.status, row.walk_in)
+        return AttendanceRow(
+            row.id, attendee.name, attendee.role, ag.short_name, ag.name, row.status, row.walk_in, row.version
+        )
 
 
 # --------------------------------------------------------------------------- old business
@@ -280,6 +342,7 @@ class OldBusinessRow:
     closed_here: bool
     person: str | None = None  # a notification's subject, for presentation mode
     person_id: int | None = None  # a notification's subject, to open their profile
+    version: int = 1  # the action item's or notification's, for the change written against it
 
 
 def old_business(db: Database, meeting_id: int) -> list[OldBusinessRow]:
@@ -320,7 +383,7 @@ def old_business(db: Database, meeting_id: int) -> list[OldBusinessRow]:
             OldBusinessRow(
                 "action", a.id, m.ref(a.number), a.description, owner or "unassigned", a.due_date,
                 overdue(a.due_date, a.status == ActionStatus.open), a.status.value, a.outcome, m.date,
-                a.closed_in_meeting_id == meeting_id,
+                a.closed_in_meeting_id == meeting_id, version=a.version,
             )
         )
     for n, m, p in notifications:
@@ -330,19 +393,19 @@ def old_business(db: Database, meeting_id: int) -> list[OldBusinessRow]:
                 "notification", n.id, m.ref(n.number), f"Custom notification: {p.name}", team or "no team",
                 n.due_date, overdue(n.due_date, n.status in OPEN_NOTIFICATION_STATUSES), n.status.value,
                 n.outcome, m.date, n.closed_in_meeting_id == meeting_id, person=p.name, person_id=p.id,
+                version=n.version,
             )
         )
     return sorted(rows, key=lambda r: (r.from_meeting, r.ref))
 
 
 def set_action_status(
-    db: Database, action_id: int, status: ActionStatus, outcome: str | None = None, *, in_meeting_id: int | None = None
+    db: Database, action_id: int, status: ActionStatus, outcome: str | None = None, *,
+    in_meeting_id: int | None = None, version: int | None,
 ) -> ActionItem:
     """Change an action item's status (and outcome); closing it notes the meeting where that happened."""
-    with db.transaction() as s:
-        action = s.get(ActionItem, action_id)
-        if action is None:
-            raise ReviewError(f"no action item {action_id}")
+    with writing(db, "the action item") as s:
+        action = check_version(s.get(ActionItem, action_id), version, "the action item")
         if in_meeting_id is not None:
             _writable(s, in_meeting_id)
         else:
@@ -366,12 +429,11 @@ def set_notification_status(
     outcome: str | None = None,
     *,
     in_meeting_id: int | None = None,
+    version: int | None,
 ) -> Notification:
     """Move a notification along its lifecycle; a transition SPEC §2 does not allow is refused."""
-    with db.transaction() as s:
-        n = s.get(Notification, notification_id)
-        if n is None:
-            raise ReviewError(f"no notification {notification_id}")
+    with writing(db, "the notification") as s:
+        n = check_version(s.get(Notification, notification_id), version, "the notification")
         _writable(s, in_meeting_id if in_meeting_id is not None else n.meeting_id)
         if status != n.status:
             allowed = NOTIFICATION_TRANSITIONS[n.status]
@@ -407,6 +469,7 @@ class AgendaRow:
     review_status: ReviewStatus
     elapsed_seconds: int
     started_at: dt.datetime | None
+    version: int = 1  # what a mark writes against
 
     def elapsed(self, now: dt.datetime) -> int:
         running = int((now - self.started_at).total_seconds()) if self.started_at else 0
@@ -429,7 +492,7 @@ def agenda_rows(s: Session, meeting_id: int) -> list[AgendaRow]:
     return [
         AgendaRow(
             i.id, i.position, inc.id, inc.case_number, inc.type.value, inc.area_command, inc.occurred_at,
-            inc.location, i.minutes, i.review_status, i.elapsed_seconds, i.started_at,
+            inc.location, i.minutes, i.review_status, i.elapsed_seconds, i.started_at, i.version,
         )
         for i, inc in s.exec(stmt).all()
     ]
@@ -539,7 +602,7 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
     row = AgendaRow(
         item.id, item.position, incident.id, incident.case_number, incident.type.value, incident.area_command,
         incident.occurred_at, incident.location, item.minutes, item.review_status, item.elapsed_seconds,
-        item.started_at,
+        item.started_at, item.version,
     )
     return ItemDetail(row, incident, persons, notes, decisions, histories)
 
@@ -608,17 +671,18 @@ def save_note(
         return note.id  # type: ignore[return-value]
 
 
-def delete_note(db: Database, note_id: int) -> None:
-    with db.transaction() as s:
+def delete_note(db: Database, note_id: int, *, version: int | None) -> None:
+    with writing(db, "this note") as s:
         note = s.get(Note, note_id)
         if note is not None:
+            check_version(note, version, "this note")
             _writable(s, note.meeting_id)
             s.delete(note)
 
 
-def mark_item(db: Database, agenda_item_id: int, status: ReviewStatus) -> None:
-    with db.transaction() as s:
-        item = _item(s, agenda_item_id)
+def mark_item(db: Database, agenda_item_id: int, status: ReviewStatus, *, version: int | None) -> None:
+    with writing(db, "the agenda item") as s:
+        item = check_version(s.get(AgendaItem, agenda_item_id), version, "the agenda item")
         _writable(s, item.meeting_id)
         item.review_status = status
 
@@ -629,13 +693,19 @@ def _stop_timer(item: AgendaItem, now: dt.datetime) -> None:
         item.started_at = None
 
 
-def enter_item(db: Database, agenda_item_id: int) -> None:
-    """The facilitator moved to this item: its clock runs, every other item's stops (meeting in progress only)."""
-    with db.transaction() as s:
+def enter_item(db: Database, agenda_item_id: int) -> int | None:
+    """The facilitator moved to this item: its clock runs, every other item's stops (meeting in progress only).
+
+    Returns the item's version after (None when nothing ran), for the mark
+    that follows to write against. The meeting clock takes no version: it
+    writes only the timer columns, which nobody edits, and the unit of work
+    writes only the columns it changed, so it cannot overwrite anyone's edit.
+    """
+    with writing(db, "the agenda item") as s:
         item = _item(s, agenda_item_id)
         meeting = _meeting(s, item.meeting_id)
         if meeting.status != MeetingStatus.in_progress:
-            return
+            return None
         now = db.now()
         for other in s.exec(
             select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id, AgendaItem.started_at.is_not(None))
@@ -644,10 +714,12 @@ def enter_item(db: Database, agenda_item_id: int) -> None:
                 _stop_timer(other, now)
         if item.started_at is None:
             item.started_at = now
+        s.flush()
+        return item.version
 
 
 def stop_timers(db: Database, meeting_id: int) -> None:
-    with db.transaction() as s:
+    with writing(db, "the agenda") as s:
         now = db.now()
         for item in s.exec(
             select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.started_at.is_not(None))
