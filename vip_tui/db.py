@@ -50,6 +50,9 @@ HEAD = KNOWN_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# On PostgreSQL the schema may be owned by another role than the one vip runs
+# as (issue 12): migrations then run through this URL (or ``vip db upgrade``).
+OWNER_URL_ENV = "VIP_DB_OWNER_URL"
 BUSY_TIMEOUT_MS = 5000
 
 Clock = Callable[[], dt.datetime]
@@ -379,6 +382,130 @@ def _check_revision(revision: str | None, where: str) -> None:
         )
 
 
+# --------------------------------------------------------------------------- PostgreSQL roles
+
+
+def _current_role(con: sa.Connection) -> str:
+    return con.execute(sa.text("SELECT current_user")).scalar_one()
+
+
+def _may_migrate(con: sa.Connection) -> bool:
+    """Whether the connected role owns the vip schema (or is a superuser), so may change it."""
+    return bool(
+        con.execute(
+            sa.text(
+                "SELECT rolsuper OR pg_has_role(current_user, t.tableowner, 'USAGE') "
+                "FROM pg_roles r, pg_tables t "
+                "WHERE r.rolname = current_user AND t.schemaname = current_schema() AND t.tablename = 'alembic_version'"
+            )
+        ).scalar()
+    )
+
+
+def _upgrade_command(where: str, revision: str | None, role: str) -> str:
+    return (
+        f"{where} has schema {revision or 'none'} and this vip needs {HEAD}; the role {role} that vip runs as "
+        "does not own the schema, so it cannot change it. Upgrade it as the schema owner: "
+        "vip --db URL db upgrade --owner-url postgresql+psycopg://OWNER@host/db "
+        f"(or set {OWNER_URL_ENV}), then start vip again. Nothing was changed."
+    )
+
+
+def grant_runtime(owner: Engine, role: str) -> None:
+    """Give ``role`` what vip needs to run, and no more: the audit log may be read and appended to only.
+
+    Run as the schema owner. The other tables get SELECT, INSERT, UPDATE and
+    DELETE, the sequences USAGE; ``alembic_version`` is read only; the audit
+    log SELECT and INSERT, so the role cannot UPDATE, DELETE, TRUNCATE it or
+    disable a trigger on it (that takes ownership). Safe to run again.
+    """
+    with owner.begin() as con:
+        if con.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is None:
+            raise StorageError(
+                f"there is no role {role!r} on the server; create it first (CREATE ROLE {role} LOGIN PASSWORD '…') "
+                "and run this again"
+            )
+        if not _may_migrate(con):
+            raise StorageError(
+                f"the role {_current_role(con)} does not own the vip schema; give the schema owner's URL"
+            )
+        if role == _current_role(con):
+            raise StorageError(f"{role} owns the schema; grant a separate role for vip to run as")
+        quote = con.dialect.identifier_preparer.quote
+        q, schema = quote(role), quote(con.execute(sa.text("SELECT current_schema()")).scalar_one())
+        for stmt in (
+            f"GRANT USAGE ON SCHEMA {schema} TO {q}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {q}",
+            f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {q}",
+            f"REVOKE ALL ON audit_log FROM {q}",
+            f"GRANT SELECT, INSERT ON audit_log TO {q}",
+            f"REVOKE ALL ON alembic_version FROM {q}",
+            f"GRANT SELECT ON alembic_version TO {q}",
+        ):
+            con.execute(sa.text(stmt))
+
+
+def upgrade_as_owner(owner_url: str, runtime_url: str | None = None) -> tuple[str | None, str | None]:
+    """Bring the schema at ``owner_url`` up to date as its owner; grant the role of ``runtime_url``.
+
+    Returns ``(the revision before, the role granted)``. Refuses when the two
+    URLs name different databases.
+    """
+    owner_url = resolve_url(owner_url)
+    where = display_url(owner_url)
+    o = make_url(owner_url)
+    if o.get_backend_name() != "postgresql":
+        raise StorageError(f"{where}: a schema owner is a PostgreSQL matter; an SQLite file is upgraded on open")
+    role = None
+    if runtime_url is not None:
+        r = make_url(resolve_url(runtime_url))
+        if (r.get_backend_name(), r.host, r.port, r.database) != (o.get_backend_name(), o.host, o.port, o.database):
+            raise StorageError(
+                f"the owner URL ({where}) and --db ({display_url(str(r))}) name different databases; nothing was changed"
+            )
+        role = r.username
+    try:
+        engine = make_engine(owner_url)
+    except (ArgumentError, ImportError, sa.exc.NoSuchModuleError) as exc:
+        raise StorageError(f"cannot use {where}: {exc}")
+    try:
+        revision = _server_revision(engine, where)
+        _check_revision(revision, where)
+        if revision is not None:
+            with engine.connect() as con:
+                if not _may_migrate(con):
+                    raise StorageError(f"{where}: the role {_current_role(con)} does not own the vip schema either")
+        if revision != HEAD:
+            _migrate(engine)
+        if role and role != o.username:
+            grant_runtime(engine, role)
+        return revision, role if role != o.username else None
+    finally:
+        engine.dispose()
+
+
+def _upgrade_server(engine: Engine, url: str, revision: str | None, where: str) -> None:
+    """An out-of-date server schema: upgraded through the owner's URL when given, else by this role if it owns it.
+
+    A role that does not own the schema (the two-role set-up, README) is told
+    which command to run instead of failing half-way.
+    """
+    owner_url = os.environ.get(OWNER_URL_ENV, "").strip()
+    if owner_url:
+        upgrade_as_owner(owner_url, url)
+        return
+    with engine.connect() as con:
+        role = _current_role(con)
+        if revision is not None and not _may_migrate(con):
+            raise StorageError(_upgrade_command(where, revision, role))
+    try:
+        _migrate(engine)
+    except ProgrammingError as exc:  # e.g. no CREATE on the schema: a new database set up for two roles
+        if getattr(exc.orig, "sqlstate", None) != "42501":
+            raise
+        raise StorageError(_upgrade_command(where, revision, role)) from None
+
+
 def _create_private_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -439,7 +566,9 @@ def open_database(
             raise StorageError(f"cannot use {where}: {exc}")
         revision = _server_revision(engine, where)
         _check_revision(revision, where)
-    if revision != HEAD:
+        if revision != HEAD:
+            _upgrade_server(engine, url, revision, where)
+    if revision != HEAD and engine.dialect.name == "sqlite":
         _migrate(engine)
     return Database(
         url=url,
