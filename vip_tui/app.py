@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from .names import initials
@@ -20,6 +22,14 @@ if TYPE_CHECKING:
 
 
 GC_OFF_AT_MOST = 10.0  # seconds: see make_app
+
+# Busy is not a crash (issue 12 item 7): a write that meets another process's
+# lock waits this long, then the key's action is tried again every
+# BUSY_RETRY seconds with BUSY on screen, for BUSY_GIVE_UP seconds at most.
+BUSY = "database busy — retrying"
+LOCK_WAIT_MS = 250
+BUSY_RETRY = 0.5
+BUSY_GIVE_UP = 120.0
 
 
 class VipApp(App[None]):
@@ -38,6 +48,76 @@ class VipApp(App[None]):
         super().__init__()
         self.db = database
         self._warmed_up = False
+        self._busy_since: float | None = None  # when the first of the writes waiting for the lock met it
+        self._busy_told = 0.0
+        self._busy_waiting = 0  # writes to try again
+        database.limit_lock_wait(LOCK_WAIT_MS)
+
+    # ---------------------------------------------------------------- busy database
+
+    async def run_action(
+        self, action: str | object, default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key's action: one that meets a busy database is tried again, with BUSY on screen, not a crash.
+
+        A refused write changed nothing (its transaction rolled back, the
+        screen's state is as before), so running the action again is the
+        same key pressed again once the lock is released.
+        """
+        from .db import DatabaseBusy
+
+        try:
+            return await super().run_action(action, default_namespace, namespaces)  # type: ignore[arg-type]
+        except DatabaseBusy:
+            if default_namespace is None or default_namespace.is_attached:
+                self.retry_when_free(lambda: self.run_action(action, default_namespace, namespaces))
+            return True
+
+    def retry_when_free(self, retry: Callable[[], Awaitable[object] | object]) -> None:
+        """Show BUSY (again every few seconds) and call ``retry`` in BUSY_RETRY seconds; give up after BUSY_GIVE_UP.
+
+        ``retry`` calls this again if the database is still busy; once every
+        waiting write went through, the screen says so.
+        """
+        now = time.monotonic()
+        if self._busy_since is None:
+            self._busy_since = now
+        elif now - self._busy_since > BUSY_GIVE_UP:
+            self._busy_since, self._busy_waiting = None, 0
+            self.notify(f"The database stayed busy for {BUSY_GIVE_UP:.0f} s; that change was not made. Try again.",
+                        severity="error", timeout=15)
+            return
+        if now - self._busy_told >= 4:
+            self._busy_told = now
+            self.notify(BUSY, severity="warning", timeout=4)
+        self._busy_waiting += 1
+
+        async def again() -> None:
+            self._busy_waiting -= 1
+            result = retry()
+            if isinstance(result, Awaitable):
+                await result
+            if self._busy_waiting == 0 and self._busy_since is not None:
+                self._busy_since, self._busy_told = None, 0.0
+                self.notify("Database free again; saved", timeout=3)
+
+        # Through the app's message queue, as a key press is, not in the timer's own task.
+        self.set_timer(BUSY_RETRY, lambda: self.call_later(again))
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A busy database met outside a key's action (a dialog's answer, a
+        # worker): not a crash; the change was not made and the user is told.
+        from textual.worker import WorkerFailed
+
+        from .db import is_busy
+
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if is_busy(cause):
+            self.notify("Database busy: that change was not made (another vip is writing). Try again in a moment.",
+                        severity="error", timeout=8)
+            return
+        super()._handle_exception(error)
 
     def get_default_screen(self) -> Screen:
         from .screens.meetings import MeetingsScreen

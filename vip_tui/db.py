@@ -62,6 +62,27 @@ class StorageError(Exception):
     """A database that cannot be used as asked; the message says what to do."""
 
 
+class DatabaseBusy(StorageError):
+    """Another process holds the lock this write needs; nothing was written, and the same write may be tried again."""
+
+
+BUSY_MESSAGE = "the database is busy (another vip is writing to it); nothing was changed"
+# PostgreSQL's lock_not_available: the lock_timeout set by Database.limit_lock_wait ran out.
+_PG_BUSY = {"55P03"}
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` is a write that met another process's lock (SQLite's busy, PostgreSQL's lock timeout)."""
+    if isinstance(error, DatabaseBusy):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    orig = error.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        return getattr(orig, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED") or "is locked" in str(orig)
+    return getattr(orig, "sqlstate", None) in _PG_BUSY
+
+
 def default_user() -> str:
     try:
         return getpass.getuser()
@@ -296,14 +317,43 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session that commits when the block ends and rolls back if it raises."""
+        """A session that commits when the block ends and rolls back if it raises.
+
+        A write that meets another process's lock (after the wait set for
+        this database) raises :class:`DatabaseBusy`: nothing was written and
+        the caller may try the same write again.
+        """
         with self.session() as s:
             try:
                 yield s
                 s.commit()
+            except OperationalError as exc:
+                s.rollback()
+                if is_busy(exc):
+                    raise DatabaseBusy(BUSY_MESSAGE) from exc
+                raise
             except BaseException:
                 s.rollback()
                 raise
+
+    def limit_lock_wait(self, ms: int) -> None:
+        """Wait at most ``ms`` for another process's lock before a write raises :class:`DatabaseBusy`.
+
+        The TUI waits briefly and retries with a message on screen rather
+        than freezing for the CLI's full wait (SQLite ``busy_timeout``;
+        PostgreSQL ``lock_timeout``, set on every connection handed out).
+        """
+        sqlite = self.is_sqlite
+
+        @event.listens_for(self.engine, "checkout")
+        def _lock_wait(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+            cur = dbapi_conn.cursor()
+            try:
+                cur.execute(f"PRAGMA busy_timeout={int(ms)}" if sqlite else f"SET lock_timeout = {int(ms)}")
+            finally:
+                cur.close()
+            if not sqlite:
+                dbapi_conn.commit()  # SET opened a transaction: end it, the setting stays for the session
 
     def dispose(self) -> None:
         self.engine.dispose()

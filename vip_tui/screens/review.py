@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..db import DatabaseBusy
 from ..enums import MeetingStatus, ReviewStatus, Role
 from ..names import initials
 from ..services import agenda_builder as concurrent
@@ -246,7 +247,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 version = svc.enter_item(self.app.db, row.id)
                 if version is not None:  # the mark that follows writes against the clock's own change
                     self.rows[index] = row = replace(row, version=version)
-            except (svc.ReviewError, StaleDataError):
+            except (svc.ReviewError, StaleDataError, DatabaseBusy):
                 pass  # the item's clock only; the item itself loads below
         self._move_marker(previous)
         ahead = self._prefetched.pop(row.id, None)
@@ -513,7 +514,16 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._editor_loaded = False
         # Not reset on every key: a fast typist still gets a save every SAVE_DELAY.
         if self._save_timer is None:
-            self._save_timer = self.set_timer(SAVE_DELAY, self.flush_note)
+            self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        """The typing pause's save; a busy database is waited out with the text kept (issue 12 item 7)."""
+        if not self.is_attached:
+            return
+        try:
+            self.flush_note()
+        except DatabaseBusy:
+            self.app.retry_when_free(self._autosave)
 
     def flush_note(self) -> None:
         """Write the editor's text now if it changed (a note is created on the first key)."""
