@@ -150,6 +150,7 @@ and referral to its outcome) and `f` the program figures.
             start_meeting(self.app.db, m.id, version=m.version)
         except ReviewError as exc:
             self.notify(str(exc), severity="error")
+            self.load()  # as it is now (another instance may have changed the meeting)
             return
         self.app.open_stage(m.id, "attendance")
 

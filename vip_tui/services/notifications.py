@@ -404,7 +404,9 @@ def _notification(s: Session, notification_id: int, version: int | None = None) 
     n = s.get(Notification, notification_id)
     if n is None:
         raise ReviewError(f"no notification {notification_id}")
-    return check_version(n, version, f"notification {_ref(s, n)}")
+    if version is not None and n.version != version:  # named only when refused: one query less per write
+        check_version(n, version, f"notification {_ref(s, n)}")
+    return n
 
 
 def _ref(s: Session, n: Notification) -> str:
