@@ -1,15 +1,71 @@
-"""Meetings: the list with its counts."""
+"""Meetings: the list with its counts, and the write lock that numbers them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
 from ..db import Database
 from ..enums import ActionStatus, MeetingStatus, NotificationStatus, OPEN_NOTIFICATION_STATUSES
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# pg_advisory_xact_lock key of every transaction that matches or creates
+# persons and meetings ("vip" and 1): they queue, each sees the one before.
+WRITE_LOCK_KEY = 0x76697001
+WRITE_LOCK_WAIT_SECONDS = 120.0
+
+
+class DatabaseBusy(Exception):
+    """The write lock stayed taken past the wait; the message says what to do."""
+
+
+def take_write_lock(
+    session: Session, *, wait_seconds: float = WRITE_LOCK_WAIT_SECONDS, on_wait: Callable[[], None] | None = None
+) -> None:
+    """Make the session's transaction the only one matching and creating persons and meetings.
+
+    Call it first in the transaction, before the reads that decide what to
+    create: two imports reading "no such person" side by side would each
+    create one. SQLite: ``BEGIN IMMEDIATE`` (the database's write lock, waited
+    for up to ``wait_seconds``, calling ``on_wait`` while waiting); PostgreSQL:
+    a transaction-level advisory lock, released by commit or rollback.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+        return
+    if connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        raise RuntimeError("take_write_lock must be the first statement of the transaction")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"the database is busy (another import or edit held it for {wait_seconds:.0f} s); "
+                    "nothing was changed: try again"
+                ) from None
+            if on_wait is not None:
+                on_wait()
+
+
+def next_meeting_number(session: Session) -> int:
+    """The number of a new meeting: one more than the highest (under :func:`take_write_lock`)."""
+    highest = session.execute(sa.select(sa.func.max(_meeting.c.number))).scalar()
+    return (highest or 0) + 1
 
 
 def _status(enum: type[Enum]) -> sa.Enum:

@@ -1,0 +1,93 @@
+"""Imports at the same time, as real processes (issue 12, item 2): one person per identity, numbered meetings.
+
+Each `vip agenda import` takes the write lock first (SQLite ``BEGIN IMMEDIATE``,
+PostgreSQL an advisory transaction lock), so imports that match and create
+the same persons run one after the other; without it, two imports each read
+"no such person" and create one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import FixedClock
+
+# Fictional: invented first names and surnames, combined.
+FIRST = ["Avel", "Brisa", "Corin", "Dov", "Elspet", "Fenn", "Galo", "Hollis", "Isko", "Jory",
+         "Kestra", "Lasse", "Mirren", "Nello", "Orla", "Pim", "Quill", "Roan", "Sabe", "Tamsin"]
+LAST = ["Vantreel", "Oskamor", "Brellwick", "Duvane", "Halloran-Tess", "Karsk", "Ml'Ondo", "Pettifrey", "Ressa", "Zindle"]
+
+
+def _people(n: int = 200) -> list[tuple[str, dt.date]]:
+    return [
+        (f"{FIRST[i % 20]} {LAST[i // 20]}", dt.date(1980, 1, 1) + dt.timedelta(days=97 * i))
+        for i in range(n)
+    ]
+
+
+def _agenda(path: Path, meeting: dt.date, case_prefix: str, people: list[tuple[str, dt.date]]) -> Path:
+    """One meeting's CSV: an incident per four persons, all matched by name and date of birth."""
+    with path.open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["meeting_date", "case_number", "occurred_at", "type", "location", "person_name",
+                      "person_role", "person_dob"])
+        for i, (name, dob) in enumerate(people):
+            when = dt.datetime.combine(meeting - dt.timedelta(days=3), dt.time(20, (i // 4) % 60))
+            out.writerow([meeting.isoformat(), f"{case_prefix}-{i // 4:04d}", when.isoformat(), "non_fatal",
+                          f"{100 + i // 4} block Fictional Ave", name, "victim" if i % 4 == 0 else "associate",
+                          dob.isoformat()])
+    return path
+
+
+def _run_at_once(url: str, files: list[Path]) -> list[subprocess.CompletedProcess[str]]:
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "vip_tui", "--db", url, "agenda", "import", str(file)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        )
+        for file in files
+    ]
+    done = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=240)
+        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return done
+
+
+@pytest.mark.parametrize("imports", [2, 3])
+def test_imports_at_once_make_one_person_per_identity_and_number_every_meeting(
+    db_url: str, clock: FixedClock, tmp_path: Path, imports: int
+) -> None:
+    from vip_tui.db import open_database
+
+    open_database(db_url, user="tester", clock=clock).dispose()  # migrated once, before the race
+    people = _people(200)
+    files = [
+        _agenda(tmp_path / f"week{n}.csv", dt.date(2026, 11, 10) + dt.timedelta(weeks=n), f"26-{n}", people)
+        for n in range(imports)
+    ]
+    for result in _run_at_once(db_url, files):
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "UNIQUE" not in result.stderr and "duplicate key" not in result.stderr
+
+    database = open_database(db_url, user="tester", clock=clock)
+    try:
+        with database.engine.connect() as con:
+            persons = con.execute(sa.text("SELECT count(*) FROM person")).scalar()
+            identities = con.execute(sa.text("SELECT count(*) FROM (SELECT DISTINCT name_key, dob FROM person) x")).scalar()
+            numbers = sorted(n for (n,) in con.execute(sa.text("SELECT number FROM meeting")))
+            involvements = con.execute(sa.text("SELECT count(*) FROM involvement")).scalar()
+    finally:
+        database.dispose()
+    assert (persons, identities) == (200, 200)
+    assert numbers == list(range(1, imports + 1))
+    assert involvements == 200 * imports
