@@ -94,6 +94,18 @@ class ImportReport:
         return out
 
 
+def merged_aliases(known: Sequence[str], new: Sequence[str]) -> list[str]:
+    """``known`` then those of ``new`` not already there (by normalised name): aliases only accumulate."""
+    out = list(known)
+    keys = {name_key(alias) for alias in out}
+    for alias in new:
+        key = name_key(alias)
+        if key and key not in keys:
+            keys.add(key)
+            out.append(alias)
+    return out
+
+
 def _plural(kind: str, n: int) -> str:
     if n == 1:
         return kind
@@ -551,6 +563,8 @@ class _Importer:
             case_status=inc.case_status,
             retaliation_risk=inc.retaliation_risk,
             nibin_leads=list(inc.nibin_leads),
+            # A partner summary written in the builder or the review stays unless the file gives one.
+            **({"partner_summary": inc.partner_summary} if inc.partner_summary is not None else {}),
         )
         self.incidents[inc.case_number] = incident  # a case twice in one import is one incident
         existing = list(self.involvements.get(incident.id, ())) if incident.id is not None else []
@@ -614,7 +628,8 @@ class _Importer:
                     break
         if person is None:
             person = Person(
-                name=p.name, name_key=name_key(p.name), dob=p.dob, record_id=p.record_id
+                name=p.name, name_key=name_key(p.name), dob=p.dob, record_id=p.record_id,
+                aliases=merged_aliases([], p.aliases),
             )
             self.s.add(person)
             self.report.created["person"] += 1
@@ -626,6 +641,9 @@ class _Importer:
             values["record_id"] = p.record_id
         if p.dob and not person.dob:
             values["dob"] = p.dob
+        aliases = merged_aliases(person.aliases or [], p.aliases)
+        if aliases != (person.aliases or []):
+            values["aliases"] = aliases
         if values and self._set(person, **values):
             self.report.updated["person"] += 1
             self._known(person)
