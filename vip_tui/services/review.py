@@ -48,6 +48,7 @@ from ..models import (
     Referral,
 )
 from ..names import name_key
+from .frozen import freeze, recorded_incident
 
 
 class ReviewError(Exception):
@@ -112,12 +113,27 @@ def start_meeting(db: Database, meeting_id: int) -> Meeting:
 
 
 def close_meeting(db: Database, meeting_id: int) -> Meeting:
-    """Close the meeting: its running timer stops and from now on it is read-only."""
+    """Close the meeting: its running timer stops and from now on it is read-only.
+
+    Each item keeps the record of its incident as it stands now (facts,
+    involvements, persons, groups): later imports may change the incident,
+    never what this meeting recorded (services/frozen.py).
+    """
     with db.transaction() as s:
         meeting = _writable(s, meeting_id)
         now = db.now()
-        for item in s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)).all():
+        items = s.exec(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .options(
+                selectinload(AgendaItem.incident)  # type: ignore[arg-type]
+                .selectinload(Incident.involvements)  # type: ignore[arg-type]
+                .options(selectinload(Involvement.person), selectinload(Involvement.group))  # type: ignore[arg-type]
+            )
+        ).all()
+        for item in items:
             _stop_timer(item, now)
+            item.record = freeze(item.incident)  # type: ignore[arg-type]
         meeting.status = MeetingStatus.closed
         meeting.closed_at = now
         if meeting.started_at is None:
@@ -512,6 +528,7 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
             )
         )
     ).one()
+    incident = recorded_incident(meeting, item, incident)  # a closed meeting's own record
     role_order = {r: n for n, r in enumerate(Role)}
     persons = [
         PersonRow(
