@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,7 @@ def test_imports_at_once_make_one_person_per_identity_and_number_every_meeting(
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
         assert "UNIQUE" not in result.stderr and "duplicate key" not in result.stderr
+        assert "importing incidents" not in result.stderr  # no progress line when stderr is not a terminal
 
     database = open_database(db_url, user="tester", clock=clock)
     try:
@@ -91,3 +93,71 @@ def test_imports_at_once_make_one_person_per_identity_and_number_every_meeting(
     assert (persons, identities) == (200, 200)
     assert numbers == list(range(1, imports + 1))
     assert involvements == 200 * imports
+
+
+def _counts(url: str) -> dict[str, int]:
+    engine = sa.create_engine(url if "://" in url else f"sqlite:///{url}")
+    try:
+        with engine.connect() as con:
+            return {
+                table: con.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
+                for table in ("meeting", "incident", "person", "involvement", "agenda_item", "audit_log")
+            }
+    finally:
+        engine.dispose()
+
+
+def test_a_long_import_shows_progress_on_a_terminal_and_ctrl_c_changes_nothing(
+    db_url: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    import pty
+    import select
+    import signal
+    import time
+
+    from bench.backfill import write_backfill
+    from vip_tui.db import open_database
+
+    open_database(db_url, user="tester", clock=clock).dispose()
+    small = _agenda(tmp_path / "week1.csv", dt.date(2026, 11, 10), "26-1", _people(8))
+    assert _run_at_once(db_url, [small])[0].returncode == 0
+    before = _counts(db_url)
+    big = tmp_path / "backfill.csv"
+    write_backfill(big, rows=12_000)
+
+    master, slave = pty.openpty()  # stderr on a terminal, as when a person runs it
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vip_tui", "--db", db_url, "agenda", "import", str(big)],
+        stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL, env=os.environ.copy(),
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 180
+    try:
+        while b" of " not in seen.rpartition(b"importing incidents")[2] and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 1)
+            if ready:
+                seen += os.read(master, 4096)
+        assert re.search(rb"vip: importing incidents: [\d,]+ of [\d,]+ \(\d+%\)", seen), seen
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=120)
+        while True:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    text = seen.decode(errors="replace")
+    assert proc.returncode in (1, 130)
+    assert "interrupted (ctrl+c); nothing was imported" in text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text
+    assert _counts(db_url) == before

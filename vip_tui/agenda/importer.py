@@ -60,6 +60,9 @@ KNOWN_AGENCY_KINDS: dict[str, AgencyKind] = {
 }
 
 
+FLUSH_EVERY = 500  # incidents written between flushes
+
+
 @dataclass
 class ImportReport:
     """What an import created and updated, counted per kind of record."""
@@ -469,6 +472,10 @@ class _Importer:
                     minutes=inc.minutes,
                 )
                 self.progress.advance()
+                if position % FLUSH_EVERY == 0:
+                    # In batches: one flush of a five-year backfill held every
+                    # pending row and its audit entry in memory at once.
+                    self.s.flush()
         self.s.flush()
         self._write_links()
         self._drop_missing_items(meeting, {i.id for i in incidents}, agenda)  # type: ignore[misc]
