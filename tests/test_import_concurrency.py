@@ -161,3 +161,24 @@ def test_a_long_import_shows_progress_on_a_terminal_and_ctrl_c_changes_nothing(
     assert "interrupted (ctrl+c); nothing was imported" in text
     assert "Traceback" not in text and "KeyboardInterrupt" not in text
     assert _counts(db_url) == before
+
+
+def test_an_import_that_cannot_get_the_lock_says_the_database_is_busy_and_changes_nothing(
+    database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    from vip_tui.agenda.importer import import_files
+    from vip_tui.agenda.parse import AgendaErrors
+    from vip_tui.services import meetings
+
+    monkeypatch.setattr(meetings, "WRITE_LOCK_WAIT_SECONDS", 0.5)
+    path = _agenda(tmp_path / "week1.csv", dt.date(2026, 11, 10), "26-1", _people(4))
+    with database.session() as holder:  # another import holding the lock
+        holder.begin()
+        meetings.take_write_lock(holder)
+        with pytest.raises(AgendaErrors) as refused:
+            import_files(database, [path])
+        holder.rollback()
+    assert str(refused.value) == (
+        "import: the database is busy (another import or edit held it for 0.5 s); nothing was changed: try again"
+    )
+    assert import_files(database, [path]).created["meeting"] == 1  # once free, it goes through

@@ -29,7 +29,7 @@ class DatabaseBusy(Exception):
 
 
 def take_write_lock(
-    session: Session, *, wait_seconds: float = WRITE_LOCK_WAIT_SECONDS, on_wait: Callable[[], None] | None = None
+    session: Session, *, wait_seconds: float | None = None, on_wait: Callable[[], None] | None = None
 ) -> None:
     """Make the session's transaction the only one matching and creating persons and meetings.
 
@@ -39,9 +39,21 @@ def take_write_lock(
     for up to ``wait_seconds``, calling ``on_wait`` while waiting); PostgreSQL:
     a transaction-level advisory lock, released by commit or rollback.
     """
+    wait_seconds = WRITE_LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+        key = {"key": WRITE_LOCK_KEY}
+        if connection.execute(sa.text("SELECT pg_try_advisory_xact_lock(:key)"), key).scalar():
+            return
+        if on_wait is not None:
+            on_wait()
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait_seconds * 1000)}ms'")
+        try:
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), key)
+        except OperationalError as exc:
+            if "lock timeout" not in str(exc.orig):
+                raise
+            raise _busy(wait_seconds) from None
         return
     if connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
         raise RuntimeError("take_write_lock must be the first statement of the transaction")
@@ -54,12 +66,16 @@ def take_write_lock(
             if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
                 raise
             if time.monotonic() >= deadline:
-                raise DatabaseBusy(
-                    f"the database is busy (another import or edit held it for {wait_seconds:.0f} s); "
-                    "nothing was changed: try again"
-                ) from None
+                raise _busy(wait_seconds) from None
             if on_wait is not None:
                 on_wait()
+
+
+def _busy(wait_seconds: float) -> DatabaseBusy:
+    return DatabaseBusy(
+        f"the database is busy (another import or edit held it for {wait_seconds:g} s); "
+        "nothing was changed: try again"
+    )
 
 
 def next_meeting_number(session: Session) -> int:
