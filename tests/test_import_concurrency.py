@@ -29,7 +29,7 @@ LAST = ["Vantreel", "Oskamor", "Brellwick", "Duvane", "Halloran-Tess", "Karsk", 
 
 def _people(n: int = 200) -> list[tuple[str, dt.date]]:
     return [
-        (f"{FIRST[i % 20]} {LAST[i // 20]}", dt.date(1980, 1, 1) + dt.timedelta(days=97 * i))
+        (f"{FIRST[i % 20]} {LAST[i // 20]}", dt.date(1980, 1, 1) + dt.timedelta(days=37 * i))
         for i in range(n)
     ]
 
