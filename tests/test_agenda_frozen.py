@@ -91,6 +91,9 @@ def test_an_import_reusing_a_closed_meetings_case_leaves_its_minutes_and_review_
     after = _minutes(database, tmp_path, "after.docx")
     assert "300 block Fictional Rd" in before and "W. Example" in before
     assert after == before
+    with database.session() as s:
+        [row] = review.agenda_rows(s, meeting.id)
+    assert (row.location, row.type) == ("300 block Fictional Rd", "non_fatal")
     detail_after = review.item_detail(database, item.id)
     assert detail_after.incident.location == "300 block Fictional Rd"
     assert [(p.name, p.role.value, p.group) for p in detail_after.persons] == [

@@ -437,17 +437,20 @@ def agenda(db: Database, meeting_id: int) -> list[AgendaRow]:
 
 def agenda_rows(s: Session, meeting_id: int) -> list[AgendaRow]:
     stmt = (
-        select(AgendaItem, Incident)
+        select(AgendaItem, Incident, Meeting)
         .join(Incident, Incident.id == AgendaItem.incident_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(AgendaItem.meeting_id == meeting_id)
         .order_by(AgendaItem.position, AgendaItem.id)
     )
+    # A closed meeting lists its incidents as it recorded them.
+    rows = [(i, recorded_incident(meeting, i, inc)) for i, inc, meeting in s.exec(stmt).all()]
     return [
         AgendaRow(
             i.id, i.position, inc.id, inc.case_number, inc.type.value, inc.area_command, inc.occurred_at,
             inc.location, i.minutes, i.review_status, i.elapsed_seconds, i.started_at,
         )
-        for i, inc in s.exec(stmt).all()
+        for i, inc in rows
     ]
 
 
