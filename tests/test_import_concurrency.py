@@ -182,3 +182,28 @@ def test_an_import_that_cannot_get_the_lock_says_the_database_is_busy_and_change
         "import: the database is busy (another import or edit held it for 0.5 s); nothing was changed: try again"
     )
     assert import_files(database, [path]).created["meeting"] == 1  # once free, it goes through
+
+
+def test_the_builder_creating_meetings_in_two_processes_at_once_numbers_both(
+    db_url: str, clock: FixedClock
+) -> None:
+    from vip_tui.db import open_database
+
+    open_database(db_url, user="tester", clock=clock).dispose()
+    code = (
+        "import sys; from vip_tui.db import open_database; from vip_tui.services.agenda_builder import create_meeting; "
+        "db = open_database(sys.argv[1], user='tester'); "
+        "[create_meeting(db, {'date': f'2026-{sys.argv[2]}-{day:02d}'}) for day in range(1, 21)]"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, db_url, month], stderr=subprocess.PIPE, text=True)
+        for month in ("10", "11")
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+    engine = sa.create_engine(db_url if "://" in db_url else f"sqlite:///{db_url}")
+    with engine.connect() as con:
+        numbers = sorted(n for (n,) in con.execute(sa.text("SELECT number FROM meeting")))
+    engine.dispose()
+    assert numbers == list(range(1, 41))
