@@ -149,3 +149,36 @@ def test_dates_near_today_still_pass(tmp_path: Path) -> None:
     path = _toml(tmp_path / "week.toml", dob=today.isoformat(), when="1940-01-01T12:00:00")
     code, err = _vip("agenda", "check", str(path))
     assert code == 0, err
+
+
+CORPUS = Path(__file__).parent / "agenda_corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "hostile_dates.toml",
+            [
+                "hostile_dates.toml:7: incidents[1].occurred_at: 0001-11-20T22:00:00 is out of range",
+                "hostile_dates.toml:14: incidents[1].persons[1].dob: 2099-03-14 is out of range",
+                "hostile_dates.toml:18: incidents[2].occurred_at: 9999-11-20T22:00:00 is out of range",
+                "hostile_dates.toml:25: incidents[2].persons[1].dob: 1899-12-31 is out of range",
+            ],
+        ),
+    ],
+)
+def test_the_hostile_corpus_is_refused_line_by_line(name: str, expected: list[str]) -> None:
+    code, err = _vip("agenda", "check", str(CORPUS / name))
+    assert code == 1
+    problems = err.splitlines()[:-1]
+    assert len(problems) == len(expected)
+    for line, start in zip(problems, expected, strict=True):
+        assert line.startswith(start), line
+
+
+def test_the_corpus_agenda_with_aliases_and_a_partner_summary_passes() -> None:
+    agenda, problems = parse_agenda(CORPUS / "good_aliases.toml")
+    assert problems == [] and agenda is not None
+    assert agenda.incidents[0].partner_summary == "A young adult was hurt; outreach is offered."
+    assert agenda.incidents[0].persons[0].aliases == ["Ree", "R-Money"]

@@ -60,8 +60,11 @@ __all__ = [
     "problems_from_validation_error",
 ]
 
-MAX_FILE_BYTES: Final = 64 * 1024 * 1024
-"""The largest agenda file read: a five-year backfill is about 6 MB; refused before reading."""
+MAX_FILE_BYTES: Final = 16 * 1024 * 1024
+"""The largest agenda file read (about 120,000 CSV rows; a five-year backfill is under 4 MB), refused unread.
+
+Memory grows with the rows: 28,000 rows peak near 300 MB, 100,000 near 800 MB (bench/backfill.py).
+"""
 
 MAX_PROBLEMS: Final = 200
 """Problems reported per file; past that a file is likely not an agenda at all."""
@@ -1121,6 +1124,8 @@ def _csv_error(exc: csv.Error) -> str:
     reason = str(exc)
     if "unexpected end of data" in reason:
         return 'not valid CSV: a quote (") opened in this row is never closed'
+    if "field larger than field limit" in reason:
+        return f"not valid CSV: a cell is longer than {csv.field_size_limit():,} characters"
     if "expected after" in reason:
         return 'not valid CSV: a quote (") inside a quoted cell must be doubled ("")'
     return f"not valid CSV: {reason}"

@@ -27,7 +27,7 @@ with the types listed in ``CUSTOM_ERROR_TYPES``; the parser words them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Final
@@ -290,7 +290,7 @@ MAX_LEADS: Final = 50
 MAX_ALIASES: Final = 20
 
 EARLIEST_BIRTH: Final = date(1900, 1, 1)
-CENTURY: Final = timedelta(days=36_525)
+CENTURY_YEARS: Final = 100
 
 
 def _in_range(value: date, earliest: date, latest: date, what: str) -> None:
@@ -310,10 +310,17 @@ def _born(value: date | None) -> date | None:
     return value
 
 
+def _years_from(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def _within_a_century(value: date) -> date:
     # Meetings and incidents within a century of today (years 0001 and 9999 are typos).
     today = date.today()
-    _in_range(value, today - CENTURY, today + CENTURY, "a date")
+    _in_range(value, _years_from(today, -CENTURY_YEARS), _years_from(today, CENTURY_YEARS), "a date")
     return value
 
 
