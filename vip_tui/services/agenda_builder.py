@@ -68,7 +68,7 @@ from ..models import (
 )
 from ..names import name_key
 from .review import AgendaRow, ItemDetail, MeetingClosed, ReviewError, agenda_rows, load_item_detail
-from .meetings import next_meeting_number, take_write_lock
+from .meetings import DatabaseBusy, next_meeting_number, take_write_lock
 
 __all__ = [
     "AgendaDraft",
@@ -169,6 +169,8 @@ def _writing(db: Database, what: str) -> Iterator[Session]:
         raise StaleEdit(f"{what} {STALE}") from None
     except IntegrityError as exc:
         raise ReviewError(f"refused by the database (another user may have just made the same change): {exc.orig}") from None
+    except DatabaseBusy as exc:
+        raise ReviewError(str(exc)) from None
 
 
 def _check(obj: Any, version: int | None, what: str) -> Any:
