@@ -209,3 +209,61 @@ def test_a_name_without_dob_or_record_id_is_not_linked_across_incidents(database
     assert _count(database, Person) == 1
     import_files(database, [write(tmp_path, "b.toml", two)])  # another incident: not assumed
     assert _count(database, Person) == 2
+
+
+def test_aliases_and_partner_summaries_come_in_from_toml_and_csv_and_merge_on_reimport(database, tmp_path: Path) -> None:  # noqa: ANN001
+    week1 = tmp_path / "week1.toml"
+    week1.write_text(
+        textwrap.dedent(
+            """\
+            [meeting]
+            date = 2026-11-17
+
+            [[incidents]]
+            case_number = "26-5001"
+            occurred_at = 2026-11-14T21:00:00
+            type = "non_fatal"
+            location = "100 block Fictional Ave"
+            partner_summary = "A young man was hurt near a park."
+
+            [[incidents.persons]]
+            name = "Q. Example"
+            role = "victim"
+            dob = 2003-02-01
+            aliases = ["Q-Dog", "Little Q"]
+            """
+        )
+    )
+    week2 = tmp_path / "week2.csv"
+    week2.write_text(
+        "meeting_date,case_number,occurred_at,type,location,person_name,person_role,person_dob,person_aliases\n"
+        "2026-11-24,26-5002,2026-11-21T22:00:00,non_fatal,200 block Fictional Ave,Q. Example,suspect,2003-02-01,"
+        "little q; Quinny\n"
+    )
+    import_files(database, [week1])
+    import_files(database, [week2])
+    [person] = _person(database, "q example")
+    assert person.aliases == ["Q-Dog", "Little Q", "Quinny"]  # a union: "little q" is "Little Q"
+
+    # Re-importing week 1 without its partner summary keeps the one on file.
+    week1.write_text(week1.read_text().replace('partner_summary = "A young man was hurt near a park."\n', ""))
+    import_files(database, [week1])
+    with database.session() as s:
+        incident = s.exec(select(Incident).where(Incident.case_number == "26-5001")).one()
+    assert incident.partner_summary == "A young man was hurt near a park."
+    [person] = _person(database, "q example")
+    assert person.aliases == ["Q-Dog", "Little Q", "Quinny"]
+
+
+def test_aliases_are_held_to_the_name_limits(tmp_path: Path) -> None:
+    from vip_tui.agenda.parse import parse_agenda
+
+    path = tmp_path / "week.csv"
+    path.write_text(
+        "meeting_date,case_number,occurred_at,type,location,person_name,person_role,person_aliases\n"
+        f"2026-11-24,26-1,2026-11-21T22:00:00,non_fatal,x,Q. Example,victim,ok;{'A' * 201}\n"
+    )
+    _, problems = parse_agenda(path)
+    assert [str(p) for p in problems] == [
+        f'week.csv:2: person_aliases: "{"A" * 57}…" is 201 characters; the most is 200'
+    ]

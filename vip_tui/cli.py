@@ -143,12 +143,12 @@ def agenda_check(files: tuple[Path, ...]) -> None:
 @pass_ctx
 def agenda_import(ctx: Context, files: tuple[Path, ...]) -> None:
     """Validate and import agenda files: all or nothing; re-import updates in place."""
-    from .agenda.importer import import_files
+    from .agenda.importer import TerminalProgress, import_files
 
     _existing(files)
     database = ctx.open()
     with _refusals():
-        report = import_files(database, files)
+        report = import_files(database, files, progress=TerminalProgress())
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     for line in report.lines():

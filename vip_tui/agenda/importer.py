@@ -14,10 +14,13 @@ group rules through :func:`ensure_agency`, :func:`invite` and :func:`link_group`
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +43,7 @@ from ..models import (
     PersonGroup,
 )
 from ..names import name_key
+from ..services.meetings import DatabaseBusy, next_meeting_number, take_write_lock
 from .parse import AgendaErrors, Problem, parse_agendas
 from .schema import Agenda, AgencyIn, IncidentIn, PersonIn
 
@@ -54,6 +58,9 @@ KNOWN_AGENCY_KINDS: dict[str, AgencyKind] = {
     "USAO": AgencyKind.prosecution,
     "DA": AgencyKind.prosecution,
 }
+
+
+FLUSH_EVERY = 500  # incidents written between flushes
 
 
 @dataclass
@@ -90,40 +97,77 @@ class ImportReport:
         return out
 
 
+def merged_aliases(known: Sequence[str], new: Sequence[str]) -> list[str]:
+    """``known`` then those of ``new`` not already there (by normalised name): aliases only accumulate."""
+    out = list(known)
+    keys = {name_key(alias) for alias in out}
+    for alias in new:
+        key = name_key(alias)
+        if key and key not in keys:
+            keys.add(key)
+            out.append(alias)
+    return out
+
+
 def _plural(kind: str, n: int) -> str:
     if n == 1:
         return kind
     return {"person": "persons", "agency": "agencies"}.get(kind, kind + "s")
 
 
-def import_files(db: Database, paths: Sequence[Path], *, dry_run: bool = False) -> ImportReport:
+def import_files(
+    db: Database, paths: Sequence[Path], *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
     """Validate every file, then import them all in one transaction.
 
-    Raises :class:`AgendaErrors` (nothing changed) if any file has an error.
-    With ``dry_run`` nothing is kept: the report says what an import would do.
+    Raises :class:`AgendaErrors` (nothing changed) if any file has an error,
+    or if the import is interrupted (ctrl+c). With ``dry_run`` nothing is
+    kept: the report says what an import would do.
     """
-    agendas, problems = parse_agendas(paths)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise AgendaErrors(errors)
-    report = import_agendas(db, agendas, dry_run=dry_run)
+    try:
+        if progress is not None:
+            progress.phase(f"reading {len(paths)} file{'s' if len(paths) != 1 else ''}")
+        agendas, problems = parse_agendas(paths)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise AgendaErrors(errors)
+        report = import_agendas(db, agendas, dry_run=dry_run, progress=progress)
+    except KeyboardInterrupt:
+        raise _refused("interrupted (ctrl+c); nothing was imported") from None
+    finally:
+        if progress is not None:
+            progress.done()
     report.warnings = [p for p in problems if p.severity != "error"] + report.warnings
     return report
 
 
-def import_agendas(db: Database, agendas: Sequence[Agenda], *, dry_run: bool = False) -> ImportReport:
+def _refused(message: str) -> AgendaErrors:
+    return AgendaErrors([Problem(Path("import"), None, None, message)])
+
+
+def import_agendas(
+    db: Database, agendas: Sequence[Agenda], *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
     """Write ``agendas`` in one transaction; raises :class:`AgendaErrors` and rolls back on a conflict.
 
-    With ``dry_run`` the transaction is rolled back after the last flush, so
-    the database (and its audit log) is left exactly as it was.
+    The transaction first takes the write lock (:func:`take_write_lock`), so
+    imports run one after the other where they match and create persons and
+    meetings: two at once never make one person twice nor clash on a meeting
+    number. With ``dry_run`` the transaction is rolled back after the last
+    flush, so the database (and its audit log) is left exactly as it was.
     """
     report = ImportReport(dry_run=dry_run)
+    progress = progress or Progress()
     session = db.session()
     try:
         transaction = session.begin()
         try:
+            take_write_lock(session, on_wait=lambda: progress.phase("waiting for another import or edit to finish"))
+            total = sum(len(agenda.incidents) for agenda in agendas)
+            progress.start(total)
             for agenda in agendas:
-                _Importer(session, report).run(agenda)
+                _Importer(session, report, progress).run(agenda)
+            progress.phase("saving")
             session.flush()
         except BaseException:
             transaction.rollback()
@@ -132,34 +176,92 @@ def import_agendas(db: Database, agendas: Sequence[Agenda], *, dry_run: bool = F
             transaction.rollback()
         else:
             transaction.commit()
-    except IntegrityError as exc:
-        # A constraint the validation could not see (another instance wrote
-        # the same record meanwhile, say): nothing was written.
-        raise AgendaErrors(
-            [
-                Problem(
-                    Path("database"),
-                    None,
-                    None,
-                    f"the import was refused by the database: {exc.orig}",
-                )
-            ]
-        )
+    except DatabaseBusy as exc:
+        raise _refused(str(exc)) from None
+    except IntegrityError:
+        # A constraint the validation could not see (a record written outside
+        # the write lock meanwhile, say): nothing was written.
+        raise _refused(
+            "another change to the same records was saved while importing; nothing was imported: import again"
+        ) from None
     except StaleDataError:
-        raise AgendaErrors(
-            [
-                Problem(
-                    Path("database"),
-                    None,
-                    None,
-                    "another user changed these records while they were being imported; "
-                    "nothing was imported: import again",
-                )
-            ]
-        )
+        raise _refused(
+            "another user changed these records while they were being imported; nothing was imported: import again"
+        ) from None
     finally:
         session.close()
     return report
+
+
+class Progress:
+    """What a long import is doing and how far it is; this one says nothing (see :class:`TerminalProgress`)."""
+
+    def phase(self, what: str) -> None:
+        """A step with no count: reading, waiting for the lock, saving."""
+
+    def start(self, total: int) -> None:
+        """The incidents to write, counted by :meth:`advance`."""
+
+    def advance(self, n: int = 1) -> None:
+        """``n`` more incidents written."""
+
+    def done(self) -> None:
+        """The work ended (done, refused or interrupted)."""
+
+
+class TerminalProgress(Progress):
+    """One line on ``stream`` (stderr), rewritten in place, once the work has taken ``after`` seconds.
+
+    Only when the stream is a terminal: redirected output stays clean. The
+    line is redrawn at most every ``every`` seconds, so it costs nothing.
+    """
+
+    def __init__(self, stream: TextIO | None = None, *, after: float = 1.0, every: float = 0.2) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.shown = False
+        self.total = 0
+        self.count = 0
+        self.what = ""
+        self._began = time.monotonic()
+        self._after = after
+        self._every = every
+        self._drawn = 0.0
+        try:
+            self.live = self.stream.isatty()
+        except (AttributeError, ValueError):
+            self.live = False
+
+    def phase(self, what: str) -> None:
+        self.what = what
+        self._draw(force=True)
+
+    def start(self, total: int) -> None:
+        self.total, self.count, self.what = total, 0, "importing incidents"
+        self._draw(force=True)
+
+    def advance(self, n: int = 1) -> None:
+        self.count += n
+        self._draw()
+
+    def _draw(self, *, force: bool = False) -> None:
+        if not self.live:
+            return
+        now = time.monotonic()
+        if now - self._began < self._after or (not force and now - self._drawn < self._every):
+            return
+        self._drawn = now
+        line = self.what
+        if self.total and self.what == "importing incidents":
+            line += f": {self.count:,} of {self.total:,} ({100 * self.count // self.total}%)"
+        self.stream.write(f"\r\x1b[2Kvip: {line}")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self.shown = False
 
 
 def match_person(session: Session, p: PersonIn) -> Person | None:
@@ -229,9 +331,10 @@ def _person_label(name: str, record_id: str | None, dob: dt.date | None) -> str:
 
 
 class _Importer:
-    def __init__(self, session: Session, report: ImportReport) -> None:
+    def __init__(self, session: Session, report: ImportReport, progress: Progress | None = None) -> None:
         self.s = session
         self.report = report
+        self.progress = progress or Progress()
 
     def _preload(self, agenda: Agenda) -> None:
         """Everything the incidents of ``agenda`` may match, in a few statements (not two per person).
@@ -329,7 +432,7 @@ class _Importer:
             minutes=m.minutes or (meeting.minutes if meeting else None),
         )
         if meeting is None:
-            number = (self.s.exec(select(func.max(Meeting.number))).one() or 0) + 1
+            number = next_meeting_number(self.s)
             meeting = Meeting(date=m.date, number=number, **values)
             self.s.add(meeting)
             self.report.created["meeting"] += 1
@@ -368,6 +471,11 @@ class _Importer:
                     position=position,
                     minutes=inc.minutes,
                 )
+                self.progress.advance()
+                if position % FLUSH_EVERY == 0:
+                    # In batches: one flush of a five-year backfill held every
+                    # pending row and its audit entry in memory at once.
+                    self.s.flush()
         self.s.flush()
         self._write_links()
         self._drop_missing_items(meeting, {i.id for i in incidents}, agenda)  # type: ignore[misc]
@@ -462,6 +570,8 @@ class _Importer:
             case_status=inc.case_status,
             retaliation_risk=inc.retaliation_risk,
             nibin_leads=list(inc.nibin_leads),
+            # A partner summary written in the builder or the review stays unless the file gives one.
+            **({"partner_summary": inc.partner_summary} if inc.partner_summary is not None else {}),
         )
         self.incidents[inc.case_number] = incident  # a case twice in one import is one incident
         existing = list(self.involvements.get(incident.id, ())) if incident.id is not None else []
@@ -525,7 +635,8 @@ class _Importer:
                     break
         if person is None:
             person = Person(
-                name=p.name, name_key=name_key(p.name), dob=p.dob, record_id=p.record_id
+                name=p.name, name_key=name_key(p.name), dob=p.dob, record_id=p.record_id,
+                aliases=merged_aliases([], p.aliases),
             )
             self.s.add(person)
             self.report.created["person"] += 1
@@ -537,6 +648,9 @@ class _Importer:
             values["record_id"] = p.record_id
         if p.dob and not person.dob:
             values["dob"] = p.dob
+        aliases = merged_aliases(person.aliases or [], p.aliases)
+        if aliases != (person.aliases or []):
+            values["aliases"] = aliases
         if values and self._set(person, **values):
             self.report.updated["person"] += 1
             self._known(person)

@@ -21,7 +21,9 @@ import csv
 import difflib
 import io
 import json
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ from vip_tui.agenda.schema import (
 from vip_tui.names import name_key
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "MAX_PROBLEMS",
     "AgendaErrors",
     "Loc",
@@ -56,6 +59,12 @@ __all__ = [
     "parse_agendas",
     "problems_from_validation_error",
 ]
+
+MAX_FILE_BYTES: Final = 16 * 1024 * 1024
+"""The largest agenda file read (about 120,000 CSV rows; a five-year backfill is under 4 MB), refused unread.
+
+Memory grows with the rows: 28,000 rows peak near 300 MB, 100,000 near 800 MB (bench/backfill.py).
+"""
 
 MAX_PROBLEMS: Final = 200
 """Problems reported per file; past that a file is likely not an agenda at all."""
@@ -224,10 +233,12 @@ _BOM: Final = b"\xef\xbb\xbf"
 
 def _read_text(path: Path) -> tuple[str | None, Problem | None]:
     try:
-        data = path.read_bytes()
+        data = _read_capped(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return None, Problem(path, None, None, f"cannot read the file: {reason}")
+    except _TooLarge as exc:
+        return None, Problem(path, None, None, str(exc))
     # Spreadsheet programs save a byte-order mark; it is not part of the text.
     body = data[len(_BOM) :] if data.startswith(_BOM) else data
     try:
@@ -238,6 +249,30 @@ def _read_text(path: Path) -> tuple[str | None, Problem | None]:
             f"not UTF-8 text (byte 0x{body[exc.start]:02x} at line {line}); save the file as UTF-8"
         )
         return None, Problem(path, line, None, message)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+def _read_capped(path: Path) -> bytes:
+    """The file's bytes; a file over :data:`MAX_FILE_BYTES` (or not a regular file) is refused unread."""
+    # Checked before opening: opening a pipe would wait for a writer.
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise _TooLarge("not a regular file (a folder, device or pipe); give the agenda file itself")
+    with path.open("rb") as f:
+        info = os.fstat(f.fileno())
+        cap = f"agenda files are limited to {_megabytes(MAX_FILE_BYTES)}; split it into one file per meeting"
+        if info.st_size > MAX_FILE_BYTES:
+            raise _TooLarge(f"the file is {_megabytes(info.st_size)}; {cap}")
+        data = f.read(MAX_FILE_BYTES + 1)  # a file growing while read stays capped too
+        if len(data) > MAX_FILE_BYTES:
+            raise _TooLarge(f"the file is over {_megabytes(MAX_FILE_BYTES)}; {cap}")
+        return data
 
 
 # --------------------------------------------------------------------------
@@ -335,7 +370,13 @@ def _describe(detail: ErrorDetails) -> str:
         case "string_type":
             return f'{value} is not text; put it in quotes: "{detail.get("input")}"'
         case "string_too_long":
-            return f"is too long (at most {ctx.get('max_length')} characters)"
+            length = len(detail["input"]) if isinstance(detail.get("input"), str) else None
+            size = f"{length:,} characters" if length is not None else "too long"
+            return f"{_show(detail.get('input'))} is {size}; the most is {ctx.get('max_length'):,}"
+        case "too_long":
+            return f"has {ctx.get('actual_length')} entries; the most is {ctx.get('max_length')}"
+        case "date_out_of_range":
+            return f"{value} is out of range: {ctx['what']} must lie between {ctx['earliest']} and {ctx['latest']}"
         case "list_type":
             if isinstance(detail.get("input"), str):
                 return f"{value} is not a list; write [{value}]"
@@ -597,11 +638,15 @@ def _toml_field(loc: Loc) -> str:
 def _parse_toml(path: Path, text: str) -> tuple[Agenda | None, list[Problem]]:
     try:
         document = tomllib.loads(text)
+        if not document:
+            return None, [Problem(path, None, None, "the file is empty")]
+        return _TomlAgenda(path, text).read(document)
     except tomllib.TOMLDecodeError as exc:
         return None, [_syntax_problem(path, text, exc)]
-    if not document:
-        return None, [Problem(path, None, None, "the file is empty")]
-    return _TomlAgenda(path, text).read(document)
+    except RecursionError:
+        # Arrays or inline tables nested hundreds deep: no agenda looks like that.
+        message = "nested too deeply (arrays or tables inside each other); an agenda needs two levels"
+        return None, [Problem(path, None, None, message)]
 
 
 class _TomlAgenda:
@@ -1079,6 +1124,8 @@ def _csv_error(exc: csv.Error) -> str:
     reason = str(exc)
     if "unexpected end of data" in reason:
         return 'not valid CSV: a quote (") opened in this row is never closed'
+    if "field larger than field limit" in reason:
+        return f"not valid CSV: a cell is longer than {csv.field_size_limit():,} characters"
     if "expected after" in reason:
         return 'not valid CSV: a quote (") inside a quoted cell must be doubled ("")'
     return f"not valid CSV: {reason}"
@@ -1148,7 +1195,7 @@ def _csv_incident(
             meaning = _canonical(column, raw)
             if column not in firsts:
                 firsts[column] = (raw, meaning)
-                data[column] = _split_leads(raw) if column == "nibin_leads" else raw
+                data[column] = _split_list(raw) if column == "nibin_leads" else raw
                 locator.column_lines[column] = row.line
             elif meaning != firsts[column][1]:
                 problems.append(
@@ -1165,6 +1212,8 @@ def _csv_incident(
             for name, column in zip(_PERSON_FIELDS, _PERSON_COLUMNS, strict=True)
             if column in row.cells
         }
+        if "aliases" in person:
+            person["aliases"] = _split_list(person["aliases"])
         if person:
             persons.append({**person, "line": row.line})
             locator.person_lines.append(row.line)
@@ -1186,7 +1235,7 @@ def _csv_incident(
     return incident, locator
 
 
-def _split_leads(raw: str) -> list[str]:
+def _split_list(raw: str) -> list[str]:
     return [lead.strip() for lead in raw.split(";") if lead.strip()]
 
 
@@ -1196,7 +1245,7 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
 def _canonical(column: str, raw: str) -> object:
     """A cell's meaning, so "Non-Fatal" agrees with "non_fatal" across rows."""
     if column == "nibin_leads":
-        return tuple(_split_leads(raw))
+        return tuple(_split_list(raw))
     adapter = _ADAPTERS.get(column)
     if adapter is None:
         info = IncidentIn.model_fields[column]

@@ -15,6 +15,11 @@ Values arrive in one of two ways, chosen by the validation context:
 * ``TEXT_CONTEXT`` (or no context: the default for Python callers): every
   value may be text, as in a CSV cell, and is parsed from ISO 8601.
 
+Every text has the length limit of the column it is stored in (read from
+:mod:`vip_tui.models`, so the two cannot drift apart; columns without a
+length get one here), and dates lie in a sane range: what validation
+accepts, SQLite and PostgreSQL both store the same.
+
 Mistakes that pydantic has no error type for raise ``PydanticCustomError``
 with the types listed in ``CUSTOM_ERROR_TYPES``; the parser words them.
 """
@@ -30,6 +35,7 @@ from typing import Annotated, Any, Final
 from pydantic import (
     BaseModel,
     BeforeValidator,
+    AfterValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -39,7 +45,9 @@ from pydantic_core import PydanticCustomError
 from vip_tui.enums import AgencyKind, CaseStatus, IncidentType, RetaliationRisk, Role
 
 __all__ = [
+    "COLUMN_LIMITS",
     "CUSTOM_ERROR_TYPES",
+    "LIMITS",
     "FIELD_NAMES",
     "TEXT_CONTEXT",
     "TOML_CONTEXT",
@@ -73,6 +81,7 @@ CUSTOM_ERROR_TYPES: Final = frozenset(
         "datetime_not_date",  # a date-time where only a date belongs
         "date_not_datetime",  # a date where a date-time (with its time) belongs
         "has_offset",  # a date-time with a time-zone offset; local time is wanted
+        "date_out_of_range",  # ctx "earliest", "latest" (ISO dates) and "what"
     }
 )
 
@@ -247,14 +256,109 @@ def _leads(value: object) -> object:
     return [] if value is None else value
 
 
+# The most characters of each text: the length of the column it is stored in
+# (models.py; tests/test_agenda_limits.py holds the two equal, as this layer
+# imports no database code), or, for columns without one, the agenda's own.
+# One set of limits for both backends: SQLite would store any length.
+COLUMN_LIMITS: Final[Mapping[str, tuple[int, str]]] = MappingProxyType(
+    {
+        "case_number": (60, "Incident.case_number"),
+        "record_id": (60, "Person.record_id"),
+        "location": (300, "Incident.location"),
+        "area_command": (100, "Incident.area_command"),
+        "motive": (300, "Incident.motive"),
+        "person_name": (200, "Person.name"),
+        "alias": (200, "Person.name"),
+        "group": (200, "Group.name"),
+        "agency_short_name": (40, "Agency.short_name"),
+        "agency_name": (200, "Agency.name"),
+        "attendee_name": (200, "Attendee.name"),
+        "attendee_role": (200, "Attendee.role"),
+        "meeting_text": (200, "Meeting.title"),
+    }
+)
+LIMITS: Final[Mapping[str, int]] = MappingProxyType(
+    {
+        **{name: length for name, (length, _) in COLUMN_LIMITS.items()},
+        "summary": 10_000,
+        "partner_summary": 10_000,
+        "notes": 2_000,
+        "nibin_lead": 100,
+    }
+)
+MAX_LEADS: Final = 50
+MAX_ALIASES: Final = 20
+
+EARLIEST_BIRTH: Final = date(1900, 1, 1)
+CENTURY_YEARS: Final = 100
+
+
+def _in_range(value: date, earliest: date, latest: date, what: str) -> None:
+    day = value.date() if isinstance(value, datetime) else value
+    if not earliest <= day <= latest:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "{what} must lie between {earliest} and {latest}",
+            {"what": what, "earliest": earliest.isoformat(), "latest": latest.isoformat()},
+        )
+
+
+def _born(value: date | None) -> date | None:
+    # Not in the future, not before 1900: a typo in the year, most likely.
+    if value is not None:
+        _in_range(value, EARLIEST_BIRTH, date.today(), "a date of birth")
+    return value
+
+
+def _years_from(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _within_a_century(value: date) -> date:
+    # Meetings and incidents within a century of today (years 0001 and 9999 are typos).
+    today = date.today()
+    _in_range(value, _years_from(today, -CENTURY_YEARS), _years_from(today, CENTURY_YEARS), "a date")
+    return value
+
+
+def _text(limit: str) -> Any:
+    return Annotated[str, Field(max_length=LIMITS[limit]), BeforeValidator(_required_text)]
+
+
+def _optional_text(limit: str) -> Any:
+    return Annotated[
+        Annotated[str, Field(max_length=LIMITS[limit])] | None, BeforeValidator(_blank_to_none)
+    ]
+
+
 # Strings are stripped by the models' str_strip_whitespace; these say what a
 # blank one means: a mistake where the value is required, "not given" elsewhere.
 # (Annotated before-validators run last-first: _blank_to_none goes before _to_date.)
-Text = Annotated[str, BeforeValidator(_required_text)]
-OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
-LocalDate = Annotated[date, BeforeValidator(_to_date)]
-OptionalDate = Annotated[date | None, BeforeValidator(_to_date), BeforeValidator(_blank_to_none)]
-LocalDateTime = Annotated[datetime, BeforeValidator(_to_datetime)]
+AgencyNameOptionalText = _optional_text("agency_name")
+AreaCommandOptionalText = _optional_text("area_command")
+AttendeeRoleOptionalText = _optional_text("attendee_role")
+GroupOptionalText = _optional_text("group")
+MeetingTextOptionalText = _optional_text("meeting_text")
+MotiveOptionalText = _optional_text("motive")
+NotesOptionalText = _optional_text("notes")
+PartnerSummaryOptionalText = _optional_text("partner_summary")
+RecordIdOptionalText = _optional_text("record_id")
+SummaryOptionalText = _optional_text("summary")
+AgencyShortNameText = _text("agency_short_name")
+AliasText = _text("alias")
+AttendeeNameText = _text("attendee_name")
+CaseNumberText = _text("case_number")
+LocationText = _text("location")
+NibinLeadText = _text("nibin_lead")
+PersonNameText = _text("person_name")
+LocalDate = Annotated[date, BeforeValidator(_to_date), AfterValidator(_within_a_century)]
+BirthDate = Annotated[
+    date | None, BeforeValidator(_to_date), BeforeValidator(_blank_to_none), AfterValidator(_born)
+]
+LocalDateTime = Annotated[datetime, BeforeValidator(_to_datetime), AfterValidator(_within_a_century)]
 OptionalTime = Annotated[time | None, BeforeValidator(_to_time)]
 
 IncidentMinutes = Annotated[Annotated[int, Field(ge=1, le=240)] | None, BeforeValidator(_to_int)]
@@ -277,42 +381,50 @@ class _Table(BaseModel):
 class AgencyIn(_Table):
     """A partner agency, ``[[agencies]]``."""
 
-    short_name: Text
-    name: OptionalText = None
+    short_name: AgencyShortNameText
+    name: AgencyNameOptionalText = None
     kind: OptionalAgencyKind = None
 
 
 class AttendeeIn(_Table):
     """An invitee, ``[[attendees]]``; ``agency`` is the agency's short name."""
 
-    name: Text
-    agency: Text
-    role: OptionalText = None
+    name: AttendeeNameText
+    agency: AgencyShortNameText
+    role: AttendeeRoleOptionalText = None
 
 
 class PersonIn(_Table):
     """A person's involvement in an incident, ``[[incidents.persons]]``."""
 
-    name: Text
+    name: PersonNameText
     role: RoleWord
-    dob: OptionalDate = None
-    record_id: OptionalText = None
-    group: OptionalText = None
-    notes: OptionalText = None
+    dob: BirthDate = None
+    record_id: RecordIdOptionalText = None
+    group: GroupOptionalText = None
+    notes: NotesOptionalText = None
+    # Other names the person is known by: TOML aliases = [...], CSV person_aliases "a; b".
+    aliases: Annotated[list[AliasText], BeforeValidator(_leads), Field(max_length=MAX_ALIASES)] = Field(
+        default_factory=list
+    )
 
 
 class IncidentIn(_Table):
     """A shooting on the agenda, ``[[incidents]]``; ``occurred_at`` is naive local time."""
 
-    case_number: Text
+    case_number: CaseNumberText
     occurred_at: LocalDateTime
     type: IncidentTypeWord
-    location: Text
-    area_command: OptionalText = None
-    summary: OptionalText = None
+    location: LocationText
+    area_command: AreaCommandOptionalText = None
+    summary: SummaryOptionalText = None
+    # What partners may read (issue 11): written for them, still released in the wrap-up.
+    partner_summary: PartnerSummaryOptionalText = None
     minutes: IncidentMinutes = None
-    nibin_leads: Annotated[list[Text], BeforeValidator(_leads)] = Field(default_factory=list)
-    motive: OptionalText = None
+    nibin_leads: Annotated[list[NibinLeadText], BeforeValidator(_leads), Field(max_length=MAX_LEADS)] = (
+        Field(default_factory=list)
+    )
+    motive: MotiveOptionalText = None
     case_status: OptionalCaseStatus = None
     retaliation_risk: OptionalRetaliationRisk = None
     persons: list[PersonIn] = Field(default_factory=list)
@@ -322,9 +434,9 @@ class MeetingIn(_Table):
     """The meeting the file is the agenda of, ``[meeting]``; ``minutes`` is its length."""
 
     date: LocalDate
-    title: OptionalText = None
-    location: OptionalText = None
-    facilitator: OptionalText = None
+    title: MeetingTextOptionalText = None
+    location: MeetingTextOptionalText = None
+    facilitator: MeetingTextOptionalText = None
     start_time: OptionalTime = None
     minutes: MeetingMinutes = None
 

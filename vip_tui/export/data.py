@@ -29,6 +29,7 @@ from ..models import (
     Person,
     Referral,
 )
+from ..services.frozen import show_frozen
 from .errors import MeetingNotFound
 
 NEARBY = 5
@@ -164,6 +165,7 @@ def load_meeting(session: Session, value: dt.date | str) -> MeetingData:
             .selectinload(Attendee.agency),  # type: ignore[arg-type]
         )
     ).one()
+    show_frozen(meeting, meeting.agenda_items)  # a closed meeting's minutes say what they said
 
     notes: dict[int | None, list[Note]] = defaultdict(list)
     for note in session.exec(

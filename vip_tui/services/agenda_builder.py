@@ -78,6 +78,7 @@ from .review import (
     touch,
     writing,
 )
+from .meetings import next_meeting_number, take_write_lock
 
 __all__ = [
     "AgendaDraft",
@@ -485,8 +486,9 @@ def create_meeting(db: Database, values: Mapping[str, Any]) -> int:
     """A new draft meeting for a date (``date`` required; title, location, facilitator, start_time, minutes)."""
     m: MeetingIn = validate(MeetingIn, values)
     with _writing(db, "the meeting") as s:
+        take_write_lock(s)  # numbered one after the other, as imports number theirs
         _free_date(s, m.date)
-        number = (s.exec(select(func.max(Meeting.number))).one() or 0) + 1
+        number = next_meeting_number(s)
         meeting = Meeting(date=m.date, number=number, **_meeting_values(m))
         s.add(meeting)
         s.flush()

@@ -52,6 +52,7 @@ from ..models import (
     Referral,
 )
 from ..names import name_key
+from .frozen import freeze, recorded_incident
 
 
 class ReviewError(Exception):
@@ -162,12 +163,27 @@ def start_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meet
 
 
 def close_meeting(db: Database, meeting_id: int) -> Meeting:
-    """Close the meeting: its running timer stops and from now on it is read-only."""
+    """Close the meeting: its running timer stops and from now on it is read-only.
+
+    Each item keeps the record of its incident as it stands now (facts,
+    involvements, persons, groups): later imports may change the incident,
+    never what this meeting recorded (services/frozen.py).
+    """
     with db.transaction() as s:
         meeting = _writable(s, meeting_id)
         now = db.now()
-        for item in s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)).all():
+        items = s.exec(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .options(
+                selectinload(AgendaItem.incident)  # type: ignore[arg-type]
+                .selectinload(Incident.involvements)  # type: ignore[arg-type]
+                .options(selectinload(Involvement.person), selectinload(Involvement.group))  # type: ignore[arg-type]
+            )
+        ).all()
+        for item in items:
             _stop_timer(item, now)
+            item.record = freeze(item.incident)  # type: ignore[arg-type]
         meeting.status = MeetingStatus.closed
         meeting.closed_at = now
         if meeting.started_at is None:
@@ -484,17 +500,20 @@ def agenda(db: Database, meeting_id: int) -> list[AgendaRow]:
 
 def agenda_rows(s: Session, meeting_id: int) -> list[AgendaRow]:
     stmt = (
-        select(AgendaItem, Incident)
+        select(AgendaItem, Incident, Meeting)
         .join(Incident, Incident.id == AgendaItem.incident_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(AgendaItem.meeting_id == meeting_id)
         .order_by(AgendaItem.position, AgendaItem.id)
     )
+    # A closed meeting lists its incidents as it recorded them.
+    rows = [(i, recorded_incident(meeting, i, inc)) for i, inc, meeting in s.exec(stmt).all()]
     return [
         AgendaRow(
             i.id, i.position, inc.id, inc.case_number, inc.type.value, inc.area_command, inc.occurred_at,
             inc.location, i.minutes, i.review_status, i.elapsed_seconds, i.started_at, i.version,
         )
-        for i, inc in s.exec(stmt).all()
+        for i, inc in rows
     ]
 
 
@@ -575,6 +594,7 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
             )
         )
     ).one()
+    incident = recorded_incident(meeting, item, incident)  # a closed meeting's own record
     role_order = {r: n for n, r in enumerate(Role)}
     persons = [
         PersonRow(
