@@ -78,7 +78,7 @@ def test_an_import_reusing_a_closed_meetings_case_leaves_its_minutes_and_review_
     with database.session() as s:
         meeting = s.exec(select(Meeting)).one()
         [item] = s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all()
-    review.start_meeting(database, meeting.id)
+    review.start_meeting(database, meeting.id, version=None)
     review.close_meeting(database, meeting.id)
     before = _minutes(database, tmp_path, "before.docx")
     detail_before = review.item_detail(database, item.id)
