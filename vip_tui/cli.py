@@ -117,7 +117,8 @@ def agenda() -> None:
     """Check and import agenda files (TOML or CSV)."""
 
 
-FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+# readable=False: vip checks each file itself, to say what it is instead (exit 1, not click's exit 2).
+FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 
 
 def _existing(files: tuple[Path, ...]) -> None:

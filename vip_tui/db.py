@@ -345,6 +345,11 @@ def _sqlite_revision(path: Path) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        if "malformed" in str(exc) or "not a database" in str(exc):
+            raise StorageError(
+                f"{path} is damaged ({exc}); nothing was changed. "
+                "Keep the file as it is and restore the last good backup (vip backup)."
+            )
         raise StorageError(f"{path} cannot be read as a database ({exc}); nothing was changed.")
     return row[0] if row else None
 
