@@ -38,7 +38,7 @@ CSV_HEADER = ("figure", "group", "period", "value", "numerator", "denominator")
 @click.option(
     "--csv",
     "csv_file",
-    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    type=click.Path(path_type=Path, allow_dash=True),
     default=None,
     metavar="FILE",
     help="Also write every figure as a tidy CSV (figure, group, period, value, numerator, denominator), "
