@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,28 +92,46 @@ def database_reason(exc: BaseException) -> str:
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Turn the core's errors for people into exit-1 messages (no traceback)."""
+    """Turn the core's errors for people into exit-1 messages (no traceback).
+
+    The error classes are imported only when something was raised, so that a
+    command that never opens the database does not pay for SQLAlchemy.
+    """
+    try:
+        yield
+    except click.ClickException:
+        raise
+    except Exception as exc:
+        message = _refusal(exc)
+        if message is None:
+            raise
+        fail(message)
+
+
+def _refusal(exc: Exception) -> str | None:
+    """The message for ``exc`` if it is one of the refusals a person can act on; None for a bug."""
+    import sqlite3
+
     import sqlalchemy.exc as sa_exc
 
     from ..agenda.parse import AgendaErrors
     from ..db import StorageError
     from ..outputs import OutputRefused
 
-    try:
-        yield
-    except (StorageError, OutputRefused) as exc:
-        fail(str(exc))
-    except AgendaErrors as exc:
+    if isinstance(exc, (StorageError, OutputRefused)):
+        return str(exc)
+    if isinstance(exc, AgendaErrors):
         for problem in exc.problems:
             echo(str(problem), err=True)
         n = len(exc.problems)
-        fail(f"{n} problem{'' if n == 1 else 's'}; nothing was changed")
-    except (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError) as exc:
-        fail(database_reason(exc))
-    except PermissionError as exc:
-        fail(f"cannot use {exc.filename or 'a file'}: permission denied")
-    except IsADirectoryError as exc:
-        fail(f"{exc.filename} is a folder, not a file")
+        return f"{n} problem{'' if n == 1 else 's'}; nothing was changed"
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError)):
+        return database_reason(exc)
+    if isinstance(exc, PermissionError):
+        return f"cannot use {exc.filename or 'a file'}: permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename} is a folder, not a file"
+    return None
 
 
 def checked_output(database: Database | None, path: Path, *, force: bool) -> Path:
