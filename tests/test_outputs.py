@@ -171,3 +171,24 @@ def test_database_files_lists_companions_and_copies(tmp_path: Path) -> None:
     (tmp_path / "other.db.bak").write_bytes(b"")
     names = [p.name for p in database_files(db)]
     assert names == ["v[1].db", "v[1].db-wal", "v[1].db-shm", "v[1].db-journal", "v[1].db.before-x.bak"]
+
+
+def test_only_the_core_writer_writes_files() -> None:
+    """A new command that writes a file cannot forget the rules: it has to go through vip_tui.outputs."""
+    import re
+
+    import vip_tui
+
+    writes = re.compile(
+        r"os\.(replace|rename|link)\(|mkstemp|NamedTemporaryFile|shutil\.(copy|move)|"
+        r"\.write_(text|bytes)\(|open\([^)]*['\"][wxa]b?\+?['\"]"
+    )
+    root = Path(vip_tui.__file__).parent
+    found = [
+        f"{path.relative_to(root)}:{n}: {line.strip()}"
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "outputs.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if writes.search(line)
+    ]
+    assert found == []
