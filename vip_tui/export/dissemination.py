@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import true as sa_true
 from sqlmodel import Session, col, select
 
 from ..db import Database
@@ -107,14 +108,17 @@ def check_receiver(agency: Agency | None, kind: str, audience: Audience | Editio
         )
 
 
-def _already_sent(session: Session, target: Path) -> bool:
-    """Whether the dissemination log points at ``target`` (by its resolved path, or the same file under another)."""
+def _already_sent(session: Session, target: Path, but: int | None = None) -> bool:
+    """Whether the dissemination log (but row ``but``) points at ``target``: its resolved path, or the same file."""
     resolved = str(target.resolve())
-    if session.exec(select(Dissemination.id).where(Dissemination.file_name == resolved).limit(1)).first() is not None:
+    others = col(Dissemination.id) != but if but is not None else sa_true()
+    if session.exec(select(Dissemination.id).where(Dissemination.file_name == resolved, others).limit(1)).first():
         return True
     if not target.exists():
         return False
-    names = session.exec(select(Dissemination.file_name).where(col(Dissemination.file_name).isnot(None))).all()
+    names = session.exec(
+        select(Dissemination.file_name).where(col(Dissemination.file_name).isnot(None), others)
+    ).all()
     for name in set(names):
         try:
             if name and os.path.samefile(name, target):
@@ -158,12 +162,13 @@ def publish(
     if method is None:
         method = DisseminationMethod.email if (agency or receiving) else DisseminationMethod.other
     protected = db.files()
+    sent = ExportError(
+        f"{path} was sent (the dissemination log points at it), so it is never replaced, "
+        "not even with --force; write a new file name (-o). Nothing was written."
+    )
     with db.session() as s:
         if _already_sent(s, path):
-            raise ExportError(
-                f"{path} was sent (the dissemination log points at it), so it is never replaced, "
-                "not even with --force; write a new file name (-o). Nothing was written."
-            )
+            raise sent  # before the work of writing
     try:
         check_output(path, force=force, protected=protected)
         temporary = write_temporary(path, data)
@@ -173,21 +178,22 @@ def publish(
     placed = False
     try:
         with db.transaction() as s:
-            s.add(
-                Dissemination(
-                    meeting_id=meeting_id,
-                    document=kind,
-                    audience=Edition(audience.value),
-                    receiving_agency_id=agency.id if agency else None,
-                    receiving=receiving[:200] if receiving else None,
-                    method=DisseminationMethod(method),
-                    sent_by=(sent_by or db.user)[:100],
-                    sent_at=db.now(),
-                    file_name=resolved if len(resolved) <= FILE_NAME_MAX else path.name[:FILE_NAME_MAX],
-                    sha256=hashlib.sha256(data).hexdigest(),
-                )
+            row = Dissemination(
+                meeting_id=meeting_id,
+                document=kind,
+                audience=Edition(audience.value),
+                receiving_agency_id=agency.id if agency else None,
+                receiving=receiving[:200] if receiving else None,
+                method=DisseminationMethod(method),
+                sent_by=(sent_by or db.user)[:100],
+                sent_at=db.now(),
+                file_name=resolved if len(resolved) <= FILE_NAME_MAX else path.name[:FILE_NAME_MAX],
+                sha256=hashlib.sha256(data).hexdigest(),
             )
-            s.flush()
+            s.add(row)
+            s.flush()  # holds the write lock (SQLite): a row logged meanwhile is seen now
+            if force and _already_sent(s, path, but=row.id):
+                raise sent
             place(temporary, path, force=force, protected=protected)
             placed = True
     except OutputRefused as exc:
