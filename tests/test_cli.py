@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from tests.conftest import AGENDAS
 from vip_tui.cli import main
+from vip_tui.locations import default_db_path
 
 SAMPLES = [str(p) for p in sorted(AGENDAS.glob("week*"))]
 
@@ -135,5 +136,12 @@ def test_an_unreachable_server_is_a_message_not_a_traceback() -> None:
 def test_db_option_accepts_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: str) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = vip("meetings", db=db or None)
+    assert code == 1  # a command that only reads never creates the database
+    assert "there is no database at" in err and "vip agenda import" in err
+    assert list(tmp_path.iterdir()) == []
+    assert not default_db_path().parent.exists()
+    code, out, err = vip("agenda", "import", SAMPLES[0], db=db or None)
     assert code == 0, err
-    assert "no meetings yet" in out
+    code, out, err = vip("meetings", db=db or None)
+    assert code == 0, err
+    assert "2026-11-10" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import click
@@ -124,10 +125,12 @@ def test_disseminations_lists_the_log(vip) -> None:
     result = vip("disseminations")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["when", "meeting", "document", "audience", "to", "method", "by", "file"]
+    assert lines[0].split() == ["when", "meeting", "document", "audience", "to", "method", "by", "sha256", "file"]
     assert lines[2].split()[:8] == ["2026-11-24", "09:30", "2026-11-24", "agenda", "full", "Night", "shift", "in"]
     assert lines[3].split()[:8] == ["2026-11-24", "09:30", "2026-11-24", "minutes", "partner", "VIP", "email", "tester"]
     assert lines[3].endswith("minutes-2026-11-24-partner.docx")
+    sent = hashlib.sha256(Path("minutes-2026-11-24-partner.docx").read_bytes()).hexdigest()
+    assert lines[3].split()[8] == sent[:12]
     assert vip("disseminations", "2026-11-24").stdout == result.stdout
     assert (
         vip("disseminations", "2026-11-17").stdout.strip() == "no documents exported yet for the meeting of 2026-11-17"
@@ -151,3 +154,102 @@ def test_registered_on_vip(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.
         assert result.exit_code == 0, result.output
     assert (tmp_path / "minutes-2026-11-24-partner.docx").is_file()
     assert (tmp_path / "agenda-2026-11-24.docx").is_file()
+
+
+# --------------------------------------------------------------------------- who may receive what (issue 11 item 7)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ("minutes", "export", "2026-11-24", "--audience", "full", "--to", "CVI"),
+            "CVI is a community agency and may not receive the full edition of the minutes",
+        ),
+        (
+            ("minutes", "export", "2026-11-24", "--to", "VIP"),
+            "VIP is a service agency and may not receive the full edition of the minutes",
+        ),
+        (("agenda", "export", "2026-11-24", "--to", "CVI"), "CVI is a community agency and may not receive the pre-read agenda"),
+        (
+            ("minutes", "export", "2026-11-24", "--audience", "partner", "--to", "RMPD"),
+            "RMPD is a law enforcement agency and may not receive the partner edition of the minutes",
+        ),
+    ],
+)
+def test_an_agency_receives_only_what_its_kind_may(vip, args: tuple[str, ...], message: str) -> None:
+    result = vip(*args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "service and community agencies receive the partner minutes only" in result.stderr
+    assert _files() == []
+    assert vip("disseminations").stdout.strip() == "no documents exported yet"
+
+
+def test_an_agency_without_a_kind_receives_nothing(vip, database) -> None:
+    from sqlmodel import select
+
+    from vip_tui.models import Agency
+
+    with database.transaction() as s:
+        agency = s.exec(select(Agency).where(Agency.short_name == "ATF")).one()
+        agency.kind = None
+    for args in (("minutes", "export", "2026-11-24"), ("minutes", "export", "2026-11-24", "--audience", "partner")):
+        result = vip(*args, "--to", "ATF")
+        assert result.exit_code == 1
+        assert "ATF has no agency kind recorded, so it may receive nothing" in result.stderr
+    assert _files() == []
+    assert vip("disseminations").stdout.strip() == "no documents exported yet"
+
+
+def test_each_kind_receives_its_documents(vip) -> None:
+    assert vip("minutes", "export", "2026-11-24", "--to", "RMPD").exit_code == 0
+    assert vip("agenda", "export", "2026-11-24", "--to", "ATF").exit_code == 0
+    assert vip("minutes", "export", "2026-11-24", "--audience", "partner", "--to", "CVI").exit_code == 0
+    assert _files() == ["agenda-2026-11-24.docx", "minutes-2026-11-24-full.docx", "minutes-2026-11-24-partner.docx"]
+
+
+# --------------------------------------------------------------------------- a sent file is never replaced
+
+
+def test_a_sent_file_is_never_replaced_not_even_with_force(vip) -> None:
+    assert vip("minutes", "export", "2026-11-24", "--to", "RMPD").exit_code == 0
+    sent = Path("minutes-2026-11-24-full.docx").read_bytes()
+    for extra in ((), ("--force",)):
+        result = vip("minutes", "export", "2026-11-24", "--to", "ATF", *extra)
+        assert result.exit_code == 1
+        assert "was sent (the dissemination log points at it)" in result.stderr
+        assert "write a new file name" in result.stderr
+    assert Path("minutes-2026-11-24-full.docx").read_bytes() == sent
+    assert len(vip("disseminations").stdout.splitlines()) == 3  # header, rule, the one row
+    result = vip("minutes", "export", "2026-11-24", "--to", "ATF", "-o", "for-atf.docx")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_an_existing_file_is_replaced_only_with_force(vip) -> None:
+    Path("mine.docx").write_bytes(b"somebody's draft")
+    result = vip("minutes", "export", "2026-11-24", "-o", "mine.docx")
+    assert result.exit_code == 1
+    assert "mine.docx already exists; give a new file name, or add --force to replace it" in result.stderr
+    assert Path("mine.docx").read_bytes() == b"somebody's draft"
+    assert vip("disseminations").stdout.strip() == "no documents exported yet"
+    assert vip("minutes", "export", "2026-11-24", "-o", "mine.docx", "--force").exit_code == 0
+    assert Path("mine.docx").read_bytes().startswith(b"PK")
+    assert Path("mine.docx").stat().st_mode & 0o777 == 0o600
+
+
+def test_verify_recomputes_the_hash_of_files_still_present(vip) -> None:
+    assert vip("minutes", "export", "2026-11-24", "--to", "RMPD").exit_code == 0
+    assert vip("agenda", "export", "2026-11-24", "--to", "RMPD").exit_code == 0
+    result = vip("disseminations", "--verify")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "2 same as sent, 0 changed since sent, 0 not on this disk, 0 logged without a hash"
+    Path("agenda-2026-11-24.docx").unlink()
+    Path("minutes-2026-11-24-full.docx").write_bytes(b"edited after sending")
+    result = vip("disseminations", "--verify")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[-3:] == ["file", "check", "file"]
+    assert " CHANGED " in next(line for line in lines if "minutes-2026-11-24-full.docx" in line)
+    assert " missing " in next(line for line in lines if "agenda-2026-11-24.docx" in line)
+    assert "1 file(s) differ from what the log says was sent" in result.stderr

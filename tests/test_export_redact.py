@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import docx
@@ -231,6 +232,7 @@ def test_arbitrary_unicode_in_names_and_notes(tmp_path: Path, clock) -> None:
     build_sample(db)
     out = tmp_path / "out"
     out.mkdir()
+    runs = itertools.count()
     # The document's own words ("Minutes", "Victim", "none", "Page"...): a person
     # named like one of them is refused by design, so such names are not drawn.
     vocabulary = " " + " ".join(words(Docx.read(export_minutes(db, DATE, "partner", out)).all_text())) + " "
@@ -253,8 +255,9 @@ def test_arbitrary_unicode_in_names_and_notes(tmp_path: Path, clock) -> None:
                 n.text = f"{note} {witness} {victim} ." if not n.le_only else le_note
             for incident in s.exec(select(Incident)).all():
                 incident.summary = f"{summary} {witness} ."
-        export_minutes(db, DATE, "full", out / "full.docx")
-        partner = Docx.read(export_minutes(db, DATE, "partner", out / "partner.docx"))
+        run = next(runs)  # a file the log says was sent is never replaced: a new name each example
+        export_minutes(db, DATE, "full", out / f"full-{run}.docx")
+        partner = Docx.read(export_minutes(db, DATE, "partner", out / f"partner-{run}.docx"))
         text = "\n".join(f" {line} " for line in partner.all_text().splitlines())
         printed = _exact(witness)
         if printed and not (name_variants(witness) & name_variants(victim)):

@@ -554,7 +554,9 @@ def test_vip_figures_never_overwrites_a_csv(sample: Database, tmp_path: Path) ->
     target.write_text("keep me\n")
     code, out, err = _vip(sample, "--csv", str(target))
     assert code == 1
-    assert err.strip() == f"vip: {target} already exists; give a new file name (nothing was written)"
+    assert err.strip() == (
+        f"vip: {target} already exists; give a new file name, or add --force to replace it (nothing was written)"
+    )
     assert target.read_text() == "keep me\n"
     assert out == ""
 

@@ -33,6 +33,7 @@ def _digest(path: Path) -> tuple[str, float]:
 
 def test_new_sqlite_file_is_private_and_uses_wal_foreign_keys_busy_timeout(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "vip.db"
+    path.parent.mkdir()  # a missing folder is refused (tests/test_cli_hostile.py)
     database = open_database(str(path), user="tester")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with database.engine.connect() as con:

@@ -9,44 +9,22 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from .commands.common import FORCE, Refused, echo, echo_table, fail, refusals
 
 if TYPE_CHECKING:
     from .db import Database
 
+__all__ = ["Context", "Refused", "main"]
 
-class Refused(click.ClickException):
-    """Input or data refused: message on stderr, exit 1."""
-
-    exit_code = 1
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"vip: {self.format_message()}", err=True)
-
-
-def _fail(message: str) -> NoReturn:
-    raise Refused(message)
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """Turn the core's errors for people into exit-1 messages."""
-    from .agenda.parse import AgendaErrors
-    from .db import StorageError
-
-    try:
-        yield
-    except StorageError as exc:
-        _fail(str(exc))
-    except AgendaErrors as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        _fail(f"{_count(exc.problems, 'problem')}; nothing was changed")
+# The names the command modules import from here (kept for them).
+_fail = fail
+_refusals = refusals
+_echo_table = echo_table
 
 
 def _count(items: list[Any], noun: str) -> str:
@@ -60,13 +38,15 @@ class Context:
         self.db = db
         self.user = user
 
-    def open(self) -> "Database":
+    def open(self, *, create: bool = False) -> "Database":
+        """The database; a missing SQLite file is created only for commands that write (``create``)."""
         from .db import open_database
 
         with _refusals():
-            database = open_database(self.db, user=self.user)
+            database = open_database(self.db, user=self.user, create=create)
+        _wait_for_locks(database)
         if database.upgraded_from:
-            click.echo(
+            echo(
                 f"vip: upgraded the database from schema {database.upgraded_from}; "
                 f"the previous file was kept as {database.backup_path}",
                 err=True,
@@ -74,10 +54,35 @@ class Context:
         return database
 
 
+def _wait_for_locks(database: "Database") -> None:
+    """PostgreSQL waits for a lock forever by default: the CLI waits as long as SQLite's busy timeout, then says so."""
+    if database.is_sqlite:
+        return
+    from sqlalchemy import event
+
+    from . import db
+
+    @event.listens_for(database.engine, "connect")
+    def _lock_timeout(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {int(db.BUSY_TIMEOUT_MS)}")
+        dbapi_conn.commit()
+
+    database.engine.pool.dispose()  # the connection that read the revision has no timeout: start afresh
+
+
+class VipGroup(click.Group):
+    """The ``vip`` group: whatever a command meets (a busy or damaged database, a refused output) is exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _refusals():
+            return super().invoke(ctx)
+
+
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=VipGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     metavar="PATH_OR_URL",
@@ -95,7 +100,7 @@ def main(ctx: click.Context, db: str | None, user: str | None) -> None:
     ctx.obj = Context(db, user)
     if ctx.invoked_subcommand is None:
         gc.disable()  # from here, not only from make_app: the database's imports (see vip_tui.app.make_app)
-        _run_tui(ctx.obj.open())
+        _run_tui(ctx.obj.open(create=True))
 
 
 def _run_tui(database: "Database") -> None:
@@ -112,13 +117,36 @@ def agenda() -> None:
     """Check and import agenda files (TOML or CSV)."""
 
 
-FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+# readable=False: vip checks each file itself, to say what it is instead (exit 1, not click's exit 2).
+FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 
 
 def _existing(files: tuple[Path, ...]) -> None:
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        _fail(f"file not found: {', '.join(missing)}")
+    """Every agenda file is a readable regular file, or exit 1 naming what each one is instead."""
+    import stat
+
+    problems = []
+    for f in files:
+        try:
+            mode = f.stat().st_mode
+        except FileNotFoundError:
+            problems.append(f"{f}: file not found")
+            continue
+        except OSError as exc:
+            problems.append(f"{f}: cannot be read ({exc.strerror})")
+            continue
+        if stat.S_ISDIR(mode):
+            problems.append(f"{f}: is a folder; give the agenda files inside it (e.g. {f}/*.toml)")
+        elif not stat.S_ISREG(mode):
+            problems.append(f"{f}: is not a regular file (a FIFO, device or socket); give an agenda file")
+        elif not os.access(f, os.R_OK):
+            problems.append(f"{f}: cannot be read (permission denied); ask for read access or copy it")
+    if len(problems) == 1:
+        _fail(problems[0])
+    if problems:
+        for problem in problems:
+            echo(problem, err=True)
+        _fail(f"{_count(problems, 'file')} cannot be used; nothing was changed")
 
 
 @agenda.command("check")
@@ -130,12 +158,12 @@ def agenda_check(files: tuple[Path, ...]) -> None:
     _existing(files)
     agendas, problems = parse_agendas(files)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         _fail(f"{_count(errors, 'problem')} in {_count(list(files), 'file')}")
     incidents = sum(len(a.incidents) for a in agendas)
-    click.echo(f"ok: {_count(list(files), 'file')}, {_count(agendas, 'meeting')}, {incidents} incidents")
+    echo(f"ok: {_count(list(files), 'file')}, {_count(agendas, 'meeting')}, {incidents} incidents")
 
 
 @agenda.command("import")
@@ -146,13 +174,13 @@ def agenda_import(ctx: Context, files: tuple[Path, ...]) -> None:
     from .agenda.importer import TerminalProgress, import_files
 
     _existing(files)
-    database = ctx.open()
+    database = ctx.open(create=True)
     with _refusals():
         report = import_files(database, files, progress=TerminalProgress())
     for warning in report.warnings:
-        click.echo(str(warning), err=True)
+        echo(str(warning), err=True)
     for line in report.lines():
-        click.echo(line)
+        echo(line)
 
 
 # --------------------------------------------------------------------------- meetings, backup, demo
@@ -184,30 +212,22 @@ def meetings(ctx: Context) -> None:
     _echo_table(table, right={1, 3, 4, 5})
 
 
-def _echo_table(rows: list[tuple[str, ...]], right: set[int] = frozenset()) -> None:  # type: ignore[assignment]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-
-    def fmt(row: tuple[str, ...]) -> str:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
-        return "  ".join(cells).rstrip()
-
-    click.echo(fmt(rows[0]))
-    click.echo("  ".join("-" * w for w in widths))
-    for row in rows[1:]:
-        click.echo(fmt(row))
-
-
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
+@FORCE
 @pass_ctx
-def backup(ctx: Context, file: Path) -> None:
-    """Write a consistent copy of the database to FILE (an SQLite file), safe while it is in use."""
+def backup(ctx: Context, file: Path, force: bool) -> None:
+    """Write a consistent copy of the database to FILE (an SQLite file), safe while it is in use.
+
+    FILE must not exist (or give --force); it is never the database or one of
+    its files. A damaged database is refused: no backup is written, exit 1.
+    """
     from .db import backup as do_backup
 
     database = ctx.open()
     with _refusals():
-        rows = do_backup(database, file)
-    click.echo(f"backed up {rows} rows to {file}")
+        rows = do_backup(database, file, force=force)
+    echo(f"backed up {rows} rows to {file}")
 
 
 def default_agendas_dir() -> Path:
@@ -232,7 +252,7 @@ def demo(ctx: Context, agendas_dir: Path | None, no_open: bool) -> None:
     with _refusals():
         database, report = build_demo(folder, ctx.db, user=ctx.user)
     for line in report:
-        click.echo(line)
+        echo(line)
     if not no_open:
         _run_tui(database)
 

@@ -15,6 +15,7 @@ import enum
 import getpass
 import os
 import sqlite3
+import stat
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -305,6 +306,12 @@ class Database:
         database = self.engine.url.database
         return Path(database) if database and database != ":memory:" else None
 
+    def files(self) -> list[Path]:
+        """The database's own files (SQLite: the file, its companions, its .bak copies): never an output."""
+        from .outputs import database_files
+
+        return database_files(self.sqlite_path)
+
     def now(self) -> dt.datetime:
         return self.clock()
 
@@ -393,6 +400,11 @@ def _sqlite_revision(path: Path) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        if "malformed" in str(exc) or "not a database" in str(exc):
+            raise StorageError(
+                f"{path} is damaged ({exc}); nothing was changed. "
+                "Keep the file as it is and restore the last good backup (vip backup)."
+            )
         raise StorageError(f"{path} cannot be read as a database ({exc}); nothing was changed.")
     return row[0] if row else None
 
@@ -557,10 +569,49 @@ def _upgrade_server(engine: Engine, url: str, revision: str | None, where: str) 
 
 
 def _create_private_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Folders are made only for vip's own data folder; a mistyped --db path must not grow a tree.
+    if not path.parent.is_dir() and path.parent == locations.data_dir():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)  # os.open's mode is filtered by the umask
+
+
+def _open_sqlite_file(path: Path, *, create: bool) -> str | None:
+    """The revision of the SQLite file at ``path`` (None: empty or new), creating it only if ``create``."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if not create:
+            raise StorageError(
+                f"there is no database at {path}; check the --db path "
+                "(`vip agenda import` or `vip demo` creates one; this command only reads)"
+            )
+        if not path.parent.is_dir() and path.parent != locations.data_dir():
+            raise StorageError(
+                f"cannot create the database {path}: the folder {path.parent} does not exist; "
+                "check the --db path or create the folder first"
+            )
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise StorageError(f"cannot create the database {path}: {exc.strerror}")
+        return None
+    except OSError as exc:
+        raise StorageError(f"cannot open the database {path}: {exc.strerror}")
+    if stat.S_ISDIR(st.st_mode):
+        raise StorageError(f"{path} is a folder; give a file path for the database")
+    if not stat.S_ISREG(st.st_mode):
+        raise StorageError(f"{path} is not a regular file (a device, FIFO or socket); give a database file path")
+    if not os.access(path, os.R_OK):
+        raise StorageError(f"{path} cannot be read (permission denied)")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StorageError(
+            f"{path} is read-only to you: vip needs to write to the file and its folder "
+            "(SQLite keeps its -wal and -shm files beside it); nothing was changed. "
+            "Ask for write access, or open a copy."
+        )
+    return _sqlite_revision(path)
 
 
 def _migrate(engine: Engine, target: str = "head") -> None:
@@ -580,11 +631,14 @@ def open_database(
     *,
     user: str | None = None,
     clock: Clock | None = None,
+    create: bool = True,
 ) -> Database:
     """Open (creating or upgrading as needed) the vip database at ``db`` (path or URL).
 
     Raises :class:`StorageError` with a message for a person when the target is
-    not a vip database, is newer than this vip, or cannot be reached.
+    not a vip database, is newer than this vip, or cannot be reached. With
+    ``create=False`` (commands that only read) a missing SQLite file is
+    refused rather than created.
     """
     url = resolve_url(db)
     where = display_url(url)
@@ -592,18 +646,7 @@ def open_database(
     backup_path: Path | None = None
     if sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
         path = Path(sa_url.database)
-        if path.is_dir():
-            raise StorageError(f"{path} is a folder; give a file path for the database")
-        if path.exists():
-            if not os.access(path, os.R_OK):
-                raise StorageError(f"{path} cannot be read (permission denied)")
-            revision = _sqlite_revision(path)
-        else:
-            try:
-                _create_private_file(path)
-            except OSError as exc:
-                raise StorageError(f"cannot create the database {path}: {exc.strerror}")
-            revision = None
+        revision = _open_sqlite_file(path, create=create)
         _check_revision(revision, where)
         if revision is not None and revision != HEAD:
             backup_path = path.with_name(f"{path.name}.before-{HEAD}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak")
@@ -633,55 +676,103 @@ def open_database(
 # --------------------------------------------------------------------------- backup
 
 
-def _sqlite_copy(src: Path, dest: Path) -> None:
-    """A consistent copy through SQLite's online backup API (safe while others write)."""
-    if dest.exists():
-        dest.unlink()
-    _create_private_file(dest)
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    target = sqlite3.connect(dest)
+def _sqlite_copy(src: Path, dest: Path, *, force: bool = False, protected: list[Path] | None = None) -> None:
+    """A consistent copy through SQLite's online backup API (safe while others write), checked before it is placed.
+
+    Written beside ``dest`` and placed by :mod:`vip_tui.outputs` (never over the
+    database, nothing replaced without ``force``). A source whose pages are
+    damaged is refused: a backup that is not one must not look like one.
+    """
+    from .outputs import OutputRefused, check_output, place, write_temporary
+
+    protected = protected if protected is not None else database_files_of(src)
     try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
+        check_output(dest, force=force, protected=protected)
+
+        def fill(temporary: Path) -> None:
+            source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            target = sqlite3.connect(temporary)
+            try:
+                source.backup(target)
+                problems = [r[0] for r in target.execute("PRAGMA integrity_check(5)")]
+            finally:
+                target.close()
+                source.close()
+            if problems != ["ok"]:
+                raise StorageError(
+                    f"{src} is damaged ({'; '.join(problems)}); no backup was written. "
+                    "Keep the file as it is and restore the last good backup."
+                )
+
+        temporary = write_temporary(dest, fill)
+        place(temporary, dest, force=force, protected=protected)
+    except OutputRefused as exc:
+        raise StorageError(str(exc)) from None
+    except sqlite3.OperationalError as exc:
+        raise StorageError(_sqlite_reason(src, exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"{src} is damaged ({exc}); no backup was written. Keep the file as it is and restore the last good backup."
+        ) from None
 
 
-def backup(database: Database, dest: Path) -> int:
+def database_files_of(path: Path) -> list[Path]:
+    from .outputs import database_files
+
+    return database_files(path)
+
+
+def _sqlite_reason(path: Path, exc: Exception) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"the database {path} is busy (another vip is writing to it); try again in a moment"
+    return f"cannot copy {path}: {text}"
+
+
+def backup(database: Database, dest: Path, *, force: bool = False) -> int:
     """Write a consistent copy of ``database`` to the SQLite file ``dest``; returns the row count copied.
 
     From SQLite: the online backup API. From PostgreSQL: every table read in one
     REPEATABLE READ snapshot into a new vip SQLite file, so the copy is
-    consistent while others keep writing and opens with ``vip --db``.
+    consistent while others keep writing and opens with ``vip --db``. The
+    copy is written by the rules of :mod:`vip_tui.outputs` (never onto the
+    database, an existing file only with ``force``, 0600).
     """
     from .models import SQLModel
+    from .outputs import OutputRefused, check_output, place, write_temporary
 
-    dest = dest.expanduser().resolve()
-    if dest.exists():
-        raise StorageError(f"{dest} already exists; give a new file name")
-    if not dest.parent.is_dir():
-        raise StorageError(f"{dest.parent} is not a folder")
+    dest = dest.expanduser()
+    protected = database.files()
     src = database.sqlite_path
     if src is not None:
-        _sqlite_copy(src, dest)
+        _sqlite_copy(src, dest, force=force, protected=protected)
         with sqlite3.connect(dest) as con:
             return sum(
                 con.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
                 for t in SQLModel.metadata.sorted_tables
             )
-    target = open_database(str(dest), user=database.user, clock=database.clock)
     copied = 0
+
+    def fill(temporary: Path) -> None:
+        nonlocal copied
+        temporary.unlink()  # open_database creates it afresh, owner-only
+        target = open_database(str(temporary), user=database.user, clock=database.clock)
+        try:
+            with database.engine.connect().execution_options(isolation_level="REPEATABLE READ") as src_con:
+                with src_con.begin(), target.engine.begin() as dst_con:
+                    for table in SQLModel.metadata.sorted_tables:
+                        rows = [dict(r._mapping) for r in src_con.execute(table.select())]
+                        if rows:
+                            dst_con.execute(table.insert(), rows)
+                            copied += len(rows)
+        finally:
+            target.dispose()
+        with sqlite3.connect(temporary) as con:  # fold the WAL in: the copy is one file
+            con.execute("PRAGMA journal_mode=DELETE")
+
     try:
-        with database.engine.connect().execution_options(isolation_level="REPEATABLE READ") as src_con:
-            with src_con.begin(), target.engine.begin() as dst_con:
-                for table in SQLModel.metadata.sorted_tables:
-                    rows = [dict(r._mapping) for r in src_con.execute(table.select())]
-                    if rows:
-                        dst_con.execute(table.insert(), rows)
-                        copied += len(rows)
-    except BaseException:
-        target.dispose()
-        dest.unlink(missing_ok=True)
-        raise
-    target.dispose()
+        check_output(dest, force=force, protected=protected)
+        place(write_temporary(dest, fill), dest, force=force, protected=protected)
+    except OutputRefused as exc:
+        raise StorageError(str(exc)) from None
     return copied

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..enums import Audience, DisseminationMethod
+from .common import FORCE, echo
 
 if TYPE_CHECKING:
     from ..cli import Context
@@ -68,6 +69,7 @@ def minutes() -> None:
 @TO
 @RECEIVER
 @METHOD
+@FORCE
 @click.pass_obj
 def minutes_export(
     ctx: Context,
@@ -77,6 +79,7 @@ def minutes_export(
     to_agency: str | None,
     receiver: str | None,
     method: str | None,
+    force: bool,
 ) -> None:
     """Write the minutes of the meeting held on DATE (YYYY-MM-DD) and log the dissemination.
 
@@ -89,8 +92,10 @@ def minutes_export(
 
     database = ctx.open()
     with _refused():
-        path = export_minutes(database, date, audience, output, to_agency, receiving=receiver, method=method)
-    click.echo(f"wrote {path}")
+        path = export_minutes(
+            database, date, audience, output, to_agency, receiving=receiver, method=method, force=force
+        )
+    echo(f"wrote {path}")
 
 
 @click.command("export")
@@ -99,6 +104,7 @@ def minutes_export(
 @TO
 @RECEIVER
 @METHOD
+@FORCE
 @click.pass_obj
 def agenda_export(
     ctx: Context,
@@ -107,42 +113,61 @@ def agenda_export(
     to_agency: str | None,
     receiver: str | None,
     method: str | None,
+    force: bool,
 ) -> None:
     """Write the pre-read agenda of the meeting on DATE (YYYY-MM-DD) and log the dissemination."""
     from ..export import export_agenda
 
     database = ctx.open()
     with _refused():
-        path = export_agenda(database, date, output, to_agency, receiving=receiver, method=method)
-    click.echo(f"wrote {path}")
+        path = export_agenda(database, date, output, to_agency, receiving=receiver, method=method, force=force)
+    echo(f"wrote {path}")
 
 
 @click.command("disseminations")
 @click.argument("date", required=False)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Recompute the SHA-256 of each logged file still on disk and say whether it is the one sent "
+    "(exit 1 if any was changed).",
+)
 @click.pass_obj
-def disseminations(ctx: Context, date: str | None) -> None:
-    """List who received which document, when and how; only DATE's meeting if given."""
-    from ..cli import _echo_table
-    from ..export import list_disseminations
+def disseminations(ctx: Context, date: str | None, verify: bool) -> None:
+    """List who received which document, when and how, with the file's SHA-256 (first 12 digits); only DATE's meeting if given."""
+    from ..export import FileCheck, list_disseminations, verify_file
+    from .common import echo_table, fail
 
     database = ctx.open()
     with _refused():
         rows = list_disseminations(database, date)
     if not rows:
-        click.echo("no documents exported yet" + (f" for the meeting of {date}" if date else ""))
+        echo("no documents exported yet" + (f" for the meeting of {date}" if date else ""))
         return
-    table: list[tuple[str, ...]] = [("when", "meeting", "document", "audience", "to", "method", "by", "file")]
-    table += [
-        (
-            f"{r.sent_at:%Y-%m-%d %H:%M}",
-            r.meeting_date.isoformat(),
-            r.document,
-            r.audience.value,
-            r.receiving or "(not recorded)",
-            r.method.label,
-            r.sent_by,
-            r.file_name or "",
+    header = ("when", "meeting", "document", "audience", "to", "method", "by", "sha256")
+    checks = [verify_file(r) for r in rows] if verify else []
+    table: list[tuple[str, ...]] = [(*header, *(("file check",) if verify else ()), "file")]
+    for i, r in enumerate(rows):
+        table.append(
+            (
+                f"{r.sent_at:%Y-%m-%d %H:%M}",
+                r.meeting_date.isoformat(),
+                r.document,
+                r.audience.value,
+                r.receiving or "(not recorded)",
+                r.method.label,
+                r.sent_by,
+                r.sha256[:12] if r.sha256 else "-",
+                *((checks[i].value,) if verify else ()),
+                r.file_name or "",
+            )
         )
-        for r in rows
-    ]
-    _echo_table(table)
+    echo_table(table)
+    if verify:
+        counts = {c: checks.count(c) for c in FileCheck}
+        echo(
+            f"{counts[FileCheck.same]} same as sent, {counts[FileCheck.changed]} changed since sent, "
+            f"{counts[FileCheck.missing]} not on this disk, {counts[FileCheck.unknown]} logged without a hash"
+        )
+        if counts[FileCheck.changed]:
+            fail(f"{counts[FileCheck.changed]} file(s) differ from what the log says was sent")

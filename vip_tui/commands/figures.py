@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..sanitize import for_terminal
+from .common import FORCE, Refused, checked_output, echo, refusals, table_lines
+
 if TYPE_CHECKING:
     from ..cli import Context
     from ..services.figures import Figures
@@ -35,14 +38,15 @@ CSV_HEADER = ("figure", "group", "period", "value", "numerator", "denominator")
 @click.option(
     "--csv",
     "csv_file",
-    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    type=click.Path(path_type=Path, allow_dash=True),
     default=None,
     metavar="FILE",
-    help="Also write every figure as a tidy CSV (figure, group, period, value, numerator, denominator). "
-    "An existing file is never overwritten. '-' writes the CSV alone to standard output.",
+    help="Also write every figure as a tidy CSV (figure, group, period, value, numerator, denominator), "
+    "owner-only. An existing file is replaced only with --force. '-' writes the CSV alone to standard output.",
 )
+@FORCE
 @click.pass_obj
-def figures(ctx: Context, weeks: int, csv_file: Path | None) -> None:
+def figures(ctx: Context, weeks: int, csv_file: Path | None, force: bool) -> None:
     """Program figures for reports.
 
     Shootings per week by type and by area command, notifications by status
@@ -59,7 +63,7 @@ def figures(ctx: Context, weeks: int, csv_file: Path | None) -> None:
     filled in, of all people with a delivered notification. Every rate shows
     its numerator and denominator; "no data" when there is nothing to count.
     """
-    from ..cli import Refused, _refusals
+    from ..outputs import write_file
     from ..services.figures import FiguresError, check_weeks, program_figures
 
     try:
@@ -67,43 +71,56 @@ def figures(ctx: Context, weeks: int, csv_file: Path | None) -> None:
     except FiguresError as exc:
         raise Refused(str(exc)) from exc
     to_stdout = csv_file is not None and str(csv_file) == "-"
-    if csv_file is not None and not to_stdout and csv_file.exists():
-        # Checked before the work so that a report script learns at once; checked again on writing.
-        raise Refused(f"{csv_file} already exists; give a new file name (nothing was written)")
     database = ctx.open()
-    with _refusals():
+    if csv_file is not None and not to_stdout:
+        # Checked before the work so that a report script learns at once; checked again on writing.
+        checked_output(database, csv_file, force=force)
+    with refusals():
         try:
             result = program_figures(database, today=database.now().date(), weeks=weeks)
         except FiguresError as exc:
             raise Refused(str(exc)) from exc
     if to_stdout:
-        sys.stdout.write(figures_csv(result))
+        sys.stdout.write(for_terminal(figures_csv(result)) if sys.stdout.isatty() else figures_csv(result))
         return
     for line in figures_text(result):
-        click.echo(line)
+        echo(line)
     if csv_file is not None:
-        text = figures_csv(result)
-        try:
-            # "x": refuse to overwrite, even a file created since the check above.
-            with open(csv_file, "x", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        except FileExistsError:
-            raise Refused(f"{csv_file} already exists; give a new file name (nothing was written)") from None
-        except OSError as exc:
-            raise Refused(f"cannot write {csv_file}: {exc.strerror or exc}") from None
-        click.echo(f"\nwrote {csv_file} ({sum(1 for _ in result.rows())} rows)")
+        with refusals():
+            write_file(csv_file, figures_csv(result).encode("utf-8"), force=force, protected=database.files())
+        echo(f"\nwrote {csv_file} ({sum(1 for _ in result.rows())} rows)")
 
 
 def figures_csv(f: Figures) -> str:
-    """The tidy CSV: one row a figure, group and period, with its numerator and denominator where it has them."""
+    """The tidy CSV: one row a figure, group and period, with its numerator and denominator where it has them.
+
+    Text cells that a spreadsheet would take for a formula are neutralised (:func:`csv_cell`).
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for row in f.rows():
         writer.writerow(
-            (row.figure, row.group, row.period, _number(row.value), _number(row.numerator), _number(row.denominator))
+            (
+                csv_cell(row.figure),
+                csv_cell(row.group),
+                csv_cell(row.period),
+                _number(row.value),
+                _number(row.numerator),
+                _number(row.denominator),
+            )
         )
     return out.getvalue()
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP "CSV injection"): = + - @, and tab or CR before them.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: object) -> str:
+    """``text`` for a CSV cell: prefixed with ``'`` when a spreadsheet would run it as a formula."""
+    s = "" if text is None else str(text)
+    return "'" + s if s.startswith(_FORMULA_START) else s
 
 
 def _number(value: float | int | None) -> str:
@@ -128,7 +145,7 @@ def figures_text(f: Figures) -> list[str]:
             rows.append((week, *(str(v[i]) for v in series.values()), str(f.shootings_total[i])))
         rows.append(("total", *(str(sum(v)) for v in series.values()), str(sum(f.shootings_total))))
         lines.append(title)
-        lines.extend(_table(rows, right=set(range(1, len(header)))))
+        lines.extend(table_lines(rows, right=set(range(1, len(header)))))
         lines.append("")
 
     weekly("Shootings per week by type", {t.label: v for t, v in f.shootings_by_type.items()})
@@ -144,20 +161,10 @@ def figures_text(f: Figures) -> list[str]:
         for status, n in f.notifications_by_status.items()
     ]
     rows.append(("total", str(total), ""))
-    lines.extend(_table(rows, right={1, 2}))
+    lines.extend(table_lines(rows, right={1, 2}))
     lines.append("")
     lines.append("Follow-through")
     sentences = follow_through(f)
     width = max(len(label) for label, _ in sentences)
     lines.extend(f"{label.ljust(width)}  {text}" for label, text in sentences)
     return lines
-
-
-def _table(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-
-    def fmt(row: tuple[str, ...]) -> str:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
-        return "  ".join(cells).rstrip()
-
-    return [fmt(rows[0]), "  ".join("-" * w for w in widths), *(fmt(r) for r in rows[1:])]

@@ -36,13 +36,13 @@ def notifications(
 
     Open ones first, the most overdue at the top; then the closed ones, latest first.
     """
-    from ..cli import Refused, _echo_table, _refusals
+    from .common import Refused, echo, echo_table, refusals
     from ..services.notifications import NotificationFilter, known_areas, load_notifications
 
     if overdue and this_week:
         raise click.UsageError("--overdue and --due-this-week exclude each other")
     database = ctx.open()
-    with _refusals():
+    with refusals():
         if area is not None:
             areas = known_areas(database)
             match = next((a for a in areas if a.casefold() == area.strip().casefold()), None)
@@ -58,7 +58,7 @@ def notifications(
         today = database.now().date()
         rows = load_notifications(database, today=today, where=where)
     if not rows:
-        click.echo("no notifications" + ("" if not where.active else f" match: {where.describe()}"))
+        echo("no notifications" + ("" if not where.active else f" match: {where.describe()}"))
         return
     table: list[tuple[str, ...]] = [
         ("ref", "person", "status", "due", "overdue", "area", "team", "attempts", "last attempt", "outcome")
@@ -79,6 +79,6 @@ def notifications(
                 r.outcome or "",
             )
         )
-    _echo_table(table, right={7})
+    echo_table(table, right={7})
     overdue_count = sum(1 for r in rows if r.days_overdue)
-    click.echo(f"{len(rows)} notification{'s' if len(rows) != 1 else ''}, {overdue_count} overdue (as of {today.isoformat()})")
+    echo(f"{len(rows)} notification{'s' if len(rows) != 1 else ''}, {overdue_count} overdue (as of {today.isoformat()})")

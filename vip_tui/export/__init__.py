@@ -5,13 +5,15 @@ functions that write a document.
 """
 
 from .agenda import build_agenda, default_agenda_name, export_agenda
-from .dissemination import DisseminationRow, list_disseminations
+from .dissemination import DisseminationRow, FileCheck, NotAllowed, list_disseminations, verify_file
 from .errors import ExportError, Leak, LeakError, MeetingNotFound, UnknownAgency
 from .minutes import build_minutes, default_minutes_name, export_minutes
 
 __all__ = [
     "DisseminationRow",
     "ExportError",
+    "FileCheck",
+    "NotAllowed",
     "Leak",
     "LeakError",
     "MeetingNotFound",
@@ -23,4 +25,5 @@ __all__ = [
     "export_agenda",
     "export_minutes",
     "list_disseminations",
+    "verify_file",
 ]

@@ -41,6 +41,7 @@ def export_agenda(
     receiving: str | None = None,
     method: DisseminationMethod | str | None = None,
     sent_by: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Write the pre-read agenda to ``path`` (default ``agenda-<date>.docx``) and log the dissemination.
 
@@ -61,6 +62,7 @@ def export_agenda(
         receiving=receiving,
         method=method,
         sent_by=sent_by,
+        force=force,
     )
 
 

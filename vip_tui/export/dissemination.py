@@ -9,17 +9,19 @@ not recorded), so the log also shows copies that exist on someone's disk.
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import hashlib
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import true as sa_true
 from sqlmodel import Session, col, select
 
 from ..db import Database
-from ..enums import Audience, DisseminationMethod
+from ..enums import AgencyKind, Audience, DisseminationMethod, Edition
 from ..models import Agency, Dissemination, Meeting
 from .data import find_meeting
 from .errors import ExportError, UnknownAgency
@@ -57,18 +59,73 @@ def output_path(path: Path | str | None, default_name: str) -> Path:
     return target
 
 
-def _write_temporary(target: Path, data: bytes) -> Path:
-    """``data`` in a new owner-only file next to ``target`` (the documents hold criminal-justice data)."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
+# Who may receive what (issue 11 item 7): per agency kind, the (document, edition) pairs it may be sent.
+_FULL_DOCUMENTS = frozenset({("minutes", Edition.full), ("agenda", Edition.full)})
+_PARTNER_DOCUMENTS = frozenset({("minutes", Edition.partner)})
+RECEIVES: dict[AgencyKind, frozenset[tuple[str, Edition]]] = {
+    AgencyKind.law_enforcement: _FULL_DOCUMENTS,
+    AgencyKind.prosecution: _FULL_DOCUMENTS,
+    AgencyKind.supervision: _FULL_DOCUMENTS,
+    AgencyKind.service: _PARTNER_DOCUMENTS,
+    AgencyKind.community: _PARTNER_DOCUMENTS,
+}
+RULE = (
+    "law enforcement, prosecution and supervision agencies receive the full minutes and the pre-read agenda; "
+    "service and community agencies receive the partner minutes only"
+)
+
+
+class NotAllowed(ExportError):
+    """The receiving agency may not receive this document; nothing was written or logged."""
+
+
+def _document_words(kind: str, edition: Edition) -> str:
+    if kind == "agenda":
+        return "the pre-read agenda"
+    return f"the {edition.value} edition of the minutes"
+
+
+def check_receiver(agency: Agency | None, kind: str, audience: Audience | Edition | str) -> None:
+    """Refuse (:class:`NotAllowed`) a document that ``agency``'s kind may not receive (see :data:`RECEIVES`).
+
+    An agency with no kind recorded receives nothing: the safe answer. A free-text
+    receiver (``--receiver``) is not an agency and is logged as given.
+    """
+    if agency is None:
+        return
+    edition = Edition(Audience(audience).value) if Audience(audience) in (Audience.full, Audience.partner) else None
+    if agency.kind is None:
+        raise NotAllowed(
+            f"{agency.short_name} has no agency kind recorded, so it may receive nothing; {RULE}. "
+            "Record its kind (law_enforcement, prosecution, supervision, service or community) in an agenda file. "
+            "Nothing was written or logged."
+        )
+    if edition is None or (kind, edition) not in RECEIVES.get(AgencyKind(agency.kind), frozenset()):
+        what = _document_words(kind, edition or Edition.full)
+        raise NotAllowed(
+            f"{agency.short_name} is a {AgencyKind(agency.kind).label.lower()} agency and may not receive {what}: "
+            f"{RULE}. Nothing was written or logged."
+        )
+
+
+def _already_sent(session: Session, target: Path, but: int | None = None) -> bool:
+    """Whether the dissemination log (but row ``but``) points at ``target``: its resolved path, or the same file."""
+    resolved = str(target.resolve())
+    others = col(Dissemination.id) != but if but is not None else sa_true()
+    if session.exec(select(Dissemination.id).where(Dissemination.file_name == resolved, others).limit(1)).first():
+        return True
+    if not target.exists():
+        return False
+    names = session.exec(
+        select(Dissemination.file_name).where(col(Dissemination.file_name).isnot(None), others)
+    ).all()
+    for name in set(names):
+        try:
+            if name and os.path.samefile(name, target):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def publish(
@@ -83,44 +140,64 @@ def publish(
     receiving: str | None,
     method: DisseminationMethod | str | None,
     sent_by: str | None,
+    force: bool = False,
 ) -> Path:
     """Save ``document`` to ``path`` and record its dissemination in one step.
 
-    The file appears whole or not at all (written beside the target, then
-    renamed), and only together with its dissemination record.
+    Refused before anything is written when ``agency`` may not receive this
+    document (:func:`check_receiver`), when ``path`` is a file the log says was
+    sent (even with ``force``: write a new file name), and by the rules of
+    :mod:`vip_tui.outputs` (never the database, nothing replaced without
+    ``force``). The file appears whole or not at all (written beside the
+    target, then linked into place), only together with its dissemination
+    record, which holds its SHA-256.
     """
+    from ..outputs import OutputRefused, check_output, place, write_temporary
+
+    check_receiver(agency, kind, audience)
     buffer = io.BytesIO()
     document.save(buffer)
+    data = buffer.getvalue()
     receiving = receiving.strip() if receiving and receiving.strip() else None
     if method is None:
         method = DisseminationMethod.email if (agency or receiving) else DisseminationMethod.other
-    resolved = str(path.resolve())
+    protected = db.files()
+    sent = ExportError(
+        f"{path} was sent (the dissemination log points at it), so it is never replaced, "
+        "not even with --force; write a new file name (-o). Nothing was written."
+    )
+    with db.session() as s:
+        if _already_sent(s, path):
+            raise sent  # before the work of writing
     try:
-        temporary = _write_temporary(path, buffer.getvalue())
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        check_output(path, force=force, protected=protected)
+        temporary = write_temporary(path, data)
+    except OutputRefused as exc:
+        raise ExportError(str(exc)) from None
+    resolved = str(path.resolve())
     placed = False
     try:
         with db.transaction() as s:
-            s.add(
-                Dissemination(
-                    meeting_id=meeting_id,
-                    document=kind,
-                    audience=audience,
-                    receiving_agency_id=agency.id if agency else None,
-                    receiving=receiving[:200] if receiving else None,
-                    method=DisseminationMethod(method),
-                    sent_by=(sent_by or db.user)[:100],
-                    sent_at=db.now(),
-                    file_name=resolved if len(resolved) <= FILE_NAME_MAX else path.name[:FILE_NAME_MAX],
-                )
+            row = Dissemination(
+                meeting_id=meeting_id,
+                document=kind,
+                audience=Edition(audience.value),
+                receiving_agency_id=agency.id if agency else None,
+                receiving=receiving[:200] if receiving else None,
+                method=DisseminationMethod(method),
+                sent_by=(sent_by or db.user)[:100],
+                sent_at=db.now(),
+                file_name=resolved if len(resolved) <= FILE_NAME_MAX else path.name[:FILE_NAME_MAX],
+                sha256=hashlib.sha256(data).hexdigest(),
             )
-            s.flush()
-            os.replace(temporary, path)
+            s.add(row)
+            s.flush()  # holds the write lock (SQLite): a row logged meanwhile is seen now
+            if force and _already_sent(s, path, but=row.id):
+                raise sent
+            place(temporary, path, force=force, protected=protected)
             placed = True
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except OutputRefused as exc:
+        raise ExportError(str(exc)) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         if placed:
@@ -142,6 +219,38 @@ class DisseminationRow:
     method: DisseminationMethod
     sent_by: str
     file_name: str | None
+    sha256: str | None = None  # of the file as written; None in rows logged before hashes were kept
+
+
+class FileCheck(enum.Enum):
+    """What :func:`verify_file` found at a logged file's path."""
+
+    same = "same"  # the file holds what was sent
+    changed = "CHANGED"  # a file is there, but not the one sent
+    missing = "missing"  # no file there (moved, deleted, never kept)
+    unknown = "no hash"  # logged before hashes were kept: nothing to compare
+
+
+def file_sha256(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_file(row: DisseminationRow) -> FileCheck:
+    """Whether the file a log row points at still holds what was sent (its SHA-256 recomputed)."""
+    if not row.sha256:
+        return FileCheck.unknown
+    if not row.file_name:
+        return FileCheck.missing
+    try:
+        if not Path(row.file_name).is_file():
+            return FileCheck.missing
+        return FileCheck.same if file_sha256(row.file_name) == row.sha256 else FileCheck.changed
+    except OSError:
+        return FileCheck.missing
 
 
 def list_disseminations(db: Database, meeting_date: dt.date | str | None = None) -> list[DisseminationRow]:
@@ -167,6 +276,7 @@ def list_disseminations(db: Database, meeting_date: dt.date | str | None = None)
             method=d.method,
             sent_by=d.sent_by,
             file_name=d.file_name,
+            sha256=d.sha256,
         )
         for d, date, number, agency in rows
     ]

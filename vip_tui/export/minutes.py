@@ -52,6 +52,7 @@ def export_minutes(
     receiving: str | None = None,
     method: DisseminationMethod | str | None = None,
     sent_by: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Write the minutes to ``path`` and log the dissemination; returns the file written.
 
@@ -78,6 +79,7 @@ def export_minutes(
         receiving=receiving,
         method=method,
         sent_by=sent_by,
+        force=force,
     )
 
 

@@ -1,0 +1,144 @@
+"""What every command shares: refusals as exit 1, output that cannot act on the terminal, output-path checks.
+
+- :class:`Refused` and :func:`refusals`: the core's errors for people
+  (storage, agenda, outputs, a busy or damaged database, an unreadable file)
+  become ``vip: <message>`` on stderr and exit 1, never a traceback.
+- :func:`echo` and :func:`echo_table`: every line of stored text goes through
+  :func:`vip_tui.sanitize.for_terminal`, so a title holding an escape
+  sequence prints as ``␛[2J`` and does nothing.
+- :data:`FORCE` and :func:`checked_output`: the rules of
+  :mod:`vip_tui.outputs` for a file a command writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from ..sanitize import for_terminal
+
+if TYPE_CHECKING:
+    from ..db import Database
+
+FORCE = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing file (never the database or its files, never a file the dissemination log says was sent).",
+)
+
+
+class Refused(click.ClickException):
+    """Input or data refused: message on stderr, exit 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"vip: {for_terminal(self.format_message())}", err=True)
+
+
+def fail(message: str) -> NoReturn:
+    raise Refused(message)
+
+
+def echo(text: object = "", *, err: bool = False) -> None:
+    """Print one line (or several) of text that may hold stored data: sanitized for the terminal."""
+    click.echo(for_terminal(text), err=err)
+
+
+def table_lines(rows: Sequence[Sequence[object]], right: Iterable[int] = ()) -> list[str]:
+    """Rows as aligned columns (a header, a rule, the rows), every cell sanitized for the terminal."""
+    cells = [[for_terminal(c) for c in row] for row in rows]
+    right = set(right)
+    widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
+
+    def fmt(row: list[str]) -> str:
+        out = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        return "  ".join(out).rstrip()
+
+    return [fmt(cells[0]), "  ".join("-" * w for w in widths), *(fmt(r) for r in cells[1:])]
+
+
+def echo_table(rows: Sequence[Sequence[object]], right: Iterable[int] = ()) -> None:
+    for line in table_lines(rows, right):
+        click.echo(line)
+
+
+def database_reason(exc: BaseException) -> str:
+    """A database driver's error as a sentence a person can act on."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    lowered = text.lower()
+    code = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+    if code == "55P03" or "locked" in lowered or "lock timeout" in lowered or "busy" in lowered:
+        return "the database is busy (another vip or an import is writing to it); try again in a moment. Nothing was changed."
+    if "readonly" in lowered or "read-only" in lowered:
+        return (
+            "the database is read-only to you: vip needs to write to the file and its folder; "
+            "ask for write access, or open a copy. Nothing was changed."
+        )
+    if "malformed" in lowered or "not a database" in lowered or "disk image" in lowered:
+        return (
+            f"the database is damaged ({text}); nothing was changed. "
+            "Keep the file as it is and restore the last good backup."
+        )
+    if "unable to open" in lowered:
+        return f"cannot open the database ({text}); check the path and that you may write in its folder"
+    return f"the database refused the operation ({text}); nothing was changed"
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn the core's errors for people into exit-1 messages (no traceback).
+
+    The error classes are imported only when something was raised, so that a
+    command that never opens the database does not pay for SQLAlchemy.
+    """
+    try:
+        yield
+    except click.ClickException:
+        raise
+    except Exception as exc:
+        message = _refusal(exc)
+        if message is None:
+            raise
+        fail(message)
+
+
+def _refusal(exc: Exception) -> str | None:
+    """The message for ``exc`` if it is one of the refusals a person can act on; None for a bug."""
+    import sqlite3
+
+    import sqlalchemy.exc as sa_exc
+
+    from ..agenda.parse import AgendaErrors
+    from ..db import StorageError
+    from ..outputs import OutputRefused
+
+    if isinstance(exc, (StorageError, OutputRefused)):
+        return str(exc)
+    if isinstance(exc, AgendaErrors):
+        for problem in exc.problems:
+            echo(str(problem), err=True)
+        n = len(exc.problems)
+        return f"{n} problem{'' if n == 1 else 's'}; nothing was changed"
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.DatabaseError, sqlite3.DatabaseError)):
+        return database_reason(exc)
+    if isinstance(exc, PermissionError):
+        return f"cannot use {exc.filename or 'a file'}: permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename} is a folder, not a file"
+    return None
+
+
+def checked_output(database: Database | None, path: Path, *, force: bool) -> Path:
+    """``path`` if a command may write there (see :mod:`vip_tui.outputs`), else exit 1 saying what to do."""
+    from ..outputs import OutputRefused, check_output
+
+    try:
+        return check_output(path, force=force, protected=database.files() if database else ())
+    except OutputRefused as exc:
+        fail(str(exc))
