@@ -125,6 +125,9 @@ def test_agenda_check_and_import_messages_are_inert(tmp_path: Path) -> None:
 @pytest.fixture
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 300)
+    from vip_tui.services import meetings
+
+    monkeypatch.setattr(meetings, "WRITE_LOCK_WAIT_SECONDS", 0.3)  # an import waits for the lock longer
 
 
 BUSY = "vip: the database is busy (another vip or an import is writing to it); try again in a moment."

@@ -167,7 +167,7 @@ def test_an_import_that_cannot_get_the_lock_says_the_database_is_busy_and_change
     database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
 ) -> None:
     from vip_tui.agenda.importer import import_files
-    from vip_tui.agenda.parse import AgendaErrors
+    from vip_tui.db import DatabaseBusy
     from vip_tui.services import meetings
 
     monkeypatch.setattr(meetings, "WRITE_LOCK_WAIT_SECONDS", 0.5)
@@ -175,11 +175,12 @@ def test_an_import_that_cannot_get_the_lock_says_the_database_is_busy_and_change
     with database.session() as holder:  # another import holding the lock
         holder.begin()
         meetings.take_write_lock(holder)
-        with pytest.raises(AgendaErrors) as refused:
+        with pytest.raises(DatabaseBusy) as refused:
             import_files(database, [path])
         holder.rollback()
     assert str(refused.value) == (
-        "import: the database is busy (another import or edit held it for 0.5 s); nothing was changed: try again"
+        "the database is busy (another vip or an import is writing to it); try again in a moment. "
+        "Nothing was changed. (Waited 0.5 s for another import or edit to finish.)"
     )
     assert import_files(database, [path]).created["meeting"] == 1  # once free, it goes through
 

@@ -67,7 +67,7 @@ class DatabaseBusy(StorageError):
     """Another process holds the lock this write needs; nothing was written, and the same write may be tried again."""
 
 
-BUSY_MESSAGE = "the database is busy (another vip is writing to it); nothing was changed"
+BUSY_MESSAGE = "the database is busy (another vip or an import is writing to it); try again in a moment. Nothing was changed."
 # PostgreSQL's lock_not_available: the lock_timeout set by Database.limit_lock_wait ran out.
 _PG_BUSY = {"55P03"}
 

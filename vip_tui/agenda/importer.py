@@ -176,8 +176,8 @@ def import_agendas(
             transaction.rollback()
         else:
             transaction.commit()
-    except DatabaseBusy as exc:
-        raise _refused(str(exc)) from None
+    except DatabaseBusy:
+        raise  # a StorageError: the CLI says "vip: the database is busy ...", the TUI retries
     except IntegrityError:
         # A constraint the validation could not see (a record written outside
         # the write lock meanwhile, say): nothing was written.

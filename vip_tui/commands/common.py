@@ -74,7 +74,9 @@ def database_reason(exc: BaseException) -> str:
     lowered = text.lower()
     code = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
     if code == "55P03" or "locked" in lowered or "lock timeout" in lowered or "busy" in lowered:
-        return "the database is busy (another vip or an import is writing to it); try again in a moment. Nothing was changed."
+        from ..db import BUSY_MESSAGE  # one wording for the CLI and the TUI
+
+        return BUSY_MESSAGE
     if "readonly" in lowered or "read-only" in lowered:
         return (
             "the database is read-only to you: vip needs to write to the file and its folder; "

@@ -71,10 +71,9 @@ def take_write_lock(
 
 
 def _busy(wait_seconds: float) -> DatabaseBusy:
-    return DatabaseBusy(
-        f"the database is busy (another import or edit held it for {wait_seconds:g} s); "
-        "nothing was changed: try again"
-    )
+    from ..db import BUSY_MESSAGE
+
+    return DatabaseBusy(f"{BUSY_MESSAGE} (Waited {wait_seconds:g} s for another import or edit to finish.)")
 
 
 def next_meeting_number(session: Session) -> int:
