@@ -30,6 +30,22 @@ class FixedClock:
 
 
 @pytest.fixture(autouse=True)
+def _still_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No cursor blink and no animation: a snapshot shows the same frame however busy the machine is.
+
+    A blinking cursor is drawn or not depending on when the frame is taken
+    (issue 13: the incident form's snapshot failed on a loaded machine).
+    """
+    from textual import constants
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")  # for vip run in a subprocess
+    monkeypatch.setattr(constants, "TEXTUAL_ANIMATIONS", "none")  # read once, when Textual is imported
+    for widget in (Input, TextArea):
+        monkeypatch.setattr(widget.cursor_blink, "_default", False)
+
+
+@pytest.fixture(autouse=True)
 def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the user's real data folder, environment database or name."""
     home = tmp_path_factory.mktemp("home")
