@@ -209,7 +209,7 @@ async def test_marking_moves_on_and_the_pace_follows(database, clock) -> None:  
 
 async def test_presentation_mode_masks_names_and_hides_le_only_notes(database) -> None:  # noqa: ANN001
     first = svc.agenda(database, meeting_id(database))[0]
-    svc.save_note(database, first.id, "Informant: the shooter drives a grey sedan", le_only=True)
+    svc.save_note(database, first.id, "Informant: the shooter drives a grey sedan", visibility="le_only")
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_review(app, pilot)

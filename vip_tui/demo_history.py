@@ -340,7 +340,7 @@ def seed_history(database: Database) -> list[str]:
             svc.save_note(at, row.id, item.note)
             counts["notes"] += 1
             if item.le_note:
-                svc.save_note(at, row.id, item.le_note, le_only=True)
+                svc.save_note(at, row.id, item.le_note, visibility="le_only")
                 counts["notes"] += 1
             for description, agency, owner, days in item.actions:
                 svc.add_action_item(at, meeting.id, description, incident_id=row.incident_id, owner_agency=agency,

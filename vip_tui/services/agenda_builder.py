@@ -1065,7 +1065,7 @@ def note_versions(db: Database, note_ids: Sequence[int]) -> dict[int, int]:
 
 def save_note(
     db: Database, agenda_item_id: int, text: str, *, note_id: int | None, version: int | None,
-    le_only: bool | None = None,
+    visibility: NoteVisibility | str | None = None,
 ) -> tuple[int, int]:
     """:func:`services.review.save_note` refusing to overwrite a note changed by another instance.
 
@@ -1077,7 +1077,7 @@ def save_note(
     from .review import save_note as plain_save
 
     if note_id is None or version is None:
-        new_id = plain_save(db, agenda_item_id, text, note_id=note_id, le_only=le_only)
+        new_id = plain_save(db, agenda_item_id, text, note_id=note_id, visibility=visibility)
         return new_id, note_versions(db, [new_id]).get(new_id, 1)
     with _writing(db, "this note") as s:
         note = s.get(Note, note_id)
@@ -1094,10 +1094,10 @@ def save_note(
             if note.text != text:
                 note.text = text
                 note.updated_at = now
-            if le_only is not None and note.le_only != le_only:
-                note.visibility = NoteVisibility.le_only if le_only else NoteVisibility.members
+            if visibility is not None and note.visibility != NoteVisibility(visibility):
+                note.visibility = NoteVisibility(visibility)
                 note.updated_at = now
             s.flush()
             return note.id, note.version  # type: ignore[return-value]
-    new_id = plain_save(db, agenda_item_id, text, note_id=None, le_only=le_only)
+    new_id = plain_save(db, agenda_item_id, text, note_id=None, visibility=visibility)
     return new_id, note_versions(db, [new_id]).get(new_id, 1)
