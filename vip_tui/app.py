@@ -13,8 +13,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from .palette import SearchProvider
+from .sanitize import for_terminal
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from .db import Clock, Database
     from .disclosure import ProtectedIndex
 
@@ -85,6 +88,14 @@ class VipApp(App[None]):
 
     def now(self):  # noqa: ANN201
         return self.db.now()
+
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (screens' too): messages quote stored text, so never markup, never raw controls."""
+        super().notify(for_terminal(message), title=for_terminal(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     # -------------------------------------------------------------- presentation mode
 

@@ -27,7 +27,8 @@ from ..services.review import (
 )
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
-from .old_business import KIND_WORDS, WIDE, Col, cell, fit_columns, masked, theme_colour
+from ..widgets import text as shown
+from .old_business import KIND_WORDS, WIDE, Col, cell, fit_columns, theme_colour
 
 DECISION_COLUMNS = (
     Col("ref", "Ref", 7),
@@ -181,22 +182,21 @@ While presenting, the persons named in decisions show as initials.
         warnings = self.query_one("#wrap-warnings", Static)
         if summary.warnings:
             warnings.border_title = f"Warnings ({len(summary.warnings)})"
-            warnings.update(Text("\n".join(f"• {w}" for w in warning_lines(summary))))
+            warnings.update(Text("\n".join(f"• {shown.free(self.app, w)}" for w in warning_lines(summary))))
         else:
             warnings.border_title = "Warnings"
             warnings.update(Text("No warnings", style=f"bold {theme_colour(self, 'success')}"))
         warnings.set_class(not summary.warnings, "-clear")
-        presenting = self.app.presenting
 
         decisions = self.query_one("#decisions", DataTable)
-        rows = [(f"{d.kind}:{d.id}", self._decision_values(d, presenting)) for d in summary.decisions]
+        rows = [(f"{d.kind}:{d.id}", self._decision_values(d)) for d in summary.decisions]
         self._fill(decisions, fit_columns(DECISION_COLUMNS, self._width, [v for _k, v in rows], wide=wide), rows)
         self.query_one("#decisions-title", Static).update(f"Decided in this meeting ({len(summary.decisions)})")
         decisions.display = bool(summary.decisions)
         self.query_one("#decisions-none").display = not summary.decisions
 
         closed = self.query_one("#closed-old", DataTable)
-        rows = [(f"{r.kind}:{r.id}", self._closed_values(r, presenting)) for r in summary.closed_old_business]
+        rows = [(f"{r.kind}:{r.id}", self._closed_values(r)) for r in summary.closed_old_business]
         self._fill(closed, fit_columns(CLOSED_COLUMNS, self._width, [v for _k, v in rows], wide=wide), rows)
         self.query_one("#closed-title", Static).update(
             f"Old business closed at this meeting ({len(summary.closed_old_business)})"
@@ -215,24 +215,24 @@ While presenting, the persons named in decisions show as initials.
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
 
-    def _decision_values(self, d: DecisionRow, presenting: bool) -> dict[str, Any]:
+    def _decision_values(self, d: DecisionRow) -> dict[str, Any]:
         missing = theme_colour(self, "warning")
         return {
             "ref": d.ref,
             "kind": DECISION_KINDS.get(d.kind, d.kind),
-            "what": masked(d.text, presenting, getattr(d, "person", None)),
-            "owner": d.owner or (Text("unassigned", style=missing) if d.kind != "referral" else ""),
+            "what": shown.free(self.app, d.text),
+            "owner": shown.free(self.app, d.owner) or (Text("unassigned", style=missing) if d.kind != "referral" else ""),
             "due": d.due_date.isoformat() if d.due_date else (Text("no date", style=missing) if d.kind != "referral" else ""),
             "status": d.status.replace("_", " "),
         }
 
-    def _closed_values(self, r: OldBusinessRow, presenting: bool) -> dict[str, Any]:
+    def _closed_values(self, r: OldBusinessRow) -> dict[str, Any]:
         return {
             "ref": r.ref,
             "kind": KIND_WORDS.get(r.kind, r.kind),
-            "what": masked(r.text, presenting, getattr(r, "person", None)),
+            "what": shown.free(self.app, r.text),
             "status": r.status.replace("_", " "),
-            "outcome": r.outcome or "",
+            "outcome": shown.free(self.app, r.outcome),
         }
 
     def on_resize(self) -> None:
