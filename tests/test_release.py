@@ -7,27 +7,10 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from tests.export_helpers import T0, Sample, build_sample
-from vip_tui.enums import NoteVisibility, ReleaseDecision
-from vip_tui.models import AuditLog, Incident, Note, ReleaseExemption
+from tests.export_helpers import add_partner_texts, build_sample
+from vip_tui.enums import ReleaseDecision
+from vip_tui.models import AuditLog, Incident, ReleaseExemption
 from vip_tui.services import release as rel
-
-
-def _add_partner_texts(db, sample: Sample, *, summary: str, note: str) -> int:  # noqa: ANN001
-    with db.transaction() as s:
-        incident = s.get(Incident, sample.ids["first"])
-        incident.partner_summary = summary
-        row = Note(
-            meeting_id=sample.ids["meeting"],
-            agenda_item_id=sample.ids["item1"],
-            text=note,
-            visibility=NoteVisibility.partners,
-            created_at=T0,
-            updated_at=T0,
-        )
-        s.add(row)
-        s.flush()
-        return row.id
 
 
 def _by_key(db, meeting_id: int) -> dict[str, rel.Passage]:  # noqa: ANN001
@@ -36,7 +19,7 @@ def _by_key(db, meeting_id: int) -> dict[str, rel.Passage]:  # noqa: ANN001
 
 def test_passages_hold_partner_texts_and_never_law_enforcement_free_text(database) -> None:  # noqa: ANN001
     sample = build_sample(database)
-    note_id = _add_partner_texts(database, sample, summary="A man was hurt on Central Ave.", note="Family asks for support.")
+    note_id = add_partner_texts(database, sample, summary="A man was hurt on Central Ave.", note="Family asks for support.")
     found = rel.passages(database, sample.ids["meeting"])
     keys = [p.key for p in found]
     first = sample.ids["first"]
@@ -56,7 +39,7 @@ def test_passages_hold_partner_texts_and_never_law_enforcement_free_text(databas
 def test_a_hit_keeps_a_passage_unresolved_until_exempted_edited_or_withheld(database) -> None:  # noqa: ANN001
     sample = build_sample(database)
     mid = sample.ids["meeting"]
-    note_id = _add_partner_texts(database, sample, summary="Shot near Quarrington Park.", note="Zebulon is stable.")
+    note_id = add_partner_texts(database, sample, summary="Shot near Quarrington Park.", note="Zebulon is stable.")
     passages = _by_key(database, mid)
     summary = passages[f"incident:{sample.ids['first']}:partner_summary"]
     assert [(h.token, h.exempt) for h in summary.hits] == [("quarrington", False)]
@@ -86,7 +69,7 @@ def test_a_hit_keeps_a_passage_unresolved_until_exempted_edited_or_withheld(data
 def test_a_changed_text_is_undecided_again_and_its_exemption_no_longer_counts(database) -> None:  # noqa: ANN001
     sample = build_sample(database)
     mid = sample.ids["meeting"]
-    _add_partner_texts(database, sample, summary="Shot near Quarrington Park.", note="ok then")
+    add_partner_texts(database, sample, summary="Shot near Quarrington Park.", note="ok then")
     key = f"incident:{sample.ids['first']}:partner_summary"
     rel.not_this_person(database, mid, key, "quarrington")
     decided = rel.release(database, mid, key, version=None)
@@ -135,7 +118,7 @@ def test_release_all_clean_leaves_passages_with_hits_to_the_facilitator(database
 def test_dates_of_birth_and_records_ids_are_hits(database, clock) -> None:  # noqa: ANN001
     sample = build_sample(database)
     mid = sample.ids["meeting"]
-    _add_partner_texts(database, sample, summary="Born 14 March 2002; file 55821.", note="x")
+    add_partner_texts(database, sample, summary="Born 14 March 2002; file 55821.", note="x")
     summary = _by_key(database, mid)[f"incident:{sample.ids['first']}:partner_summary"]
     assert [h.token for h in summary.hits] == ["14 march 2002", "55821"]
     assert summary.hits[0].what.startswith("the date of birth of") and summary.hits[1].what.startswith("the records id")

@@ -63,6 +63,7 @@ class DocWriter:
         self.exempt: dict[Any, frozenset[str]] = {}
         self.own: dict[Any, list[str]] = {}
         self.furniture = (PROGRAM, title, subject, marking, footer, " Page ", " of ")
+        self.fact_words: set[str] = set()  # words of structured facts (case numbers): see Marks
         self._style_ids: dict[str, str] = {}
         self._page_setup()
         self._header(marking)
@@ -125,7 +126,7 @@ class DocWriter:
     @property
     def marks(self) -> Marks:
         """Where the leak scan lets a protected token stand (see :func:`~.redact.scan_document`)."""
-        return Marks(self.allowed, self.exempt, self.own, self.furniture)
+        return Marks(self.allowed, self.exempt, self.own, self.furniture, frozenset(self.fact_words))
 
     def _fill(self, p: Paragraph, spans: Sequence[tuple[str, str | None]]) -> None:
         for text, style in spans:

@@ -301,10 +301,81 @@ class Marks:
     exempt: Mapping[Any, frozenset[str]]  # paragraph -> tokens marked "not this person" in its passages
     own: Mapping[Any, list[str]]  # paragraph -> the document's own wording in it (not stored text)
     furniture: tuple[str, ...] = ()  # the wording of headers, footers and properties
+    facts: frozenset[str] = frozenset()  # words of structured facts printed as such (case numbers)
 
 
-def _own_counts(index: ProtectedIndex, texts: Iterable[str]) -> Counter[str]:
-    return Counter(m.token for text in texts for m in index.find(text))
+def _own_counts(index: ProtectedIndex, texts: Iterable[str], facts: frozenset[str]) -> Counter[str]:
+    """How many times each protected token stands in the document's own wording ``texts``.
+
+    Only tokens made of the program's own words (:func:`own_vocabulary`),
+    short numbers (years, counts, meeting numbers) and the words of the
+    structured facts registered with the writer (case numbers); never a date
+    of birth.
+    """
+    vocabulary = own_vocabulary()
+
+    def own(m: Match) -> bool:
+        if any(p.kind == "dob" for p in m.items):
+            return False
+        return all(w in vocabulary or w in facts or (w.isdigit() and len(w) <= 4) for w in m.seq)
+
+    return Counter(m.token for text in texts for m in index.find(text) if own(m))
+
+
+def _constants(code: Any, doc: str | None = None) -> Iterator[str]:
+    """The string constants of ``code`` and the code nested in it, docstrings left out (they hold examples)."""
+    for const in code.co_consts:
+        if isinstance(const, str):
+            if const != doc:
+                yield const
+        elif hasattr(const, "co_consts"):
+            yield from _constants(const, _docstring(const))
+
+
+def _docstring(code: Any) -> str | None:
+    first = code.co_consts[0] if code.co_consts else None
+    return first if isinstance(first, str) else None
+
+
+@lru_cache(maxsize=1)
+def own_vocabulary() -> frozenset[str]:
+    """Every word the documents' own wording can hold: the string constants of the modules that write
+    them, the labels of the vocabularies they print, month and day names.
+
+    Read from the code itself, so that text from the database can never be
+    taken for the document's own wording: a protected token the scan finds is
+    excused as "ours" only if each of its words is one of these (or a number
+    in a formatted fact) and the paragraph's own spans hold it.
+    """
+    import inspect
+
+    from .. import enums
+    from ..disclosure.tokens import MONTHS
+    from . import agenda, document, format, minutes, sections
+
+    texts: list[str] = list(MONTHS)
+    for module in (agenda, document, format, minutes, sections, __import__(__name__, fromlist=["_"])):
+        for name, value in vars(module).items():
+            if name.startswith("__") or inspect.ismodule(value):
+                continue
+            if getattr(value, "__module__", module.__name__) != module.__name__:
+                continue  # imported from elsewhere
+            if isinstance(value, str):
+                texts.append(value)
+            elif isinstance(value, (tuple, list, dict)):
+                texts += [str(v) for v in (value.values() if isinstance(value, dict) else value)]
+            elif inspect.isfunction(value):
+                texts += _constants(value.__code__, value.__doc__)
+            elif inspect.isclass(value):
+                for member in vars(value).values():
+                    func = getattr(member, "fget", None) or getattr(member, "__func__", None) or member
+                    if inspect.isfunction(func):
+                        texts += _constants(func.__code__, func.__doc__)
+    for value in vars(enums).values():
+        if inspect.isclass(value) and issubclass(value, enums.Enum):
+            for member in value:  # type: ignore[var-annotated]
+                texts += [str(member.value), str(getattr(member, "label", ""))]
+    return frozenset(w for text in texts for w in words(text))
 
 
 def scan_document(document: Document, index: ProtectedIndex, marks: Marks | Mapping[Any, frozenset[Words]]) -> list[Leak]:
@@ -329,7 +400,7 @@ def scan_document(document: Document, index: ProtectedIndex, marks: Marks | Mapp
         leak = Leak(f'"{m.token}", {m.describe()}', where)
         leaks.setdefault((leak.what, leak.where), leak)
 
-    furniture = _own_counts(index, marks.furniture)
+    furniture = _own_counts(index, marks.furniture, marks.facts)
     main = document.part
     for part in main.package.iter_parts():
         partname = str(part.partname)
@@ -346,7 +417,7 @@ def scan_document(document: Document, index: ProtectedIndex, marks: Marks | Mapp
                 if _allowed(p, m, marks.allowed) or _exempt(p, m, marks.exempt):
                     continue
                 if own is None:
-                    own = _own_counts(index, marks.own.get(p, ())) if part is main else Counter(furniture)
+                    own = _own_counts(index, marks.own.get(p, ()), marks.facts) if part is main else Counter(furniture)
                 if own[m.token] > 0:
                     own[m.token] -= 1
                     continue

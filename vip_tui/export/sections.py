@@ -17,7 +17,7 @@ from ..enums import ActionStatus, AgencyKind, Attendance
 from ..models import ActionItem, AgendaItem, MeetingAttendance, Notification, Referral
 from . import format as fmt
 from .data import MeetingData
-from .redact import WITHHELD, Redactor, Said, Words, subject_variants
+from .redact import WITHHELD, Redactor, Said, Words, subject_variants, words
 
 if TYPE_CHECKING:
     from .document import Cell, DocWriter, Span
@@ -103,6 +103,7 @@ class Composer:
     def incident_title(self, item: AgendaItem) -> str:
         incident = item.incident
         assert incident is not None
+        self.w.fact_words.update(words(incident.case_number))
         return f"{self.positions[item.incident_id]}. {fmt.INCIDENT_TYPES[incident.type]} — {incident.case_number}"
 
     def none(self, what: str) -> None:
