@@ -36,7 +36,8 @@ Minimum lengths, decided only where a token cannot identify anyone:
   digits is not protected alone;
 - a digit run of a records id shorter than three digits is not protected
   alone (one of at most a hundred values: every count, hour and age would
-  match it); the whole id, with its prefix, still is;
+  match it); the whole id, with its prefix, still is, when it has three
+  letters and digits or more;
 - a law-enforcement-only note's whole text is protected as one more layer
   when it has two words and eight letters or more.
 
@@ -171,11 +172,12 @@ def subject_variants(name: str) -> frozenset[Words]:
     return name_variants(name)
 
 
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+)  # fmt: skip
 MONTHS: dict[str, int] = {}
-for _n, _month in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"), 1
-):  # fmt: skip
+for _n, _month in enumerate(_MONTH_NAMES, 1):
     MONTHS[_month] = _n
     MONTHS[_month[:3]] = _n
 MONTHS["sept"] = 9
@@ -183,12 +185,12 @@ _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 
 
 def dob_variants(dob: dt.date) -> frozenset[Words]:
-    """Some of the ways a date of birth is written, as words (for tests and docs; the index parses dates)."""
+    """Some of the ways a date of birth is written, as words (the index itself reads dates: :func:`dates_at`)."""
     y, m, d = f"{dob.year:04d}", f"{dob.month:02d}", f"{dob.day:02d}"
-    month = next(k for k, v in MONTHS.items() if v == dob.month and len(k) > 4 or (v == dob.month == 5))
+    month = _MONTH_NAMES[dob.month - 1]
     return frozenset(
         {(y, m, d), (m, d, y), (str(dob.month), str(dob.day), y), (m, d, y[2:]), (str(dob.day), month, y),
-         (month, str(dob.day), y), (y + m + d,)}
+         (month, str(dob.day), y), (month[:3], str(dob.day), y), (y + m + d,)}
     )  # fmt: skip
 
 
@@ -260,8 +262,8 @@ def record_id_variants(record_id: str) -> frozenset[Words]:
         seq = tuple(_ASCII_WORD.findall(record_id.lower()))
     else:
         seq = words(clean(record_id))
-    if not seq:
-        return frozenset()
+    if _letters(seq) < 3:
+        return frozenset()  # "7": one of a handful of values, identifies no one
     out: set[Words] = {seq}
     joined = "".join(seq)
     out.add((joined,))
