@@ -6,7 +6,7 @@ functions that write a document.
 
 from .agenda import build_agenda, default_agenda_name, export_agenda
 from .dissemination import DisseminationRow, list_disseminations
-from .errors import ExportError, Leak, LeakError, MeetingNotFound, UnknownAgency
+from .errors import ExportError, Leak, LeakError, MeetingNotFound, UnknownAgency, UnresolvedPassages
 from .minutes import build_minutes, default_minutes_name, export_minutes
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "LeakError",
     "MeetingNotFound",
     "UnknownAgency",
+    "UnresolvedPassages",
     "build_agenda",
     "build_minutes",
     "default_agenda_name",
