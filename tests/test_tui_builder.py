@@ -77,7 +77,8 @@ async def test_a_whole_agenda_from_nothing_with_the_keyboard(tmp_path: Path, clo
         await pilot.press("a")
         await settle(pilot)
         await fill(pilot, "26-0099101", "2026-12-03T25:10", "non", "1600 block Calle Cerro Azul SW", "Southwest",
-                   "20", "Two shot in a parked car", "Group conflict", "open", "immediate", "N-2026-0418")
+                   "20", "Two shot in a parked car", "Group conflict", "open", "immediate", "N-2026-0418",
+                   "Two people hurt in a parked car")
         assert isinstance(app.screen, CompactForm)
         expected = _import_message(tmp_path, "occurred_at", "2026-12-03T25:10")
         assert form_error(app) == (f"occurred_at: {expected}\n"
@@ -102,7 +103,7 @@ async def test_a_whole_agenda_from_nothing_with_the_keyboard(tmp_path: Path, clo
         await pilot.press("a")
         await settle(pilot)
         await fill(pilot, "26-0099102", "2026-12-05T22:15", "shots_fired", "3900 block Tamarisk Ct SE", "Southeast",
-                   "", "", "", "", "", "")
+                   "", "", "", "", "", "", "")
         await pilot.press("p")
         await settle(pilot)
         await type_text(pilot, "luis example reyna")
@@ -159,6 +160,7 @@ async def test_a_whole_agenda_from_nothing_with_the_keyboard(tmp_path: Path, clo
     assert (first.occurred_at, first.area_command, first.summary, first.motive, first.nibin_leads) == (
         dt.datetime(2026, 12, 3, 1, 20), "Southwest", "Two shot in a parked car", "Group conflict", ("N-2026-0418",))
     assert (first.case_status.value, first.retaliation_risk.value) == ("open", "immediate")
+    assert (first.partner_summary, draft.items[0].partner_summary) == ("Two people hurt in a parked car", None)
     assert [(p.name, p.role, p.dob, p.record_id, p.group, p.notes) for p in first.persons] == [
         ("Luis Example-Reyna", Role.victim, dt.date(2000, 3, 9), "MNI-90001", "Cerro Azul 16", "Driver"),
         ("Dana Example", Role.witness, None, None, None, None),

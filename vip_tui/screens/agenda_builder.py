@@ -67,7 +67,15 @@ def incident_fields(values: dict[str, str], areas: list[str]) -> list[FormField]
         FormField("retaliation_risk", "retaliation_risk", v("retaliation_risk", ""), False, " | ".join(RISK_WORDS),
                   RISK_WORDS),
         FormField("nibin_leads", "nibin_leads", v("nibin_leads", ""), False, "N-2026-0042; N-2026-0043"),
+        FormField("partner_summary", "partner_summary", v("partner_summary", ""), False,
+                  "for partners: no names, no dates of birth"),
     ]
+
+
+def _partner_apart(values: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """The incident form's values without the partner summary (written on its own), and the checked summary."""
+    partner = ab.check_partner_summary(values.get("partner_summary"))
+    return {k: v for k, v in values.items() if k != "partner_summary"}, partner
 
 
 def meeting_fields(values: dict[str, str]) -> list[FormField]:
@@ -236,6 +244,7 @@ with a message, never saved over theirs.
         """
         if select is not None:
             self._select = select
+        self.app.persons_changed()  # a person may have been added, renamed or merged: masked on screen too
         try:
             draft = ab.load_agenda(self.app.db, self.meeting_id)
             agencies = agency_short_names(self.app.db)
@@ -376,7 +385,7 @@ with a message, never saved over theirs.
                 t.append(f"{value or '—'}\n")
             if i.summary:
                 t.append(f"\n{shown.free(self.app, i.summary)}\n")
-            partner = getattr(i, "partner_summary", None)
+            partner = i.partner_summary
             if partner:
                 t.append("\nfor partners: ", style="bold")
                 t.append(f"{shown.free(self.app, partner)}\n")
@@ -391,7 +400,7 @@ with a message, never saved over theirs.
             if shown.may_see(self.app, "person.dob"):
                 t.append("born: ", style="dim")
                 t.append(f"{p.dob.isoformat() if p.dob else '—'}\n")
-            aliases = getattr(p, "aliases", ())
+            aliases = p.aliases
             if shown.may_see(self.app, "person.aliases"):
                 t.append("aliases: ", style="dim")
                 t.append(f"{shown.safe(', '.join(aliases)) or '—'}\n")
@@ -564,7 +573,10 @@ with a message, never saved over theirs.
         added: list[ab.Added] = []
 
         def call(values: dict[str, str]) -> None:
-            added.append(ab.add_incident(self.app.db, meeting_id, values))
+            incident, partner = _partner_apart(values)
+            added.append(ab.add_incident(self.app.db, meeting_id, incident))
+            if partner:
+                ab.set_partner_summary(self.app.db, added[-1].agenda_item_id, partner)
 
         def closed(values: dict[str, str] | None) -> None:
             if values is None or not added:
@@ -595,11 +607,16 @@ with a message, never saved over theirs.
         self.app.push_screen(
             CompactForm(
                 f"Incident {item.case_number}", incident_fields(item.form_values(), self.areas),
-                self._form_save(lambda v: ab.update_incident(self.app.db, item.id, item.version, item.incident_version, v)),
+                self._form_save(lambda v: self._save_item(item, v)),
                 note="Named as in an agenda file; occurred_at is local time. nibin_leads: separate with ;",
             ),
             lambda values: self.reload(f"item:{item.id}") if values is not None else None,
         )
+
+    def _save_item(self, item: ab.ItemLine, values: dict[str, str]) -> None:
+        incident, partner = _partner_apart(values)
+        ab.update_incident(self.app.db, item.id, item.version, item.incident_version, incident)
+        ab.set_partner_summary(self.app.db, item.id, partner)
 
     def action_budget(self) -> None:
         kind, item = self.highlighted()
@@ -686,11 +703,23 @@ with a message, never saved over theirs.
             FormField("group", "group", p.group or "", False, "Example Crew", self._groups()),
             FormField("notes", "notes", p.notes or ""),
         ]
+        # Aliases are for the full view only: not even their field shows while presenting.
+        with_aliases = shown.may_see(self.app, "person.aliases")
+        if with_aliases:
+            fields.insert(1, FormField("aliases", "aliases (separate with , or ;)", ", ".join(p.aliases), False,
+                                       "Slim; J-Money"))
+
+        def save(values: dict[str, str]) -> None:
+            person = {k: v for k, v in values.items() if k != "aliases"}
+            aliases = ab.check_aliases(values.get("aliases")) if with_aliases else None
+            ab.update_involvement(self.app.db, p.involvement_id, p.version, p.person_version, person)
+            if aliases is not None:
+                ab.set_aliases(self.app.db, p.involvement_id, "; ".join(aliases))
+
         self.app.push_screen(
             CompactForm(
                 f"{shown.name(self.app, p.name)} in {item.case_number}", fields,
-                self._form_save(lambda v: ab.update_involvement(self.app.db, p.involvement_id, p.version,
-                                                                p.person_version, v)),
+                self._form_save(save),
                 note=note,
             ),
             lambda values: self.reload(f"inv:{p.involvement_id}") if values is not None else None,

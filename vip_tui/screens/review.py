@@ -97,6 +97,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 tooltip="Propose a custom notification for the highlighted person"),
         Binding("r", "add_referral", "Refer", id="review.referral"),
         Binding("g", "jump", "Jump to", id="review.jump", tooltip="Go to an item by number or case number"),
+        Binding("S", "partner_summary", "Partner summary", id="review.partner_summary", show=False,
+                tooltip="Write the incident's summary for partners (goes to them through the release review)"),
         Binding("ctrl+n", "new_note", "New note", id="review.new_note", show=False),
         Binding("ctrl+l", "cycle_visibility", "Who reads the note", id="review.le_only", show=False,
                 tooltip="The note is for: members → law enforcement only (never partners or the shared screen) "
@@ -669,7 +671,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        editing = {"mark", "add_action", "propose_notification", "add_referral", "new_note", "cycle_visibility"}
+        editing = {"mark", "add_action", "propose_notification", "add_referral", "new_note", "cycle_visibility",
+                   "partner_summary"}
         if action in editing and self.read_only_now:
             return None
         return super().check_action(action, parameters)
@@ -727,6 +730,21 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 self._reload_item()
 
         self.app.push_screen(FormDialog(title, fields, today=self._today()), done)
+
+    def action_partner_summary(self) -> None:
+        if self.detail is None or self.read_only_now:
+            return
+        item_id, incident = self.detail.item.id, self.detail.incident
+        if self.app.presenting:
+            self.notify("Partner summaries are written with presentation mode off (F2)", severity="warning")
+            return
+        self._decide(
+            f"Summary for partners · {incident.case_number}",
+            [Field("partner_summary", "What partners may read of this incident (no names; empty: none)",
+                   value=getattr(incident, "partner_summary", None) or "")],
+            lambda v: concurrent.set_partner_summary(self.app.db, item_id, v.get("partner_summary"),
+                                                     version=getattr(incident, "version", None)),
+        )
 
     def action_add_action(self) -> None:
         if self.detail is None or self.read_only_now:

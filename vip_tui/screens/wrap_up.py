@@ -25,9 +25,9 @@ from ..services.review import (
     get_meeting,
     wrap_up,
 )
+from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
-from ..widgets import text as shown
 from .old_business import KIND_WORDS, WIDE, Col, cell, fit_columns, theme_colour
 
 DECISION_COLUMNS = (
@@ -78,7 +78,9 @@ to the review (`3`) to fix them, or close the meeting as it is.
 `c` closes the meeting: its timers stop and it becomes read-only (later
 corrections are amendments with a reason). `e` writes the minutes in both
 versions, the full one for law enforcement and the redacted one for
-partners, and records who they go to.
+partners, and records who they go to. The partner minutes are written only
+when the **release review** (`R`) has nothing left unresolved: every passage
+they would print released, given a partner wording, or withheld.
 
 While presenting, the persons named in decisions show as initials.
 """
@@ -88,6 +90,8 @@ While presenting, the persons named in decisions show as initials.
                 tooltip="Close the meeting: from then on it is read-only"),
         Binding("e", "export", "Export minutes", id="wrap_up.export",
                 tooltip="Write the full and the partner minutes (Word) and record the dissemination"),
+        Binding("R", "release_review", "Release review", id="wrap_up.release",
+                tooltip="Decide what of this meeting's text goes into the partner minutes"),
         Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
         Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
         *STAGE_BINDINGS,
@@ -313,6 +317,21 @@ While presenting, the persons named in decisions show as initials.
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, receivers: dict[str, str | None], folder: Path) -> None:
         written: dict[str, Path] = {}
+        from ..services.release import unresolved
+
+        open_ = unresolved(self.app.db, self.meeting_id)
+        if open_:
+            # Nothing is written, the full minutes neither: both versions go out together.
+            shown_at_most = 6
+            where = "\n".join(f"  {p.where}, {p.field}: {p.problem()}" for p in open_[:shown_at_most])
+            more = f"\n  … and {len(open_) - shown_at_most} more" if len(open_) > shown_at_most else ""
+            n = len(open_)
+            self.notify(
+                f"The minutes were not written: {n} passage{'s' * (n != 1)} of the partner minutes "
+                f"{'are' if n != 1 else 'is'} not resolved:\n{where}{more}\nPress R for the release review.",
+                severity="error", timeout=20,
+            )
+            return
         try:
             from ..export.minutes import export_minutes
 
@@ -334,6 +353,11 @@ While presenting, the persons named in decisions show as initials.
             for audience in ("full", "partner")
         ]
         self.notify("Minutes written:\n" + "\n".join(lines), timeout=12, markup=False)
+
+    def action_release_review(self) -> None:
+        from .release import ReleaseReviewScreen
+
+        self.app.push_screen(ReleaseReviewScreen(self.meeting_id))
 
     def cursor_list(self) -> DataTable:
         focused = self.focused
