@@ -207,6 +207,8 @@ when none does.
     @on(OptionList.OptionHighlighted, "#passages")
     def _highlighted(self) -> None:
         self._draw_detail()
+        # Once laid out: a passage of several lines is shown whole, not just its first line.
+        self.call_after_refresh(self.query_one("#passages", OptionList).scroll_to_highlight)
 
     def present_mode_changed(self, presenting: bool) -> None:
         self._draw()

@@ -497,6 +497,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     def present_mode_changed(self, presenting: bool) -> None:
         if self.detail is not None:
+            self._draw_facts()
             self._draw_persons()
             self._draw_notes_and_decisions()
             self._draw_note_state()
