@@ -79,8 +79,11 @@ def plural(n: int, noun: str, nouns: str | None = None) -> str:
     return f"{n} {noun if n == 1 else (nouns or noun + 's')}"
 
 
+DEFAULT_TITLE = "Weekly Shooting Review"
+
+
 def meeting_title(meeting: Meeting) -> str:
-    return meeting.title or "Weekly Shooting Review"
+    return meeting.title or DEFAULT_TITLE
 
 
 def meeting_times(meeting: Meeting, *, planned_only: bool = False) -> tuple[str, str]:

@@ -65,7 +65,7 @@ class Composer:
     def meeting_title(self) -> str:
         m = self.data.meeting
         found = self.r.said(f"meeting:{m.id}:title", m.title)
-        return fmt.meeting_title(m) if found is None or found == WITHHELD else found
+        return fmt.DEFAULT_TITLE if found is None or found == WITHHELD else found
 
     def agency_label(self, agency: Any) -> list[Span]:
         """``RMPD — Rio Mesa Police Department`` (each part a passage for partners)."""
