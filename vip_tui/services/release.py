@@ -282,8 +282,13 @@ def not_this_person(db: Database, meeting_id: int, key: str, token: str) -> Pass
         raise StaleRelease(f"the passage {key} was {STALE}") from None
 
 
-def release_all_clean(db: Database, meeting_id: int) -> int:
-    """Release every undecided passage with no unexempted hit; the number released."""
+def release_all_clean(db: Database, meeting_id: int, *, withhold_rest: bool = False) -> int:
+    """Release every undecided passage with no unexempted hit; the number released.
+
+    ``withhold_rest``: withhold every other unresolved passage too, in the
+    same transaction (generated histories and tests; a facilitator decides
+    those one by one).
+    """
     with db.transaction() as s:
         now: dt.datetime = db.now()
         existing = {
@@ -291,17 +296,21 @@ def release_all_clean(db: Database, meeting_id: int) -> int:
         }
         count = 0
         for p in load(s, meeting_id):
-            if p.decision is not None or p.open_hits:
+            if p.decision is None and not p.open_hits:
+                decision = ReleaseDecision.released
+                count += 1
+            elif withhold_rest and not p.resolved:
+                decision = ReleaseDecision.withheld
+            else:
                 continue
             row = existing.get(p.key) or PartnerRelease(
-                meeting_id=meeting_id, passage=p.key, source_hash="", decision=ReleaseDecision.released,
+                meeting_id=meeting_id, passage=p.key, source_hash="", decision=decision,
                 decided_by=db.user, decided_at=now,
             )  # fmt: skip
             row.source_hash = text_hash(p.text)
-            row.decision = ReleaseDecision.released
+            row.decision = decision
             row.partner_text = None
             row.decided_by = db.user
             row.decided_at = now
             s.add(row)
-            count += 1
         return count
