@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from ..enums import ActionStatus, AgencyKind, Attendance
+from ..disclosure import free_text, may_see, person_name
+from ..enums import ActionStatus, AgencyKind, Attendance, Audience
 from ..models import ActionItem, AgendaItem, MeetingAttendance, Notification, Referral
 from . import format as fmt
 from .data import MeetingData
@@ -286,17 +287,22 @@ class Composer:
             self.w.paragraph(", ".join(label for _, label in labelled) + ".")
             return
         rows: list[list[Cell]] = []
+        audience = Audience.full  # the only audience that gets the persons table; asked, not assumed
         for inv, label in labelled:
             person = inv.person
             assert person is not None
+
+            def shown(field: str, value: str | None, empty: str = "—") -> str:
+                return value if value and may_see(audience, field) else empty
+
             rows.append(
                 [
                     (label, "Strong"),
-                    person.name,
-                    person.dob.isoformat() if person.dob else "—",
-                    person.record_id or "—",
+                    person_name(person.name, audience),
+                    shown("person.dob", person.dob.isoformat() if person.dob else None),
+                    shown("person.record_id", person.record_id),
                     inv.group.name if inv.group else "—",
-                    inv.notes or "",
+                    free_text(shown("person.notes", inv.notes, ""), audience),
                 ]
             )
         self.w.table(["Role", "Name", "DOB", "Records id", "Group", "Notes"], rows, (1.05, 1.3, 0.9, 0.9, 0.95, 1.4))
