@@ -256,6 +256,7 @@ def dates_at(seen: Sequence[str], i: int) -> Iterator[tuple[dt.date, int]]:
                     yield found, 3
 
 
+@lru_cache(maxsize=1 << 17)  # a pure function of the id, asked for every person's like name_variants
 def record_id_variants(record_id: str) -> frozenset[Words]:
     """A records id's words, its joined form and its digit runs of three digits or more."""
     if record_id.isascii() and record_id.isprintable():  # nearly all: the same words, without the detours
@@ -323,6 +324,7 @@ class Match:
 
 
 PersonRow = tuple  # (id, name, records id, date of birth[, aliases])
+_shown = lru_cache(maxsize=1 << 17)(clean)
 
 
 def _person_sequences(persons: Iterable[PersonRow]) -> Iterator[tuple[Words, Protected]]:
@@ -330,7 +332,7 @@ def _person_sequences(persons: Iterable[PersonRow]) -> Iterator[tuple[Words, Pro
     new = tuple.__new__  # Protected made in C: NamedTuple's own __new__ is Python, and this runs 40,000 times
     for row in persons:
         person_id, name, record_id = row[0], row[1], row[2]
-        shown = clean(name)
+        shown = _shown(name)
         variants = name_variants(name)
         if variants:
             item = new(Protected, ("name", shown, person_id))
@@ -393,7 +395,7 @@ class ProtectedIndex:
             dob = row[3]
             if dob is not None:
                 item = Protected("dob", clean(row[1]), row[0])
-                dobs.setdefault(dob, []).append(item)
+                dobs[dob] = [*dobs.get(dob, ()), item]  # a new list: copies share the old one
 
     def _add_all(self, pairs: Iterable[tuple[Words, Protected]]) -> None:
         # One loop with local names: the partner index adds 200,000 sequences
@@ -406,13 +408,22 @@ class ProtectedIndex:
                 known = lengths.get(seq[0])
                 if known is None:
                     lengths[seq[0]] = {len(seq)}
-                else:
-                    known.add(len(seq))
+                elif len(seq) not in known:
+                    lengths[seq[0]] = known | {len(seq)}  # a new set: copies share the old one (copy())
             elif type(found) is dict:
-                found[item] = None
+                if item not in found:
+                    items[seq] = {**found, item: None}  # a new dict, as above
             elif found != item:
                 items[seq] = {found: None, item: None}
-        self._longest_first.clear()
+        self._longest_first = {}
+
+    def copy(self) -> ProtectedIndex:
+        """An index protecting the same; adding to it leaves this one as it is (cheap: shares the values)."""
+        other = ProtectedIndex()
+        other._items = self._items.copy()
+        other._lengths = self._lengths.copy()
+        other._dobs = self._dobs.copy()
+        return other
 
     def add_le_note(self, text: str) -> None:
         shown = clean(text).strip()

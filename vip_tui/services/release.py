@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
@@ -154,22 +155,32 @@ def load(session: Session, meeting_id: int, *, data: MeetingData | None = None,
         data = load_meeting(session, meeting.date)
     if index is None:
         index = protected_index(session, (n.text for n in data.le_notes()))
+    # Core rows: a 60-incident meeting has some 1,500 decisions, and ORM objects cost ten times as much.
+    pr, ex = PartnerRelease.__table__, ReleaseExemption.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
     decisions = {
-        r.passage: r for r in session.exec(select(PartnerRelease).where(PartnerRelease.meeting_id == meeting_id))
+        r.passage: r
+        for r in connection.execute(
+            sa.select(pr.c.passage, pr.c.source_hash, pr.c.decision, pr.c.partner_text, pr.c.version).where(
+                pr.c.meeting_id == meeting_id
+            )
+        )
     }
     exemptions: dict[str, set[tuple[str, str]]] = {}
-    for e in session.exec(select(ReleaseExemption).where(ReleaseExemption.meeting_id == meeting_id)):
-        exemptions.setdefault(e.passage, set()).add((e.source_hash, e.token))
+    for passage, digest, token in connection.execute(
+        sa.select(ex.c.passage, ex.c.source_hash, ex.c.token).where(ex.c.meeting_id == meeting_id)
+    ):
+        exemptions.setdefault(passage, set()).add((digest, token))
     return [_passage(meeting_id, src, decisions.get(src.key), exemptions.get(src.key, set()), index)
             for src in partner_sources(data)]  # fmt: skip
 
 
 def _passage(
-    meeting_id: int, src: Source, row: PartnerRelease | None, exempt: set[tuple[str, str]], index: ProtectedIndex
+    meeting_id: int, src: Source, row: Any, exempt: set[tuple[str, str]], index: ProtectedIndex
 ) -> Passage:
     decision = partner_text = None
     if row is not None and row.source_hash == text_hash(src.text):
-        decision = row.decision
+        decision = ReleaseDecision(row.decision)
         partner_text = row.partner_text if decision == ReleaseDecision.edited else None
     scanned = partner_text if partner_text is not None else src.text
     digest = text_hash(scanned)
