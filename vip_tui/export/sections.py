@@ -11,11 +11,11 @@ subject may be named is registered with the writer.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..disclosure import free_text, may_see, person_name
 from ..enums import ActionStatus, AgencyKind, Attendance, Audience
-from ..models import ActionItem, AgendaItem, MeetingAttendance, Notification, Referral
+from ..models import ActionItem, Agency, AgendaItem, MeetingAttendance, Notification, Referral
 from . import format as fmt
 from .data import MeetingData
 from .redact import WITHHELD, Redactor, Said, Words, subject_variants, words
@@ -68,7 +68,7 @@ class Composer:
         found = self.r.said(f"meeting:{m.id}:title", m.title)
         return fmt.DEFAULT_TITLE if found is None or found == WITHHELD else found
 
-    def agency_label(self, agency: Any) -> list[Span]:
+    def agency_label(self, agency: Agency) -> list[Span]:
         """``RMPD — Rio Mesa Police Department`` (each part a passage for partners)."""
         short = self.said(f"agency:{agency.id}:short_name", agency.short_name, "")
         name = self.r.said(f"agency:{agency.id}:name", agency.name)
