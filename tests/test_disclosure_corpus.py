@@ -86,7 +86,8 @@ def _team(s: Session, sample: Sample, text: str) -> None:
 
 def _owner(s: Session, sample: Sample, text: str) -> None:
     _ = sample
-    s.exec(select(ActionItem).where(ActionItem.description == "Canvass Central Ave for cameras")).one().owner_name = text
+    action = s.exec(select(ActionItem).where(ActionItem.description == "Canvass Central Ave for cameras")).one()
+    action.owner_name = text
 
 
 # (category, where it is typed, the text, the token the scan must find in it)
@@ -184,7 +185,9 @@ def test_each_hostile_case_is_refused_then_withheld(
     assert text[start:end] not in written, category
 
 
-def test_not_this_person_lets_a_street_through_and_only_there(world: tuple[str, Database, Sample], tmp_path: Path) -> None:
+def test_not_this_person_lets_a_street_through_and_only_there(
+    world: tuple[str, Database, Sample], tmp_path: Path
+) -> None:
     url, db, sample = world
     meeting_id = sample.ids["meeting"]
     with db.transaction() as s:

@@ -111,7 +111,8 @@ def test_no_transformation_of_a_person_reaches_the_partner_edition(tmp_path: Pat
         assume(not list(index.find(f"{before} {after}")))
         mention = _mention(person, how)
         with db.transaction() as s:
-            for old in s.exec(select(Person).where(Person.name_key.startswith("prop "))).all():  # type: ignore[attr-defined]
+            earlier = select(Person).where(Person.name_key.startswith("prop "))  # type: ignore[attr-defined]
+            for old in s.exec(earlier).all():
                 old.name, old.name_key, old.record_id = "Retired", "retired", None
             s.add(Person(name=name, name_key="prop " + name_key(name), dob=person["dob"],
                          record_id=str(person["record_id"])))  # fmt: skip

@@ -61,6 +61,7 @@ FIELDS: dict[str, frozenset[Audience]] = {
     "incident.facts": frozenset(Audience),
     "incident.summary": _FULL_SCREEN,  # masked on screen
     "incident.motive": _FULL_SCREEN,
+    "incident.nibin_leads": _FULL_SCREEN,
     "incident.partner_summary": frozenset({Audience.full, Audience.screen, Audience.partner}),  # partner: once released
     # decisions: kinds, owners, due dates and statuses go to everyone
     "decision.facts": frozenset(Audience),
@@ -68,6 +69,7 @@ FIELDS: dict[str, frozenset[Audience]] = {
     "action.outcome": _FULL_SCREEN,
     "notification.reasons": _FULL_SCREEN,  # partners see that a notification is planned, not why
     "notification.outcome": _FULL_SCREEN,
+    "notification.services": _FULL_SCREEN,  # services offered and accepted: outreach's notes
     "referral.facts": frozenset(Audience),  # service, provider, status
     "referral.note": _FULL_SCREEN,
     # VIP All In service records: a compartment of their own (SPEC §9)

@@ -31,7 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..enums import NoteVisibility
+from ..enums import Audience
+
+from . import note_shown
 
 if TYPE_CHECKING:
     from ..export.data import MeetingData, Placed
@@ -131,4 +133,4 @@ def partner_sources(data: MeetingData) -> list[Source]:
 
 def partner_notes(notes: list[Note]) -> list[Note]:
     """The notes that may reach partners at all (visibility ``partners``), in order."""
-    return [n for n in notes if n.visibility == NoteVisibility.partners and n.text.strip()]
+    return [n for n in notes if note_shown(n.visibility, Audience.partner) and n.text.strip()]

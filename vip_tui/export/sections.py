@@ -58,6 +58,10 @@ class Composer:
         name = decision.person.name if decision.person else "unknown person"
         return name, (subject_variants(name) if self.r.partner else frozenset())
 
+    def may(self, field: str) -> bool:
+        """Whether this document's audience may be shown ``field`` (asked of the disclosure layer)."""
+        return may_see(self.r.audience, field)
+
     def said(self, key: str, full: object, missing: str = "not set") -> str:
         """A stored string (a passage for partners), or ``missing`` when there is none."""
         found = self.r.said(key, full)
@@ -195,8 +199,9 @@ class Composer:
         """``still open, overdue since …`` / ``closed at this meeting: done — outcome`` / …"""
         data = self.data
         is_open = decision.status == ActionStatus.open if isinstance(decision, ActionItem) else decision.status.is_open
-        partner = self.r.partner  # outcomes are law enforcement's words
-        outcome = f" — {self.text(decision.outcome, decision.incident_id)}" if decision.outcome and not partner else ""
+        field = "action.outcome" if isinstance(decision, ActionItem) else "notification.outcome"
+        shown = decision.outcome and self.may(field)
+        outcome = f" — {self.text(decision.outcome, decision.incident_id)}" if shown else ""
         closing = data.closing_meeting(decision)
         if is_open:
             text = "still open" if isinstance(decision, ActionItem) else f"still open ({decision.status.label})"
@@ -219,7 +224,7 @@ class Composer:
         rows: list[list[Cell]] = []
         for a in actions:
             status = self.carried_status(a) if carried else a.status.label
-            if not carried and a.outcome and not self.r.partner:
+            if not carried and a.outcome and self.may("action.outcome"):
                 status += f" — {self.text(a.outcome, a.incident_id)}"
             rows.append(
                 [
@@ -264,13 +269,13 @@ class Composer:
             ("When", fmt.when(incident.occurred_at)),
             ("Where", where),
         ]
-        partner = self.r.partner  # motive, NIBIN leads and summary are law enforcement's
+        may = self.may  # motive, NIBIN leads and summary are law enforcement's
         optional: list[tuple[str, Cell | None]] = [
             ("Case status", incident.case_status.label if incident.case_status else None),
             ("Retaliation risk", incident.retaliation_risk.label if incident.retaliation_risk else None),
-            ("Motive", self.text(incident.motive, i) if incident.motive and not partner else None),
-            ("NIBIN leads", ", ".join(incident.nibin_leads) if incident.nibin_leads and not partner else None),
-            ("Summary", self.text(incident.summary, i) if incident.summary and not partner else None),
+            ("Motive", self.text(incident.motive, i) if incident.motive and may("incident.motive") else None),
+            ("NIBIN leads", ", ".join(incident.nibin_leads) if may("incident.nibin_leads") else None),
+            ("Summary", self.text(incident.summary, i) if incident.summary and may("incident.summary") else None),
             ("Partner summary", self.r.said(f"incident:{i}:partner_summary", incident.partner_summary)),
         ]
         pairs += [(label, value) for label, value in optional if value]
@@ -283,7 +288,7 @@ class Composer:
         if not labelled:
             self.none("persons recorded")
             return
-        if self.r.partner:
+        if not self.may("person.name"):
             self.w.paragraph(", ".join(label for _, label in labelled) + ".")
             return
         rows: list[list[Cell]] = []
@@ -310,8 +315,8 @@ class Composer:
     # ------------------------------------------------------------------ decision entries
 
     def action_entry(self, a: ActionItem) -> None:
-        partner = self.r.partner
-        status = a.status.label + (f" — {self.text(a.outcome, a.incident_id)}" if a.outcome and not partner else "")
+        outcome = a.outcome and self.may("action.outcome")
+        status = a.status.label + (f" — {self.text(a.outcome, a.incident_id)}" if outcome else "")
         wording = self.action_text(a)
         self.w.bullet(
             (f"Action {self.data.ref(a)}: ", "Strong"),
@@ -323,18 +328,17 @@ class Composer:
 
     def notification_entry(self, n: Notification) -> None:
         """For partners: that it is planned, its subject, team, due date and status; never the reasons."""
-        partner = self.r.partner
         name, allow = self.subject(n)
         spans: list[Span] = [(f"Notification {self.data.ref(n)} for ", "Strong"), (name, "Strong"), ". "]
-        if n.reasons.strip() and not partner:
+        if n.reasons.strip() and self.may("notification.reasons"):
             spans += ["Why: ", fmt.sentence(self.text(n.reasons, n.incident_id, allow)), " "]
         spans += ["Team: ", *self.team(n), f". Due {fmt.short_date(n.due_date)}. Status: {n.status.label}."]
-        for label, value in (
-            ("Services offered", n.services_offered),
-            ("Services accepted", n.services_accepted),
-            ("Outcome", n.outcome),
+        for label, value, field in (
+            ("Services offered", n.services_offered, "notification.services"),
+            ("Services accepted", n.services_accepted, "notification.services"),
+            ("Outcome", n.outcome, "notification.outcome"),
         ):
-            if value and not partner:
+            if value and self.may(field):
                 spans.append(f" {label}: {fmt.sentence(self.text(value, n.incident_id, allow))}")
         self.w.bullet(*spans, allow=allow)
 
@@ -350,6 +354,6 @@ class Composer:
         if provider:
             spans += [" (", provider, ")"]
         spans.append(f". Status: {ref.status.label}.")
-        if ref.note and not self.r.partner:
+        if ref.note and self.may("referral.note"):
             spans.append(f" {fmt.sentence(self.text(ref.note, ref.incident_id, allow))}")
         self.w.bullet(*spans, allow=allow)
