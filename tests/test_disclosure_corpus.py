@@ -123,6 +123,8 @@ CASES: list[tuple[str, Setter, str, str]] = [
     ("accents folded", _partner_note, "RENEE came by", "renee"),
     ("zero-width space inside", _partner_note, "Ja\u200bmal came by", "jamal"),
     ("full-width letters", _partner_note, "\uff2a\uff41\uff4d\uff41\uff4c came by", "jamal"),
+    ("Cyrillic look-alike letters", _partner_note, "J\u0430m\u0430l c\u0430me by", "jamal"),
+    ("Greek look-alike capitals", _partner_summary, "\u039f\u039a\u039f\u039dKW\u039f's son", "okonkwo"),
     ("name in a notification team", _team, "Harlan Quillen", "harlan quillen"),
     ("name as an action owner", _owner, "Shauna O'Neal", "shauna o neal"),
 ]

@@ -7,7 +7,7 @@ masking all find protected strings with the same :class:`ProtectedIndex`.
 How strings are compared: as sequences of words. Text is folded (Unicode
 compatibility decomposition, accents and other combining marks dropped, case
 folded, invisible format characters such as zero-width spaces and soft hyphens
-dropped) and cut into runs of letters and digits; everything else separates
+dropped, Cyrillic and Greek look-alikes of Latin letters read as Latin) and cut into runs of letters and digits; everything else separates
 words. A protected string matches whole words only, so "Al" never matches
 inside "Alvarez", and "Okonkwo-Pratt's" still matches "Okonkwo-Pratt".
 
@@ -64,11 +64,20 @@ Words = tuple[str, ...]
 # --------------------------------------------------------------------------- folding
 
 
+# Cyrillic and Greek letters that look like Latin ones ("Jаmal" with a Cyrillic а): compared as
+# the Latin letter, so a look-alike cannot carry a name past the scan.
+_CONFUSABLES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝ" "АВЕКМНОРСТХІЈЅ" "αεικνορτυχ" "ΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
+    "aeopcyxijsdhlqw" "abekmhopctxijs" "aeikvoptux" "abehikmnoptyxz",
+)
+
+
 @lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     """``ch`` as compared: "" if it vanishes, else word characters (folded) and spaces (separators)."""
     if unicodedata.category(ch) == "Cf" or unicodedata.combining(ch):
         return ""
+    ch = ch.translate(_CONFUSABLES)
     out = []
     for c in unicodedata.normalize("NFKD", ch):
         for f in c.casefold():
