@@ -167,15 +167,6 @@ def name_variants(name: str) -> frozenset[Words]:
     return frozenset(variants)
 
 
-def surname(name: str) -> Words | None:
-    """The words of the last whitespace-separated part of ``name`` ("okonkwo", "pratt"), if any."""
-    parts = clean(name).split()
-    if len(parts) < 2:
-        return None
-    seq = words(parts[-1])
-    return seq or None
-
-
 def subject_variants(name: str) -> frozenset[Words]:
     """What of a subject's name may stand in their own entry: every variant of the name."""
     return name_variants(name)
