@@ -7,9 +7,10 @@ masking all find protected strings with the same :class:`ProtectedIndex`.
 How strings are compared: as sequences of words. Text is folded (Unicode
 compatibility decomposition, accents and other combining marks dropped, case
 folded, invisible format characters such as zero-width spaces and soft hyphens
-dropped, Cyrillic and Greek look-alikes of Latin letters read as Latin) and cut into runs of letters and digits; everything else separates
-words. A protected string matches whole words only, so "Al" never matches
-inside "Alvarez", and "Okonkwo-Pratt's" still matches "Okonkwo-Pratt".
+dropped, Cyrillic and Greek look-alikes of Latin letters read as Latin) and
+cut into runs of letters and digits; everything else separates words. A
+protected string matches whole words only, so "Al" never matches inside
+"Alvarez", and "Okonkwo-Pratt's" still matches "Okonkwo-Pratt".
 
 What is protected, for every person on file (fail-closed: nothing is "best
 effort", everything below is in the scan):
