@@ -494,9 +494,7 @@ def release_for_partners(db: Database, meeting_date: dt.date = DATE) -> list[str
     with db.session() as s:
         meeting = s.exec(select(Meeting).where(Meeting.date == meeting_date)).one()
     assert meeting.id is not None
-    release.release_all_clean(db, meeting.id)
-    withheld = []
-    for p in release.unresolved(db, meeting.id):
-        release.withhold(db, meeting.id, p.key, version=p.version)
-        withheld.append(p.key)
+    withheld = [p.key for p in release.unresolved(db, meeting.id) if p.open_hits]
+    release.release_all_clean(db, meeting.id, withhold_rest=True)
+    assert release.unresolved(db, meeting.id) == []
     return withheld

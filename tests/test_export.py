@@ -262,6 +262,7 @@ def test_forced_leak_of_persons_and_le_notes(
     release_for_partners(database)
     # A partner document built as if it were the full one: every kind of protected string leaks.
     monkeypatch.setattr(redact.Redactor, "partner", property(lambda self: False))
+    monkeypatch.setattr(redact.Redactor, "audience", property(lambda self: Audience.full))
     monkeypatch.setattr(redact.Redactor, "text", lambda self, text, **_: clean(text))
     with pytest.raises(LeakError) as caught:
         export_minutes(database, DATE, "partner", out)

@@ -19,7 +19,9 @@ def _by_key(db, meeting_id: int) -> dict[str, rel.Passage]:  # noqa: ANN001
 
 def test_passages_hold_partner_texts_and_never_law_enforcement_free_text(database) -> None:  # noqa: ANN001
     sample = build_sample(database)
-    note_id = add_partner_texts(database, sample, summary="A man was hurt on Central Ave.", note="Family asks for support.")
+    note_id = add_partner_texts(
+        database, sample, summary="A man was hurt on Central Ave.", note="Family asks for support."
+    )
     found = rel.passages(database, sample.ids["meeting"])
     keys = [p.key for p in found]
     first = sample.ids["first"]

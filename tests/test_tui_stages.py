@@ -391,8 +391,10 @@ def _resolve_release_review(meeting_db) -> None:  # noqa: ANN001
 
 
 async def test_export_writes_both_minutes(meeting_db, tmp_path: Path) -> None:  # noqa: ANN001
+    from tests.export_helpers import release_for_partners
     from vip_tui.models import Dissemination
 
+    release_for_partners(meeting_db.db, dt.date(2026, 11, 24))  # the release review done (issue 11)
     out = tmp_path / "out"
     out.mkdir()
     _resolve_release_review(meeting_db)

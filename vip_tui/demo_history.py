@@ -169,7 +169,7 @@ WEEKS = [
                             ]),
                  ]),
             Item("26-0090347", "Rendón-Hale shot in the leg; uncooperative. TMC likely to answer.",
-                 actions=[("Ask PPD about Rendón-Hale's supervision conditions", "PPD", "PO S. Redhouse", 7)],
+                 actions=[("Ask PPD about the victim's supervision conditions", "PPD", "PO S. Redhouse", 7)],
                  notify=[
                      Notify("Tobias Rendón-Hale", "victim; TMC member; retaliation risk",
                             FERREIRA, ARMIJO, BROOKS, 3, (A.approved, A.assigned),

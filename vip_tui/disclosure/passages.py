@@ -31,10 +31,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..enums import NoteVisibility
+from ..enums import Audience
+
+from . import note_shown
 
 if TYPE_CHECKING:
-    from ..export.data import MeetingData
+    from ..export.data import MeetingData, Placed
     from ..models import ActionItem, Agency, Note, Notification, Referral
 
 
@@ -49,87 +51,86 @@ class Source:
     needs_release: bool
 
 
+class _Collector:
+    """The passages in document order, each key once (the summary tables repeat the decisions)."""
+
+    def __init__(self, data: MeetingData) -> None:
+        self.data = data
+        self.out: dict[str, Source] = {}
+
+    def add(self, key: str, where: str, field: str, text: str | None, needs_release: bool = False) -> None:
+        if text and text.strip() and key not in self.out:
+            self.out[key] = Source(key, where, field, text, needs_release)
+
+    def notes(self, notes: list[Note], where: str) -> None:
+        for note in partner_notes(notes):
+            self.add(f"note:{note.id}", where, "note", note.text)
+
+    def decisions(self, placed: Placed, key: int | None, where: str) -> None:
+        for a in placed.actions[key]:
+            self.action(a, where)
+        for n in placed.notifications[key]:
+            self.notification(n, where)
+        for r in placed.referrals[key]:
+            self.add(f"referral:{r.id}:service", where, "referral service", r.service)
+            self.add(f"referral:{r.id}:provider", where, "referral provider", r.provider)
+
+    def agency(self, agency: Agency, where: str) -> None:
+        self.add(f"agency:{agency.id}:short_name", where, "agency short name", agency.short_name)
+        self.add(f"agency:{agency.id}:name", where, "agency name", agency.name)
+
+    def action(self, a: ActionItem, where: str) -> None:
+        ref = self.data.ref(a)
+        self.add(f"action:{a.id}", where, f"action {ref}", a.description, True)
+        if a.owner_agency is not None:
+            self.agency(a.owner_agency, where)
+        self.add(f"action:{a.id}:owner", where, f"owner of action {ref}", a.owner_name)
+
+    def notification(self, n: Notification, where: str) -> None:
+        ref = self.data.ref(n)
+        for role, name in (
+            ("officer", n.team_officer),
+            ("community voice", n.team_community_voice),
+            ("outreach", n.team_outreach),
+        ):
+            key = f"notification:{n.id}:team_{role.replace(' ', '_')}"
+            self.add(key, where, f"team {role} of notification {ref}", name)
+
+
 def partner_sources(data: MeetingData) -> list[Source]:
     """The passages of ``data``'s partner minutes, in the order the document prints them (each once)."""
-    out: dict[str, Source] = {}
-
-    def add(key: str, where: str, field: str, text: str | None, needs_release: bool = False) -> None:
-        if text and text.strip() and key not in out:
-            out[key] = Source(key, where, field, text, needs_release)
-
+    c = _Collector(data)
     m = data.meeting
-    add(f"meeting:{m.id}:title", "meeting", "title", m.title)
-    add(f"meeting:{m.id}:location", "meeting", "location", m.location)
-    add(f"meeting:{m.id}:facilitator", "meeting", "facilitator", m.facilitator)
+    c.add(f"meeting:{m.id}:title", "meeting", "title", m.title)
+    c.add(f"meeting:{m.id}:location", "meeting", "location", m.location)
+    c.add(f"meeting:{m.id}:facilitator", "meeting", "facilitator", m.facilitator)
     for a in data.attendance:
         attendee = a.attendee
         if attendee is None:
             continue
         if attendee.agency is not None:
-            _agency(add, attendee.agency, "attendance")
-        add(f"attendee:{attendee.id}:name", "attendance", "attendee name", attendee.name)
-        add(f"attendee:{attendee.id}:role", "attendance", "attendee role", attendee.role)
+            c.agency(attendee.agency, "attendance")
+        c.add(f"attendee:{attendee.id}:name", "attendance", "attendee name", attendee.name)
+        c.add(f"attendee:{attendee.id}:role", "attendance", "attendee role", attendee.role)
     for action in data.carried_actions:
-        _action(add, data, action, "old business")
+        c.action(action, "old business")
     for n in data.carried_notifications:
-        _notification(add, data, n, "old business")
+        c.notification(n, "old business")
     placed = data.placed()
     for item in data.items:
         incident = item.incident
         assert incident is not None
         where = f"incident {incident.case_number}"
-        add(f"incident:{incident.id}:location", where, "location", incident.location)
-        add(f"incident:{incident.id}:area", where, "area command", incident.area_command)
-        add(f"incident:{incident.id}:partner_summary", where, "partner summary", incident.partner_summary)
-        _notes(add, data.notes.get(item.id, []), where)
-        _decisions(add, data, placed, incident.id, where)
-    _notes(add, data.notes.get(None, []), "general business")
-    _decisions(add, data, placed, None, "general business")
-    return list(out.values())
+        c.add(f"incident:{incident.id}:location", where, "location", incident.location)
+        c.add(f"incident:{incident.id}:area", where, "area command", incident.area_command)
+        c.add(f"incident:{incident.id}:partner_summary", where, "partner summary", incident.partner_summary)
+        c.notes(data.notes.get(item.id, []), where)
+        c.decisions(placed, incident.id, where)
+    c.notes(data.notes.get(None, []), "general business")
+    c.decisions(placed, None, "general business")
+    return list(c.out.values())
 
 
 def partner_notes(notes: list[Note]) -> list[Note]:
     """The notes that may reach partners at all (visibility ``partners``), in order."""
-    return [n for n in notes if n.visibility == NoteVisibility.partners and n.text.strip()]
-
-
-def _notes(add: object, notes: list[Note], where: str) -> None:
-    for note in partner_notes(notes):
-        add(f"note:{note.id}", where, "note", note.text)  # type: ignore[operator]
-
-
-def _decisions(add: object, data: MeetingData, placed: object, key: int | None, where: str) -> None:
-    for a in placed.actions[key]:  # type: ignore[attr-defined]
-        _action(add, data, a, where)
-    for n in placed.notifications[key]:  # type: ignore[attr-defined]
-        _notification(add, data, n, where)
-    for r in placed.referrals[key]:  # type: ignore[attr-defined]
-        _referral(add, r, where)
-
-
-def _agency(add: object, agency: Agency, where: str) -> None:
-    add(f"agency:{agency.id}:short_name", where, "agency short name", agency.short_name)  # type: ignore[operator]
-    add(f"agency:{agency.id}:name", where, "agency name", agency.name)  # type: ignore[operator]
-
-
-def _action(add: object, data: MeetingData, a: ActionItem, where: str) -> None:
-    ref = data.ref(a)
-    add(f"action:{a.id}", where, f"action {ref}", a.description, True)  # type: ignore[operator]
-    if a.owner_agency is not None:
-        _agency(add, a.owner_agency, where)
-    add(f"action:{a.id}:owner", where, f"owner of action {ref}", a.owner_name)  # type: ignore[operator]
-
-
-def _notification(add: object, data: MeetingData, n: Notification, where: str) -> None:
-    ref = data.ref(n)
-    for role, name in (
-        ("officer", n.team_officer),
-        ("community voice", n.team_community_voice),
-        ("outreach", n.team_outreach),
-    ):
-        add(f"notification:{n.id}:team_{role.replace(' ', '_')}", where, f"team {role} of notification {ref}", name)  # type: ignore[operator]
-
-
-def _referral(add: object, r: Referral, where: str) -> None:
-    add(f"referral:{r.id}:service", where, "referral service", r.service)  # type: ignore[operator]
-    add(f"referral:{r.id}:provider", where, "referral provider", r.provider)  # type: ignore[operator]
+    return [n for n in notes if note_shown(n.visibility, Audience.partner) and n.text.strip()]

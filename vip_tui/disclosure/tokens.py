@@ -7,9 +7,10 @@ masking all find protected strings with the same :class:`ProtectedIndex`.
 How strings are compared: as sequences of words. Text is folded (Unicode
 compatibility decomposition, accents and other combining marks dropped, case
 folded, invisible format characters such as zero-width spaces and soft hyphens
-dropped) and cut into runs of letters and digits; everything else separates
-words. A protected string matches whole words only, so "Al" never matches
-inside "Alvarez", and "Okonkwo-Pratt's" still matches "Okonkwo-Pratt".
+dropped, Cyrillic and Greek look-alikes of Latin letters read as Latin) and
+cut into runs of letters and digits; everything else separates words. A
+protected string matches whole words only, so "Al" never matches inside
+"Alvarez", and "Okonkwo-Pratt's" still matches "Okonkwo-Pratt".
 
 What is protected, for every person on file (fail-closed: nothing is "best
 effort", everything below is in the scan):
@@ -64,11 +65,20 @@ Words = tuple[str, ...]
 # --------------------------------------------------------------------------- folding
 
 
+# Cyrillic and Greek letters that look like Latin ones ("Jаmal" with a Cyrillic а): compared as
+# the Latin letter, so a look-alike cannot carry a name past the scan.
+_CONFUSABLES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝ" "АВЕКМНОРСТХІЈЅ" "αεικνορτυχ" "ΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
+    "aeopcyxijsdhlqw" "abekmhopctxijs" "aeikvoptux" "abehikmnoptyxz",
+)
+
+
 @lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     """``ch`` as compared: "" if it vanishes, else word characters (folded) and spaces (separators)."""
     if unicodedata.category(ch) == "Cf" or unicodedata.combining(ch):
         return ""
+    ch = ch.translate(_CONFUSABLES)
     out = []
     for c in unicodedata.normalize("NFKD", ch):
         for f in c.casefold():
@@ -156,15 +166,6 @@ def name_variants(name: str) -> frozenset[Words]:
                 variants.add((joined,))
     variants.update((w,) for w in seq if _part_alone(w))
     return frozenset(variants)
-
-
-def surname(name: str) -> Words | None:
-    """The words of the last whitespace-separated part of ``name`` ("okonkwo", "pratt"), if any."""
-    parts = clean(name).split()
-    if len(parts) < 2:
-        return None
-    seq = words(parts[-1])
-    return seq or None
 
 
 def subject_variants(name: str) -> frozenset[Words]:
@@ -256,6 +257,7 @@ def dates_at(seen: Sequence[str], i: int) -> Iterator[tuple[dt.date, int]]:
                     yield found, 3
 
 
+@lru_cache(maxsize=1 << 17)  # a pure function of the id, asked for every person's like name_variants
 def record_id_variants(record_id: str) -> frozenset[Words]:
     """A records id's words, its joined form and its digit runs of three digits or more."""
     if record_id.isascii() and record_id.isprintable():  # nearly all: the same words, without the detours
@@ -323,6 +325,7 @@ class Match:
 
 
 PersonRow = tuple  # (id, name, records id, date of birth[, aliases])
+_shown = lru_cache(maxsize=1 << 17)(clean)
 
 
 def _person_sequences(persons: Iterable[PersonRow]) -> Iterator[tuple[Words, Protected]]:
@@ -330,7 +333,7 @@ def _person_sequences(persons: Iterable[PersonRow]) -> Iterator[tuple[Words, Pro
     new = tuple.__new__  # Protected made in C: NamedTuple's own __new__ is Python, and this runs 40,000 times
     for row in persons:
         person_id, name, record_id = row[0], row[1], row[2]
-        shown = clean(name)
+        shown = _shown(name)
         variants = name_variants(name)
         if variants:
             item = new(Protected, ("name", shown, person_id))
@@ -393,7 +396,7 @@ class ProtectedIndex:
             dob = row[3]
             if dob is not None:
                 item = Protected("dob", clean(row[1]), row[0])
-                dobs.setdefault(dob, []).append(item)
+                dobs[dob] = [*dobs.get(dob, ()), item]  # a new list: copies share the old one
 
     def _add_all(self, pairs: Iterable[tuple[Words, Protected]]) -> None:
         # One loop with local names: the partner index adds 200,000 sequences
@@ -406,13 +409,22 @@ class ProtectedIndex:
                 known = lengths.get(seq[0])
                 if known is None:
                     lengths[seq[0]] = {len(seq)}
-                else:
-                    known.add(len(seq))
+                elif len(seq) not in known:
+                    lengths[seq[0]] = known | {len(seq)}  # a new set: copies share the old one (copy())
             elif type(found) is dict:
-                found[item] = None
+                if item not in found:
+                    items[seq] = {**found, item: None}  # a new dict, as above
             elif found != item:
                 items[seq] = {found: None, item: None}
-        self._longest_first.clear()
+        self._longest_first = {}
+
+    def copy(self) -> ProtectedIndex:
+        """An index protecting the same; adding to it leaves this one as it is (cheap: shares the values)."""
+        other = ProtectedIndex()
+        other._items = self._items.copy()
+        other._lengths = self._lengths.copy()
+        other._dobs = self._dobs.copy()
+        return other
 
     def add_le_note(self, text: str) -> None:
         shown = clean(text).strip()

@@ -103,7 +103,7 @@ def _build(
         passages = {p.key: p for p in found}
     redactor = Redactor(Labels.for_items(data.items), passages)
     # For partners, the furniture names the meeting by its date only: a title is a passage.
-    title = fmt.meeting_title(m) if passages is None else "Weekly Shooting Review"
+    title = fmt.meeting_title(m) if passages is None else fmt.DEFAULT_TITLE
     writer = DocWriter(
         title=f"Minutes — {title} — {fmt.long_date(m.date)}",
         subject=f"Meeting {m.number}, {fmt.long_date(m.date)} — {audience.value} edition",

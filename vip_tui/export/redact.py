@@ -149,6 +149,10 @@ class Redactor:
     def partner(self) -> bool:
         return self.passages is not None
 
+    @property
+    def audience(self) -> Audience:
+        return Audience.partner if self.passages is not None else Audience.full
+
     def text(self, text: object, *, incident_id: int | None = None, allow: frozenset[Words] = frozenset()) -> str:
         """Law enforcement's free text, for the full edition only."""
         if self.passages is not None:
@@ -378,7 +382,9 @@ def own_vocabulary() -> frozenset[str]:
     return frozenset(w for text in texts for w in words(text))
 
 
-def scan_document(document: Document, index: ProtectedIndex, marks: Marks | Mapping[Any, frozenset[Words]]) -> list[Leak]:
+def scan_document(
+    document: Document, index: ProtectedIndex, marks: Marks | Mapping[Any, frozenset[Words]]
+) -> list[Leak]:
     """Every protected string in any XML part of ``document``, except where :class:`Marks` allows it.
 
     ``marks.allowed`` maps paragraph (``w:p``) or table-row (``w:tr``) elements

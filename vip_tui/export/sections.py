@@ -11,10 +11,11 @@ subject may be named is registered with the writer.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..enums import ActionStatus, AgencyKind, Attendance
-from ..models import ActionItem, AgendaItem, MeetingAttendance, Notification, Referral
+from ..disclosure import free_text, may_see, person_name
+from ..enums import ActionStatus, AgencyKind, Attendance, Audience
+from ..models import ActionItem, Agency, AgendaItem, MeetingAttendance, Notification, Referral
 from . import format as fmt
 from .data import MeetingData
 from .redact import WITHHELD, Redactor, Said, Words, subject_variants, words
@@ -57,6 +58,10 @@ class Composer:
         name = decision.person.name if decision.person else "unknown person"
         return name, (subject_variants(name) if self.r.partner else frozenset())
 
+    def may(self, field: str) -> bool:
+        """Whether this document's audience may be shown ``field`` (asked of the disclosure layer)."""
+        return may_see(self.r.audience, field)
+
     def said(self, key: str, full: object, missing: str = "not set") -> str:
         """A stored string (a passage for partners), or ``missing`` when there is none."""
         found = self.r.said(key, full)
@@ -65,9 +70,9 @@ class Composer:
     def meeting_title(self) -> str:
         m = self.data.meeting
         found = self.r.said(f"meeting:{m.id}:title", m.title)
-        return fmt.meeting_title(m) if found is None or found == WITHHELD else found
+        return fmt.DEFAULT_TITLE if found is None or found == WITHHELD else found
 
-    def agency_label(self, agency: Any) -> list[Span]:
+    def agency_label(self, agency: Agency) -> list[Span]:
         """``RMPD — Rio Mesa Police Department`` (each part a passage for partners)."""
         short = self.said(f"agency:{agency.id}:short_name", agency.short_name, "")
         name = self.r.said(f"agency:{agency.id}:name", agency.name)
@@ -194,8 +199,9 @@ class Composer:
         """``still open, overdue since …`` / ``closed at this meeting: done — outcome`` / …"""
         data = self.data
         is_open = decision.status == ActionStatus.open if isinstance(decision, ActionItem) else decision.status.is_open
-        partner = self.r.partner  # outcomes are law enforcement's words
-        outcome = f" — {self.text(decision.outcome, decision.incident_id)}" if decision.outcome and not partner else ""
+        field = "action.outcome" if isinstance(decision, ActionItem) else "notification.outcome"
+        shown = decision.outcome and self.may(field)
+        outcome = f" — {self.text(decision.outcome, decision.incident_id)}" if shown else ""
         closing = data.closing_meeting(decision)
         if is_open:
             text = "still open" if isinstance(decision, ActionItem) else f"still open ({decision.status.label})"
@@ -218,7 +224,7 @@ class Composer:
         rows: list[list[Cell]] = []
         for a in actions:
             status = self.carried_status(a) if carried else a.status.label
-            if not carried and a.outcome and not self.r.partner:
+            if not carried and a.outcome and self.may("action.outcome"):
                 status += f" — {self.text(a.outcome, a.incident_id)}"
             rows.append(
                 [
@@ -263,13 +269,13 @@ class Composer:
             ("When", fmt.when(incident.occurred_at)),
             ("Where", where),
         ]
-        partner = self.r.partner  # motive, NIBIN leads and summary are law enforcement's
+        may = self.may  # motive, NIBIN leads and summary are law enforcement's
         optional: list[tuple[str, Cell | None]] = [
             ("Case status", incident.case_status.label if incident.case_status else None),
             ("Retaliation risk", incident.retaliation_risk.label if incident.retaliation_risk else None),
-            ("Motive", self.text(incident.motive, i) if incident.motive and not partner else None),
-            ("NIBIN leads", ", ".join(incident.nibin_leads) if incident.nibin_leads and not partner else None),
-            ("Summary", self.text(incident.summary, i) if incident.summary and not partner else None),
+            ("Motive", self.text(incident.motive, i) if incident.motive and may("incident.motive") else None),
+            ("NIBIN leads", ", ".join(incident.nibin_leads) if may("incident.nibin_leads") else None),
+            ("Summary", self.text(incident.summary, i) if incident.summary and may("incident.summary") else None),
             ("Partner summary", self.r.said(f"incident:{i}:partner_summary", incident.partner_summary)),
         ]
         pairs += [(label, value) for label, value in optional if value]
@@ -282,21 +288,26 @@ class Composer:
         if not labelled:
             self.none("persons recorded")
             return
-        if self.r.partner:
+        if not self.may("person.name"):
             self.w.paragraph(", ".join(label for _, label in labelled) + ".")
             return
         rows: list[list[Cell]] = []
+        audience = Audience.full  # the only audience that gets the persons table; asked, not assumed
         for inv, label in labelled:
             person = inv.person
             assert person is not None
+
+            def shown(field: str, value: str | None, empty: str = "—") -> str:
+                return value if value and may_see(audience, field) else empty
+
             rows.append(
                 [
                     (label, "Strong"),
-                    person.name,
-                    person.dob.isoformat() if person.dob else "—",
-                    person.record_id or "—",
+                    person_name(person.name, audience),
+                    shown("person.dob", person.dob.isoformat() if person.dob else None),
+                    shown("person.record_id", person.record_id),
                     inv.group.name if inv.group else "—",
-                    inv.notes or "",
+                    free_text(shown("person.notes", inv.notes, ""), audience),
                 ]
             )
         self.w.table(["Role", "Name", "DOB", "Records id", "Group", "Notes"], rows, (1.05, 1.3, 0.9, 0.9, 0.95, 1.4))
@@ -304,8 +315,8 @@ class Composer:
     # ------------------------------------------------------------------ decision entries
 
     def action_entry(self, a: ActionItem) -> None:
-        partner = self.r.partner
-        status = a.status.label + (f" — {self.text(a.outcome, a.incident_id)}" if a.outcome and not partner else "")
+        outcome = a.outcome and self.may("action.outcome")
+        status = a.status.label + (f" — {self.text(a.outcome, a.incident_id)}" if outcome else "")
         wording = self.action_text(a)
         self.w.bullet(
             (f"Action {self.data.ref(a)}: ", "Strong"),
@@ -317,18 +328,17 @@ class Composer:
 
     def notification_entry(self, n: Notification) -> None:
         """For partners: that it is planned, its subject, team, due date and status; never the reasons."""
-        partner = self.r.partner
         name, allow = self.subject(n)
         spans: list[Span] = [(f"Notification {self.data.ref(n)} for ", "Strong"), (name, "Strong"), ". "]
-        if n.reasons.strip() and not partner:
+        if n.reasons.strip() and self.may("notification.reasons"):
             spans += ["Why: ", fmt.sentence(self.text(n.reasons, n.incident_id, allow)), " "]
         spans += ["Team: ", *self.team(n), f". Due {fmt.short_date(n.due_date)}. Status: {n.status.label}."]
-        for label, value in (
-            ("Services offered", n.services_offered),
-            ("Services accepted", n.services_accepted),
-            ("Outcome", n.outcome),
+        for label, value, field in (
+            ("Services offered", n.services_offered, "notification.services"),
+            ("Services accepted", n.services_accepted, "notification.services"),
+            ("Outcome", n.outcome, "notification.outcome"),
         ):
-            if value and not partner:
+            if value and self.may(field):
                 spans.append(f" {label}: {fmt.sentence(self.text(value, n.incident_id, allow))}")
         self.w.bullet(*spans, allow=allow)
 
@@ -344,6 +354,6 @@ class Composer:
         if provider:
             spans += [" (", provider, ")"]
         spans.append(f". Status: {ref.status.label}.")
-        if ref.note and not self.r.partner:
+        if ref.note and self.may("referral.note"):
             spans.append(f" {fmt.sentence(self.text(ref.note, ref.incident_id, allow))}")
         self.w.bullet(*spans, allow=allow)

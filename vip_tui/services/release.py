@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
@@ -154,22 +155,32 @@ def load(session: Session, meeting_id: int, *, data: MeetingData | None = None,
         data = load_meeting(session, meeting.date)
     if index is None:
         index = protected_index(session, (n.text for n in data.le_notes()))
+    # Core rows: a 60-incident meeting has some 1,500 decisions, and ORM objects cost ten times as much.
+    pr, ex = PartnerRelease.__table__, ReleaseExemption.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
     decisions = {
-        r.passage: r for r in session.exec(select(PartnerRelease).where(PartnerRelease.meeting_id == meeting_id))
+        r.passage: r
+        for r in connection.execute(
+            sa.select(pr.c.passage, pr.c.source_hash, pr.c.decision, pr.c.partner_text, pr.c.version).where(
+                pr.c.meeting_id == meeting_id
+            )
+        )
     }
     exemptions: dict[str, set[tuple[str, str]]] = {}
-    for e in session.exec(select(ReleaseExemption).where(ReleaseExemption.meeting_id == meeting_id)):
-        exemptions.setdefault(e.passage, set()).add((e.source_hash, e.token))
+    for passage, digest, token in connection.execute(
+        sa.select(ex.c.passage, ex.c.source_hash, ex.c.token).where(ex.c.meeting_id == meeting_id)
+    ):
+        exemptions.setdefault(passage, set()).add((digest, token))
     return [_passage(meeting_id, src, decisions.get(src.key), exemptions.get(src.key, set()), index)
             for src in partner_sources(data)]  # fmt: skip
 
 
 def _passage(
-    meeting_id: int, src: Source, row: PartnerRelease | None, exempt: set[tuple[str, str]], index: ProtectedIndex
+    meeting_id: int, src: Source, row: Any, exempt: set[tuple[str, str]], index: ProtectedIndex
 ) -> Passage:
     decision = partner_text = None
     if row is not None and row.source_hash == text_hash(src.text):
-        decision = row.decision
+        decision = ReleaseDecision(row.decision)
         partner_text = row.partner_text if decision == ReleaseDecision.edited else None
     scanned = partner_text if partner_text is not None else src.text
     digest = text_hash(scanned)
@@ -282,8 +293,13 @@ def not_this_person(db: Database, meeting_id: int, key: str, token: str) -> Pass
         raise StaleRelease(f"the passage {key} was {STALE}") from None
 
 
-def release_all_clean(db: Database, meeting_id: int) -> int:
-    """Release every undecided passage with no unexempted hit; the number released."""
+def release_all_clean(db: Database, meeting_id: int, *, withhold_rest: bool = False) -> int:
+    """Release every undecided passage with no unexempted hit; the number released.
+
+    ``withhold_rest``: withhold every other unresolved passage too, in the
+    same transaction (generated histories and tests; a facilitator decides
+    those one by one).
+    """
     with db.transaction() as s:
         now: dt.datetime = db.now()
         existing = {
@@ -291,17 +307,21 @@ def release_all_clean(db: Database, meeting_id: int) -> int:
         }
         count = 0
         for p in load(s, meeting_id):
-            if p.decision is not None or p.open_hits:
+            if p.decision is None and not p.open_hits:
+                decision = ReleaseDecision.released
+                count += 1
+            elif withhold_rest and not p.resolved:
+                decision = ReleaseDecision.withheld
+            else:
                 continue
             row = existing.get(p.key) or PartnerRelease(
-                meeting_id=meeting_id, passage=p.key, source_hash="", decision=ReleaseDecision.released,
+                meeting_id=meeting_id, passage=p.key, source_hash="", decision=decision,
                 decided_by=db.user, decided_at=now,
             )  # fmt: skip
             row.source_hash = text_hash(p.text)
-            row.decision = ReleaseDecision.released
+            row.decision = decision
             row.partner_text = None
             row.decided_by = db.user
             row.decided_at = now
             s.add(row)
-            count += 1
         return count
