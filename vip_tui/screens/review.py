@@ -81,7 +81,10 @@ earlier reviews and computed flags, the discussion notes and the decisions
 taken on this incident.
 
 Notes save themselves as you type. `tab` or `e` moves into the notes editor,
-`escape` leaves it. Marking an item discussed or deferred moves on to the
+`escape` leaves it. `ctrl+l` sets who reads the note, in turn: the members,
+law enforcement only (never partners, hidden while presenting), partners
+(in the partner minutes once released); the editor's title says which. `S`
+writes the incident's summary for partners. Marking an item discussed or deferred moves on to the
 next one. The bar under the header shows the pace: time on this item against
 its budget, items done, and whether the meeting runs ahead or behind.
 """
