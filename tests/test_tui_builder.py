@@ -434,3 +434,42 @@ def test_person_suggestions_look_right(snap_compare, database) -> None:  # noqa:
 def test_incident_form_looks_right(snap_compare, database) -> None:  # noqa: ANN001
     app = make_app(database)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, WEEK4, "e", "ctrl+u", "ctrl+s"))
+
+
+async def test_aliases_are_edited_in_the_person_form_and_shown_in_the_full_view_only(database) -> None:  # noqa: ANN001
+    from textual.widgets import Input, Static
+
+    from vip_tui.models import Person
+    from vip_tui.screens.person import PersonScreen
+
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        builder = await open_builder(app, pilot)
+        await pilot.press("j")  # the first incident's first person
+        kind, (item, person) = builder.highlighted()
+        assert kind == "person"
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, CompactForm)
+        app.screen.query_one("#f-aliases", Input).value = "Slim; J-Money, slim"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is builder
+        assert "aliases: Slim, J-Money" in str(builder.query_one("#builder-detail", Static).render())
+        await pilot.press("f2")  # presenting: no aliases, not even their field
+        await settle(pilot)
+        assert "Slim" not in str(builder.query_one("#builder-detail", Static).render())
+        await pilot.press("e")
+        await settle(pilot)
+        assert not app.screen.query("#f-aliases")
+        await pilot.press("escape", "f2")
+        await settle(pilot)
+        app.open_person(person.person_id)
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert "also known as Slim, J-Money" in str(app.screen.query_one("#profile", Static).render())
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Slim" not in str(app.screen.query_one("#profile", Static).render())
+    with database.session() as s:
+        assert s.get(Person, person.person_id).aliases == ["Slim", "J-Money"]
