@@ -10,8 +10,6 @@ from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from .widgets import text
-
 if TYPE_CHECKING:
     from .app import VipApp
 
@@ -21,6 +19,7 @@ class SearchProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         from .services.review import search_cases, search_persons
+        from .widgets import text
 
         app: VipApp = self.app  # type: ignore[assignment]
         if len(query.strip()) < 2:

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.content import Content
 
-from .. import disclosure
 from ..enums import Audience
 from ..sanitize import for_terminal
 
@@ -53,16 +52,22 @@ def audience(app: VipApp) -> Audience:
 
 def may_see(app: VipApp, field: str) -> bool:
     """Whether the current audience may see ``field`` (a key of ``disclosure.FIELDS``)."""
+    from .. import disclosure  # not at start-up: the meetings list needs none of it (10 ms)
+
     return disclosure.may_see(audience(app), field)
 
 
 def name(app: VipApp, person_name: str | None) -> str:
     """A person's name as the current audience may read it, terminal-safe."""
+    from .. import disclosure
+
     return for_terminal(disclosure.person_name(person_name or "", audience(app)))
 
 
 def free(app: VipApp, text: str | None) -> str:
     """Stored free text (a summary, a note, an action's words...) as the current audience may read it."""
+    from .. import disclosure
+
     who = audience(app)
     if who == Audience.screen:
         index = app.protected
