@@ -919,6 +919,11 @@ def generate(
             # What autovacuum would do shortly after a bulk load; keeps the plans stable run to run.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
                 con.exec_driver_sql("ANALYZE")
+        # The last meeting's release review, done as a facilitator would before sending partner
+        # minutes: the clean passages released, the others withheld (issue 11).
+        from vip_tui.services.release import release_all_clean
+
+        release_all_clean(db, info["last_meeting_id"], withhold_rest=True)
         written = time.perf_counter()
     finally:
         db.dispose()

@@ -298,6 +298,12 @@ def main() -> None:
         import_files(db, sorted(p for p in (REPO / "agendas").iterdir() if p.suffix in (".toml", ".csv")))
         add_sample_decisions(db)
         full = export_minutes(db, WEEK3, "full", work)
+        # The release review, as `vip minutes release DATE --clean` and a facilitator withholding the rest.
+        from vip_tui.services.release import release_all_clean
+
+        with db.session() as s:
+            meeting_id = s.exec(select(Meeting.id).where(Meeting.date == WEEK3)).one()
+        release_all_clean(db, meeting_id, withhold_rest=True)
         partner = export_minutes(db, WEEK3, "partner", work)
         agenda = work / "agenda-2026-11-24.docx"
         build_agenda(db, WEEK3).save(str(agenda))

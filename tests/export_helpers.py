@@ -461,3 +461,40 @@ class Docx:
                     row = next((a for a in p.iterancestors(f"{W}tr")), None)
                     out.append(" | ".join(self.text_of(tc) for tc in row.iter(f"{W}tc")) if row is not None else text)
         return out
+
+
+PARTNER_SUMMARY = "A young man was shot outside a store on Central Ave; he is recovering."
+PARTNER_NOTE = "The family asks for help with hospital visits."
+
+
+def add_partner_texts(db: Database, sample: Sample, *, summary: str = PARTNER_SUMMARY, note: str = PARTNER_NOTE) -> int:
+    """A partner summary on the first incident and a note visible to partners on its item; the note's id."""
+    with db.transaction() as s:
+        incident = s.get(Incident, sample.ids["first"])
+        assert incident is not None
+        incident.partner_summary = summary
+        row = Note(
+            meeting_id=sample.ids["meeting"],
+            agenda_item_id=sample.ids["item1"],
+            text=note,
+            visibility=NoteVisibility.partners,
+            created_at=T0,
+            updated_at=T0,
+        )
+        s.add(row)
+        s.flush()
+        assert row.id is not None
+        return row.id
+
+
+def release_for_partners(db: Database, meeting_date: dt.date = DATE) -> list[str]:
+    """The release review done: every clean passage released, the others withheld; the keys withheld."""
+    from vip_tui.services import release
+
+    with db.session() as s:
+        meeting = s.exec(select(Meeting).where(Meeting.date == meeting_date)).one()
+    assert meeting.id is not None
+    withheld = [p.key for p in release.unresolved(db, meeting.id) if p.open_hits]
+    release.release_all_clean(db, meeting.id, withhold_rest=True)
+    assert release.unresolved(db, meeting.id) == []
+    return withheld

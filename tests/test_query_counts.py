@@ -37,7 +37,7 @@ PERSON_SEARCH = 1
 CASE_SEARCH = 1
 MEETING_DATA = 18  # export.data.load_meeting: everything the minutes show
 MINUTES_FULL = 18
-MINUTES_PARTNER = 19  # + every person's name and records id for the leak scan, in one statement
+MINUTES_PARTNER = 21  # + every person's name and records id for the leak scan, in one statement; + release decisions and exemptions
 FIGURES = 5
 # An import may grow with the file, but by a bounded number of statements per incident.
 # Measured 2026-11: about 28 per incident (a query and a flush, with its audit row,

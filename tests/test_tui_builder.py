@@ -77,7 +77,8 @@ async def test_a_whole_agenda_from_nothing_with_the_keyboard(tmp_path: Path, clo
         await pilot.press("a")
         await settle(pilot)
         await fill(pilot, "26-0099101", "2026-12-03T25:10", "non", "1600 block Calle Cerro Azul SW", "Southwest",
-                   "20", "Two shot in a parked car", "Group conflict", "open", "immediate", "N-2026-0418")
+                   "20", "Two shot in a parked car", "Group conflict", "open", "immediate", "N-2026-0418",
+                   "Two people hurt in a parked car")
         assert isinstance(app.screen, CompactForm)
         expected = _import_message(tmp_path, "occurred_at", "2026-12-03T25:10")
         assert form_error(app) == (f"occurred_at: {expected}\n"
@@ -102,7 +103,7 @@ async def test_a_whole_agenda_from_nothing_with_the_keyboard(tmp_path: Path, clo
         await pilot.press("a")
         await settle(pilot)
         await fill(pilot, "26-0099102", "2026-12-05T22:15", "shots_fired", "3900 block Tamarisk Ct SE", "Southeast",
-                   "", "", "", "", "", "")
+                   "", "", "", "", "", "", "")
         await pilot.press("p")
         await settle(pilot)
         await type_text(pilot, "luis example reyna")
@@ -159,6 +160,7 @@ async def test_a_whole_agenda_from_nothing_with_the_keyboard(tmp_path: Path, clo
     assert (first.occurred_at, first.area_command, first.summary, first.motive, first.nibin_leads) == (
         dt.datetime(2026, 12, 3, 1, 20), "Southwest", "Two shot in a parked car", "Group conflict", ("N-2026-0418",))
     assert (first.case_status.value, first.retaliation_risk.value) == ("open", "immediate")
+    assert (first.partner_summary, draft.items[0].partner_summary) == ("Two people hurt in a parked car", None)
     assert [(p.name, p.role, p.dob, p.record_id, p.group, p.notes) for p in first.persons] == [
         ("Luis Example-Reyna", Role.victim, dt.date(2000, 3, 9), "MNI-90001", "Cerro Azul 16", "Driver"),
         ("Dana Example", Role.witness, None, None, None, None),
@@ -432,3 +434,42 @@ def test_person_suggestions_look_right(snap_compare, database) -> None:  # noqa:
 def test_incident_form_looks_right(snap_compare, database) -> None:  # noqa: ANN001
     app = make_app(database)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, WEEK4, "e", "ctrl+u", "ctrl+s"))
+
+
+async def test_aliases_are_edited_in_the_person_form_and_shown_in_the_full_view_only(database) -> None:  # noqa: ANN001
+    from textual.widgets import Input, Static
+
+    from vip_tui.models import Person
+    from vip_tui.screens.person import PersonScreen
+
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        builder = await open_builder(app, pilot)
+        await pilot.press("j")  # the first incident's first person
+        kind, (item, person) = builder.highlighted()
+        assert kind == "person"
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, CompactForm)
+        app.screen.query_one("#f-aliases", Input).value = "Slim; J-Money, slim"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is builder
+        assert "aliases: Slim, J-Money" in str(builder.query_one("#builder-detail", Static).render())
+        await pilot.press("f2")  # presenting: no aliases, not even their field
+        await settle(pilot)
+        assert "Slim" not in str(builder.query_one("#builder-detail", Static).render())
+        await pilot.press("e")
+        await settle(pilot)
+        assert not app.screen.query("#f-aliases")
+        await pilot.press("escape", "f2")
+        await settle(pilot)
+        app.open_person(person.person_id)
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert "also known as Slim, J-Money" in str(app.screen.query_one("#profile", Static).render())
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Slim" not in str(app.screen.query_one("#profile", Static).render())
+    with database.session() as s:
+        assert s.get(Person, person.person_id).aliases == ["Slim", "J-Money"]

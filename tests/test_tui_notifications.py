@@ -212,7 +212,7 @@ async def test_closing_a_notification_with_its_outcome_and_services(database) ->
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
-        options = [label for label, _ in app.screen.query_one("#f-status", Select)._options]
+        options = [str(label) for label, _ in app.screen.query_one("#f-status", Select)._options]
         assert options == ["delivered", "delivered to family", "refused", "not located", "in custody", "cancelled"]
         await pilot.press("enter", "down", "down", "down", "enter")  # not located
         await settle(pilot)
@@ -251,7 +251,7 @@ async def test_status_offers_only_the_allowed_steps_and_final_ones_grey_out(data
         await _to(app, pilot, "2-4")  # approved
         await pilot.press("s")
         await settle(pilot)
-        options = [label for label, _ in app.screen.query_one("#f-status", Select)._options]
+        options = [str(label) for label, _ in app.screen.query_one("#f-status", Select)._options]
         assert options == ["assigned", "cancelled"]
         await pilot.press("enter", "enter")  # assigned
         await settle(pilot)
@@ -317,7 +317,7 @@ async def test_refer_from_a_notification_then_follow_it_on_the_referrals_list(da
         # s: offered → accepted (declined is the other choice); not before it was offered.
         await pilot.press("s")
         await settle(pilot)
-        assert [label for label, _ in app.screen.query_one("#f-status", Select)._options] == ["accepted", "declined"]
+        assert [str(label) for label, _ in app.screen.query_one("#f-status", Select)._options] == ["accepted", "declined"]
         await pilot.press("enter", "enter", "tab")  # "accepted" was already chosen: tab to the date
         await settle(pilot)
         await pilot.press("ctrl+u")

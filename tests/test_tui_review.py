@@ -209,7 +209,7 @@ async def test_marking_moves_on_and_the_pace_follows(database, clock) -> None:  
 
 async def test_presentation_mode_masks_names_and_hides_le_only_notes(database) -> None:  # noqa: ANN001
     first = svc.agenda(database, meeting_id(database))[0]
-    svc.save_note(database, first.id, "Informant: the shooter drives a grey sedan", le_only=True)
+    svc.save_note(database, first.id, "Informant: the shooter drives a grey sedan", visibility="le_only")
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_review(app, pilot)
@@ -267,3 +267,63 @@ def test_presentation_mode_looks_right(snap_compare, database) -> None:  # noqa:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+async def test_ctrl_l_cycles_who_reads_the_note_and_the_list_says_it(database) -> None:  # noqa: ANN001
+    from vip_tui.enums import NoteVisibility
+
+    app = make_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_review(app, pilot)
+        editor = screen.query_one("#notes", TextArea)
+        assert str(editor.border_title).startswith("Note · members")
+        await pilot.press("e")
+        await type_text(pilot, "Family asked for a vigil permit")
+        seen = []
+        for _ in range(3):
+            await pilot.press("ctrl+l")
+            await settle(pilot)
+            seen.append((str(editor.border_title), notes_of(database, "26-0091044")[0].visibility))
+        assert seen == [
+            ("Note · LAW ENFORCEMENT ONLY", NoteVisibility.le_only),
+            ("Note · for partners", NoteVisibility.partners),
+            ("Note · members", NoteVisibility.members),
+        ]
+        await pilot.press("ctrl+l", "ctrl+l", "ctrl+n")  # for partners, then a new note
+        await type_text(pilot, "Second note")
+        await pilot.press("escape")
+        await settle(pilot)
+        earlier = str(screen.query_one("#earlier-notes").render())
+        assert "[for partners] Family asked for a vigil permit" in earlier
+    assert [(n.text, n.visibility) for n in notes_of(database, "26-0091044")] == [
+        ("Family asked for a vigil permit", NoteVisibility.partners),
+        ("Second note", NoteVisibility.members),
+    ]
+
+
+async def test_presenting_masks_names_typed_into_free_text(database) -> None:  # noqa: ANN001
+    """Issue 11: motives, notes and decisions naming a person on file show initials on the shared screen."""
+    from vip_tui.models import Incident
+
+    first = svc.agenda(database, meeting_id(database))[0]
+    with database.transaction() as s:
+        incident = s.get(Incident, first.incident_id)
+        incident.motive = "retaliation for the homicide of Tobias Rendón-Hale"
+    svc.save_note(database, first.id, "tobias rendon hale's cousin drives a grey sedan")
+    svc.add_action_item(database, meeting_id(database), "Ask Rendón-Hale's family about the car",
+                        incident_id=first.incident_id, owner_agency="RMPD")
+    app = make_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_review(app, pilot)
+        await pilot.press("ctrl+n")  # the note shows in the list, not the editor
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        shown = " ".join(str(screen.query_one(w).render()) for w in ("#facts", "#earlier-notes", "#decisions"))
+        persons = " ".join(str(o.prompt) for o in screen.query_one("#persons", OptionList)._options)
+        for part in ("Tobias", "Rendón", "Hale", "tobias", "rendon", "MNI-"):
+            assert part not in shown + persons, part
+        assert "T. R. H." in shown
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Tobias Rendón-Hale" in str(screen.query_one("#facts").render())

@@ -381,11 +381,23 @@ async def test_wrap_up_masks_names_while_presenting(meeting_db) -> None:  # noqa
         assert str(closed.get_row_at(0)[2]) == f"Custom notification: {initials(meeting_db.person)}"
 
 
+def _resolve_release_review(meeting_db) -> None:  # noqa: ANN001
+    """What the release review would do (tests/test_tui_release.py drives it): release the clean, withhold the rest."""
+    from vip_tui.services import release
+
+    release.release_all_clean(meeting_db.db, meeting_db.third)
+    for p in release.unresolved(meeting_db.db, meeting_db.third):
+        release.withhold(meeting_db.db, meeting_db.third, p.key, version=p.version)
+
+
 async def test_export_writes_both_minutes(meeting_db, tmp_path: Path) -> None:  # noqa: ANN001
+    from tests.export_helpers import release_for_partners
     from vip_tui.models import Dissemination
 
+    release_for_partners(meeting_db.db, dt.date(2026, 11, 24))  # the release review done (issue 11)
     out = tmp_path / "out"
     out.mkdir()
+    _resolve_release_review(meeting_db)
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "wrap_up")
@@ -513,6 +525,7 @@ async def test_an_export_refusal_is_shown_and_nothing_is_written(meeting_db, tmp
         raise LeakError("partner minutes", [Leak("a person's name", "section 2")])
 
     monkeypatch.setattr(minutes, "export_minutes", refuse)
+    _resolve_release_review(meeting_db)
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "wrap_up")

@@ -14,11 +14,14 @@ from textual.reactive import reactive
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from .names import initials
 from .palette import SearchProvider
+from .sanitize import for_terminal
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from .db import Clock, Database
+    from .disclosure import ProtectedIndex
 
 
 GC_OFF_AT_MOST = 10.0  # seconds: see make_app
@@ -40,8 +43,11 @@ class VipApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
     ]
 
-    # Presentation mode (SPEC §6): names as initials, law-enforcement-only notes hidden.
+    # Presentation mode (SPEC §6): the shared screen's audience (vip_tui.disclosure decides what it sees).
     presenting: reactive[bool] = reactive(False)
+    # Bumped when what the screens may show changes (presentation mode toggled, the
+    # names on file loaded for masking): every VipScreen watches it and redraws.
+    shown_as: reactive[int] = reactive(0, init=False)
     COMMANDS = App.COMMANDS | {SearchProvider}
 
     def __init__(self, database: Database) -> None:
@@ -52,6 +58,11 @@ class VipApp(App[None]):
         self._busy_told = 0.0
         self._busy_waiting = 0  # writes to try again
         database.limit_lock_wait(LOCK_WAIT_MS)
+        # Every person on file, for masking free text on the shared screen: built
+        # off the UI thread when presenting turns on (0.25 s on five years of
+        # history), kept while the persons on file stay the same.
+        self.protected: ProtectedIndex | None = None
+        self._protected_stamp: tuple | None = None
 
     # ---------------------------------------------------------------- busy database
 
@@ -158,20 +169,58 @@ class VipApp(App[None]):
     def now(self):  # noqa: ANN201
         return self.db.now()
 
-    # -------------------------------------------------------------- presentation mode
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (screens' too): messages quote stored text, so never markup, never raw controls."""
+        super().notify(for_terminal(message), title=for_terminal(title), severity=severity, timeout=timeout,
+                       markup=False)
 
-    def person_name(self, name: str) -> str:
-        """How a person's name shows right now: in full, or initials while presenting."""
-        return initials(name) if self.presenting else name
+    # -------------------------------------------------------------- presentation mode
 
     def watch_presenting(self, presenting: bool) -> None:
         self.set_class(presenting, "-presenting")
         # The title shows on every screen (screens set only their sub-title).
         self.title = "PRESENTING · initials only, LE-only notes hidden ·" if presenting else self.TITLE
-        for screen in self.screen_stack:
-            hook = getattr(screen, "present_mode_changed", None)
-            if hook is not None:
-                hook(presenting)
+        if presenting:
+            self._load_protected()
+        self.shown_as += 1
+
+    def persons_changed(self) -> None:
+        """Persons were imported, added or renamed: the masking index is built again before it is used."""
+        self.protected = None
+        self._protected_stamp = None
+        if self.presenting:
+            self._load_protected()
+            self.shown_as += 1
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="protected-index")
+    def _load_protected(self) -> None:
+        from textual.worker import get_current_worker
+
+        import sqlalchemy as sa
+
+        from .disclosure import screen_index
+        from .models import Person
+
+        persons = Person.__table__  # type: ignore[attr-defined]
+        # Any person added, removed or changed (in this app or another process) changes this.
+        count = sa.select(sa.func.count(), sa.func.max(persons.c.id), sa.func.sum(persons.c.version))
+        with self.db.session() as s:
+            stamp = tuple(s.connection().execute(count).one())
+            if stamp == self._protected_stamp and self.protected is not None:
+                return
+            self.call_from_thread(self._protected_ready, None, None)  # hidden, not shown unmasked, meanwhile
+            index = screen_index(s)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._protected_ready, index, stamp)
+
+    def _protected_ready(self, index: ProtectedIndex | None, stamp: tuple | None) -> None:
+        if index is None and self.protected is None:
+            return
+        self.protected, self._protected_stamp = index, stamp
+        self.shown_as += 1
 
     def action_toggle_presentation(self) -> None:
         self.presenting = not self.presenting

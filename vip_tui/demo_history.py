@@ -169,7 +169,7 @@ WEEKS = [
                             ]),
                  ]),
             Item("26-0090347", "Rendón-Hale shot in the leg; uncooperative. TMC likely to answer.",
-                 actions=[("Ask PPD about Rendón-Hale's supervision conditions", "PPD", "PO S. Redhouse", 7)],
+                 actions=[("Ask PPD about the victim's supervision conditions", "PPD", "PO S. Redhouse", 7)],
                  notify=[
                      Notify("Tobias Rendón-Hale", "victim; TMC member; retaliation risk",
                             FERREIRA, ARMIJO, BROOKS, 3, (A.approved, A.assigned),
@@ -340,7 +340,7 @@ def seed_history(database: Database) -> list[str]:
             svc.save_note(at, row.id, item.note)
             counts["notes"] += 1
             if item.le_note:
-                svc.save_note(at, row.id, item.le_note, le_only=True)
+                svc.save_note(at, row.id, item.le_note, visibility="le_only")
                 counts["notes"] += 1
             for description, agency, owner, days in item.actions:
                 svc.add_action_item(at, meeting.id, description, incident_id=row.incident_id, owner_agency=agency,

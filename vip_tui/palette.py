@@ -7,6 +7,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 if TYPE_CHECKING:
     from .app import VipApp
@@ -17,6 +19,7 @@ class SearchProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         from .services.review import search_cases, search_persons
+        from .widgets import text
 
         app: VipApp = self.app  # type: ignore[assignment]
         if len(query.strip()) < 2:
@@ -27,13 +30,30 @@ class SearchProvider(Provider):
             asyncio.to_thread(search_cases, app.db, query, 8),
         )
         matcher = self.matcher(query)
+        full = text.may_see(app, "person.record_id")  # records ids, dates of birth: never on the shared screen
         for hit in persons:
-            label = app.person_name(hit.name)
-            detail = " · ".join(x for x in (hit.record_id, f"dob {hit.dob}" if hit.dob and not app.presenting else None) if x)
+            label = text.name(app, hit.name)
+            detail = " · ".join(
+                text.safe(x) for x in (hit.record_id if full else None,
+                                       f"dob {hit.dob}" if hit.dob and text.may_see(app, "person.dob") else None) if x
+            )
             score = max(matcher.match(label), 0.5)
-            yield Hit(score, matcher.highlight(label), partial(app.open_person, hit.id), text=label,
-                      help=f"person{' · ' + detail if detail else ''}")
+            yield Hit(score, _highlight(matcher, label), partial(app.open_person, hit.id), text=label,
+                      help=Content(f"person{' · ' + detail if detail else ''}"))  # type: ignore[arg-type]
         for incident_id, case_number, occurred_at in cases:
-            score = max(matcher.match(case_number), 0.5)
-            yield Hit(score, matcher.highlight(case_number), partial(app.open_case, incident_id), text=case_number,
+            case = text.safe(case_number)
+            score = max(matcher.match(case), 0.5)
+            yield Hit(score, _highlight(matcher, case), partial(app.open_case, incident_id), text=case,
                       help=f"incident of {occurred_at:%Y-%m-%d %H:%M}")
+
+
+def _highlight(matcher: Matcher, label: str) -> Content:
+    """``label`` with the typed letters highlighted: the label is stored text, never read as markup."""
+    content = Content(label)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    if not score:
+        return content
+    for offset in offsets:
+        if not label[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

@@ -40,15 +40,17 @@ METHOD = click.option(
 
 @contextmanager
 def _refused() -> Iterator[None]:
-    """An export's refusal (bad date, unknown agency, leak) as exit 1 with its message."""
+    """An export's refusal (bad date, unknown agency, unresolved passages, leak) as exit 1 with its message."""
     from ..cli import Refused, _refusals
     from ..export import ExportError
+    from ..sanitize import for_terminal
+    from ..services.review import ReviewError
 
     with _refusals():
         try:
             yield
-        except ExportError as exc:
-            raise Refused(str(exc)) from exc
+        except (ExportError, ReviewError) as exc:
+            raise Refused(for_terminal(str(exc))) from exc
 
 
 @click.group("minutes")
@@ -63,7 +65,7 @@ def minutes() -> None:
     type=click.Choice(Audience.values()),
     default=Audience.full.value,
     show_default=True,
-    help="full: law enforcement; partner: redacted for community and service partners.",
+    help="full: law enforcement; partner: community and service partners (only what the release review let through).",
 )
 @OUTPUT
 @TO
@@ -84,9 +86,11 @@ def minutes_export(
     """Write the minutes of the meeting held on DATE (YYYY-MM-DD) and log the dissemination.
 
     The default file name carries the date and audience:
-    minutes-2026-11-24-partner.docx. A partner document in which any protected
-    name, date of birth, records id or law-enforcement-only note would appear is
-    refused (exit 1) and nothing is written.
+    minutes-2026-11-24-partner.docx. The partner edition is written only when
+    every passage of the release review is resolved (see `vip minutes
+    passages`); otherwise, or if any protected name part, alias, date of
+    birth or records id would appear in it, it is refused (exit 1), each
+    unresolved passage is listed and nothing is written.
     """
     from ..export import export_minutes
 
@@ -96,6 +100,65 @@ def minutes_export(
             database, date, audience, output, to_agency, receiving=receiver, method=method, force=force
         )
     echo(f"wrote {path}")
+
+
+@minutes.command("passages")
+@click.argument("date")
+@click.pass_obj
+def minutes_passages(ctx: Context, date: str) -> None:
+    """List every passage of the partner minutes of DATE: its decision and protected hits (read-only).
+
+    For the facilitator: the hits name whose name, alias, date of birth or
+    records id matched. Decide them in the release review (wrap-up), or
+    release the clean ones with `vip minutes release DATE --clean`.
+    """
+    from ..export.data import find_meeting
+    from ..sanitize import for_terminal
+    from ..services.release import passages
+
+    database = ctx.open()
+    with _refused():
+        with database.session() as s:
+            meeting_id = find_meeting(s, date).id
+        found = passages(database, meeting_id)
+    if not found:
+        click.echo("the partner minutes of this meeting print no stored text")
+        return
+    for p in found:
+        decision = p.decision.label if p.decision else ("undecided" if p.needs_release else "goes if clean")
+        state = "ok" if p.resolved else "UNRESOLVED"
+        click.echo(for_terminal(f"[{state}] {p.where}, {p.field}: {decision} ({p.key})"))
+        click.echo("    " + for_terminal(p.scanned.replace("\n", " ")))
+        for h in p.hits:
+            mark = " (not this person)" if h.exempt else ""
+            click.echo(for_terminal(f'    hit "{h.token}": {h.what}{mark}'))
+    left = sum(1 for p in found if not p.resolved)
+    click.echo(f"{len(found)} passages, {left} unresolved")
+
+
+@minutes.command("release")
+@click.argument("date")
+@click.option("--clean", "clean_only", is_flag=True, help="Release every undecided passage without protected text.")
+@click.pass_obj
+def minutes_release(ctx: Context, date: str, clean_only: bool) -> None:
+    """Release passages of the partner minutes of DATE without the TUI (only --clean for now).
+
+    Passages with a protected hit are left to the release review (release,
+    edit, withhold, or "not this person" per hit).
+    """
+    from ..cli import Refused
+    from ..export.data import find_meeting
+    from ..services.release import release_all_clean, unresolved
+
+    if not clean_only:
+        raise Refused("say what to release: --clean releases every undecided passage without protected text")
+    database = ctx.open()
+    with _refused():
+        with database.session() as s:
+            meeting_id = find_meeting(s, date).id
+        count = release_all_clean(database, meeting_id)
+        left = len(unresolved(database, meeting_id))
+    click.echo(f"released {count} passage{'' if count == 1 else 's'}; {left} left for the release review")
 
 
 @click.command("export")

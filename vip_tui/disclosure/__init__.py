@@ -19,6 +19,8 @@ is the default: a field this module does not know is not shown.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -38,6 +40,7 @@ __all__ = [
     "free_text",
     "mask",
     "screen_index",
+    "protected_index",
 ]
 
 _FULL = frozenset({Audience.full})
@@ -58,6 +61,7 @@ FIELDS: dict[str, frozenset[Audience]] = {
     "incident.facts": frozenset(Audience),
     "incident.summary": _FULL_SCREEN,  # masked on screen
     "incident.motive": _FULL_SCREEN,
+    "incident.nibin_leads": _FULL_SCREEN,
     "incident.partner_summary": frozenset({Audience.full, Audience.screen, Audience.partner}),  # partner: once released
     # decisions: kinds, owners, due dates and statuses go to everyone
     "decision.facts": frozenset(Audience),
@@ -65,6 +69,7 @@ FIELDS: dict[str, frozenset[Audience]] = {
     "action.outcome": _FULL_SCREEN,
     "notification.reasons": _FULL_SCREEN,  # partners see that a notification is planned, not why
     "notification.outcome": _FULL_SCREEN,
+    "notification.services": _FULL_SCREEN,  # services offered and accepted: outreach's notes
     "referral.facts": frozenset(Audience),  # service, provider, status
     "referral.note": _FULL_SCREEN,
     # VIP All In service records: a compartment of their own (SPEC §9)
@@ -105,7 +110,7 @@ def mask(text: str, index: ProtectedIndex) -> str:
     for m in index.find(text):
         out.append(text[pos : m.start])
         kind = m.items[0].kind
-        if kind in ("name", "surname"):
+        if kind in ("name", "alias"):
             out.append(initials(text[m.start : m.end]) or "[name]")
         elif kind == "dob":
             out.append("[date of birth]")
@@ -137,18 +142,67 @@ def free_text(text: str | None, audience: Audience | str, index: ProtectedIndex 
 
 
 def screen_index(session: Session) -> ProtectedIndex:
-    """Every person on file, for masking free text on the shared screen (names, records ids, dates of birth)."""
+    """Every person on file, for masking free text on the shared screen (see :func:`protected_index`)."""
+    return protected_index(session)
+
+
+def protected_index(session: Session, le_notes: Iterable[str] = ()) -> ProtectedIndex:
+    """Every person on file (names, aliases, records ids, dates of birth) and ``le_notes``' texts.
+
+    One Core statement on the session's connection: 20,000 persons in a
+    five-year history, and ORM rows would cost several times as much.
+    """
+    import gc
+
     import sqlalchemy as sa
 
     from ..models import Person
 
     table = Person.__table__  # type: ignore[attr-defined]
-    rows = session.connection().execute(sa.select(table.c.id, table.c.name, table.c.record_id, table.c.dob)).all()
-    index = ProtectedIndex()
-    index.add_persons(_rows(rows))
+    # Dates of birth and aliases as the driver gives them: SQLAlchemy's own date and JSON processing
+    # of 20,000 rows cost more than the rest of the index (most alias lists are "[]").
+    columns = (
+        table.c.id,
+        table.c.name,
+        table.c.record_id,
+        sa.type_coerce(table.c.dob, sa.String),
+        sa.type_coerce(table.c.aliases, sa.String),
+    )
+    # Tens of thousands of small objects: the cyclic GC would rescan them (and the cached index)
+    # over and over while they are made (none are cyclic).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        connection = session.connection()
+        rows = [_person_row(*row) for row in connection.execute(sa.select(*columns))]
+        key = connection.engine.url.render_as_string(hide_password=False)
+        cached = _INDEXES.get(key)
+        if cached is not None and cached[0] == rows:
+            index = cached[1]  # every person exactly as when it was built: the same protection
+        else:
+            index = ProtectedIndex()
+            index.add_persons(rows)
+            _INDEXES[key] = (rows, index)
+        notes = [text for text in le_notes if text]
+        if notes:
+            index = index.copy()
+            for text in notes:
+                index.add_le_note(text)
+    finally:
+        if was_enabled:
+            gc.enable()
     return index
 
 
-def _rows(rows: Iterable[tuple]) -> Iterable[tuple]:
-    for person_id, name, record_id, dob in rows:
-        yield person_id, name, record_id, dob
+# The last index built per database, with the person rows it was built from. Reused only when a
+# fresh read of every row is equal, so it can never protect less than a new one (issue 11: the
+# partner export of a five-year history rebuilt 100,000 sequences each time).
+_INDEXES: dict[str, tuple[list[tuple], ProtectedIndex]] = {}
+
+
+def _person_row(person_id: int, name: str, record_id: str | None, dob: object, aliases: object) -> tuple:
+    if isinstance(dob, str):
+        dob = dt.date.fromisoformat(dob[:10])
+    if isinstance(aliases, str):
+        aliases = json.loads(aliases) if aliases not in ("[]", "null", "") else None
+    return (person_id, name, record_id, dob, aliases or None)

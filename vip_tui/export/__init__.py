@@ -6,7 +6,7 @@ functions that write a document.
 
 from .agenda import build_agenda, default_agenda_name, export_agenda
 from .dissemination import DisseminationRow, FileCheck, NotAllowed, list_disseminations, verify_file
-from .errors import ExportError, Leak, LeakError, MeetingNotFound, UnknownAgency
+from .errors import ExportError, Leak, LeakError, MeetingNotFound, UnknownAgency, UnresolvedPassages
 from .minutes import build_minutes, default_minutes_name, export_minutes
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "LeakError",
     "MeetingNotFound",
     "UnknownAgency",
+    "UnresolvedPassages",
     "build_agenda",
     "build_minutes",
     "default_agenda_name",

@@ -87,6 +87,36 @@ class MeetingData:
     def le_notes(self) -> list[Note]:
         return [n for notes in self.notes.values() for n in notes if n.le_only]
 
+    def placed(self) -> Placed:
+        """This meeting's decisions under the incident they were taken on; None: the meeting as a whole."""
+        on_agenda = self.incident_ids
+
+        def key(incident_id: int | None) -> int | None:
+            return incident_id if incident_id in on_agenda else None
+
+        placed = Placed(defaultdict(list), defaultdict(list), defaultdict(list))
+        for a in self.actions:
+            placed.actions[key(a.incident_id)].append(a)
+        for n in self.notifications:
+            placed.notifications[key(n.incident_id)].append(n)
+        incident_of = {n.id: n.incident_id for n in self.notifications + self.carried_notifications}
+        for r in self.referrals:
+            incident_id = r.incident_id if r.incident_id is not None else incident_of.get(r.notification_id)
+            placed.referrals[key(incident_id)].append(r)
+        return placed
+
+
+@dataclass
+class Placed:
+    """Decisions by the incident they are written under (None: general business)."""
+
+    actions: defaultdict[int | None, list[ActionItem]]
+    notifications: defaultdict[int | None, list[Notification]]
+    referrals: defaultdict[int | None, list[Referral]]
+
+    def any(self, key: int | None) -> bool:
+        return bool(self.actions[key] or self.notifications[key] or self.referrals[key])
+
 
 def parse_date(value: dt.date | str, meetings: list[MeetingRef]) -> dt.date:
     """``value`` as a date; a string that is not ISO is refused with the recent meeting dates."""

@@ -26,7 +26,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from .format import PROGRAM
-from .redact import Words
+from .redact import Marks, Said, Words
 from .sanitize import clean
 
 # A piece of text with an optional character style ("Strong", "Emphasis"); a
@@ -51,12 +51,19 @@ class DocWriter:
     """A new document with header, footer and properties set; add content in reading order.
 
     ``allowed`` collects the paragraphs and table rows in which a subject's
-    name may appear in a partner document (see :mod:`vip_tui.export.redact`).
+    name may appear in a partner document; ``exempt`` the tokens marked "not
+    this person" in the passages (:class:`~.redact.Said`) each paragraph
+    holds; ``own`` the document's own wording in each paragraph (every span
+    that is not a passage); see :mod:`vip_tui.export.redact`.
     """
 
     def __init__(self, *, title: str, subject: str, marking: str, footer: str, created: dt.datetime) -> None:
         self.doc: Document = new_document()
         self.allowed: dict[Any, frozenset[Words]] = {}
+        self.exempt: dict[Any, frozenset[str]] = {}
+        self.own: dict[Any, list[str]] = {}
+        self.furniture = (PROGRAM, title, subject, marking, footer, " Page ", " of ")
+        self.fact_words: set[str] = set()  # words of structured facts (case numbers): see Marks
         self._style_ids: dict[str, str] = {}
         self._page_setup()
         self._header(marking)
@@ -116,9 +123,19 @@ class DocWriter:
             self._style_ids[name] = self.doc.styles[name].style_id
         return self._style_ids[name]
 
+    @property
+    def marks(self) -> Marks:
+        """Where the leak scan lets a protected token stand (see :func:`~.redact.scan_document`)."""
+        return Marks(self.allowed, self.exempt, self.own, self.furniture, frozenset(self.fact_words))
+
     def _fill(self, p: Paragraph, spans: Sequence[tuple[str, str | None]]) -> None:
         for text, style in spans:
             if text:
+                if isinstance(text, Said):
+                    if text.exempt:
+                        self.exempt[p._p] = self.exempt.get(p._p, frozenset()) | text.exempt
+                else:
+                    self.own.setdefault(p._p, []).append(text)
                 run = p.add_run(clean(text))
                 if style:
                     run._r.style = self._style_id(style)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..services.release import Passage
 
 
 class ExportError(Exception):
@@ -30,7 +35,7 @@ class Leak:
 
 
 class LeakError(ExportError):
-    """The redacted document still holds protected text, so it was not written."""
+    """The finished partner document still holds protected text, so it was not written."""
 
     SHOWN = 5
 
@@ -42,5 +47,22 @@ class LeakError(ExportError):
             shown += f"; and {more} more"
         super().__init__(
             f"refused to write the {document}: protected text would appear in it: {shown}. "
+            "Nothing was written and no dissemination was recorded."
+        )
+
+
+class UnresolvedPassages(ExportError):
+    """The release review still has passages to decide, so the partner edition was not written."""
+
+    def __init__(self, meeting_date: dt.date, passages: Sequence[Passage]) -> None:
+        self.passages = list(passages)
+        lines = [f"  {p.where}, {p.field}: {p.problem()}" for p in self.passages]
+        date = meeting_date.isoformat()
+        n = len(self.passages)
+        super().__init__(
+            f"refused to write the partner minutes of {date}: {n} passage{'' if n == 1 else 's'} "
+            "not resolved in the release review:\n" + "\n".join(lines) + "\n"
+            f"Release, edit or withhold each (the release review in the wrap-up; `vip minutes passages {date}` "
+            f"lists them, `vip minutes release {date} --clean` releases those without protected text). "
             "Nothing was written and no dissemination was recorded."
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..enums import IncidentType
-from ..models import ActionItem, Agency, Meeting, Notification, NotificationAttempt
+from ..models import Meeting, NotificationAttempt
 
 PROGRAM = "Violence Intervention Program — Weekly Shooting Review"
 MARKINGS = {
@@ -79,8 +79,11 @@ def plural(n: int, noun: str, nouns: str | None = None) -> str:
     return f"{n} {noun if n == 1 else (nouns or noun + 's')}"
 
 
+DEFAULT_TITLE = "Weekly Shooting Review"
+
+
 def meeting_title(meeting: Meeting) -> str:
-    return meeting.title or "Weekly Shooting Review"
+    return meeting.title or DEFAULT_TITLE
 
 
 def meeting_times(meeting: Meeting, *, planned_only: bool = False) -> tuple[str, str]:
@@ -97,26 +100,6 @@ def meeting_times(meeting: Meeting, *, planned_only: bool = False) -> tuple[str,
     if meeting.started_at:
         time += " (in progress)"
     return time, f"{planned} planned" if planned else "not set"
-
-
-def owner(item: ActionItem, agency: Agency | None) -> str:
-    """``RMPD — Det. R. Quintana``, or who is known of the two, or "unassigned"."""
-    parts = [p for p in ((agency.short_name if agency else None), item.owner_name) if p]
-    return " — ".join(parts) if parts else "unassigned"
-
-
-def team(n: Notification) -> str:
-    """The notification team: officer, community voice, outreach worker."""
-    members = [
-        f"{role}: {name}"
-        for role, name in (
-            ("officer", n.team_officer),
-            ("community voice", n.team_community_voice),
-            ("outreach", n.team_outreach),
-        )
-        if name
-    ]
-    return "; ".join(members) if members else "not assigned"
 
 
 def attempt(a: NotificationAttempt) -> str:

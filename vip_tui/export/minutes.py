@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,10 +13,12 @@ from ..db import Database
 from ..enums import Audience, DisseminationMethod, MeetingStatus, ReviewStatus
 from ..models import ActionItem, AgendaItem, Note, Notification, Referral
 from . import format as fmt
-from .data import MeetingData, load_meeting, protected_persons
+from .data import MeetingData, load_meeting
 from .dissemination import find_agency, output_path, publish
-from .errors import LeakError
-from .redact import Labels, ProtectedIndex, Redactor, Words, scan_document
+from ..disclosure import protected_index
+from ..disclosure.passages import partner_notes
+from .errors import LeakError, UnresolvedPassages
+from .redact import Labels, Redactor, Words, scan_document
 from .sections import Composer
 
 if TYPE_CHECKING:
@@ -35,8 +36,9 @@ def build_minutes(db: Database, meeting_date: dt.date | str, audience: Audience 
     """The minutes of the meeting held on ``meeting_date`` for ``audience``, not yet saved.
 
     Raises :class:`~.errors.MeetingNotFound` for a date without a meeting and,
-    for the partner audience, :class:`~.errors.LeakError` if any protected
-    string survived redaction.
+    for the partner audience, :class:`~.errors.UnresolvedPassages` while the
+    release review has passages left and :class:`~.errors.LeakError` if the
+    finished document holds a protected string.
     """
     with db.session() as s:
         return _build(s, db.now(), meeting_date, Audience(audience))[0]
@@ -89,11 +91,23 @@ def _build(
     from .document import DocWriter  # python-docx only when writing
 
     data = load_meeting(session, meeting_date)
-    index = _protected(session, data) if audience == Audience.partner else None
-    redactor = Redactor(Labels.for_items(data.items), index)
     m = data.meeting
+    assert m.id is not None
+    index = passages = None
+    if audience == Audience.partner:
+        from ..services.release import load as load_passages
+
+        index = protected_index(session, (n.text for n in data.le_notes()))
+        found = load_passages(session, m.id, data=data, index=index)
+        open_ = [p for p in found if not p.resolved]
+        if open_:
+            raise UnresolvedPassages(m.date, open_)
+        passages = {p.key: p for p in found}
+    redactor = Redactor(Labels.for_items(data.items), passages)
+    # For partners, the furniture names the meeting by its date only: a title is a passage.
+    title = fmt.meeting_title(m) if passages is None else fmt.DEFAULT_TITLE
     writer = DocWriter(
-        title=f"Minutes — {fmt.meeting_title(m)} — {fmt.long_date(m.date)}",
+        title=f"Minutes — {title} — {fmt.long_date(m.date)}",
         subject=f"Meeting {m.number}, {fmt.long_date(m.date)} — {audience.value} edition",
         marking=fmt.MARKINGS[audience.value],
         footer=f"Minutes {fmt.compact_date(m.date)}",
@@ -101,32 +115,10 @@ def _build(
     )
     MinutesComposer(writer, data, redactor).compose()
     if index is not None:
-        leaks = scan_document(writer.doc, index, writer.allowed)
+        leaks = scan_document(writer.doc, index, writer.marks)
         if leaks:
             raise LeakError(f"partner minutes of {m.date.isoformat()}", leaks)
     return writer.doc, data
-
-
-def _protected(session: Session, data: MeetingData) -> ProtectedIndex:
-    """Names and records ids of everyone on file; dates of birth and surnames of the
-    persons this meeting is about; the text of its law-enforcement-only notes."""
-    index = ProtectedIndex()
-    involved = data.persons()
-    # Tens of thousands of small objects: the cyclic GC would rescan them
-    # over and over while they are made (none are cyclic).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        index.add_persons((person_id, name, record_id, None) for person_id, name, record_id in protected_persons(session))
-        index.add_persons((person_id, person.name, None, person.dob) for person_id, person in involved.items())
-        for person_id, person in involved.items():
-            index.add_surname(person_id, person.name)
-    finally:
-        if was_enabled:
-            gc.enable()
-    for note in data.le_notes():
-        index.add_le_note(note.text)
-    return index
 
 
 class MinutesComposer(Composer):
@@ -134,14 +126,15 @@ class MinutesComposer(Composer):
 
     def __init__(self, writer: DocWriter, data: MeetingData, redactor: Redactor) -> None:
         super().__init__(writer, data, redactor)
-        self._place_decisions()
+        placed = data.placed()
+        self.actions, self.notifications, self.referrals = placed.actions, placed.notifications, placed.referrals
+        self._has_decisions = placed.any
 
     def compose(self) -> None:
         m = self.data.meeting
         edition = "Partner edition" if self.r.partner else "Law enforcement edition"
-        self.w.title(
-            f"Minutes of {fmt.day_month_year(m.date)}", f"{fmt.meeting_title(m)} · Meeting {m.number} · {edition}"
-        )
+        self.w.title(f"Minutes of {fmt.day_month_year(m.date)}")
+        self.w.paragraph(self.meeting_title(), f" · Meeting {m.number} · {edition}", style="Subtitle")
         self.intro()
         self.w.heading("Meeting", 1)
         self.meeting_facts(planned=False)
@@ -155,7 +148,7 @@ class MinutesComposer(Composer):
         for item in self.data.items:
             self.incident(item)
         general_notes = self.data.notes.get(None, [])
-        if general_notes or self._has_decisions(None):
+        if (partner_notes(general_notes) if self.r.partner else general_notes) or self._has_decisions(None):
             self.w.heading("General business", 1)
             self.w.heading("Discussion", 3)
             self.notes(general_notes, None)
@@ -167,8 +160,9 @@ class MinutesComposer(Composer):
         if self.r.partner:
             self.w.paragraph(
                 "Persons appear by their role in each incident (Victim 1, Associate 2, …). Names, dates of birth, "
-                "records ids and law-enforcement-only notes are withheld; a person is named only in the entry of "
-                "a notification or referral that partners carry out. Do not forward beyond the receiving agency."
+                "records ids and law enforcement's notes are left out; a person is named only in the entry of "
+                "a notification or referral that partners carry out. Text marked [withheld] was not released "
+                "for partners. Do not forward beyond the receiving agency."
             )
         else:
             self.w.paragraph(
@@ -181,28 +175,6 @@ class MinutesComposer(Composer):
             )
 
     # ------------------------------------------------------------------ incidents
-
-    def _place_decisions(self) -> None:
-        """Decisions under the incident they were taken on; None: the meeting as a whole."""
-        on_agenda = self.data.incident_ids
-
-        def key(incident_id: int | None) -> int | None:
-            return incident_id if incident_id in on_agenda else None
-
-        self.actions: dict[int | None, list[ActionItem]] = defaultdict(list)
-        self.notifications: dict[int | None, list[Notification]] = defaultdict(list)
-        self.referrals: dict[int | None, list[Referral]] = defaultdict(list)
-        for a in self.data.actions:
-            self.actions[key(a.incident_id)].append(a)
-        for n in self.data.notifications:
-            self.notifications[key(n.incident_id)].append(n)
-        incident_of = {n.id: n.incident_id for n in self.data.notifications + self.data.carried_notifications}
-        for r in self.data.referrals:
-            incident_id = r.incident_id if r.incident_id is not None else incident_of.get(r.notification_id)
-            self.referrals[key(incident_id)].append(r)
-
-    def _has_decisions(self, key: int | None) -> bool:
-        return bool(self.actions[key] or self.notifications[key] or self.referrals[key])
 
     @property
     def pending(self) -> str:
@@ -229,7 +201,14 @@ class MinutesComposer(Composer):
         self.decisions(item.incident_id)
 
     def notes(self, notes: list[Note], incident_id: int | None) -> None:
-        shown = [n for n in notes if n.text.strip() and not (self.r.partner and n.le_only)]
+        """Every note for law enforcement; for partners, the notes made visible to them, as released."""
+        if self.r.partner:
+            for note in partner_notes(notes):
+                self.w.bullet(self.said(f"note:{note.id}", note.text, "[withheld]"))
+            if not partner_notes(notes):
+                self.none("discussion notes for partners")
+            return
+        shown = [n for n in notes if n.text.strip()]
         if not shown:
             self.none("discussion notes")
             return
@@ -279,8 +258,8 @@ class MinutesComposer(Composer):
             rows.append(
                 [
                     name,
-                    self.text(r.service, r.incident_id, names),
-                    self.text(r.provider or "—", r.incident_id, names),
+                    self.said(f"referral:{r.id}:service", r.service, "[withheld]"),
+                    self.said(f"referral:{r.id}:provider", r.provider, "—"),
                     r.status.label,
                 ]
             )

@@ -1,70 +1,36 @@
-"""Partner redaction (SPEC §7) and the leak scan that checks it.
+"""The partner edition's passages and the leak scan that checks the finished document (SPEC §7).
 
-The partner edition of the minutes never carries a person's name, date of
-birth or records id, nor a law-enforcement-only note. Two independent layers
-make sure of it:
+The partner edition of the minutes never carries a person's name, alias,
+date of birth or records id, nor law enforcement's free text. Two
+independent layers make sure of it:
 
-1. **Redaction while building.** Persons appear as role labels numbered per
-   role within each incident ("Victim 1", "Associate 2"). Every piece of free
-   text (summaries, motives, notes, action items, outcomes, reasons...) goes
-   through :meth:`Redactor.text`, which replaces each protected string with a
-   label ("Victim 1", "Victim 1 of incident 3") or a "withheld" marker.
-   The subject of a notification or referral may be named inside that entry
-   alone: the entry's text is redacted with the subject's name allowed, and
-   the builder registers the entry's paragraph or table row as the one place
-   where that name may stand (even if the name also happens to be some other
-   protected string, such as the whole text of a law-enforcement-only note).
+1. **Release, not redaction.** Persons appear as role labels numbered per
+   role within each incident ("Victim 1", "Associate 2"). Stored text is
+   printed only as a passage of the release review
+   (:mod:`vip_tui.services.release`): what it let through, as a
+   :class:`Said` span that carries the tokens marked "not this person" in
+   it. Law enforcement's free text (summaries, motives, notes not made
+   visible to partners, notification reasons, outcomes) is never printed.
+   The subject of a notification or referral is named inside that entry
+   alone: the builder registers the entry's paragraph or table row as the one
+   place where that name may stand.
 2. **The leak scan after building.** :func:`scan_document` walks every XML
    part of the finished package (body, tables at any depth, headers and
-   footers of every section, document properties, and any other part) and
-   reports every protected string outside the registered entries. A finding
-   means the document is not written at all.
-
-What is protected:
-
-- the name of every person in the database, not only those of this meeting:
-  summaries routinely name earlier victims ("follows the 11-21 shooting of
-  ..."), and those names must not reach partners either;
-- the records id of every person in the database;
-- the date of birth of every person the document is about (involved in the
-  meeting's incidents, or subject of a notification or referral in it), as
-  ISO ``2002-03-14`` (the form the full edition prints) and as ``03/14/2002``
-  and ``3/14/2002``. Dates of birth of the whole database would collide with
-  ordinary dates in notes;
-- the text of every law-enforcement-only note of the meeting.
-
-How strings are compared: as sequences of words. Text is folded (Unicode
-compatibility decomposition, accents and other combining marks dropped, case
-folded, invisible format characters such as zero-width spaces and soft hyphens
-dropped) and cut into runs of letters and digits; everything else separates
-words. A protected string matches only whole words, so "Al" never matches
-inside "Alvarez" and "Ocampo-Reyna's" still matches "Ocampo-Reyna". A name
-matches in its written order, in any rotation ("Ocampo-Reyna, Luis") and as
-first plus last word ("Maria Ibanez" for "María José Ibáñez"); a surname or
-nickname alone is not part of the guarantee.
-
-Surnames alone are redacted on a best-effort basis: the last part of the name
-of each person the document is about ("Ocampo-Reyna" in "Ocampo-Reyna's car"),
-at least four letters long, when written with a capital. They are not part of
-the leak scan, because staff and attendees share surnames with persons on
-file ("Det. M. Garcia" and a "Maria Garcia") and a scan for them would refuse
-legitimate minutes; earlier weeks' persons named by surname alone are not
-recognised at all. A note that names people that way belongs in a
-law-enforcement-only note.
-
-Strings too short to tell apart from ordinary words are not protected, so
-that they cannot cause false alarms: names and records ids with fewer than
-three letters or digits in all, names and law-enforcement-only notes made of
-numbers only (a stray "2026", "09 02"), and law-enforcement-only notes with
-fewer than two words or eight letters and digits. Such names are still never
-printed by the partner edition's own structure (which shows role labels
-only); they are just not searched for in free text.
+   footers of every section, document properties, and any other part) with
+   the protected tokens of :mod:`vip_tui.disclosure.tokens` (every name part,
+   alias, date-of-birth form and records id digit run of every person on
+   file) and reports every hit except: the subject's name inside its own
+   entry, an exempted token inside its own passage's paragraph or cell, and
+   the document's own wording (a word of the program's headings and labels
+   that is also someone's name, such as "Do" in "Do not forward", counted
+   per paragraph). A finding means the document is not written at all.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -77,18 +43,19 @@ from ..disclosure.tokens import (  # noqa: F401  (re-exported for the export mod
     dob_variants,
     name_variants,
     subject_variants,
-    surname,
     tokens,
     words,
 )
-from ..enums import Role
-from .errors import Leak
+from ..disclosure import free_text
+from ..enums import Audience, Role
 from ..sanitize import clean
+from .errors import Leak
 
 if TYPE_CHECKING:
     from docx.document import Document
 
     from ..models import AgendaItem, Involvement
+    from ..services.release import Passage
 
 # --------------------------------------------------------------------------- labels
 
@@ -144,63 +111,67 @@ class Labels:
         return None
 
 
-# --------------------------------------------------------------------------- redaction
+# --------------------------------------------------------------------------- passages
 
-WITHHELD = {
-    "name": "[name withheld]",
-    "surname": "[name withheld]",
-    "dob": "[date of birth withheld]",
-    "record_id": "[records id withheld]",
-    "le_note": "[law-enforcement-only text withheld]",
-}
+WITHHELD = "[withheld]"
+
+
+class Said(str):
+    """Stored text the release review let through, with the tokens marked "not this person" in it.
+
+    The document writer registers ``exempt`` on the paragraph the text goes
+    into: the leak scan lets those tokens stand there and nowhere else.
+    """
+
+    exempt: frozenset[str]
+
+    def __new__(cls, text: str, exempt: frozenset[str] = frozenset()) -> Said:
+        obj = super().__new__(cls, text)
+        obj.exempt = exempt
+        return obj
+
+    def map(self, change: Callable[[str], str]) -> Said:
+        """The same passage, reworded by ``change`` (a full stop added)."""
+        return Said(change(str(self)), self.exempt)
 
 
 class Redactor:
-    """How one audience sees free text: cleaned for XML always, redacted for partners.
+    """How one audience sees stored text: cleaned for XML always; for partners, only as released.
 
-    ``index`` is None for the full (law-enforcement) edition.
+    ``passages`` (by key) is None for the full (law-enforcement) edition.
     """
 
-    def __init__(self, labels: Labels, index: ProtectedIndex | None) -> None:
+    def __init__(self, labels: Labels, passages: Mapping[str, Passage] | None) -> None:
         self.labels = labels
-        self.index = index
+        self.passages = passages
 
     @property
     def partner(self) -> bool:
-        return self.index is not None
+        return self.passages is not None
+
+    @property
+    def audience(self) -> Audience:
+        return Audience.partner if self.passages is not None else Audience.full
 
     def text(self, text: object, *, incident_id: int | None = None, allow: frozenset[Words] = frozenset()) -> str:
-        """``text`` safe for this audience; names in ``allow`` (variants of a subject's name) stay."""
-        s = clean(text)
-        if self.index is None:
-            return s
-        out: list[str] = []
-        pos = 0
-        for m in self.index.find(s):
-            # The subject's name stands in its entry even if it is also some other protected string.
-            if m.start < pos or m.seq in allow:
-                continue
-            out.append(s[pos : m.start])
-            out.append(self._replacement(m, incident_id))
-            pos = m.end
-        out.append(s[pos:])
-        return "".join(out)
+        """Law enforcement's free text, for the full edition only."""
+        if self.passages is not None:
+            raise RuntimeError("law enforcement's free text is never printed in the partner edition")
+        return free_text(clean(text), Audience.full)
 
-    def _replacement(self, m: Match, incident_id: int | None) -> str:
-        persons = {p.person_id for p in m.items if p.kind in ("name", "surname") and p.person_id is not None}
-        if not persons:
-            return WITHHELD[m.items[0].kind]
-        # A label only when it is clear who is meant: the one such person in
-        # this incident, else the one in the meeting. Shared names ("the
-        # Toscano family") are withheld rather than guessed.
-        here = [pid for pid in persons if (incident_id, pid) in self.labels.by_incident]
-        known = [pid for pid in persons if pid in self.labels.first_seen]
-        for candidates in (here, known):
-            if len(candidates) == 1:
-                return self.labels.of(candidates[0], incident_id) or WITHHELD["name"]
-            if candidates:
-                break
-        return WITHHELD["name"]
+    def said(self, key: str, full: object = None) -> str | None:
+        """The passage ``key`` as this audience reads it: None if there is no such text.
+
+        Full edition: ``full`` (the stored text) as written. Partner edition:
+        what the release review let through, or :data:`WITHHELD`.
+        """
+        if self.passages is None:
+            return clean(full) if full is not None and str(full).strip() else None
+        passage = self.passages.get(key)
+        if passage is None:
+            return None
+        goes = passage.goes
+        return WITHHELD if goes is None else Said(clean(goes), passage.exempt_tokens)
 
 
 # --------------------------------------------------------------------------- the scan
@@ -316,23 +287,126 @@ def _allowed(p: Any, m: Match, allowed: Mapping[Any, frozenset[Words]]) -> bool:
     return False
 
 
-def scan_document(document: Document, index: ProtectedIndex, allowed: Mapping[Any, frozenset[Words]]) -> list[Leak]:
-    """Every protected string in any XML part of ``document``, except names inside their allowed entries.
+def _exempt(p: Any, m: Match, exempt: Mapping[Any, frozenset[str]]) -> bool:
+    el = p
+    while el is not None:
+        tokens = exempt.get(el)
+        if tokens is not None and m.token in tokens:
+            return True
+        el = el.getparent()
+    return False
 
-    ``allowed`` maps paragraph (``w:p``) or table-row (``w:tr``) elements to the
-    name variants that may appear inside them. Paragraph text is read as Word
-    shows it (runs joined); text outside paragraphs (document properties,
-    drawing text) is read element by element, except the template's own
-    boilerplate (see :func:`_template_text`); for the same reason a part still
-    byte for byte as python-docx's template has it (theme, font table) is not
-    read at all.
+
+@dataclass
+class Marks:
+    """What the writer recorded for the scan: where names, exempted tokens and its own words may stand."""
+
+    allowed: Mapping[Any, frozenset[Words]]  # paragraph or row -> a subject's name variants
+    exempt: Mapping[Any, frozenset[str]]  # paragraph -> tokens marked "not this person" in its passages
+    own: Mapping[Any, list[str]]  # paragraph -> the document's own wording in it (not stored text)
+    furniture: tuple[str, ...] = ()  # the wording of headers, footers and properties
+    facts: frozenset[str] = frozenset()  # words of structured facts printed as such (case numbers)
+
+
+def _own_counts(index: ProtectedIndex, texts: Iterable[str], facts: frozenset[str]) -> Counter[str]:
+    """How many times each protected token stands in the document's own wording ``texts``.
+
+    Only tokens made of the program's own words (:func:`own_vocabulary`),
+    short numbers (years, counts, meeting numbers) and the words of the
+    structured facts registered with the writer (case numbers); never a date
+    of birth.
     """
+    vocabulary = own_vocabulary()
+
+    def own(m: Match) -> bool:
+        if any(p.kind == "dob" for p in m.items):
+            return False
+        return all(w in vocabulary or w in facts or (w.isdigit() and len(w) <= 4) for w in m.seq)
+
+    return Counter(m.token for text in texts for m in index.find(text) if own(m))
+
+
+def _constants(code: Any, doc: str | None = None) -> Iterator[str]:
+    """The string constants of ``code`` and the code nested in it, docstrings left out (they hold examples)."""
+    for const in code.co_consts:
+        if isinstance(const, str):
+            if const != doc:
+                yield const
+        elif hasattr(const, "co_consts"):
+            yield from _constants(const, _docstring(const))
+
+
+def _docstring(code: Any) -> str | None:
+    first = code.co_consts[0] if code.co_consts else None
+    return first if isinstance(first, str) else None
+
+
+@lru_cache(maxsize=1)
+def own_vocabulary() -> frozenset[str]:
+    """Every word the documents' own wording can hold: the string constants of the modules that write
+    them, the labels of the vocabularies they print, month and day names.
+
+    Read from the code itself, so that text from the database can never be
+    taken for the document's own wording: a protected token the scan finds is
+    excused as "ours" only if each of its words is one of these (or a number
+    in a formatted fact) and the paragraph's own spans hold it.
+    """
+    import inspect
+
+    from .. import enums
+    from ..disclosure.tokens import MONTHS
+    from . import agenda, document, format, minutes, sections
+
+    texts: list[str] = list(MONTHS)
+    for module in (agenda, document, format, minutes, sections, __import__(__name__, fromlist=["_"])):
+        for name, value in vars(module).items():
+            if name.startswith("__") or inspect.ismodule(value):
+                continue
+            if getattr(value, "__module__", module.__name__) != module.__name__:
+                continue  # imported from elsewhere
+            if isinstance(value, str):
+                texts.append(value)
+            elif isinstance(value, (tuple, list, dict)):
+                texts += [str(v) for v in (value.values() if isinstance(value, dict) else value)]
+            elif inspect.isfunction(value):
+                texts += _constants(value.__code__, value.__doc__)
+            elif inspect.isclass(value):
+                for member in vars(value).values():
+                    func = getattr(member, "fget", None) or getattr(member, "__func__", None) or member
+                    if inspect.isfunction(func):
+                        texts += _constants(func.__code__, func.__doc__)
+    for value in vars(enums).values():
+        if inspect.isclass(value) and issubclass(value, enums.Enum):
+            for member in value:  # type: ignore[var-annotated]
+                texts += [str(member.value), str(getattr(member, "label", ""))]
+    return frozenset(w for text in texts for w in words(text))
+
+
+def scan_document(
+    document: Document, index: ProtectedIndex, marks: Marks | Mapping[Any, frozenset[Words]]
+) -> list[Leak]:
+    """Every protected string in any XML part of ``document``, except where :class:`Marks` allows it.
+
+    ``marks.allowed`` maps paragraph (``w:p``) or table-row (``w:tr``) elements
+    to the name variants that may appear inside them; ``marks.exempt`` maps
+    paragraphs to tokens exempted in the passages they hold; a hit whose
+    token is the document's own wording in that paragraph (``marks.own``) is
+    not a leak, as many times as that wording holds it. Paragraph text is read
+    as Word shows it (runs joined); text outside paragraphs (document
+    properties, drawing text) is read element by element, except the
+    template's own boilerplate (see :func:`_template_text`); for the same
+    reason a part still byte for byte as python-docx's template has it
+    (theme, font table) is not read at all.
+    """
+    if not isinstance(marks, Marks):
+        marks = Marks(marks, {}, {})
     leaks: dict[tuple[str, str], Leak] = {}
 
     def report(m: Match, where: str) -> None:
-        leak = Leak(m.describe(), where)
+        leak = Leak(f'"{m.token}", {m.describe()}', where)
         leaks.setdefault((leak.what, leak.where), leak)
 
+    furniture = _own_counts(index, marks.furniture, marks.facts)
     main = document.part
     for part in main.package.iter_parts():
         partname = str(part.partname)
@@ -344,14 +418,21 @@ def scan_document(document: Document, index: ProtectedIndex, allowed: Mapping[An
         contexts = _body_contexts(root) if part is main else {}
         default_where = _part_where(partname)
         for p in root.iter(f"{_W}p"):
+            own: Counter[str] | None = None
             for m in index.find(_paragraph_text(p)):
-                if not (m.surname_only or _allowed(p, m, allowed)):
-                    report(m, contexts.get(p, default_where))
+                if _allowed(p, m, marks.allowed) or _exempt(p, m, marks.exempt):
+                    continue
+                if own is None:
+                    own = _own_counts(index, marks.own.get(p, ()), marks.facts) if part is main else Counter(furniture)
+                if own[m.token] > 0:
+                    own[m.token] -= 1
+                    continue
+                report(m, contexts.get(p, default_where))
         # Text outside WordprocessingML paragraphs: document properties, drawing text, custom XML.
         template = _template_text()
         for item in _loose_text(part, root):
             if item not in template:
                 for m in index.find(item[2]):
-                    if not m.surname_only:
+                    if furniture[m.token] <= 0:
                         report(m, default_where)
     return list(leaks.values())

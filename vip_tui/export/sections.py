@@ -2,8 +2,10 @@
 old business, an incident's facts and persons, decision entries.
 
 A :class:`Composer` writes them into a :class:`~.document.DocWriter` for one
-audience: every piece of free text goes through the :class:`~.redact.Redactor`,
-and every place a subject may be named is registered with the writer.
+audience: every stored string goes through the :class:`~.redact.Redactor`
+(the full edition as written, the partner edition only as the release review
+let it through: see :mod:`vip_tui.disclosure.passages`), and every place a
+subject may be named is registered with the writer.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ..enums import ActionStatus, AgencyKind, Attendance
-from ..models import ActionItem, AgendaItem, MeetingAttendance, Notification, Referral
+from ..disclosure import free_text, may_see, person_name
+from ..enums import ActionStatus, AgencyKind, Attendance, Audience
+from ..models import ActionItem, Agency, AgendaItem, MeetingAttendance, Notification, Referral
 from . import format as fmt
 from .data import MeetingData
-from .redact import Redactor, Words, subject_variants
+from .redact import WITHHELD, Redactor, Said, Words, subject_variants, words
 
 if TYPE_CHECKING:
     from .document import Cell, DocWriter, Span
@@ -55,9 +58,57 @@ class Composer:
         name = decision.person.name if decision.person else "unknown person"
         return name, (subject_variants(name) if self.r.partner else frozenset())
 
+    def may(self, field: str) -> bool:
+        """Whether this document's audience may be shown ``field`` (asked of the disclosure layer)."""
+        return may_see(self.r.audience, field)
+
+    def said(self, key: str, full: object, missing: str = "not set") -> str:
+        """A stored string (a passage for partners), or ``missing`` when there is none."""
+        found = self.r.said(key, full)
+        return missing if found is None else found
+
+    def meeting_title(self) -> str:
+        m = self.data.meeting
+        found = self.r.said(f"meeting:{m.id}:title", m.title)
+        return fmt.DEFAULT_TITLE if found is None or found == WITHHELD else found
+
+    def agency_label(self, agency: Agency) -> list[Span]:
+        """``RMPD — Rio Mesa Police Department`` (each part a passage for partners)."""
+        short = self.said(f"agency:{agency.id}:short_name", agency.short_name, "")
+        name = self.r.said(f"agency:{agency.id}:name", agency.name)
+        return [short, " — ", name] if name else [short]
+
+    def owner(self, a: ActionItem) -> list[Span]:
+        """``RMPD — Det. R. Quintana``, or who is known of the two, or "unassigned"."""
+        parts: list[Span] = []
+        if a.owner_agency is not None:
+            parts.append(self.said(f"agency:{a.owner_agency.id}:short_name", a.owner_agency.short_name, ""))
+        name = self.r.said(f"action:{a.id}:owner", a.owner_name)
+        if name:
+            parts += [" — ", name] if parts else [name]
+        return parts or ["unassigned"]
+
+    def team(self, n: Notification) -> list[Span]:
+        """The notification team: officer, community voice, outreach worker (names are passages for partners)."""
+        out: list[Span] = []
+        for role, name in (
+            ("officer", n.team_officer),
+            ("community voice", n.team_community_voice),
+            ("outreach", n.team_outreach),
+        ):
+            shown = self.r.said(f"notification:{n.id}:team_{role.replace(' ', '_')}", name)
+            if shown:
+                out += ["; " if out else "", f"{role}: ", shown]
+        return [s for s in out if s] or ["not assigned"]
+
+    def action_text(self, a: ActionItem) -> str:
+        """An action's wording: as written for law enforcement, as released for partners."""
+        return self.said(f"action:{a.id}", a.description, WITHHELD)
+
     def incident_title(self, item: AgendaItem) -> str:
         incident = item.incident
         assert incident is not None
+        self.w.fact_words.update(words(incident.case_number))
         return f"{self.positions[item.incident_id]}. {fmt.INCIDENT_TYPES[incident.type]} — {incident.case_number}"
 
     def none(self, what: str) -> None:
@@ -69,11 +120,11 @@ class Composer:
         m = self.data.meeting
         time, length = fmt.meeting_times(m, planned_only=planned)
         pairs: list[tuple[str, Cell]] = [
-            ("Meeting", f"No. {m.number} — {fmt.meeting_title(m)}"),
+            ("Meeting", [f"No. {m.number} — ", self.meeting_title()]),
             ("Date", fmt.long_date(m.date)),
             ("Time", time),
-            ("Location", m.location or "not set"),
-            ("Facilitator", m.facilitator or "not set"),
+            ("Location", self.said(f"meeting:{m.id}:location", m.location)),
+            ("Facilitator", self.said(f"meeting:{m.id}:facilitator", m.facilitator)),
             ("Planned length" if planned else "Duration", length),
         ]
         budget = sum(item.minutes or 0 for item in self.data.items)
@@ -96,25 +147,25 @@ class Composer:
         rows: list[list[Cell]] = []
         spans: list[tuple[int, int]] = []
         counts: dict[Attendance, int] = defaultdict(int)
-        represented: set[str] = set()
+        represented: set[int | None] = set()
         for key in sorted(rows_by_agency):
             group = sorted(rows_by_agency[key], key=lambda a: a.id or 0)  # invitation order
             agency = group[0].attendee.agency if group[0].attendee else None
-            label = (
-                f"{agency.short_name} — {agency.name}"
-                if agency and agency.name
-                else (agency.short_name if agency else "No agency")
-            )
+            label: list[Span] = self.agency_label(agency) if agency else ["No agency"]
             first = len(rows) + 1  # +1: the header row
             for a in group:
                 attendee = a.attendee
-                row: list[Cell] = [label, attendee.name if attendee else "", (attendee.role or "") if attendee else ""]
+                row: list[Cell] = [
+                    label,
+                    self.said(f"attendee:{attendee.id}:name", attendee.name, "") if attendee else "",
+                    self.said(f"attendee:{attendee.id}:role", attendee.role, "") if attendee else "",
+                ]
                 if with_status:
                     status = ATTENDANCE_WORDS[a.status] + (" (walk-in)" if a.walk_in else "")
                     row.append(status)
                     counts[a.status] += 1
                     if a.status in (Attendance.present, Attendance.remote):
-                        represented.add(label)
+                        represented.add(agency.id if agency else None)
                 rows.append(row)
             spans.append((first, len(rows)))
         header = ["Agency", "Name", "Role"] + (["Attendance"] if with_status else [])
@@ -148,7 +199,9 @@ class Composer:
         """``still open, overdue since …`` / ``closed at this meeting: done — outcome`` / …"""
         data = self.data
         is_open = decision.status == ActionStatus.open if isinstance(decision, ActionItem) else decision.status.is_open
-        outcome = f" — {self.text(decision.outcome, decision.incident_id)}" if decision.outcome else ""
+        field = "action.outcome" if isinstance(decision, ActionItem) else "notification.outcome"
+        shown = decision.outcome and self.may(field)
+        outcome = f" — {self.text(decision.outcome, decision.incident_id)}" if shown else ""
         closing = data.closing_meeting(decision)
         if is_open:
             text = "still open" if isinstance(decision, ActionItem) else f"still open ({decision.status.label})"
@@ -171,13 +224,13 @@ class Composer:
         rows: list[list[Cell]] = []
         for a in actions:
             status = self.carried_status(a) if carried else a.status.label
-            if not carried and a.outcome:
+            if not carried and a.outcome and self.may("action.outcome"):
                 status += f" — {self.text(a.outcome, a.incident_id)}"
             rows.append(
                 [
                     (self.data.ref(a), "Strong"),
-                    self.text(a.description, a.incident_id),
-                    fmt.owner(a, a.owner_agency),
+                    self.action_text(a),
+                    self.owner(a),
                     fmt.compact_date(a.due_date),
                     status,
                 ]
@@ -193,7 +246,7 @@ class Composer:
                 [
                     (self.data.ref(n), "Strong"),
                     name,
-                    fmt.team(n),
+                    self.team(n),
                     fmt.compact_date(n.due_date),
                     self.carried_status(n) if carried else n.status.label,
                 ]
@@ -208,17 +261,22 @@ class Composer:
         incident = item.incident
         assert incident is not None
         i = incident.id
-        where = incident.location + (f" ({incident.area_command} area command)" if incident.area_command else "")
+        where: list[Span] = [self.said(f"incident:{i}:location", incident.location)]
+        area = self.r.said(f"incident:{i}:area", incident.area_command)
+        if area:
+            where += [" (", area, " area command)"]
         pairs: list[tuple[str, Cell]] = [
             ("When", fmt.when(incident.occurred_at)),
-            ("Where", self.text(where, i)),
+            ("Where", where),
         ]
-        optional: list[tuple[str, str | None]] = [
+        may = self.may  # motive, NIBIN leads and summary are law enforcement's
+        optional: list[tuple[str, Cell | None]] = [
             ("Case status", incident.case_status.label if incident.case_status else None),
             ("Retaliation risk", incident.retaliation_risk.label if incident.retaliation_risk else None),
-            ("Motive", self.text(incident.motive, i) if incident.motive else None),
-            ("NIBIN leads", ", ".join(incident.nibin_leads) if incident.nibin_leads else None),
-            ("Summary", self.text(incident.summary, i) if incident.summary else None),
+            ("Motive", self.text(incident.motive, i) if incident.motive and may("incident.motive") else None),
+            ("NIBIN leads", ", ".join(incident.nibin_leads) if may("incident.nibin_leads") else None),
+            ("Summary", self.text(incident.summary, i) if incident.summary and may("incident.summary") else None),
+            ("Partner summary", self.r.said(f"incident:{i}:partner_summary", incident.partner_summary)),
         ]
         pairs += [(label, value) for label, value in optional if value]
         pairs.append(last)
@@ -230,21 +288,26 @@ class Composer:
         if not labelled:
             self.none("persons recorded")
             return
-        if self.r.partner:
+        if not self.may("person.name"):
             self.w.paragraph(", ".join(label for _, label in labelled) + ".")
             return
         rows: list[list[Cell]] = []
+        audience = Audience.full  # the only audience that gets the persons table; asked, not assumed
         for inv, label in labelled:
             person = inv.person
             assert person is not None
+
+            def shown(field: str, value: str | None, empty: str = "—") -> str:
+                return value if value and may_see(audience, field) else empty
+
             rows.append(
                 [
                     (label, "Strong"),
-                    person.name,
-                    person.dob.isoformat() if person.dob else "—",
-                    person.record_id or "—",
+                    person_name(person.name, audience),
+                    shown("person.dob", person.dob.isoformat() if person.dob else None),
+                    shown("person.record_id", person.record_id),
                     inv.group.name if inv.group else "—",
-                    inv.notes or "",
+                    free_text(shown("person.notes", inv.notes, ""), audience),
                 ]
             )
         self.w.table(["Role", "Name", "DOB", "Records id", "Group", "Notes"], rows, (1.05, 1.3, 0.9, 0.9, 0.95, 1.4))
@@ -252,25 +315,30 @@ class Composer:
     # ------------------------------------------------------------------ decision entries
 
     def action_entry(self, a: ActionItem) -> None:
-        status = a.status.label + (f" — {self.text(a.outcome, a.incident_id)}" if a.outcome else "")
+        outcome = a.outcome and self.may("action.outcome")
+        status = a.status.label + (f" — {self.text(a.outcome, a.incident_id)}" if outcome else "")
+        wording = self.action_text(a)
         self.w.bullet(
             (f"Action {self.data.ref(a)}: ", "Strong"),
-            fmt.sentence(self.text(a.description, a.incident_id)),
-            f" Owner: {fmt.owner(a, a.owner_agency)}. Due {fmt.short_date(a.due_date)}. Status: {status}.",
+            wording.map(fmt.sentence) if isinstance(wording, Said) else fmt.sentence(wording),
+            " Owner: ",
+            *self.owner(a),
+            f". Due {fmt.short_date(a.due_date)}. Status: {status}.",
         )
 
     def notification_entry(self, n: Notification) -> None:
+        """For partners: that it is planned, its subject, team, due date and status; never the reasons."""
         name, allow = self.subject(n)
         spans: list[Span] = [(f"Notification {self.data.ref(n)} for ", "Strong"), (name, "Strong"), ". "]
-        if n.reasons.strip():
+        if n.reasons.strip() and self.may("notification.reasons"):
             spans += ["Why: ", fmt.sentence(self.text(n.reasons, n.incident_id, allow)), " "]
-        spans.append(f"Team: {fmt.team(n)}. Due {fmt.short_date(n.due_date)}. Status: {n.status.label}.")
-        for label, value in (
-            ("Services offered", n.services_offered),
-            ("Services accepted", n.services_accepted),
-            ("Outcome", n.outcome),
+        spans += ["Team: ", *self.team(n), f". Due {fmt.short_date(n.due_date)}. Status: {n.status.label}."]
+        for label, value, field in (
+            ("Services offered", n.services_offered, "notification.services"),
+            ("Services accepted", n.services_accepted, "notification.services"),
+            ("Outcome", n.outcome, "notification.outcome"),
         ):
-            if value:
+            if value and self.may(field):
                 spans.append(f" {label}: {fmt.sentence(self.text(value, n.incident_id, allow))}")
         self.w.bullet(*spans, allow=allow)
 
@@ -280,11 +348,12 @@ class Composer:
             ("Referral for ", "Strong"),
             (name, "Strong"),
             ": ",
-            self.text(ref.service, ref.incident_id, allow),
+            self.said(f"referral:{ref.id}:service", ref.service, WITHHELD),
         ]
-        if ref.provider:
-            spans.append(f" ({self.text(ref.provider, ref.incident_id, allow)})")
+        provider = self.r.said(f"referral:{ref.id}:provider", ref.provider)
+        if provider:
+            spans += [" (", provider, ")"]
         spans.append(f". Status: {ref.status.label}.")
-        if ref.note:
+        if ref.note and self.may("referral.note"):
             spans.append(f" {fmt.sentence(self.text(ref.note, ref.incident_id, allow))}")
         self.w.bullet(*spans, allow=allow)

@@ -27,6 +27,7 @@ from ..enums import CaseStatus, IncidentType, MeetingStatus, RetaliationRisk
 from ..services import agenda_builder as ab
 from ..services.merge import MergeRecord, merge_persons, merges_into, unmerge
 from ..services.review import ReviewError, agency_short_names
+from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from ..widgets.person_suggest import CompactForm, FormField, PersonChoice, PersonPicker
 from .base import COMMON_BINDINGS, VipScreen
@@ -66,7 +67,15 @@ def incident_fields(values: dict[str, str], areas: list[str]) -> list[FormField]
         FormField("retaliation_risk", "retaliation_risk", v("retaliation_risk", ""), False, " | ".join(RISK_WORDS),
                   RISK_WORDS),
         FormField("nibin_leads", "nibin_leads", v("nibin_leads", ""), False, "N-2026-0042; N-2026-0043"),
+        FormField("partner_summary", "partner_summary", v("partner_summary", ""), False,
+                  "for partners: no names, no dates of birth"),
     ]
+
+
+def _partner_apart(values: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """The incident form's values without the partner summary (written on its own), and the checked summary."""
+    partner = ab.check_partner_summary(values.get("partner_summary"))
+    return {k: v for k, v in values.items() if k != "partner_summary"}, partner
 
 
 def meeting_fields(values: dict[str, str]) -> list[FormField]:
@@ -235,6 +244,7 @@ with a message, never saved over theirs.
         """
         if select is not None:
             self._select = select
+        self.app.persons_changed()  # a person may have been added, renamed or merged: masked on screen too
         try:
             draft = ab.load_agenda(self.app.db, self.meeting_id)
             agencies = agency_short_names(self.app.db)
@@ -343,8 +353,8 @@ with a message, never saved over theirs.
         t.append("└ " if last else "├ ", style="dim")
         role = SHORT_ROLES.get(p.role.value, p.role.label) if narrow else p.role.label
         t.append(f"{role:<{9 if narrow else 18}} ")
-        t.append(f"{self.app.person_name(p.name)} ", style="bold")
-        extra = [p.record_id] if p.record_id and not self.app.presenting and not narrow else []
+        t.append(f"{shown.name(self.app, p.name)} ", style="bold")
+        extra = [shown.safe(p.record_id)] if p.record_id and shown.may_see(self.app, "person.record_id") and not narrow else []
         if p.elsewhere:
             extra.append(f"{len(p.elsewhere)} other case{'s' * (len(p.elsewhere) != 1)}" if not narrow
                          else f"+{len(p.elsewhere)}")
@@ -360,37 +370,48 @@ with a message, never saved over theirs.
         t = Text()
         if kind == "item":
             i: ab.ItemLine = obj
-            t.append(f"{i.case_number}\n", style="bold")
+            t.append(f"{shown.safe(i.case_number)}\n", style="bold")
             rows = [
-                ("occurred_at", f"{i.occurred_at:%Y-%m-%d %H:%M}"), ("type", i.type.value), ("location", i.location),
-                ("area_command", i.area_command), ("minutes", str(i.minutes) if i.minutes else None),
-                ("motive", i.motive), ("case_status", i.case_status.value if i.case_status else None),
+                ("occurred_at", f"{i.occurred_at:%Y-%m-%d %H:%M}"), ("type", i.type.value),
+                ("location", shown.free(self.app, i.location)),
+                ("area_command", shown.safe(i.area_command)), ("minutes", str(i.minutes) if i.minutes else None),
+                ("motive", shown.free(self.app, i.motive)),
+                ("case_status", i.case_status.value if i.case_status else None),
                 ("retaliation_risk", i.retaliation_risk.value if i.retaliation_risk else None),
-                ("nibin_leads", "; ".join(i.nibin_leads) or None),
+                ("nibin_leads", shown.safe("; ".join(i.nibin_leads)) or None),
             ]
             for name, value in rows:
                 t.append(f"{name}: ", style="dim")
                 t.append(f"{value or '—'}\n")
             if i.summary:
-                t.append(f"\n{i.summary}\n")
+                t.append(f"\n{shown.free(self.app, i.summary)}\n")
+            partner = i.partner_summary
+            if partner:
+                t.append("\nfor partners: ", style="bold")
+                t.append(f"{shown.free(self.app, partner)}\n")
             t.append("\ne edit · b budget · p add person · K/J move · x remove", style="dim")
         elif kind == "person":
             item, p = obj
-            t.append(f"{self.app.person_name(p.name)}\n", style="bold")
-            t.append(f"{p.role.label} in {item.case_number}\n")
-            if not self.app.presenting:
+            t.append(f"{shown.name(self.app, p.name)}\n", style="bold")
+            t.append(f"{p.role.label} in {shown.safe(item.case_number)}\n")
+            if shown.may_see(self.app, "person.record_id"):
                 t.append("records id: ", style="dim")
-                t.append(f"{p.record_id or '—'}\n")
+                t.append(f"{shown.safe(p.record_id) or '—'}\n")
+            if shown.may_see(self.app, "person.dob"):
                 t.append("born: ", style="dim")
                 t.append(f"{p.dob.isoformat() if p.dob else '—'}\n")
+            aliases = p.aliases
+            if shown.may_see(self.app, "person.aliases"):
+                t.append("aliases: ", style="dim")
+                t.append(f"{shown.safe(', '.join(aliases)) or '—'}\n")
             t.append("group: ", style="dim")
-            t.append(f"{p.group or '—'}\n")
-            if p.notes and not self.app.presenting:
-                t.append(f"{p.notes}\n", style="italic")
+            t.append(f"{shown.free(self.app, p.group) or '—'}\n")
+            if p.notes and shown.may_see(self.app, "person.notes"):
+                t.append(f"{shown.safe(p.notes)}\n", style="italic")
             t.append("\nLinked record's other incidents:\n", style="bold")
             if p.elsewhere:
                 for line in p.elsewhere[:8]:
-                    t.append(f"  {line}\n")
+                    t.append(f"  {shown.safe(line)}\n")
                 if len(p.elsewhere) > 8:
                     t.append(f"  … and {len(p.elsewhere) - 8} more\n", style="dim")
             else:
@@ -400,8 +421,8 @@ with a message, never saved over theirs.
             t.append("\ne edit · l link to another record · m merge · v profile · x remove", style="dim")
         elif kind == "invitee":
             r: ab.InviteeLine = obj
-            t.append(f"{r.name}\n", style="bold")
-            t.append(f"{r.agency}{' · ' + r.role if r.role else ''}\n")
+            t.append(f"{shown.free(self.app, r.name)}\n", style="bold")
+            t.append(f"{shown.safe(r.agency)}{' · ' + shown.free(self.app, r.role) if r.role else ''}\n")
             t.append(f"attendance: {r.status}{' (walk-in)' if r.walk_in else ''}\n", style="dim")
             t.append("\ne edit · x remove · i invite another", style="dim")
         else:
@@ -552,7 +573,10 @@ with a message, never saved over theirs.
         added: list[ab.Added] = []
 
         def call(values: dict[str, str]) -> None:
-            added.append(ab.add_incident(self.app.db, meeting_id, values))
+            incident, partner = _partner_apart(values)
+            added.append(ab.add_incident(self.app.db, meeting_id, incident))
+            if partner:
+                ab.set_partner_summary(self.app.db, added[-1].agenda_item_id, partner)
 
         def closed(values: dict[str, str] | None) -> None:
             if values is None or not added:
@@ -583,11 +607,16 @@ with a message, never saved over theirs.
         self.app.push_screen(
             CompactForm(
                 f"Incident {item.case_number}", incident_fields(item.form_values(), self.areas),
-                self._form_save(lambda v: ab.update_incident(self.app.db, item.id, item.version, item.incident_version, v)),
+                self._form_save(lambda v: self._save_item(item, v)),
                 note="Named as in an agenda file; occurred_at is local time. nibin_leads: separate with ;",
             ),
             lambda values: self.reload(f"item:{item.id}") if values is not None else None,
         )
+
+    def _save_item(self, item: ab.ItemLine, values: dict[str, str]) -> None:
+        incident, partner = _partner_apart(values)
+        ab.update_incident(self.app.db, item.id, item.version, item.incident_version, incident)
+        ab.set_partner_summary(self.app.db, item.id, partner)
 
     def action_budget(self) -> None:
         kind, item = self.highlighted()
@@ -621,7 +650,7 @@ with a message, never saved over theirs.
                 lambda: ab.remove_item(self.app.db, item.id, item.version), done="{}"))
         elif kind == "person":
             item, p = obj
-            question = f"Take {self.app.person_name(p.name)} ({p.role.label}) off case {item.case_number}?"
+            question = f"Take {shown.name(self.app, p.name)} ({p.role.label}) off case {item.case_number}?"
             self.app.push_screen(ConfirmDialog(question), lambda yes: yes and self._attempt(
                 lambda: ab.remove_involvement(self.app.db, p.involvement_id, p.version), select=f"item:{item.id}"))
         elif kind == "invitee":
@@ -652,8 +681,8 @@ with a message, never saved over theirs.
         def closed(choice: PersonChoice | None) -> None:
             if choice is not None and added:
                 self.reload(f"inv:{added[-1]}")
-                self.notify(f"{self.app.person_name(choice.values.get('name', ''))} added to {item.case_number}: "
-                            f"{'linked to ' + self.app.person_name(choice.label) if choice.person_id else 'new person record'}",
+                self.notify(f"{shown.name(self.app, choice.values.get('name', ''))} added to {item.case_number}: "
+                            f"{'linked to ' + shown.name(self.app, choice.label) if choice.person_id else 'new person record'}",
                             timeout=5, markup=False)
 
         self.app.push_screen(
@@ -674,11 +703,23 @@ with a message, never saved over theirs.
             FormField("group", "group", p.group or "", False, "Example Crew", self._groups()),
             FormField("notes", "notes", p.notes or ""),
         ]
+        # Aliases are for the full view only: not even their field shows while presenting.
+        with_aliases = shown.may_see(self.app, "person.aliases")
+        if with_aliases:
+            fields.insert(1, FormField("aliases", "aliases (separate with , or ;)", ", ".join(p.aliases), False,
+                                       "Slim; J-Money"))
+
+        def save(values: dict[str, str]) -> None:
+            person = {k: v for k, v in values.items() if k != "aliases"}
+            aliases = ab.check_aliases(values.get("aliases")) if with_aliases else None
+            ab.update_involvement(self.app.db, p.involvement_id, p.version, p.person_version, person)
+            if aliases is not None:
+                ab.set_aliases(self.app.db, p.involvement_id, "; ".join(aliases))
+
         self.app.push_screen(
             CompactForm(
-                f"{self.app.person_name(p.name)} in {item.case_number}", fields,
-                self._form_save(lambda v: ab.update_involvement(self.app.db, p.involvement_id, p.version,
-                                                                p.person_version, v)),
+                f"{shown.name(self.app, p.name)} in {item.case_number}", fields,
+                self._form_save(save),
                 note=note,
             ),
             lambda values: self.reload(f"inv:{p.involvement_id}") if values is not None else None,
@@ -701,14 +742,14 @@ with a message, never saved over theirs.
             if choice is not None:
                 self.reload(f"inv:{p.involvement_id}")
                 self.notify(f"{item.case_number}: the {p.role.label} is now linked to "
-                            f"{self.app.person_name(choice.label)}", timeout=6, markup=False)
+                            f"{shown.name(self.app, choice.label)}", timeout=6, markup=False)
 
         self.app.push_screen(
             PersonPicker(
                 f"Link the {p.role.label} of {item.case_number} to another person record", "link", save,
                 # Not the records id: it is the record's being left, and no new record may share it.
                 values={**p.form_values(), "record_id": ""}, exclude=[p.person_id],
-                note=f"Now linked to {self.app.person_name(p.name)}. Pick the right record, or keep "
+                note=f"Now linked to {shown.name(self.app, p.name)}. Pick the right record, or keep "
                      "New person to make one from the values above.",
             ),
             closed,
@@ -724,7 +765,7 @@ with a message, never saved over theirs.
             if choice is None or choice.person_id is None:
                 return
             question = (
-                f"Merge {self.app.person_name(p.name)}'s record into {self.app.person_name(choice.label)}?\n\n"
+                f"Merge {shown.name(self.app, p.name)}'s record into {shown.name(self.app, choice.label)}?\n\n"
                 "Every involvement, notification, referral and group moves to the record kept; "
                 "u on that person undoes it."
             )
@@ -739,7 +780,7 @@ with a message, never saved over theirs.
 
         self.app.push_screen(
             PersonPicker(
-                f"Merge {self.app.person_name(p.name)} into another record of the same person", "merge",
+                f"Merge {shown.name(self.app, p.name)} into another record of the same person", "merge",
                 lambda _choice: None, values=p.form_values(), exclude=[p.person_id],
                 note="Pick the record to keep; this one is merged into it (and can be unmerged with u).",
             ),
@@ -753,12 +794,12 @@ with a message, never saved over theirs.
         item, p = obj
         merges = merges_into(self.app.db, p.person_id)
         if not merges:
-            self.notify(f"No record was merged into {self.app.person_name(p.name)}'s", severity="warning")
+            self.notify(f"No record was merged into {shown.name(self.app, p.name)}'s", severity="warning")
             return
 
         def undo(merge: MergeRecord) -> None:
             question = (
-                f"Undo the merge of {self.app.person_name(merge.absorbed)} into {self.app.person_name(merge.survivor)} "
+                f"Undo the merge of {shown.name(self.app, merge.absorbed)} into {shown.name(self.app, merge.survivor)} "
                 f"({merge.at:%Y-%m-%d %H:%M} by {merge.user}; it moved {merge.summary})?\n\n"
                 "What it moved goes back; what came later stays."
             )
@@ -769,7 +810,7 @@ with a message, never saved over theirs.
         if len(merges) == 1:
             undo(merges[0])
             return
-        options = [(f"{self.app.person_name(m.absorbed)} · {m.at:%Y-%m-%d %H:%M} · {m.summary}", m.id) for m in merges]
+        options = [(f"{shown.name(self.app, m.absorbed)} · {m.at:%Y-%m-%d %H:%M} · {m.summary}", m.id) for m in merges]
 
         def picked(values: dict | None) -> None:
             if values and values.get("merge"):

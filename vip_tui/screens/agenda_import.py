@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.widgets import DirectoryTree, Footer, Header, Static
 from textual.worker import get_current_worker
 
+from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
 
 AGENDA_SUFFIXES = (".toml", ".csv")
@@ -213,7 +214,7 @@ link is fixed with `l` and the order changed with `K`/`J`.
         self.state = "reading"
         status = self.query_one("#import-status", Static)
         status.set_classes("")
-        status.update(Text(f"{'Importing' if apply else 'Reading'} {path.name}…"))
+        status.update(Text(f"{'Importing' if apply else 'Reading'} {shown.safe(path.name)}…"))
         self._work(path, apply)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
@@ -227,13 +228,13 @@ link is fixed with `l` and the order changed with `K`/`J`.
         status = self.query_one("#import-status", Static)
         box = self.query_one("#import-preview-box")
         preview = self.query_one("#import-preview", Static)
-        name = checked.path.name
+        name = shown.safe(checked.path.name)
         text = Text()
         if checked.problems:
             # As `vip agenda check` prints them: file, line, field, what is wrong.
             for p in checked.problems:
                 text.append("✗ " if p.severity == "error" else "! ", style="bold red" if p.severity == "error" else "bold yellow")
-                text.append(f"{p}\n", style="red" if p.severity == "error" else "yellow")
+                text.append(f"{shown.free(self.app, str(p))}\n", style="red" if p.severity == "error" else "yellow")
             text.append("\n")
         if checked.errors:
             self.state = "problems"
@@ -247,6 +248,7 @@ link is fixed with `l` and the order changed with `K`/`J`.
         report = checked.report
         assert report is not None
         if checked.applied:
+            self.app.persons_changed()  # the shared screen masks the persons just imported too
             self.state = "applied"
             status.update(Text(f"{name} imported. Press o to open the meeting in the agenda builder."))
             status.set_classes("-ok")
@@ -258,12 +260,12 @@ link is fixed with `l` and the order changed with `K`/`J`.
             status.set_classes("-ok")
             box.border_title = "Preview: nothing is written until you press a"
         for line in report.lines():
-            text.append(line + "\n", style="bold")
+            text.append(shown.free(self.app, line) + "\n", style="bold")
         if report.details:
             text.append("\n")
             for line in report.details:
                 style = "yellow" if "linked to known" in line else ("green" if line.endswith(("new", "new person")) else "")
-                text.append(f"• {line}\n", style=style)
+                text.append(f"• {shown.free(self.app, line)}\n", style=style)
         preview.update(text)
 
 

@@ -25,6 +25,7 @@ from ..services.review import (
     set_attendance,
 )
 from ..widgets.dialogs import Field, FormDialog
+from ..widgets import text as shown
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .old_business import theme_colour
 
@@ -159,10 +160,10 @@ A closed meeting is read-only: the marking keys are greyed out.
             )
 
     def _cells(self, row: AttendanceRow, agency: str) -> tuple[Text, Text, Text, Text]:
-        name = Text(row.name)
+        name = shown.plain(row.name)
         if row.walk_in:
             name.append("  walk-in", style="italic dim")
-        return Text(agency, style="bold"), name, Text(row.role or ""), self._status_cell(row.status)
+        return shown.plain(agency, style="bold"), name, shown.plain(row.role or ""), self._status_cell(row.status)
 
     def _status_cell(self, status: Attendance) -> Text:
         colour = STATUS_COLOURS.get(status)

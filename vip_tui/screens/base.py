@@ -54,8 +54,15 @@ class VipScreen(Screen[None]):
         # already calls every class's handler): 20-40 ms per push (issue 7).
         pass
 
+    def on_mount(self) -> None:
+        # Every screen in the stack follows what the audience may see (vip_tui.disclosure).
+        self.watch(self.app, "shown_as", self._shown_as_changed, init=False)
+
+    def _shown_as_changed(self, _: int) -> None:
+        self.present_mode_changed(self.app.presenting)
+
     def present_mode_changed(self, presenting: bool) -> None:
-        """Called on every screen when presentation mode is toggled: redraw what shows names or LE notes."""
+        """Presentation mode was toggled or its masking became ready: redraw what shows persons or free text."""
 
     # j / k on the screens that bind them: the list they move in.
 

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from ..enums import IncidentType
 from ..services.figures import DELIVERY_RATE, WEEK_CHOICES, Figures, follow_through, program_figures, window_description
+from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
 
 # Eighth blocks: a week's bar is one of these, scaled to the chart's busiest week.
@@ -199,7 +200,7 @@ report.
         types = [Series(t.label, f.shootings_by_type[t], TYPE_STYLES[t]) for t in IncidentType]
         types.append(Series("all", f.shootings_total, "bold"))
         self.query_one("#figures-by-type", Static).update(WeekBars(types, f.week_starts))
-        areas = [Series(area, counts) for area, counts in f.shootings_by_area.items()]
+        areas = [Series(shown.safe(area), counts) for area, counts in f.shootings_by_area.items()]
         self.query_one("#figures-by-area", Static).update(
             WeekBars(areas, f.week_starts) if areas else Text("no data (no shootings in these weeks)", style="dim")
         )

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ..enums import MeetingStatus
 from ..services.meetings import MeetingSummary, list_meetings
+from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
 
 GROUP_ORDER = {"in progress": 0, "upcoming": 1, "closed": 2}
@@ -106,7 +107,8 @@ and referral to its outcome) and `f` the program figures.
                 m.date.isoformat(),
                 str(m.number),
                 m.when,
-                m.title or "Weekly Shooting Review",
+                # Stored text as a Text cell: a DataTable reads a str cell as markup (issue 12).
+                shown.plain(m.title or "Weekly Shooting Review"),
                 str(m.items),
                 str(m.open_actions),
                 str(m.open_notifications),
@@ -149,7 +151,7 @@ and referral to its outcome) and `f` the program figures.
         try:
             start_meeting(self.app.db, m.id, version=m.version)
         except ReviewError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             self.load()  # as it is now (another instance may have changed the meeting)
             return
         self.app.open_stage(m.id, "attendance")

@@ -16,10 +16,11 @@ from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, Attemp
 from ..services import notifications as svc
 from ..services.notifications import NotificationFilter, NotificationRow
 from ..services.review import ReviewError, StaleEdit
+from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen
 from .board import BoardScreen
-from .old_business import Col, cell, fit_columns, masked, theme_colour
+from .old_business import Col, cell, fit_columns, theme_colour
 
 COLUMNS = (
     Col("ref", "Ref", 6),
@@ -195,7 +196,7 @@ While presenting, persons show as initials.
         last = row.last_attempt
         return {
             "ref": row.ref,
-            "person": self.app.person_name(row.person),
+            "person": shown.name(self.app, row.person),
             "status": Text(row.status.label, style=status_style),
             "due": due,
             "area": row.area_command or "—",
@@ -207,21 +208,21 @@ While presenting, persons show as initials.
     def _update_header(self) -> None:
         assert self.today is not None
         c = svc.counts(self.all_rows, self.rows, self.today)
-        who = f" for {self.app.person_name(self.person_name)}" if self.person_name and self.filter.person_id else ""
+        who = f" for {shown.name(self.app, self.person_name)}" if self.person_name and self.filter.person_id else ""
         self.sub_title = f"Notifications{who}"
         self.query_one("#nb-summary", Static).update(
             f"{c.total} notification{'s' if c.total != 1 else ''}{who} · {c.open} open · "
             f"{c.overdue} overdue · {c.due_this_week} due this week"
         )
-        shown = NotificationFilter(
+        narrowed = NotificationFilter(
             status=self.filter.status, due=self.filter.due, area=self.filter.area, team_member=self.filter.team_member
         )
         filters = self.query_one("#nb-filters", Static)
-        if shown.active:
-            filters.update(f"Showing {c.shown}: {shown.describe()} · d: due · f: filter · F: clear")
+        if narrowed.active:
+            filters.update(shown.plain(f"Showing {c.shown}: {narrowed.describe()} · d: due · f: filter · F: clear"))
         else:
             filters.update("Showing all · d: overdue, due this week · f: status, area, team · R: referrals")
-        filters.set_class(shown.active, "-active")
+        filters.set_class(narrowed.active, "-active")
 
     def _update_detail(self) -> None:
         row = self.current_row()
@@ -229,16 +230,9 @@ While presenting, persons show as initials.
         if row is None or self.today is None:
             detail.update("")
             return
-        presenting = self.app.presenting
-        # Free text may name the subject or another person on the board: all masked while presenting.
-        names = sorted({r.person for r in self.all_rows}, key=len, reverse=True) if presenting else []
 
         def text(value: str | None) -> str:
-            if not value:
-                return "—"
-            for name in names:
-                value = masked(value, presenting, name)
-            return value
+            return shown.free(self.app, value) or "—"
 
         lines: list[Text] = []
         when = f"due {row.due_date.isoformat()}" if row.due_date else "no due date"
@@ -247,7 +241,7 @@ While presenting, persons show as initials.
         state = row.status.label
         if not row.is_open and row.closed_at:
             state += f" {row.closed_at:%Y-%m-%d}" + (f", reported at {row.closed_at_meeting}" if row.closed_at_meeting else "")
-        lines.append(Text.assemble((f"{row.ref} ", "bold"), (self.app.person_name(row.person), "bold"),
+        lines.append(Text.assemble((f"{row.ref} ", "bold"), (shown.name(self.app, row.person), "bold"),
                                    f" · {state} · {when}"))
         case = f"case {row.case_number}" + (f", {row.area_command}" if row.area_command else "") if row.case_number else "no incident"
         lines.append(Text(f"From the meeting of {row.meeting_date.isoformat()} · {case} · reasons: {text(row.reasons)}"))
@@ -285,7 +279,7 @@ While presenting, persons show as initials.
     # ------------------------------------------------------------------ keys
 
     def _title(self, what: str, row: NotificationRow) -> str:
-        return f"{what} · {row.ref} · {self.app.person_name(row.person)} ({row.status.label})"
+        return f"{what} · {row.ref} · {shown.name(self.app, row.person)} ({row.status.label})"
 
     def _today(self) -> dt.date:
         return self.app.now().date()
@@ -501,7 +495,7 @@ While presenting, persons show as initials.
         row = self.current_row()
         if row is None:
             return
-        refer_dialog(self, row.person_id, self.app.person_name(row.person), notification=row,
+        refer_dialog(self, row.person_id, shown.name(self.app, row.person), notification=row,
                      on_done=lambda: self.load(select_id=row.id))
 
     def action_referrals(self) -> None:

@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..enums import NOTIFICATION_TRANSITIONS, ActionStatus, MeetingStatus, NotificationStatus
-from ..names import initials
 from ..services.review import (
     OldBusinessRow,
     ReviewError,
@@ -26,39 +25,20 @@ from ..services.review import (
     set_action_status,
     set_notification_status,
 )
+from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .board import RowTable
 
 # ---------------------------------------------------------------------- shared with the wrap-up screen
 
-# How the services word a person's notification or referral, so that
-# presentation mode can mask the name when a row does not carry it apart.
-_SUBJECT_FORMS = (
-    ("Custom notification: ", None),
-    ("Notify ", ": "),
-    ("Refer ", " to "),
-)
-
-
-def masked(text: str, presenting: bool, person: str | None = None) -> str:
-    """``text`` with the person it is about shown by initials while presenting (SPEC §6)."""
-    if not presenting:
-        return text
-    if person:
-        return text.replace(person, initials(person))
-    for prefix, end in _SUBJECT_FORMS:
-        if text.startswith(prefix):
-            rest = text[len(prefix):]
-            name, sep, tail = rest.partition(end) if end else (rest, "", "")
-            return f"{prefix}{initials(name)}{sep}{tail}"
-    return text
+# How the services word a notification's subject ("Custom notification: NAME").
+_SUBJECT_PREFIX = "Custom notification: "
 
 
 def subject_of(text: str) -> str | None:
     """The person's name in a service's 'Custom notification: NAME' text."""
-    prefix = _SUBJECT_FORMS[0][0]
-    return text[len(prefix):] if text.startswith(prefix) else None
+    return text[len(_SUBJECT_PREFIX):] if text.startswith(_SUBJECT_PREFIX) else None
 
 
 @dataclass(frozen=True)
@@ -99,7 +79,7 @@ def _length(value: str | Text) -> int:
 
 def cell(value: str | Text, width: int) -> Text:
     """A table cell cut to its column with an ellipsis (never read as markup)."""
-    text = value.copy() if isinstance(value, Text) else Text(value)
+    text = value.copy() if isinstance(value, Text) else shown.plain(value)
     text.truncate(width, overflow="ellipsis")
     return text
 
@@ -248,13 +228,11 @@ While presenting, the persons named in notifications show as initials.
         self._update_detail()
 
     def _values(self, row: OldBusinessRow, wide: bool) -> dict[str, str | Text]:
-        presenting = self.app.presenting
         if row.kind == "notification":
-            person = person_of(row) or ""
-            name = initials(person) if presenting else person
+            name = shown.name(self.app, person_of(row) or "")
             what = name if wide else f"Notify {name}"
         else:
-            what = row.text
+            what = shown.free(self.app, row.text)
         # A row closed at this meeting is no longer overdue: that column says so instead.
         overdue: str | Text = ""
         if row.closed_here:
@@ -266,11 +244,11 @@ While presenting, the persons named in notifications show as initials.
             "ref": row.ref,
             "kind": KIND_WORDS.get(row.kind, row.kind),
             "what": what,
-            "owner": row.owner,
+            "owner": shown.free(self.app, row.owner),
             "due": row.due_date.isoformat() if row.due_date else "—",
             "overdue": overdue,
             "status": status,
-            "outcome": row.outcome or "",
+            "outcome": shown.free(self.app, row.outcome),
         }
 
     def _update_summary(self) -> None:
@@ -287,11 +265,10 @@ While presenting, the persons named in notifications show as initials.
         if row is None:
             detail.update("")
             return
-        presenting = self.app.presenting
         when = f"due {row.due_date.isoformat()}" if row.due_date else "no due date"
         if row.days_overdue:
             when += f", {row.days_overdue} days overdue"
-        what = masked(row.text, presenting, getattr(row, "person", None))
+        what = shown.free(self.app, row.text)
         status = row.status.replace("_", " ") + (", closed here" if row.closed_here else "")
         detail.update(
             Text("\n").join(
@@ -299,9 +276,9 @@ While presenting, the persons named in notifications show as initials.
                     Text.assemble((f"{row.ref} ", "bold"), (what, "bold")),
                     Text(
                         f"{KIND_WORDS.get(row.kind, row.kind)} from the meeting of {row.from_meeting.isoformat()}"
-                        f" · {row.owner} · {when}"
+                        f" · {shown.free(self.app, row.owner)} · {when}"
                     ),
-                    Text.assemble(("Status: ", "dim"), status, (" · Outcome: ", "dim"), row.outcome or "—"),
+                    Text.assemble(("Status: ", "dim"), status, (" · Outcome: ", "dim"), shown.free(self.app, row.outcome) or "—"),
                 ]
             )
         )
@@ -341,7 +318,7 @@ While presenting, the persons named in notifications show as initials.
                     version=row.version,
                 )
         except ReviewError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(shown.safe(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
                 self.load(select_key=_key(row))  # show what the other instance wrote, as the message says
             return False
@@ -372,7 +349,7 @@ While presenting, the persons named in notifications show as initials.
         if NotificationStatus.cancelled not in NOTIFICATION_TRANSITIONS[NotificationStatus(row.status)]:
             self.notify(f"{row.ref} is {row.status.replace('_', ' ')}: it can no longer be cancelled", severity="error")
             return
-        who = masked(row.text, self.app.presenting, getattr(row, "person", None))
+        who = shown.free(self.app, row.text)
 
         def answered(yes: bool | None) -> None:
             if yes and self._change(row, NotificationStatus.cancelled.value):
@@ -397,7 +374,7 @@ While presenting, the persons named in notifications show as initials.
                 return
             choices = [s for s in NotificationStatus if s in allowed]
         options = [(s.label, s.value) for s in choices]
-        what = masked(row.text, self.app.presenting, getattr(row, "person", None))
+        what = shown.free(self.app, row.text)
         fields = [
             # Left blank, the status stays as it is and only the outcome changes.
             Field("status", f"New status (now {row.status.replace('_', ' ')}; blank keeps it)", kind="select",
@@ -426,7 +403,7 @@ While presenting, the persons named in notifications show as initials.
         row = self.current_row()
         if row is None:
             return
-        what = masked(row.text, self.app.presenting, getattr(row, "person", None))
+        what = shown.free(self.app, row.text)
         fields = [Field("outcome", "Outcome", value=row.outcome, placeholder="what happened; empty clears it")]
         self.app.push_screen(
             FormDialog(f"Outcome of {row.ref} · {what}", fields, today=self.app.now().date()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -11,10 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from ..names import initials
 from ..services.persons import PersonProfile, person_profile
+from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
-from .old_business import masked
+
+if TYPE_CHECKING:
+    from ..app import VipApp
 
 ASSOCIATES_SHOWN = 15
 
@@ -54,6 +56,7 @@ names show as initials and identifiers are hidden.
         self.profile: PersonProfile | None = None
         self._loaded = profile  # loaded by App.open_person before the push
         self._resumed = False
+        self.aliases: list[str] = []  # shown in the full view only
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,6 +69,19 @@ names show as initials and identifiers are hidden.
             self._show(self._loaded)
         else:
             self.load()
+        self.load_aliases()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="person-aliases")
+    def load_aliases(self) -> None:
+        from ..services.agenda_builder import person_aliases
+
+        aliases = person_aliases(self.app.db, self.person_id)
+        self.app.call_from_thread(self._aliases_loaded, aliases)
+
+    def _aliases_loaded(self, aliases: list[str]) -> None:
+        self.aliases = aliases
+        if self.profile is not None and aliases:
+            self._show(self.profile)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -80,9 +96,9 @@ names show as initials and identifiers are hidden.
 
     def _show(self, profile: PersonProfile) -> None:
         self.profile = profile
-        self.sub_title = f"Person · {self.app.person_name(profile.history.name)}"
+        self.sub_title = f"Person · {shown.name(self.app, profile.history.name)}"
         self.query_one("#profile", Static).update(
-            render_profile(profile, presenting=self.app.presenting, width=max(self.size.width - 6, 40))
+            render_profile(profile, self.app, width=max(self.size.width - 6, 40), aliases=self.aliases)
         )
         self.refresh_bindings()
 
@@ -103,7 +119,7 @@ names show as initials and identifiers are hidden.
 
         if self.profile is None:
             return
-        refer_dialog(self, self.profile.person_id, self.app.person_name(self.profile.history.name),
+        refer_dialog(self, self.profile.person_id, shown.name(self.app, self.profile.history.name),
                      on_done=self.load)
 
     def action_notifications(self) -> None:
@@ -128,32 +144,25 @@ def _heading(t: Text, title: str, count: int | None = None) -> None:
     t.append("\n")
 
 
-def render_profile(profile: PersonProfile, *, presenting: bool, width: int = 116) -> Text:
-    """The profile as text; involvement lines are cut to ``width`` cells rather than wrapped."""
+def render_profile(profile: PersonProfile, app: VipApp, *, width: int = 116, aliases: list[str] | None = None) -> Text:
+    """The profile as the current audience may see it; involvement lines are cut to ``width`` cells."""
     h = profile.history
-    person = h.name
 
-    # Flag reasons and notes may name the person or their associates: all of them masked while presenting.
-    names = sorted({person, *(a.name for a in profile.associates)}, key=len, reverse=True)
+    def mask(text: str | None) -> str:
+        # Flag reasons and notes may name the person or their associates: masked while presenting.
+        return shown.free(app, text)
 
-    def mask(text: str) -> str:
-        if not presenting:
-            return text
-        for n in names:
-            text = masked(text, presenting, n)
-        return text
-
-    name = initials(h.name) if presenting else h.name
     t = Text()
-    t.append(f"{name}\n", style="bold")
+    t.append(f"{shown.name(app, h.name)}\n", style="bold")
     ids = []
-    if not presenting:
-        if h.record_id:
-            ids.append(h.record_id)
-        if h.dob:
-            ids.append(f"born {h.dob.isoformat()}")
+    if h.record_id and shown.may_see(app, "person.record_id"):
+        ids.append(shown.safe(h.record_id))
+    if h.dob and shown.may_see(app, "person.dob"):
+        ids.append(f"born {h.dob.isoformat()}")
     if h.groups:
-        ids.append("groups: " + ", ".join(h.groups))
+        ids.append("groups: " + mask(", ".join(h.groups)))
+    if aliases and shown.may_see(app, "person.aliases"):
+        ids.append("also known as " + shown.safe(", ".join(aliases)))
     if ids:
         t.append(" · ".join(ids) + "\n", style="dim")
 
@@ -168,12 +177,12 @@ def render_profile(profile: PersonProfile, *, presenting: bool, width: int = 116
     _heading(t, "Involvements", len(profile.involvements))
     for x in profile.involvements:
         reviewed = "reviewed " + ", ".join(d.isoformat() for d in x.meeting_dates) if x.meeting_dates else "not reviewed"
-        line = Text(f"{x.occurred_at:%Y-%m-%d}  {x.case_number:<11} ")
+        line = Text(f"{x.occurred_at:%Y-%m-%d}  {shown.safe(x.case_number):<11} ")
         line.append(f"{x.role.label:<18} ", style="bold")
-        line.append(f"{x.type.label:<11} {x.area_command or '—':<10} ")
+        line.append(f"{x.type.label:<11} {shown.safe(x.area_command or '—'):<10} ")
         # The group the agenda named, when it is not one the person is known for now.
-        group = f" · {x.group}" if x.group and x.group not in h.groups else ""
-        line.append(f"{reviewed} · {x.location}{group}", style="dim")
+        group = f" · {mask(x.group)}" if x.group and x.group not in h.groups else ""
+        line.append(f"{reviewed} · {mask(x.location)}{group}", style="dim")
         line.truncate(width, overflow="ellipsis")
         t.append_text(line)
         t.append("\n")
@@ -182,12 +191,12 @@ def render_profile(profile: PersonProfile, *, presenting: bool, width: int = 116
 
     _heading(t, "Associates", len(profile.associates))
     for a in profile.associates[:ASSOCIATES_SHOWN]:
-        who = initials(a.name) if presenting else a.name
+        who = shown.name(app, a.name)
         bits = []
         if a.shared_incidents:
             bits.append(f"{a.shared_incidents} shared incident{'s' if a.shared_incidents != 1 else ''}")
         if a.shared_groups:
-            bits.append("group " + ", ".join(a.shared_groups))
+            bits.append("group " + mask(", ".join(a.shared_groups)))
         if a.last_shared:
             bits.append(f"last {a.last_shared.isoformat()}")
         t.append(f"{who}", style="bold")
@@ -199,7 +208,7 @@ def render_profile(profile: PersonProfile, *, presenting: bool, width: int = 116
 
     _heading(t, "Notifications", len(profile.notifications))
     for n in profile.notifications:
-        t.append(f"{n.ref:<6} ", style="bold")
+        t.append(f"{shown.safe(n.ref):<6} ", style="bold")
         t.append(f"{n.status.label}", style="bold")
         t.append(f" · due {n.due_date.isoformat()}" if n.due_date else " · no due date")
         if n.days_overdue:
@@ -209,11 +218,11 @@ def render_profile(profile: PersonProfile, *, presenting: bool, width: int = 116
                      + (f", reported at {n.closed_at_meeting}" if n.closed_at_meeting else ""))
         t.append("\n")
         origin = Text(f"       from the meeting of {n.meeting_date.isoformat()}"
-                      + (f" · case {n.case_number}" if n.case_number else "")
+                      + (f" · case {shown.safe(n.case_number)}" if n.case_number else "")
                       + (f" · reasons: {mask(n.reasons)}" if n.reasons else ""), style="dim")
         origin.truncate(width, overflow="ellipsis")
         t.append_text(origin)
-        t.append(f"\n       team: {n.team or 'none'}\n", style="dim")
+        t.append(f"\n       team: {mask(n.team) or 'none'}\n", style="dim")
         if n.services_offered or n.services_accepted:
             t.append(f"       services offered: {mask(n.services_offered or '—')} · accepted: "
                      f"{mask(n.services_accepted or 'none')}\n")
@@ -228,12 +237,12 @@ def render_profile(profile: PersonProfile, *, presenting: bool, width: int = 116
 
     _heading(t, "Referrals", len(profile.referrals))
     for r in profile.referrals:
-        t.append(f"{r.service}", style="bold")
-        t.append(f" — {r.provider or 'no provider'} · ")
+        t.append(shown.safe(r.service), style="bold")
+        t.append(f" — {shown.safe(r.provider or 'no provider')} · ")
         t.append(r.status.label, style="bold")
         t.append(f" since {r.status_on.isoformat()}" if r.status_on else "")
         offered = "" if r.status.value == "offered" else f" · offered {r.offered_on.isoformat() if r.offered_on else '?'}"
-        t.append(f"{offered} · {r.source}", style="dim")
+        t.append(f"{offered} · {mask(r.source)}", style="dim")
         t.append(f"{' — ' + mask(r.note) if r.note else ''}\n", style="dim")
     if not profile.referrals:
         t.append("none\n", style="dim")

@@ -15,10 +15,11 @@ from ..enums import ReferralStatus
 from ..services import notifications as svc
 from ..services.notifications import REFERRAL_ORDER, REFERRAL_TRANSITIONS, ReferralRow
 from ..services.review import ReviewError, StaleEdit
+from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS
 from .board import BoardScreen
-from .old_business import Col, cell, fit_columns, masked, theme_colour
+from .old_business import Col, cell, fit_columns, theme_colour
 
 COLUMNS = (
     Col("person", "Person", 20, narrow_cap=16),
@@ -131,7 +132,7 @@ While presenting, persons show as initials.
         self.query_one("#rf-empty").display = empty
         table.display = not empty
         self.query_one("#rf-detail").display = not empty
-        who = f" for {self.app.person_name(self.person_name)}" if self.person_id and self.person_name else ""
+        who = f" for {shown.name(self.app, self.person_name)}" if self.person_id and self.person_name else ""
         self.sub_title = f"Referrals{who}"
         counts = {s: sum(1 for r in self.all_rows if r.status == s) for s in ReferralStatus}
         self.query_one("#rf-summary", Static).update(
@@ -153,7 +154,7 @@ While presenting, persons show as initials.
             ReferralStatus.completed: theme_colour(self, "success"),
         }.get(row.status, "")
         return {
-            "person": self.app.person_name(row.person),
+            "person": shown.name(self.app, row.person),
             "service": row.service,
             "provider": row.provider or "—",
             "status": Text(row.status.label, style=style),
@@ -172,10 +173,10 @@ While presenting, persons show as initials.
         offered = f"offered {row.offered_on.isoformat()}" if row.offered_on else "offer date unknown"
         case = f" · case {row.case_number}" if row.case_number else ""
         nexts = ", ".join(s.label for s in REFERRAL_ORDER if s in REFERRAL_TRANSITIONS[row.status]) or "none (final)"
-        note = masked(row.note, self.app.presenting, row.person) if row.note else "—"
+        note = shown.free(self.app, row.note) or "—"
         detail.update(
             Text("\n").join([
-                Text.assemble((self.app.person_name(row.person), "bold"), f" · {row.service} · {row.provider or 'no provider'}"),
+                Text.assemble((shown.name(self.app, row.person), "bold"), f" · {row.service} · {row.provider or 'no provider'}"),
                 Text(f"{row.status.label}{since} · {offered} · {row.source}{case}"),
                 Text.assemble(("Note: ", "dim"), note, ("  Next: ", "dim"), nexts),
             ])
@@ -214,7 +215,7 @@ While presenting, persons show as initials.
             Field("note", "Note", value=row.note, placeholder="optional"),
         ]
         self.app.push_screen(
-            FormDialog(f"Referral · {self.app.person_name(row.person)} · {row.service}", fields, today=self.app.now().date(),
+            FormDialog(f"Referral · {shown.name(self.app, row.person)} · {row.service}", fields, today=self.app.now().date(),
                        hint="enter: open the list, choose · enter: next field · ctrl+s: save · escape: cancel"),
             lambda values: self._status_chosen(row, values),
         )
@@ -244,7 +245,7 @@ While presenting, persons show as initials.
             Field("note", "Note", value=row.note),
         ]
         self.app.push_screen(
-            FormDialog(f"Referral · {self.app.person_name(row.person)} · {row.service}", fields, today=self.app.now().date()),
+            FormDialog(f"Referral · {shown.name(self.app, row.person)} · {row.service}", fields, today=self.app.now().date()),
             lambda values: self._edited(row, values),
         )
 

@@ -26,11 +26,12 @@ from textual.widgets.option_list import Option
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import DatabaseBusy
-from ..enums import MeetingStatus, ReviewStatus, Role
-from ..names import initials
+from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
 from ..services import agenda_builder as concurrent
+from .. import disclosure
 from ..services import review as svc
 from ..widgets.dialogs import Field, FormDialog
+from ..widgets import text as shown
 from ..widgets.pace import PaceBar
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 
@@ -41,6 +42,17 @@ ROLE_LABEL = {
     Role.witness: "WITNESS",
     Role.associate: "ASSOCIATE",
     Role.person_of_interest: "PERSON OF INTEREST",
+}
+# ctrl+l while typing: who may read the note, in turn.
+NEXT_VISIBILITY = {
+    NoteVisibility.members: NoteVisibility.le_only,
+    NoteVisibility.le_only: NoteVisibility.partners,
+    NoteVisibility.partners: NoteVisibility.members,
+}
+NOTE_TITLE = {
+    NoteVisibility.members: "Note · members",
+    NoteVisibility.le_only: "Note · LAW ENFORCEMENT ONLY",
+    NoteVisibility.partners: "Note · for partners",
 }
 SAVE_DELAY = 0.5  # seconds: the most a killed process can lose of a note
 POLL_SECONDS = 2.0  # how soon another instance's change to the agenda shows here
@@ -71,7 +83,10 @@ earlier reviews and computed flags, the discussion notes and the decisions
 taken on this incident.
 
 Notes save themselves as you type. `tab` or `e` moves into the notes editor,
-`escape` leaves it. Marking an item discussed or deferred moves on to the
+`escape` leaves it. `ctrl+l` sets who reads the note, in turn: the members,
+law enforcement only (never partners, hidden while presenting), partners
+(in the partner minutes once released); the editor's title says which. `S`
+writes the incident's summary for partners. Marking an item discussed or deferred moves on to the
 next one. The bar under the header shows the pace: time on this item against
 its budget, items done, and whether the meeting runs ahead or behind.
 """
@@ -87,9 +102,12 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 tooltip="Propose a custom notification for the highlighted person"),
         Binding("r", "add_referral", "Refer", id="review.referral"),
         Binding("g", "jump", "Jump to", id="review.jump", tooltip="Go to an item by number or case number"),
+        Binding("S", "partner_summary", "Partner summary", id="review.partner_summary", show=False,
+                tooltip="Write the incident's summary for partners (goes to them through the release review)"),
         Binding("ctrl+n", "new_note", "New note", id="review.new_note", show=False),
-        Binding("ctrl+l", "toggle_le_only", "LE-only note", id="review.le_only", show=False,
-                tooltip="Mark the note law-enforcement-only: never shown to partners or while presenting"),
+        Binding("ctrl+l", "cycle_visibility", "Who reads the note", id="review.le_only", show=False,
+                tooltip="The note is for: members → law enforcement only (never partners or the shared screen) "
+                        "→ partners (once released) → members"),
         Binding("v", "view_person", "Person", id="review.person", show=False,
                 tooltip="Open the highlighted person's profile"),
         *STAGE_BINDINGS,
@@ -125,7 +143,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self.current: int | None = None  # index into rows
         self.detail: svc.ItemDetail | None = None
         self.note_id: int | None = None
-        self.note_le_only = False
+        self.note_visibility = NoteVisibility.members
         self._save_timer: Timer | None = None
         self._dirty = False
         self._saved_text = ""
@@ -205,9 +223,9 @@ its budget, items done, and whether the meeting runs ahead or behind.
         mark = "▶" if i == self.current else MARKS[r.review_status]
         label = Text()
         label.append(f"{mark} ", style="bold" if i == self.current else "")
-        label.append(f"{i + 1:>2} {r.case_number}", style="strike dim" if r.review_status == ReviewStatus.discussed else "")
+        label.append(f"{i + 1:>2} {shown.safe(r.case_number)}", style="strike dim" if r.review_status == ReviewStatus.discussed else "")
         if not self.has_class("-narrow"):
-            label.append(f"\n     {r.type.replace('_', ' ')} · {r.area_command or '—'}", style="dim")
+            label.append(f"\n     {r.type.replace('_', ' ')} · {shown.safe(r.area_command or '—')}", style="dim")
         return label
 
     def _draw_agenda(self) -> None:
@@ -320,25 +338,29 @@ its budget, items done, and whether the meeting runs ahead or behind.
         assert d is not None
         inc = d.incident
         t = Text()
-        t.append(inc.case_number, style="bold")
+        t.append(shown.safe(inc.case_number), style="bold")
         t.append(" · ")
         t.append(inc.type.label.upper(), style="bold red" if inc.type.value == "homicide" else "bold")
         t.append(f" · {inc.occurred_at:%a %d %b %Y %H:%M}\n")
-        t.append(f"{inc.location}")
-        t.append(f" · {inc.area_command or 'no area command'}\n", style="dim")
+        t.append(shown.free(self.app, inc.location))
+        t.append(f" · {shown.safe(inc.area_command or 'no area command')}\n", style="dim")
         facts = []
         if inc.motive:
-            facts.append(f"motive: {inc.motive}")
+            facts.append(f"motive: {shown.free(self.app, inc.motive)}")
         if inc.case_status:
             facts.append(f"case {inc.case_status.label}")
         if inc.nibin_leads:
-            facts.append("NIBIN " + ", ".join(inc.nibin_leads))
+            facts.append("NIBIN " + shown.safe(", ".join(inc.nibin_leads)))
         if facts:
             t.append(" · ".join(facts) + "\n")
         if inc.retaliation_risk and inc.retaliation_risk.value != "none":
             t.append(f"retaliation risk: {inc.retaliation_risk.label}\n", style="bold red" if inc.retaliation_risk.value == "immediate" else "bold yellow")
         if inc.summary:
-            t.append(inc.summary)
+            t.append(shown.free(self.app, inc.summary))
+        partner = getattr(inc, "partner_summary", None)
+        if partner:
+            t.append("\nfor partners: ", style="bold")
+            t.append(shown.free(self.app, partner))
         budget = f"{d.item.minutes} min" if d.item.minutes else "no budget"
         self.query_one("#facts", Static).update(t)
         self.query_one("#facts", Static).border_title = budget
@@ -349,35 +371,35 @@ its budget, items done, and whether the meeting runs ahead or behind.
         h = d.histories.get(p.person_id)
         t = Text()
         t.append(f"{ROLE_LABEL[p.role]:<9} ", style="bold")
-        t.append(self.app.person_name(p.name), style="bold")
+        t.append(shown.name(self.app, p.name), style="bold")
         extra = []
-        if not self.app.presenting:
-            if p.record_id:
-                extra.append(p.record_id)
-            if p.dob:
-                extra.append(f"dob {p.dob.isoformat()}")
+        if p.record_id and shown.may_see(self.app, "person.record_id"):
+            extra.append(shown.safe(p.record_id))
+        if p.dob and shown.may_see(self.app, "person.dob"):
+            extra.append(f"dob {p.dob.isoformat()}")
         if p.group:
-            extra.append(p.group)
+            extra.append(shown.free(self.app, p.group))
         if extra:
             t.append("  " + " · ".join(extra), style="dim")
         if h is not None:
             for flag in h.flags:
                 t.append("\n   ⚑ ", style="bold red")
                 t.append(flag.label, style="bold")
-                t.append(f" — {flag.reason if not self.app.presenting else ''}".rstrip(" —"), style="dim")
+                if flag.reason:
+                    t.append(f" — {shown.free(self.app, flag.reason)}", style="dim")
             if h.past:
-                shown = ", ".join(
-                    f"{x.occurred_at:%Y-%m-%d} {x.case_number} {x.role.label}" for x in h.past[:3]
+                past = ", ".join(
+                    f"{x.occurred_at:%Y-%m-%d} {shown.safe(x.case_number)} {x.role.label}" for x in h.past[:3]
                 )
                 more = f" (+{len(h.past) - 3} more)" if len(h.past) > 3 else ""
-                t.append(f"\n   earlier: {shown}{more}", style="")
+                t.append(f"\n   earlier: {past}{more}", style="")
             else:
                 t.append("\n   no earlier reviews", style="dim")
             for n in h.open_notifications:
                 due = f", due {n.due_date:%Y-%m-%d}" if n.due_date else ""
-                t.append(f"\n   open notification {n.ref}: {n.status.label}{due}", style="yellow")
-        if p.notes and not self.app.presenting:
-            t.append(f"\n   {p.notes}", style="italic dim")
+                t.append(f"\n   open notification {shown.safe(n.ref)}: {n.status.label}{due}", style="yellow")
+        if p.notes and shown.may_see(self.app, "person.notes"):
+            t.append(f"\n   {shown.safe(p.notes)}", style="italic dim")
         return t
 
     def _draw_persons(self) -> None:
@@ -402,31 +424,31 @@ its budget, items done, and whether the meeting runs ahead or behind.
         for n in d.notes:
             if n.id == self.note_id:
                 continue
-            if n.le_only and self.app.presenting:
+            if not disclosure.note_shown(n.visibility, shown.audience(self.app)):
                 continue
             earlier.append("• ", style="dim")
             if n.le_only:
                 earlier.append("[LE only] ", style="bold red")
-            earlier.append(n.text.strip() or "(empty)")
+            elif n.visibility == NoteVisibility.partners:
+                earlier.append("[for partners] ", style="bold")
+            earlier.append(shown.free(self.app, n.text.strip()) or "(empty)")
             earlier.append("\n")
         self.query_one("#earlier-notes", Static).update(earlier)
         decisions = Text()
         for x in d.decisions:
-            ref = f"{x.ref} " if x.ref else ""
-            text = x.text
-            if self.app.presenting:
-                for name in {x.person, *(p.name for p in d.persons)} - {None}:
-                    text = text.replace(name, initials(name))
+            ref = f"{shown.safe(x.ref)} " if x.ref else ""
             decisions.append(f"{x.kind:<12} ", style="bold")
-            decisions.append(f"{ref}{text}")
-            details = [v for v in (x.owner, f"due {x.due_date:%Y-%m-%d}" if x.due_date else None, x.status) if v]
+            decisions.append(f"{ref}{shown.free(self.app, x.text)}")
+            details = [shown.safe(v) for v in
+                       (x.owner, f"due {x.due_date:%Y-%m-%d}" if x.due_date else None, x.status) if v]
             decisions.append(f"  ({' · '.join(details)})\n", style="dim")
         if not d.decisions:
             decisions.append("No decisions yet: a action item · c notification · r referral", style="dim")
         self.query_one("#decisions", Static).update(decisions)
 
     def _reset_editor(
-        self, agenda_item_id: int, text: str = "", note_id: int | None = None, le_only: bool = False,
+        self, agenda_item_id: int, text: str = "", note_id: int | None = None,
+        visibility: NoteVisibility = NoteVisibility.members,
         *, version: int | None = None, fresh: bool = False,
     ) -> None:
         self._editor_item_id = agenda_item_id
@@ -435,7 +457,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._editor_loaded = True
         self.note_id = note_id
         self.note_version = version
-        self.note_le_only = le_only
+        self.note_visibility = visibility
         # TextArea.Changed for this arrives later: it is told apart by comparing with _saved_text.
         self._saved_text = text
         self.editor.load_text(text)
@@ -459,18 +481,20 @@ its budget, items done, and whether the meeting runs ahead or behind.
             return
         latest = d.notes[-1] if d.notes else None
         if latest is not None and (latest.id, latest.version) != (self.note_id, self.note_version):
-            self._reset_editor(d.item.id, latest.text, latest.id, latest.le_only, version=latest.version)
+            self._reset_editor(d.item.id, latest.text, latest.id, latest.visibility, version=latest.version)
 
     def _draw_note_state(self) -> None:
         editor = self.query_one("#notes", TextArea)
-        hide = self.note_le_only and self.app.presenting
+        hide = not disclosure.note_shown(self.note_visibility, shown.audience(self.app))
         editor.display = not hide
-        editor.set_class(self.note_le_only, "-le-only")
-        title = "Note · LAW ENFORCEMENT ONLY" if self.note_le_only else "Note (e to type)"
+        editor.set_class(self.note_visibility == NoteVisibility.le_only, "-le-only")
+        title = NOTE_TITLE[self.note_visibility]
         if hide:
             title = "Note hidden while presenting (law enforcement only)"
+        elif not self.editor.text:
+            title += " (e to type)"
         editor.border_title = title
-        editor.border_subtitle = "saved as you type · ctrl+l LE-only · ctrl+n new note"
+        editor.border_subtitle = "saved as you type · ctrl+l readers · ctrl+n new note"
         if hide:
             self.query_one("#earlier-notes", Static).update(Text(title, style="bold"))
 
@@ -480,6 +504,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     def present_mode_changed(self, presenting: bool) -> None:
         if self.detail is not None:
+            self._draw_facts()
             self._draw_persons()
             self._draw_notes_and_decisions()
             self._draw_note_state()
@@ -536,25 +561,25 @@ its budget, items done, and whether the meeting runs ahead or behind.
         try:
             self.note_id, self.note_version = concurrent.save_note(
                 self.app.db, self._editor_item_id, text, note_id=self.note_id, version=self.note_version,
-                le_only=self.note_le_only,
+                visibility=self.note_visibility,
             )
             self._saved_text = text
             self._dirty = False
         except concurrent.StaleEdit:
             self._keep_as_new_note(text)
         except svc.ReviewError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(shown.safe(exc), severity="error", markup=False)
             self._dirty = False
 
     def _keep_as_new_note(self, text: str) -> None:
         """The note was changed in another instance: theirs stays, what was typed here becomes a new note."""
         try:
             self.note_id, self.note_version = concurrent.save_note(
-                self.app.db, self._editor_item_id, text, note_id=None, version=None, le_only=self.note_le_only,
+                self.app.db, self._editor_item_id, text, note_id=None, version=None, visibility=self.note_visibility,
             )
         except svc.ReviewError as exc:
             # Not even a new note could be written (the meeting closed meanwhile): the text stays in the editor.
-            self.notify(f"{exc}. Your text is still in the editor.", severity="error", timeout=10, markup=False)
+            self.notify(f"{shown.safe(exc)}. Your text is still in the editor.", severity="error", timeout=10, markup=False)
             return
         self._saved_text = text
         self._dirty = False
@@ -600,7 +625,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     def _refused(self, exc: Exception) -> None:
         """A write lost a race with another instance: say so and show what is there now."""
-        self.notify(f"{exc}" if isinstance(exc, svc.ReviewError) else
+        self.notify(shown.safe(exc) if isinstance(exc, svc.ReviewError) else
                     "That record was changed by someone else at the same moment; reloaded. Try again.",
                     severity="error", timeout=8, markup=False)
         self.load_agenda()
@@ -618,14 +643,18 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._reload_item()
         self.editor.focus()
 
-    def action_toggle_le_only(self) -> None:
+    def action_cycle_visibility(self) -> None:
         if self._editor_item_id is None or self.read_only_now:
             return
-        self.note_le_only = not self.note_le_only
+        self.note_visibility = NEXT_VISIBILITY[self.note_visibility]
         self._dirty = True
         self.flush_note()
         self._draw_note_state()
-        self.notify("Note marked law-enforcement-only" if self.note_le_only else "Note visible to partners", timeout=2)
+        self.notify({
+            NoteVisibility.le_only: "Note for law enforcement only: never shown to partners or while presenting",
+            NoteVisibility.members: "Note for the members: not in the partner minutes",
+            NoteVisibility.partners: "Note for partners: in the partner minutes once released",
+        }[self.note_visibility], timeout=3)
 
     # ---------------------------------------------------------------- moving
 
@@ -650,7 +679,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 if target == str(i + 1) or (len(target) >= 3 and target in r.case_number):
                     self.go_to(i)
                     return
-            self.notify(f"No item {target!r} on this agenda", severity="warning")
+            self.notify(f"No item {shown.safe(target)!r} on this agenda", severity="warning", markup=False)
 
         self.app.push_screen(
             FormDialog("Jump to item", [Field("target", "Item number or part of a case number", required=True)],
@@ -659,7 +688,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        editing = {"mark", "add_action", "propose_notification", "add_referral", "new_note", "toggle_le_only"}
+        editing = {"mark", "add_action", "propose_notification", "add_referral", "new_note", "cycle_visibility",
+                   "partner_summary"}
         if action in editing and self.read_only_now:
             return None
         return super().check_action(action, parameters)
@@ -690,7 +720,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
             self._refused(exc)
             return False
         except svc.ReviewError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(shown.safe(exc), severity="error", markup=False)
             return False
         return True
 
@@ -704,7 +734,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     def _person_options(self) -> list[tuple[str, int]]:
         assert self.detail is not None
-        return [(f"{self.app.person_name(p.name)} ({p.role.label})", p.person_id) for p in self.detail.persons]
+        return [(f"{shown.name(self.app, p.name)} ({p.role.label})", p.person_id) for p in self.detail.persons]
 
     def _today(self) -> dt.date:
         return self.app.now().date()
@@ -717,6 +747,21 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 self._reload_item()
 
         self.app.push_screen(FormDialog(title, fields, today=self._today()), done)
+
+    def action_partner_summary(self) -> None:
+        if self.detail is None or self.read_only_now:
+            return
+        item_id, incident = self.detail.item.id, self.detail.incident
+        if self.app.presenting:
+            self.notify("Partner summaries are written with presentation mode off (F2)", severity="warning")
+            return
+        self._decide(
+            f"Summary for partners · {incident.case_number}",
+            [Field("partner_summary", "What partners may read of this incident (no names; empty: none)",
+                   value=getattr(incident, "partner_summary", None) or "")],
+            lambda v: concurrent.set_partner_summary(self.app.db, item_id, v.get("partner_summary"),
+                                                     version=getattr(incident, "version", None)),
+        )
 
     def action_add_action(self) -> None:
         if self.detail is None or self.read_only_now:

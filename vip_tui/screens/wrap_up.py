@@ -25,9 +25,10 @@ from ..services.review import (
     get_meeting,
     wrap_up,
 )
+from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
-from .old_business import KIND_WORDS, WIDE, Col, cell, fit_columns, masked, theme_colour
+from .old_business import KIND_WORDS, WIDE, Col, cell, fit_columns, theme_colour
 
 DECISION_COLUMNS = (
     Col("ref", "Ref", 7),
@@ -77,7 +78,9 @@ to the review (`3`) to fix them, or close the meeting as it is.
 `c` closes the meeting: its timers stop and it becomes read-only (later
 corrections are amendments with a reason). `e` writes the minutes in both
 versions, the full one for law enforcement and the redacted one for
-partners, and records who they go to.
+partners, and records who they go to. The partner minutes are written only
+when the **release review** (`R`) has nothing left unresolved: every passage
+they would print released, given a partner wording, or withheld.
 
 While presenting, the persons named in decisions show as initials.
 """
@@ -87,6 +90,8 @@ While presenting, the persons named in decisions show as initials.
                 tooltip="Close the meeting: from then on it is read-only"),
         Binding("e", "export", "Export minutes", id="wrap_up.export",
                 tooltip="Write the full and the partner minutes (Word) and record the dissemination"),
+        Binding("R", "release_review", "Release review", id="wrap_up.release",
+                tooltip="Decide what of this meeting's text goes into the partner minutes"),
         Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
         Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
         *STAGE_BINDINGS,
@@ -181,22 +186,21 @@ While presenting, the persons named in decisions show as initials.
         warnings = self.query_one("#wrap-warnings", Static)
         if summary.warnings:
             warnings.border_title = f"Warnings ({len(summary.warnings)})"
-            warnings.update(Text("\n".join(f"• {w}" for w in warning_lines(summary))))
+            warnings.update(Text("\n".join(f"• {shown.free(self.app, w)}" for w in warning_lines(summary))))
         else:
             warnings.border_title = "Warnings"
             warnings.update(Text("No warnings", style=f"bold {theme_colour(self, 'success')}"))
         warnings.set_class(not summary.warnings, "-clear")
-        presenting = self.app.presenting
 
         decisions = self.query_one("#decisions", DataTable)
-        rows = [(f"{d.kind}:{d.id}", self._decision_values(d, presenting)) for d in summary.decisions]
+        rows = [(f"{d.kind}:{d.id}", self._decision_values(d)) for d in summary.decisions]
         self._fill(decisions, fit_columns(DECISION_COLUMNS, self._width, [v for _k, v in rows], wide=wide), rows)
         self.query_one("#decisions-title", Static).update(f"Decided in this meeting ({len(summary.decisions)})")
         decisions.display = bool(summary.decisions)
         self.query_one("#decisions-none").display = not summary.decisions
 
         closed = self.query_one("#closed-old", DataTable)
-        rows = [(f"{r.kind}:{r.id}", self._closed_values(r, presenting)) for r in summary.closed_old_business]
+        rows = [(f"{r.kind}:{r.id}", self._closed_values(r)) for r in summary.closed_old_business]
         self._fill(closed, fit_columns(CLOSED_COLUMNS, self._width, [v for _k, v in rows], wide=wide), rows)
         self.query_one("#closed-title", Static).update(
             f"Old business closed at this meeting ({len(summary.closed_old_business)})"
@@ -215,24 +219,24 @@ While presenting, the persons named in decisions show as initials.
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
 
-    def _decision_values(self, d: DecisionRow, presenting: bool) -> dict[str, Any]:
+    def _decision_values(self, d: DecisionRow) -> dict[str, Any]:
         missing = theme_colour(self, "warning")
         return {
             "ref": d.ref,
             "kind": DECISION_KINDS.get(d.kind, d.kind),
-            "what": masked(d.text, presenting, getattr(d, "person", None)),
-            "owner": d.owner or (Text("unassigned", style=missing) if d.kind != "referral" else ""),
+            "what": shown.free(self.app, d.text),
+            "owner": shown.free(self.app, d.owner) or (Text("unassigned", style=missing) if d.kind != "referral" else ""),
             "due": d.due_date.isoformat() if d.due_date else (Text("no date", style=missing) if d.kind != "referral" else ""),
             "status": d.status.replace("_", " "),
         }
 
-    def _closed_values(self, r: OldBusinessRow, presenting: bool) -> dict[str, Any]:
+    def _closed_values(self, r: OldBusinessRow) -> dict[str, Any]:
         return {
             "ref": r.ref,
             "kind": KIND_WORDS.get(r.kind, r.kind),
-            "what": masked(r.text, presenting, getattr(r, "person", None)),
+            "what": shown.free(self.app, r.text),
             "status": r.status.replace("_", " "),
-            "outcome": r.outcome or "",
+            "outcome": shown.free(self.app, r.outcome),
         }
 
     def on_resize(self) -> None:
@@ -313,6 +317,21 @@ While presenting, the persons named in decisions show as initials.
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, receivers: dict[str, str | None], folder: Path) -> None:
         written: dict[str, Path] = {}
+        from ..services.release import unresolved
+
+        open_ = unresolved(self.app.db, self.meeting_id)
+        if open_:
+            # Nothing is written, the full minutes neither: both versions go out together.
+            shown_at_most = 6
+            where = "\n".join(f"  {p.where}, {p.field}: {p.problem()}" for p in open_[:shown_at_most])
+            more = f"\n  … and {len(open_) - shown_at_most} more" if len(open_) > shown_at_most else ""
+            n = len(open_)
+            self.notify(
+                f"The minutes were not written: {n} passage{'s' * (n != 1)} of the partner minutes "
+                f"{'are' if n != 1 else 'is'} not resolved:\n{where}{more}\nPress R for the release review.",
+                severity="error", timeout=20,
+            )
+            return
         try:
             from ..export.minutes import export_minutes
 
@@ -334,6 +353,11 @@ While presenting, the persons named in decisions show as initials.
             for audience in ("full", "partner")
         ]
         self.notify("Minutes written:\n" + "\n".join(lines), timeout=12, markup=False)
+
+    def action_release_review(self) -> None:
+        from .release import ReleaseReviewScreen
+
+        self.app.push_screen(ReleaseReviewScreen(self.meeting_id))
 
     def cursor_list(self) -> DataTable:
         focused = self.focused

@@ -64,6 +64,7 @@ from ..models import (
     Referral,
 )
 from ..names import name_key
+from ..sanitize import clean
 from .review import (
     GONE,
     STALE,
@@ -219,10 +220,12 @@ class PersonLine:
     notes: str | None
     elsewhere: tuple[str, ...] = ()  # the person's other incidents: "2026-11-17 26-0091044 associate"
     merges: int = 0  # records merged into this one (undo with unmerge)
+    aliases: tuple[str, ...] = ()  # other names the person is known by: full view only
 
     def form_values(self) -> dict[str, str]:
         return {
             "name": self.name,
+            "aliases": ", ".join(self.aliases),
             "role": self.role.value,
             "dob": self.dob.isoformat() if self.dob else "",
             "record_id": self.record_id or "",
@@ -253,6 +256,7 @@ class ItemLine:
     nibin_leads: tuple[str, ...]
     persons: tuple[PersonLine, ...]
     discussed: bool  # notes or decisions were taken on it: it stays on the agenda
+    partner_summary: str | None = None  # the summary written for partners (goes through the release review)
 
     def form_values(self) -> dict[str, str]:
         return {
@@ -262,6 +266,7 @@ class ItemLine:
             "location": self.location,
             "area_command": self.area_command or "",
             "summary": self.summary or "",
+            "partner_summary": self.partner_summary or "",
             "minutes": str(self.minutes or ""),
             "nibin_leads": "; ".join(self.nibin_leads),
             "motive": self.motive or "",
@@ -383,6 +388,7 @@ def load_agenda(db: Database, meeting_id: int) -> AgendaDraft:
                 PersonLine(
                     inv.id, inv.version, person.id, person.version, person.name, inv.role, person.dob,  # type: ignore[arg-type]
                     person.record_id, group.name if group else None, inv.notes, tuple(others), merges.get(person.id, 0),
+                    tuple(person.aliases or ()),
                 )
             )
         items = [
@@ -390,6 +396,7 @@ def load_agenda(db: Database, meeting_id: int) -> AgendaDraft:
                 item.id, item.version, n, item.minutes, inc.id, inc.version, inc.case_number, inc.occurred_at,  # type: ignore[arg-type]
                 inc.type, inc.location, inc.area_command, inc.summary, inc.motive, inc.case_status,
                 inc.retaliation_risk, tuple(inc.nibin_leads or ()), tuple(by_incident[inc.id]), item.id in discussed,  # type: ignore[index]
+                inc.partner_summary,
             )
             for n, (item, inc) in enumerate(pairs, start=1)
         ]
@@ -1053,7 +1060,7 @@ def note_versions(db: Database, note_ids: Sequence[int]) -> dict[int, int]:
 
 def save_note(
     db: Database, agenda_item_id: int, text: str, *, note_id: int | None, version: int | None,
-    le_only: bool | None = None,
+    visibility: NoteVisibility | str | None = None,
 ) -> tuple[int, int]:
     """:func:`services.review.save_note` refusing to overwrite a note changed by another instance.
 
@@ -1065,7 +1072,7 @@ def save_note(
     from .review import save_note as plain_save
 
     if note_id is None or version is None:
-        new_id = plain_save(db, agenda_item_id, text, note_id=note_id, le_only=le_only)
+        new_id = plain_save(db, agenda_item_id, text, note_id=note_id, visibility=visibility)
         return new_id, note_versions(db, [new_id]).get(new_id, 1)
     with _writing(db, "this note") as s:
         note = s.get(Note, note_id)
@@ -1082,10 +1089,77 @@ def save_note(
             if note.text != text:
                 note.text = text
                 note.updated_at = now
-            if le_only is not None and note.le_only != le_only:
-                note.visibility = NoteVisibility.le_only if le_only else NoteVisibility.members
+            if visibility is not None and note.visibility != NoteVisibility(visibility):
+                note.visibility = NoteVisibility(visibility)
                 note.updated_at = now
             s.flush()
             return note.id, note.version  # type: ignore[return-value]
-    new_id = plain_save(db, agenda_item_id, text, note_id=None, le_only=le_only)
+    new_id = plain_save(db, agenda_item_id, text, note_id=None, visibility=visibility)
     return new_id, note_versions(db, [new_id]).get(new_id, 1)
+
+
+# --------------------------------------------------------------------------- partner summary and aliases
+
+PARTNER_SUMMARY_MAX = 10_000  # characters, as in agenda files
+ALIAS_MAX = 200  # characters per alias, as a person's name
+ALIASES_MAX = 20
+
+
+def set_partner_summary(db: Database, agenda_item_id: int, text: str | None, *, version: int | None = None) -> None:
+    """The incident's summary written for partners (empty: none); ``version`` is the incident's, when known.
+
+    It goes into the partner minutes through the release review, like any
+    text: a protected token in it still stops the partner edition.
+    """
+    value = check_partner_summary(text)
+    with _writing(db, "the partner summary") as s:
+        _, incident = _item_and_incident(s, agenda_item_id, None, "the agenda item")
+        _check(incident, version, f"case {incident.case_number}")
+        if incident.partner_summary != value:
+            incident.partner_summary = value
+
+
+def check_partner_summary(text: str | None) -> str | None:
+    """The partner summary as it is stored (None when empty); refused when too long."""
+    value = clean(text).strip() or None
+    if value is not None and len(value) > PARTNER_SUMMARY_MAX:
+        raise Invalid([("partner_summary", f"{len(value)} characters; at most {PARTNER_SUMMARY_MAX}")])
+    return value
+
+
+def parse_aliases(text: str | None) -> list[str]:
+    """``"Slim, J-Money; Tiny"`` as a list: comma- or semicolon-separated, blanks and repeats dropped."""
+    out: list[str] = []
+    for part in clean(text).replace(";", ",").split(","):
+        alias = " ".join(part.split())
+        if alias and alias.casefold() not in {a.casefold() for a in out}:
+            out.append(alias)
+    return out
+
+
+def check_aliases(text: str | None) -> list[str]:
+    aliases = parse_aliases(text)
+    long = [a for a in aliases if len(a) > ALIAS_MAX]
+    if long:
+        raise Invalid([("aliases", f'"{long[0][:40]}…" is {len(long[0])} characters; at most {ALIAS_MAX} each')])
+    if len(aliases) > ALIASES_MAX:
+        raise Invalid([("aliases", f"{len(aliases)} aliases; at most {ALIASES_MAX}")])
+    return aliases
+
+
+def set_aliases(db: Database, involvement_id: int, text: str | None, *, person_version: int | None = None) -> list[str]:
+    """The other names of the person in an involvement (street names, nicknames): protected like the name."""
+    aliases = check_aliases(text)
+    with _writing(db, "the person's aliases") as s:
+        inv, _incident, _meeting = _involvement(s, involvement_id, None)
+        person = _check(s.get(Person, inv.person_id), person_version, "the person's record")
+        if list(person.aliases or []) != aliases:
+            person.aliases = aliases
+    return aliases
+
+
+def person_aliases(db: Database, person_id: int) -> list[str]:
+    """A person's aliases (full view only: the screens ask ``disclosure.may_see`` first)."""
+    with db.session() as s:
+        person = s.get(Person, person_id)
+        return list(person.aliases or []) if person is not None else []

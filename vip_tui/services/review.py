@@ -533,10 +533,14 @@ class PersonRow:
 class NoteRow:
     id: int
     text: str
-    le_only: bool
+    visibility: NoteVisibility
     author: str | None
     updated_at: dt.datetime
     version: int  # what the editor writes against (a note changed elsewhere since is not overwritten)
+
+    @property
+    def le_only(self) -> bool:
+        return self.visibility == NoteVisibility.le_only
 
 
 @dataclass(frozen=True)
@@ -604,7 +608,7 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
         for inv in sorted(incident.involvements, key=lambda i: (role_order[i.role], i.id))
     ]
     notes = [
-        NoteRow(n.id, n.text, n.le_only, n.author, n.updated_at, n.version)  # type: ignore[arg-type]
+        NoteRow(n.id, n.text, NoteVisibility(n.visibility), n.author, n.updated_at, n.version)  # type: ignore[arg-type]
         for n in s.exec(select(Note).where(Note.agenda_item_id == item.id).order_by(Note.id)).all()
     ]
     decisions = _decisions(s, meeting, incident_id=incident.id)
@@ -664,9 +668,15 @@ def _decisions(s: Session, meeting: Meeting, *, incident_id: int | None = None) 
 
 
 def save_note(
-    db: Database, agenda_item_id: int, text: str, *, note_id: int | None = None, le_only: bool | None = None
+    db: Database, agenda_item_id: int, text: str, *, note_id: int | None = None,
+    visibility: NoteVisibility | str | None = None,
 ) -> int:
-    """Create or update a note on an agenda item; returns its id. Called as the facilitator types."""
+    """Create or update a note on an agenda item; returns its id. Called as the facilitator types.
+
+    ``visibility`` (law enforcement only / members / partners) is kept as it
+    is when None; a new note is for the members unless told otherwise.
+    """
+    visibility = NoteVisibility(visibility) if visibility is not None else None
     with db.transaction() as s:
         item = _item(s, agenda_item_id)
         _writable(s, item.meeting_id)
@@ -674,7 +684,7 @@ def save_note(
         note = s.get(Note, note_id) if note_id is not None else None
         if note is None:
             note = Note(
-                meeting_id=item.meeting_id, agenda_item_id=item.id, text=text, visibility=NoteVisibility.le_only if le_only else NoteVisibility.members,
+                meeting_id=item.meeting_id, agenda_item_id=item.id, text=text, visibility=visibility or NoteVisibility.members,
                 author=db.user, created_at=now, updated_at=now,
             )
             s.add(note)
@@ -684,8 +694,8 @@ def save_note(
             if note.text != text:
                 note.text = text
                 note.updated_at = now
-            if le_only is not None and note.le_only != le_only:
-                note.visibility = NoteVisibility.le_only if le_only else NoteVisibility.members
+            if visibility is not None and note.visibility != visibility:
+                note.visibility = visibility
                 note.updated_at = now
         s.flush()
         return note.id  # type: ignore[return-value]

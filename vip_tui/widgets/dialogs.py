@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +22,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from .text import plain
 
 _RELATIVE = re.compile(r"^\+?(\d{1,3})\s*([dw]?)$")
 _WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -92,15 +95,15 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(self.form_title, classes="form-title")
+            yield Static(plain(self.form_title), classes="form-title")
             for f in self.fields:
                 if f.kind == "check":
-                    yield Checkbox(f.label, value=bool(f.value), id=f"f-{f.name}")
+                    yield Checkbox(plain(f.label), value=bool(f.value), id=f"f-{f.name}")
                     continue
-                yield Label(f.label + (" *" if f.required else ""))
+                yield Label(plain(f.label + (" *" if f.required else "")))
                 if f.kind == "select":
                     yield Select(
-                        list(f.options), value=f.value if f.value is not None else Select.NULL,
+                        [(plain(label), value) for label, value in f.options], value=f.value if f.value is not None else Select.NULL,
                         allow_blank=not f.required, id=f"f-{f.name}",
                     )
                 else:
@@ -177,7 +180,7 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     def action_submit(self) -> None:
         values, problems = self.values()
         if problems:
-            self.query_one("#form-error", Static).update("\n".join(problems))
+            self.query_one("#form-error", Static).update(plain("\n".join(problems)))
             return
         self.dismiss(values)
 
@@ -205,7 +208,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{self.question}\n\n[b]y[/b] yes   [b]n[/b] no")
+        yield Static(Text.assemble(plain(self.question), "\n\n", ("y", "bold"), " yes   ", ("n", "bold"), " no"))
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -37,6 +37,7 @@ from textual.worker import get_current_worker
 
 from ..enums import Role
 from ..services.agenda_builder import Suggestion, suggest_persons
+from . import text as shown
 
 
 @dataclass
@@ -90,10 +91,10 @@ class CompactForm(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(Text(self.form_title), classes="form-title")
+            yield Static(shown.plain(self.form_title), classes="form-title")
             for f in self.fields:
                 with Horizontal(classes="form-row"):
-                    yield Label(Text(f.label + (" *" if f.required else "")))
+                    yield Label(shown.plain(f.label + (" *" if f.required else "")))
                     suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
                     # "e.g.": a grey example must never be mistaken for a value already there.
                     hint = f.placeholder if not f.placeholder or " | " in f.placeholder else f"e.g. {f.placeholder}"
@@ -101,7 +102,7 @@ class CompactForm(ModalScreen[dict[str, str] | None]):
                                 id=f"f-{f.name}", select_on_focus=False)
             yield from self.compose_below()
             if self.note:
-                yield Static(Text(self.note), classes="form-note")
+                yield Static(shown.plain(self.note), classes="form-note")
             yield Static("", id="form-error", classes="-empty")
             yield Static(Text(self.HINT), classes="form-hint")
 
@@ -270,7 +271,7 @@ class PersonPicker(CompactForm):
         listing.clear_options()
         if self.mode != "merge":
             name = self.values().get("name", "").strip() or "…"
-            listing.add_option(Option(Text.assemble(("+ New person: ", "bold"), name), id=NEW))
+            listing.add_option(Option(Text.assemble(("+ New person: ", "bold"), shown.safe(name)), id=NEW))
         for s in found:
             listing.add_option(Option(self._prompt(s), id=str(s.person_id)))
         if not found and self.mode == "merge":
@@ -287,16 +288,18 @@ class PersonPicker(CompactForm):
         self._draw_choice()
 
     def _prompt(self, s: Suggestion) -> Text:
-        name = self.app.person_name(s.name) if hasattr(self.app, "person_name") else s.name
         t = Text()
         t.append(f"{round(s.score * 100):>3}% ", style="bold green" if s.score >= 0.9 else "yellow" if s.score >= 0.7 else "dim")
-        t.append(name, style="bold")
-        extra = [x for x in (s.record_id, f"born {s.dob.isoformat()}" if s.dob else None) if x]
+        t.append(shown.name(self.app, s.name), style="bold")
+        extra = self._identifiers(s)
         if extra:
             t.append("  " + " · ".join(extra), style="")
-        t.append(f"\n      {s.reason}", style="italic")
+        # The reason quotes what matched (a records id, a birth date): not on the shared screen.
+        if shown.may_see(self.app, "person.record_id"):
+            t.append(f"\n      {shown.safe(s.reason)}", style="italic")
         if s.incidents:
-            t.append(f" · {s.incidents} incident{'s' * (s.incidents != 1)}, latest {s.last_case}", style="dim")
+            t.append(f"{'' if shown.may_see(self.app, 'person.record_id') else chr(10) + '     '} · "
+                     f"{s.incidents} incident{'s' * (s.incidents != 1)}, latest {shown.safe(s.last_case)}", style="dim")
         return t
 
     def chosen(self) -> Suggestion | None:
@@ -316,9 +319,15 @@ class PersonPicker(CompactForm):
     def _choice_label(self) -> str:
         s = self.chosen()
         if s is not None:
-            extra = ", ".join(x for x in (s.record_id, f"born {s.dob.isoformat()}" if s.dob else None) if x)
-            return f"{s.name}{f' ({extra})' if extra else ''}"
+            extra = ", ".join(self._identifiers(s))
+            return f"{shown.name(self.app, s.name)}{f' ({extra})' if extra else ''}"
         return "a new person record"
+
+    def _identifiers(self, s: Suggestion) -> list[str]:
+        """A suggestion's records id and birth date, for the full view only."""
+        return [shown.safe(x) for x in (s.record_id if shown.may_see(self.app, "person.record_id") else None,
+                                        f"born {s.dob.isoformat()}" if s.dob and shown.may_see(self.app, "person.dob")
+                                        else None) if x]
 
     def _draw_choice(self) -> None:
         s = self.chosen()
