@@ -351,6 +351,9 @@ def _person_sequences(persons: Iterable[PersonRow]) -> Iterator[tuple[Words, Pro
                     yield seq, item
 
 
+_MEMO_SIZE = 50_000
+
+
 class ProtectedIndex:
     """Every protected word sequence and date, found in text in one pass over its words.
 
@@ -369,6 +372,8 @@ class ProtectedIndex:
         self._lengths: dict[str, set[int]] = {}  # first word -> lengths of the sequences starting with it
         self._longest_first: dict[str, tuple[int, ...]] = {}  # the same, sorted; filled as words are met
         self._dobs: dict[dt.date, list[Protected]] = {}
+        self._dob_years: frozenset[str] | None = None  # the years of the dates of birth, as written
+        self._memo: dict[str, tuple[Match, ...]] = {}  # text -> what find() found in it
 
     def __bool__(self) -> bool:
         return bool(self._items or self._dobs)
@@ -397,6 +402,8 @@ class ProtectedIndex:
             if dob is not None:
                 item = Protected("dob", clean(row[1]), row[0])
                 dobs[dob] = [*dobs.get(dob, ()), item]  # a new list: copies share the old one
+                self._dob_years = None
+                self._memo = {}
 
     def _add_all(self, pairs: Iterable[tuple[Words, Protected]]) -> None:
         # One loop with local names: the partner index adds 200,000 sequences
@@ -417,6 +424,7 @@ class ProtectedIndex:
             elif found != item:
                 items[seq] = {found: None, item: None}
         self._longest_first = {}
+        self._memo = {}
 
     def copy(self) -> ProtectedIndex:
         """An index protecting the same; adding to it leaves this one as it is (cheap: shares the values)."""
@@ -424,6 +432,7 @@ class ProtectedIndex:
         other._items = self._items.copy()
         other._lengths = self._lengths.copy()
         other._dobs = self._dobs.copy()
+        other._dob_years = self._dob_years
         return other
 
     def add_le_note(self, text: str) -> None:
@@ -440,10 +449,33 @@ class ProtectedIndex:
         return lengths
 
     def _might_date(self, seen: Sequence[str]) -> bool:
-        return bool(self._dobs) and any(w[:1].isdigit() for w in seen)
+        """Whether ``seen`` may hold a date of birth: a word that is the year of one (four or two
+        digits), or eight digits (a compact date). Most text has none: no date is read then."""
+        if not self._dobs:
+            return False
+        years = self._dob_years
+        if years is None:
+            years = self._dob_years = frozenset(
+                y for dob in self._dobs for y in (f"{dob.year:04d}", f"{dob.year % 100:02d}")
+            )
+        return any(w in years or (len(w) == 8 and w.isdigit()) for w in seen)
 
-    def find(self, text: str) -> Iterator[Match]:
-        """Every protected sequence or date in ``text``, left to right, longest first, not overlapping."""
+    def find(self, text: str) -> tuple[Match, ...]:
+        """Every protected sequence or date in ``text``, left to right, longest first, not overlapping.
+
+        Remembered per text (a pure function of the text and this index, which only ever grows and
+        then forgets): a document repeats its dates, statuses and owners hundreds of times, and the
+        release review and the leak scan read the same passages.
+        """
+        memo = self._memo
+        found = memo.get(text)
+        if found is None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            found = memo[text] = tuple(self._find(text))
+        return found
+
+    def _find(self, text: str) -> Iterator[Match]:
         seen_words = words(text)
         dates = self._might_date(seen_words)
         if not dates and self._lengths.keys().isdisjoint(seen_words):
