@@ -50,6 +50,7 @@ weaker scan.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import unicodedata
@@ -354,6 +355,15 @@ def _person_sequences(persons: Iterable[PersonRow]) -> Iterator[tuple[Words, Pro
 _MEMO_SIZE = 50_000
 
 
+def _merged(first: tuple[Match, ...], second: tuple[Match, ...]) -> tuple[Match, ...]:
+    """Two indexes' matches in one text, left to right, the longer first where they overlap."""
+    out: list[Match] = []
+    for m in sorted(first + second, key=lambda m: (m.start, m.start - m.end)):
+        if not out or m.start >= out[-1].end:
+            out.append(m)
+    return tuple(out)
+
+
 class ProtectedIndex:
     """Every protected word sequence and date, found in text in one pass over its words.
 
@@ -374,6 +384,7 @@ class ProtectedIndex:
         self._dobs: dict[dt.date, list[Protected]] = {}
         self._dob_years: frozenset[str] | None = None  # the years of the dates of birth, as written
         self._memo: dict[str, tuple[Match, ...]] = {}  # text -> what find() found in it
+        self._extra: ProtectedIndex | None = None  # searched too (with_extra)
 
     def __bool__(self) -> bool:
         return bool(self._items or self._dobs)
@@ -406,6 +417,8 @@ class ProtectedIndex:
                 self._memo = {}
 
     def _add_all(self, pairs: Iterable[tuple[Words, Protected]]) -> None:
+        if self._extra is not None:
+            raise RuntimeError("an index made by with_extra shares its tables: add to a new index instead")
         # One loop with local names: the partner index adds 200,000 sequences
         # for a five-year history, and a method call per sequence doubled its time.
         items, lengths = self._items, self._lengths
@@ -426,13 +439,14 @@ class ProtectedIndex:
         self._longest_first = {}
         self._memo = {}
 
-    def copy(self) -> ProtectedIndex:
-        """An index protecting the same; adding to it leaves this one as it is (cheap: shares the values)."""
-        other = ProtectedIndex()
-        other._items = self._items.copy()
-        other._lengths = self._lengths.copy()
-        other._dobs = self._dobs.copy()
-        other._dob_years = self._dob_years
+    def with_extra(self, extra: ProtectedIndex) -> ProtectedIndex:
+        """This index and ``extra`` searched together, this one unchanged (nothing may be added to the result).
+
+        Shares this index's tables and what it remembered: the person index is built once and reused
+        (:func:`vip_tui.disclosure.protected_index`), a meeting's law-enforcement-only notes come on top.
+        """
+        other = copy.copy(self)
+        other._extra = extra
         return other
 
     def add_le_note(self, text: str) -> None:
@@ -473,6 +487,10 @@ class ProtectedIndex:
             if len(memo) >= _MEMO_SIZE:
                 memo.clear()
             found = memo[text] = tuple(self._find(text))
+        if self._extra is not None:
+            more = self._extra.find(text)
+            if more:
+                found = _merged(found, more)
         return found
 
     def _find(self, text: str) -> Iterator[Match]:
