@@ -174,20 +174,20 @@ def protected_index(session: Session, le_notes: Iterable[str] = ()) -> Protected
     gc.disable()
     try:
         connection = session.connection()
-        rows = [_person_row(*row) for row in connection.execute(sa.select(*columns))]
+        rows = [tuple(row) for row in connection.execute(sa.select(*columns))]
         key = connection.engine.url.render_as_string(hide_password=False)
         cached = _INDEXES.get(key)
         if cached is not None and cached[0] == rows:
             index = cached[1]  # every person exactly as when it was built: the same protection
         else:
             index = ProtectedIndex()
-            index.add_persons(rows)
+            index.add_persons([_person_row(*row) for row in rows])
             _INDEXES[key] = (rows, index)
-        notes = [text for text in le_notes if text]
-        if notes:
-            index = index.copy()
-            for text in notes:
-                index.add_le_note(text)
+        extra = ProtectedIndex()
+        for text in le_notes:
+            extra.add_le_note(text)
+        if extra:
+            index = index.with_extra(extra)
     finally:
         if was_enabled:
             gc.enable()

@@ -50,6 +50,7 @@ weaker scan.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import unicodedata
@@ -351,6 +352,18 @@ def _person_sequences(persons: Iterable[PersonRow]) -> Iterator[tuple[Words, Pro
                     yield seq, item
 
 
+_MEMO_SIZE = 50_000
+
+
+def _merged(first: tuple[Match, ...], second: tuple[Match, ...]) -> tuple[Match, ...]:
+    """Two indexes' matches in one text, left to right, the longer first where they overlap."""
+    out: list[Match] = []
+    for m in sorted(first + second, key=lambda m: (m.start, m.start - m.end)):
+        if not out or m.start >= out[-1].end:
+            out.append(m)
+    return tuple(out)
+
+
 class ProtectedIndex:
     """Every protected word sequence and date, found in text in one pass over its words.
 
@@ -369,6 +382,9 @@ class ProtectedIndex:
         self._lengths: dict[str, set[int]] = {}  # first word -> lengths of the sequences starting with it
         self._longest_first: dict[str, tuple[int, ...]] = {}  # the same, sorted; filled as words are met
         self._dobs: dict[dt.date, list[Protected]] = {}
+        self._dob_years: frozenset[str] | None = None  # the years of the dates of birth, as written
+        self._memo: dict[str, tuple[Match, ...]] = {}  # text -> what find() found in it
+        self._extra: ProtectedIndex | None = None  # searched too (with_extra)
 
     def __bool__(self) -> bool:
         return bool(self._items or self._dobs)
@@ -397,8 +413,12 @@ class ProtectedIndex:
             if dob is not None:
                 item = Protected("dob", clean(row[1]), row[0])
                 dobs[dob] = [*dobs.get(dob, ()), item]  # a new list: copies share the old one
+                self._dob_years = None
+                self._memo = {}
 
     def _add_all(self, pairs: Iterable[tuple[Words, Protected]]) -> None:
+        if self._extra is not None:
+            raise RuntimeError("an index made by with_extra shares its tables: add to a new index instead")
         # One loop with local names: the partner index adds 200,000 sequences
         # for a five-year history, and a method call per sequence doubled its time.
         items, lengths = self._items, self._lengths
@@ -417,13 +437,16 @@ class ProtectedIndex:
             elif found != item:
                 items[seq] = {found: None, item: None}
         self._longest_first = {}
+        self._memo = {}
 
-    def copy(self) -> ProtectedIndex:
-        """An index protecting the same; adding to it leaves this one as it is (cheap: shares the values)."""
-        other = ProtectedIndex()
-        other._items = self._items.copy()
-        other._lengths = self._lengths.copy()
-        other._dobs = self._dobs.copy()
+    def with_extra(self, extra: ProtectedIndex) -> ProtectedIndex:
+        """This index and ``extra`` searched together, this one unchanged (nothing may be added to the result).
+
+        Shares this index's tables and what it remembered: the person index is built once and reused
+        (:func:`vip_tui.disclosure.protected_index`), a meeting's law-enforcement-only notes come on top.
+        """
+        other = copy.copy(self)
+        other._extra = extra
         return other
 
     def add_le_note(self, text: str) -> None:
@@ -440,10 +463,37 @@ class ProtectedIndex:
         return lengths
 
     def _might_date(self, seen: Sequence[str]) -> bool:
-        return bool(self._dobs) and any(w[:1].isdigit() for w in seen)
+        """Whether ``seen`` may hold a date of birth: a word that is the year of one (four or two
+        digits), or eight digits (a compact date). Most text has none: no date is read then."""
+        if not self._dobs:
+            return False
+        years = self._dob_years
+        if years is None:
+            years = self._dob_years = frozenset(
+                y for dob in self._dobs for y in (f"{dob.year:04d}", f"{dob.year % 100:02d}")
+            )
+        return any(w in years or (len(w) == 8 and w.isdigit()) for w in seen)
 
-    def find(self, text: str) -> Iterator[Match]:
-        """Every protected sequence or date in ``text``, left to right, longest first, not overlapping."""
+    def find(self, text: str) -> tuple[Match, ...]:
+        """Every protected sequence or date in ``text``, left to right, longest first, not overlapping.
+
+        Remembered per text (a pure function of the text and this index, which only ever grows and
+        then forgets): a document repeats its dates, statuses and owners hundreds of times, and the
+        release review and the leak scan read the same passages.
+        """
+        memo = self._memo
+        found = memo.get(text)
+        if found is None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            found = memo[text] = tuple(self._find(text))
+        if self._extra is not None:
+            more = self._extra.find(text)
+            if more:
+                found = _merged(found, more)
+        return found
+
+    def _find(self, text: str) -> Iterator[Match]:
         seen_words = words(text)
         dates = self._might_date(seen_words)
         if not dates and self._lengths.keys().isdisjoint(seen_words):
