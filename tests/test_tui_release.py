@@ -31,7 +31,7 @@ def meeting(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     first = svc.item_detail(database, rows[0].id, with_history=False)
     victim = first.persons[0].name  # a person on file: every part of the name is protected
     surname = victim.split()[-1]
-    ab.set_partner_summary(database, rows[0].id, f"{victim.split()[0]} was hurt; the family asked for support")
+    ab.set_partner_summary(database, rows[0].id, f"{victim.split()[0]} was hurt; the family asked for support", version=None)
     action = svc.add_action_item(database, mid, f"Visit the {surname} family with the outreach team",
                                  incident_id=first.incident.id, owner_agency="CVI")
     clean = svc.add_action_item(database, mid, "Hold the vigil planning call", incident_id=first.incident.id,

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import select
 
 import vip_tui.services
 from tests.conftest import FIXED_NOW, FixedClock
@@ -37,6 +38,7 @@ from vip_tui.enums import (
     Role,
 )
 from vip_tui.models import (
+    PartnerRelease,
     ActionItem,
     Agency,
     AgendaItem,
@@ -53,14 +55,15 @@ from vip_tui.models import (
 )
 from vip_tui.names import name_key
 from vip_tui.services import agenda_builder as ab
-from vip_tui.services import merge, notifications, review
+from vip_tui.services import merge, notifications, release, review
 from vip_tui.services.review import STALE, ReviewError
 
 README_MESSAGE = "changed by someone else since you opened it; reloaded"
 
 # Functions that take the database and need no version, with the reason.
 READ_ONLY = {
-    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "suggest_persons", "note_versions"},
+    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "suggest_persons", "note_versions", "person_aliases"},
+    "release": {"passages", "unresolved"},
     "figures": {"program_figures"},
     "meetings": {"list_meetings"},
     "merge": {"merges_into"},
@@ -78,6 +81,9 @@ CREATES = {
     "agenda_builder": {"create_meeting", "add_incident", "add_invitee"},
     "notifications": {"record_attempt", "refer"},
     "review": {"add_walk_in", "add_action_item", "propose_notification", "add_referral"},
+    # An exemption is a new row; release_all_clean decides only passages nobody has decided (or whose
+    # text changed since), so there is no version anyone saw to compare with.
+    "release": {"not_this_person", "release_all_clean"},
 }
 # The meeting clock writes only the timer columns, which no person edits.
 CLOCK = {"review": {"enter_item", "stop_timers"}}
@@ -183,6 +189,12 @@ def _world(db: Database) -> SimpleNamespace:
         w.closed, w.draft, w.ada, w.bo, w.cy = closed.id, draft.id, ada.id, bo.id, cy.id
         w.inv, w.item1, w.item2, w.att = inv.id, item1.id, item2.id, att.id
         w.note, w.old_note, w.action, w.notification, w.referral = note.id, old_note.id, action.id, notification.id, referral.id
+        w.east = east.id
+    # One passage of today's partner edition already decided (withheld), for the release review's writes.
+    w.passage = release.passages(db, w.draft)[0].key
+    release.withhold(db, w.draft, w.passage, version=None)
+    with db.session() as s:
+        w.release_row = s.exec(select(PartnerRelease).where(PartnerRelease.passage == w.passage)).one().id
     w.merge = merge.merge_persons(db, w.bo, w.cy, survivor_version=None, absorbed_version=None).id
     return w
 
@@ -270,6 +282,20 @@ CASES: dict[str, Case] = {
     "agenda_builder.save_note": (
         lambda w: (Note, w.note),
         lambda db, w, v: ab.save_note(db, w.item1, "Retaliation expected this week", note_id=w.note, version=v), True),
+    "agenda_builder.set_partner_summary": (
+        lambda w: (Incident, w.east),
+        lambda db, w, v: ab.set_partner_summary(db, w.item1, "Shots fired at a gathering", version=v), True),
+    "agenda_builder.set_aliases": (
+        lambda w: (Person, w.ada), lambda db, w, v: ab.set_aliases(db, w.inv, "Q; Quen", person_version=v), True),
+    "release.release": (
+        lambda w: (PartnerRelease, w.release_row),
+        lambda db, w, v: release.release(db, w.draft, w.passage, version=v), True),
+    "release.withhold": (
+        lambda w: (PartnerRelease, w.release_row),
+        lambda db, w, v: release.withhold(db, w.draft, w.passage, version=v), False),
+    "release.edit": (
+        lambda w: (PartnerRelease, w.release_row),
+        lambda db, w, v: release.edit(db, w.draft, w.passage, "A block on the east side", version=v), True),
     "merge.merge_persons": (
         lambda w: (Person, w.ada),
         lambda db, w, v: merge.merge_persons(db, w.bo, w.ada, survivor_version=None, absorbed_version=v), False),

@@ -575,8 +575,8 @@ with a message, never saved over theirs.
         def call(values: dict[str, str]) -> None:
             incident, partner = _partner_apart(values)
             added.append(ab.add_incident(self.app.db, meeting_id, incident))
-            if partner:
-                ab.set_partner_summary(self.app.db, added[-1].agenda_item_id, partner)
+            if partner:  # the incident was just created by this form: nobody else has seen it
+                ab.set_partner_summary(self.app.db, added[-1].agenda_item_id, partner, version=None)
 
         def closed(values: dict[str, str] | None) -> None:
             if values is None or not added:
@@ -616,7 +616,8 @@ with a message, never saved over theirs.
     def _save_item(self, item: ab.ItemLine, values: dict[str, str]) -> None:
         incident, partner = _partner_apart(values)
         ab.update_incident(self.app.db, item.id, item.version, item.incident_version, incident)
-        ab.set_partner_summary(self.app.db, item.id, partner)
+        # The same form, checked against the version it showed one statement ago by update_incident.
+        ab.set_partner_summary(self.app.db, item.id, partner, version=None)
 
     def action_budget(self) -> None:
         kind, item = self.highlighted()
@@ -714,7 +715,8 @@ with a message, never saved over theirs.
             aliases = ab.check_aliases(values.get("aliases")) if with_aliases else None
             ab.update_involvement(self.app.db, p.involvement_id, p.version, p.person_version, person)
             if aliases is not None:
-                ab.set_aliases(self.app.db, p.involvement_id, "; ".join(aliases))
+                # The same form, checked against the person's version by update_involvement just before.
+                ab.set_aliases(self.app.db, p.involvement_id, "; ".join(aliases), person_version=None)
 
         self.app.push_screen(
             CompactForm(

@@ -1105,7 +1105,7 @@ ALIAS_MAX = 200  # characters per alias, as a person's name
 ALIASES_MAX = 20
 
 
-def set_partner_summary(db: Database, agenda_item_id: int, text: str | None, *, version: int | None = None) -> None:
+def set_partner_summary(db: Database, agenda_item_id: int, text: str | None, *, version: int | None) -> None:
     """The incident's summary written for partners (empty: none); ``version`` is the incident's, when known.
 
     It goes into the partner minutes through the release review, like any
@@ -1147,7 +1147,7 @@ def check_aliases(text: str | None) -> list[str]:
     return aliases
 
 
-def set_aliases(db: Database, involvement_id: int, text: str | None, *, person_version: int | None = None) -> list[str]:
+def set_aliases(db: Database, involvement_id: int, text: str | None, *, person_version: int | None) -> list[str]:
     """The other names of the person in an involvement (street names, nicknames): protected like the name."""
     aliases = check_aliases(text)
     with _writing(db, "the person's aliases") as s:
