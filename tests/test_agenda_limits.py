@@ -131,7 +131,7 @@ def test_a_file_over_the_cap_is_refused_before_it_is_read(tmp_path: Path) -> Non
         "backfill.csv: the file is 1,024.0 MB; agenda files are limited to "
         f"{MAX_FILE_BYTES / 1024 / 1024:,.1f} MB; split it into one file per meeting"
     )
-    assert int(peak_kb) < 200_000  # the file was not read
+    assert int(peak_kb) < 600_000  # the file (1 GB) was not read; the interpreter and its imports vary with the machine
 
 
 def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
