@@ -175,7 +175,7 @@ def test_a_known_case_number_puts_that_incident_on_the_agenda(database, meeting)
 
 def test_an_item_with_notes_stays_on_the_agenda(database, meeting) -> None:  # noqa: ANN001
     item = ab.add_incident(database, meeting, INCIDENT).agenda_item_id
-    review.save_note(database, item, "discussed already")
+    review.save_note(database, item, "discussed already", version=None)
     with pytest.raises(review.ReviewError, match="has notes"):
         ab.remove_item(database, item, ab.load_agenda(database, meeting).items[0].version)
     assert ab.load_agenda(database, meeting).items[0].discussed
@@ -187,7 +187,7 @@ def test_ready_needs_an_incident_and_a_closed_meeting_is_read_only(database, mee
     item = ab.add_incident(database, meeting, INCIDENT).agenda_item_id
     ab.set_ready(database, meeting, ab.load_agenda(database, meeting).meeting.version, True)
     assert ab.load_agenda(database, meeting).meeting.agenda_ready
-    review.close_meeting(database, meeting)
+    review.close_meeting(database, meeting, version=None)
     with pytest.raises(review.MeetingClosed):
         ab.add_incident(database, meeting, {**INCIDENT, "case_number": "26-2"})
     with pytest.raises(review.MeetingClosed):
@@ -342,7 +342,7 @@ def test_the_agenda_stamp_moves_with_every_change_but_notes(database, meeting) -
     ab.add_invitee(database, meeting, {"name": "B", "agency": "RMPD"})
     stamps.append(ab.agenda_stamp(database, meeting))
     assert len(set(stamps)) == len(stamps)
-    review.save_note(database, item, "typing…")
+    review.save_note(database, item, "typing…", version=None)
     assert ab.agenda_stamp(database, meeting) == stamps[-1]
     assert ab.load_agenda(database, meeting).stamp == stamps[-1]
 

@@ -79,7 +79,7 @@ def test_an_import_reusing_a_closed_meetings_case_leaves_its_minutes_and_review_
         meeting = s.exec(select(Meeting)).one()
         [item] = s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all()
     review.start_meeting(database, meeting.id, version=None)
-    review.close_meeting(database, meeting.id)
+    review.close_meeting(database, meeting.id, version=None)
     before = _minutes(database, tmp_path, "before.docx")
     detail_before = review.item_detail(database, item.id)
 

@@ -268,7 +268,7 @@ async def test_the_next_item_loaded_ahead_still_shows_a_change_made_meanwhile(tw
         # Meanwhile, in the analyst's instance: a new motive and a note on the next item.
         ab.update_incident(analyst_db, second.id, second.version, second.incident_version,
                            {**second.form_values(), "motive": "dispute over a parking space"})
-        review.save_note(analyst_db, second.id, "Witness saw a grey sedan leave north")
+        review.save_note(analyst_db, second.id, "Witness saw a grey sedan leave north", version=None)
         await f.press("n")
         await settle(f)
         assert screen.current == 1

@@ -110,7 +110,7 @@ def _notify(w: SimpleNamespace, meeting: int, person: int, incident: int, due: d
 
 
 def _close_meeting(db: Database, meeting_id: int) -> None:
-    review.close_meeting(db, meeting_id)
+    review.close_meeting(db, meeting_id, version=None)
 
 
 def _force(db: Database, notification_id: int, status: NotificationStatus) -> None:
@@ -442,7 +442,7 @@ def test_open_items_carry_over_every_later_meeting_with_their_number_until_close
     action = review.add_action_item(db, world.m1, "Pull the doorbell video on Elm St", due_date=dt.date(2026, 11, 13))
     notification = review.propose_notification(db, world.m1, world.ada, incident_id=world.east,
                                                due_date=dt.date(2026, 11, 14), team_officer="Sgt. P. Ibarra")
-    review.close_meeting(db, world.m1)
+    review.close_meeting(db, world.m1, version=None)
     assert (action.ref, notification.ref) == ("1-1", "1-2")
 
     def carried(meeting_id: int) -> dict[str, review.OldBusinessRow]:
@@ -455,7 +455,7 @@ def test_open_items_carry_over_every_later_meeting_with_their_number_until_close
         assert not rows["1-1"].closed_here and not rows["1-2"].closed_here
         if meeting_id == world.m2:
             review.start_meeting(db, world.m2, version=None)
-            review.close_meeting(db, world.m2)
+            review.close_meeting(db, world.m2, version=None)
 
     review.start_meeting(db, world.m3, version=None)
     review.set_action_status(db, action.id, ActionStatus.done, "Video pulled; nothing usable", in_meeting_id=world.m3, version=None)
@@ -467,7 +467,7 @@ def test_open_items_carry_over_every_later_meeting_with_their_number_until_close
     assert set(rows) == {"1-1", "1-2"} and rows["1-1"].closed_here and rows["1-2"].closed_here
     assert (rows["1-2"].status, rows["1-2"].outcome) == ("delivered", "Delivered with his aunt present")
     assert carried(world.m4) == {}
-    review.close_meeting(db, world.m3)
+    review.close_meeting(db, world.m3, version=None)
 
     text = _minutes_rows(db, dt.date(2026, 11, 24))
     old = {r[0]: r for r in text if r and r[0] in ("1-1", "1-2")}
@@ -484,13 +484,13 @@ def test_a_notification_closed_on_the_board_between_meetings_is_in_the_next_minu
     db = world.db
     nid = _notify(world, world.m1, world.ada, world.east, dt.date(2026, 11, 14))
     for m in (world.m1, world.m2):
-        review.close_meeting(db, m)
+        review.close_meeting(db, m, version=None)
     follow.change_status(db, nid, N.approved, version=None)
     follow.change_status(db, nid, N.assigned, version=None)
     follow.record_attempt(db, nid, result=AttemptResult.refused, attempted_at=dt.datetime(2026, 11, 20, 18, 10),
                           letter_left=True)
     follow.close_notification(db, nid, N.refused, "Refused at the door; letter left", version=None)
-    review.close_meeting(db, world.m3)
+    review.close_meeting(db, world.m3, version=None)
     rows = {r[0]: r for r in _minutes_rows(db, dt.date(2026, 11, 24)) if r and r[0] == "1-1"}
     assert rows["1-1"][-1].startswith("closed at this meeting: refused — Refused at the door; letter left")
     assert "last attempt Fri 20 Nov 2026, 18:10: refused (letter left)" in rows["1-1"][-1]

@@ -192,3 +192,70 @@ def test_only_the_core_writer_writes_files() -> None:
         if writes.search(line)
     ]
     assert found == []
+
+
+# --------------------------------------------------------------------------- long work (issue 12)
+
+
+def test_ctrl_c_during_an_export_or_a_backup_leaves_nothing_and_says_so(
+    db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted while the document is being saved or the copy made: a message, exit 1, no file, no log row."""
+    import docx.document
+
+    from vip_tui import db as dbmod
+
+    def files() -> dict[str, bytes | str]:  # the database's own files change as it is opened: not ours to compare
+        return {k: v for k, v in _snapshot(db_file.parent).items() if not k.startswith("vip.db")}
+
+    before = files()
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(docx.document.Document, "save", interrupted)
+        code, out, err = vip("--db", str(db_file), "minutes", "export", "2026-11-24", "-o", "m.docx")
+    assert (code, out) == (1, "")
+    assert err == "vip: interrupted (ctrl+c); nothing was written or changed\n"
+    with monkeypatch.context() as m:
+        m.setattr(dbmod, "_sqlite_copy", interrupted)
+        code, out, err = vip("--db", str(db_file), "backup", "copy.db")
+    assert (code, err) == (1, "vip: interrupted (ctrl+c); nothing was written or changed\n")
+    assert files() == before  # no document, no copy, no temporary file
+    assert "m.docx" not in vip("--db", str(db_file), "disseminations")[1]  # and no log row
+
+
+class _Terminal:
+    """A stderr that says it is a terminal, and keeps what was written to it."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> None:
+        self.written.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_slow_work_says_what_it_is_doing_on_a_terminal_and_clears_the_line() -> None:
+    import threading
+
+    from vip_tui.commands.common import working
+
+    terminal, shown = _Terminal(), threading.Event()
+    original = terminal.write
+    terminal.write = lambda text: (original(text), shown.set())  # type: ignore[method-assign]
+    with working("backing up to copy.db", after=0, every=0.01, stream=terminal):
+        assert shown.wait(30)  # the line appears while the work goes on
+    assert terminal.written[0].startswith("\r\x1b[2Kvip: backing up to copy.db… ")
+    assert terminal.written[-1] == "\r\x1b[2K"  # and is gone when it ends
+    quiet = _Terminal()
+    quiet.isatty = lambda: False  # type: ignore[method-assign]
+    with working("writing", after=0, stream=quiet):
+        pass
+    assert quiet.written == []  # redirected output stays clean

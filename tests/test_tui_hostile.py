@@ -87,7 +87,7 @@ def hostile(tmp_path: Path, clock):  # noqa: ANN001, ANN201
         person.aliases = [TITLE]
         attendee = s.exec(__import__("sqlmodel").select(Attendee)).first()
         attendee.name = BOLD
-    svc.save_note(database, first.id, TOGGLE)
+    svc.save_note(database, first.id, TOGGLE, version=None)
     svc.add_action_item(database, earlier, QUIT, owner_agency="RMPD", due_date=dt.date(2026, 11, 20))
     svc.add_action_item(database, mid, TOGGLE, incident_id=first.incident_id, owner_agency="RMPD")
     svc.propose_notification(database, mid, quitter, incident_id=first.incident_id, reasons=BOLD,

@@ -262,3 +262,58 @@ def test_import_problems_look_right(snap_compare, database, folder: Path) -> Non
     _break(folder / WEEK4)
     app = make_app(database)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app))
+
+
+# --------------------------------------------------------------------------- long and busy imports (issue 12)
+
+
+async def test_the_import_shows_its_progress_and_a_busy_database_is_a_message(
+    database, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    import sqlite3
+
+    from vip_tui.services import meetings
+
+    lines: list[str] = []
+    original = AgendaImportScreen._progress
+
+    def recorded(self, line: str) -> None:  # noqa: ANN001
+        lines.append(line)
+        original(self, line)
+
+    monkeypatch.setattr(AgendaImportScreen, "_progress", recorded)
+    monkeypatch.setattr(meetings, "WRITE_LOCK_WAIT_SECONDS", 0.3)
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_import(app, pilot)
+        holder = sqlite3.connect(tmp_path / "vip.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another import holds the write lock
+        try:
+            await _pick(pilot, 1)
+            status = str(screen.query_one("#import-status").render())
+            assert "the database is busy" in status and "Press r to try again" in status
+            assert screen.state == "problems" and app.is_running
+        finally:
+            holder.rollback()
+            holder.close()
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert screen.state == "preview"
+        assert any(line.startswith(f"Reading {WEEK4}: importing incidents: 0 of 6") for line in lines), lines
+        assert f"Reading {WEEK4}: waiting for another import or edit to finish" in lines
+
+
+def test_progress_reaches_the_status_line_at_most_every_few_tenths_of_a_second() -> None:
+    from vip_tui.screens.agenda_import import StatusProgress
+
+    shown: list[str] = []
+    progress = StatusProgress(shown.append, every=3600)
+    progress.phase("reading")
+    progress.start(7000)
+    for _ in range(7000):
+        progress.advance()
+    progress.phase("saving")
+    assert shown == ["reading", "importing incidents: 0 of 7,000", "saving"]  # 7,000 advances, no flood
+    StatusProgress(shown.append, every=0).advance()  # before start(): nothing to count
+    assert shown[-1] == "saving"

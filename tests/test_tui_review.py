@@ -209,7 +209,7 @@ async def test_marking_moves_on_and_the_pace_follows(database, clock) -> None:  
 
 async def test_presentation_mode_masks_names_and_hides_le_only_notes(database) -> None:  # noqa: ANN001
     first = svc.agenda(database, meeting_id(database))[0]
-    svc.save_note(database, first.id, "Informant: the shooter drives a grey sedan", visibility="le_only")
+    svc.save_note(database, first.id, "Informant: the shooter drives a grey sedan", visibility="le_only", version=None)
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_review(app, pilot)
@@ -228,7 +228,7 @@ async def test_presentation_mode_masks_names_and_hides_le_only_notes(database) -
 
 
 async def test_a_closed_meeting_is_read_only(database) -> None:  # noqa: ANN001
-    svc.close_meeting(database, meeting_id(database))
+    svc.close_meeting(database, meeting_id(database), version=None)
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_review(app, pilot)
@@ -309,7 +309,7 @@ async def test_presenting_masks_names_typed_into_free_text(database) -> None:  #
     with database.transaction() as s:
         incident = s.get(Incident, first.incident_id)
         incident.motive = "retaliation for the homicide of Tobias Rendón-Hale"
-    svc.save_note(database, first.id, "tobias rendon hale's cousin drives a grey sedan")
+    svc.save_note(database, first.id, "tobias rendon hale's cousin drives a grey sedan", version=None)
     svc.add_action_item(database, meeting_id(database), "Ask Rendón-Hale's family about the car",
                         incident_id=first.incident_id, owner_agency="RMPD")
     app = make_app(database)

@@ -334,7 +334,7 @@ async def test_a_change_refused_by_the_service_is_shown(meeting_db) -> None:  # 
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "attendance")
-        review.close_meeting(meeting_db.db, meeting_db.third)
+        review.close_meeting(meeting_db.db, meeting_db.third, version=None)
         await pilot.press("p")
         await pilot.pause()
         assert any(n.severity == "error" and "is closed" in n.message for n in app._notifications)

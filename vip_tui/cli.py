@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .commands.common import FORCE, Refused, echo, echo_table, fail, refusals
+from .commands.common import FORCE, Refused, echo, echo_table, fail, refusals, working
 
 if TYPE_CHECKING:
     from .db import Database
@@ -225,7 +225,7 @@ def backup(ctx: Context, file: Path, force: bool) -> None:
     from .db import backup as do_backup
 
     database = ctx.open()
-    with _refusals():
+    with _refusals(), working(f"backing up to {file}"):
         rows = do_backup(database, file, force=force)
     echo(f"backed up {rows} rows to {file}")
 

@@ -337,10 +337,10 @@ def seed_history(database: Database) -> list[str]:
         items = {r.case_number: r for r in svc.agenda(at, meeting.id)}
         for item in held.items:
             row = items[item.case]
-            svc.save_note(at, row.id, item.note)
+            svc.save_note(at, row.id, item.note, version=None)
             counts["notes"] += 1
             if item.le_note:
-                svc.save_note(at, row.id, item.le_note, visibility="le_only")
+                svc.save_note(at, row.id, item.le_note, visibility="le_only", version=None)
                 counts["notes"] += 1
             for description, agency, owner, days in item.actions:
                 svc.add_action_item(at, meeting.id, description, incident_id=row.incident_id, owner_agency=agency,
@@ -367,7 +367,7 @@ def seed_history(database: Database) -> list[str]:
         for row in items.values():
             if row.case_number not in {i.case for i in held.items}:
                 svc.mark_item(at, row.id, ReviewStatus.discussed, version=None)
-        svc.close_meeting(_at(database, start + dt.timedelta(minutes=82)), meeting.id)
+        svc.close_meeting(_at(database, start + dt.timedelta(minutes=82)), meeting.id, version=None)
         for person, refer in held.direct:
             diary.refer(_person_id(database, person), refer)
     # The teams' work after each meeting runs before the next one is held (at

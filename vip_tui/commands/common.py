@@ -8,6 +8,7 @@
   sequence prints as ``␛[2J`` and does nothing.
 - :data:`FORCE` and :func:`checked_output`: the rules of
   :mod:`vip_tui.outputs` for a file a command writes.
+- :func:`working`: a line on a terminal saying what a slow command is doing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+
+import sys
+import threading
+import time
 
 import click
 
@@ -103,6 +108,10 @@ def refusals() -> Iterator[None]:
         yield
     except click.ClickException:
         raise
+    except KeyboardInterrupt:
+        # The core writes files beside their target and commits once: an
+        # interrupted command has left nothing behind (outputs.py, export).
+        fail("interrupted (ctrl+c); nothing was written or changed")
     except Exception as exc:
         message = _refusal(exc)
         if message is None:
@@ -144,3 +153,47 @@ def checked_output(database: Database | None, path: Path, *, force: bool) -> Pat
         return check_output(path, force=force, protected=database.files() if database else ())
     except OutputRefused as exc:
         fail(str(exc))
+
+
+@contextmanager
+def working(what: str, *, after: float = 1.0, every: float = 0.5, stream: Any = None) -> Iterator[None]:
+    """``vip: <what>… 3 s`` on stderr while the block runs, once it has taken ``after`` seconds.
+
+    Only when stderr is a terminal (redirected output stays clean); the line
+    is cleared when the block ends. Export and backup take one to two
+    seconds on five years of history: long enough to wonder whether
+    anything is happening, too short for a count of their own.
+    """
+    stream = stream if stream is not None else sys.stderr
+    try:
+        live = stream.isatty()
+    except (AttributeError, ValueError):
+        live = False
+    if not live:
+        yield
+        return
+    began = time.monotonic()
+    stop = threading.Event()
+    shown = False
+
+    def draw() -> None:
+        nonlocal shown
+        if stop.wait(after):
+            return
+        while True:
+            stream.write(f"\r\x1b[2Kvip: {for_terminal(what)}… {time.monotonic() - began:.0f} s")
+            stream.flush()
+            shown = True
+            if stop.wait(every):
+                return
+
+    thread = threading.Thread(target=draw, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        if shown:
+            stream.write("\r\x1b[2K")
+            stream.flush()

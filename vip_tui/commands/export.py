@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..enums import Audience, DisseminationMethod
-from .common import FORCE, echo
+from ..enums import DisseminationMethod, Edition
+from .common import FORCE, echo, working
 
 if TYPE_CHECKING:
     from ..cli import Context
@@ -62,8 +62,8 @@ def minutes() -> None:
 @click.argument("date")
 @click.option(
     "--audience",
-    type=click.Choice(Audience.values()),
-    default=Audience.full.value,
+    type=click.Choice(Edition.values()),  # the documents' two editions, not every audience
+    default=Edition.full.value,
     show_default=True,
     help="full: law enforcement; partner: community and service partners (only what the release review let through).",
 )
@@ -95,7 +95,7 @@ def minutes_export(
     from ..export import export_minutes
 
     database = ctx.open()
-    with _refused():
+    with _refused(), working(f"writing the {audience} minutes of {date}"):
         path = export_minutes(
             database, date, audience, output, to_agency, receiving=receiver, method=method, force=force
         )
@@ -182,7 +182,7 @@ def agenda_export(
     from ..export import export_agenda
 
     database = ctx.open()
-    with _refused():
+    with _refused(), working(f"writing the agenda of {date}"):
         path = export_agenda(database, date, output, to_agency, receiving=receiver, method=method, force=force)
     echo(f"wrote {path}")
 

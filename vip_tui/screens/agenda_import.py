@@ -11,7 +11,8 @@ after it was fixed in an editor; ``a`` applies the import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -67,7 +68,43 @@ class Checked:
         return not self.errors and self.refused is None and self.report is not None
 
 
-def check_file(db, path: Path, *, apply_to: Checked | None = None) -> Checked:  # noqa: ANN001
+class StatusProgress:
+    """An import's progress (``agenda.importer.Progress``) on the import screen's status line.
+
+    Called on the worker's thread; ``show`` is called at most every ``every``
+    seconds (and at each new phase), so a 7,000-incident backfill does not
+    flood the UI thread with messages.
+    """
+
+    def __init__(self, show: Callable[[str], None], *, every: float = 0.2) -> None:
+        self.show = show
+        self.every = every
+        self.total = self.count = 0
+        self._drawn = 0.0
+
+    def phase(self, what: str) -> None:
+        self._draw(what, force=True)
+
+    def start(self, total: int) -> None:
+        self.total, self.count = total, 0
+        self._draw(f"importing incidents: 0 of {total:,}", force=True)
+
+    def advance(self, n: int = 1) -> None:
+        self.count += n
+        if self.total:
+            self._draw(f"importing incidents: {self.count:,} of {self.total:,} ({100 * self.count // self.total}%)")
+
+    def done(self) -> None:
+        pass
+
+    def _draw(self, line: str, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self._drawn >= self.every:
+            self._drawn = now
+            self.show(line)
+
+
+def check_file(db, path: Path, *, apply_to: Checked | None = None, progress: object | None = None) -> Checked:  # noqa: ANN001
     """Validate ``path`` and dry-run its import; never raises for a bad file.
 
     With ``apply_to`` (a preview), the agendas read for that preview are
@@ -76,6 +113,7 @@ def check_file(db, path: Path, *, apply_to: Checked | None = None) -> Checked:  
     """
     from ..agenda.importer import import_agendas
     from ..agenda.parse import AgendaErrors, parse_agendas
+    from ..db import DatabaseBusy
     from ..services.review import meeting_by_date
 
     if apply_to is not None:
@@ -86,10 +124,13 @@ def check_file(db, path: Path, *, apply_to: Checked | None = None) -> Checked:  
     if checked.errors or not agendas:
         return checked
     try:
-        report = import_agendas(db, agendas, dry_run=apply_to is None)
+        report = import_agendas(db, agendas, dry_run=apply_to is None, progress=progress)  # type: ignore[arg-type]
     except AgendaErrors as exc:
         checked.refused = "\n".join(str(p) for p in exc.problems)
         checked.problems.extend(exc.problems)
+        return checked
+    except DatabaseBusy as exc:  # another import held the lock past the wait: nothing was changed
+        checked.refused = str(exc)
         return checked
     if apply_to is None:
         # The file's own warnings; the import adds its own (an item kept because it was discussed).
@@ -219,9 +260,18 @@ link is fixed with `l` and the order changed with `K`/`J`.
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def _work(self, path: Path, apply: bool) -> None:
-        checked = check_file(self.app.db, path, apply_to=self.checked if apply else None)
+        verb = "Importing" if apply else "Reading"
+
+        def show(line: str) -> None:
+            self.app.call_from_thread(self._progress, f"{verb} {shown.safe(path.name)}: {line}")
+
+        checked = check_file(self.app.db, path, apply_to=self.checked if apply else None, progress=StatusProgress(show))
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, checked)
+
+    def _progress(self, line: str) -> None:
+        if self.state == "reading":
+            self.query_one("#import-status", Static).update(Text(line))
 
     def _show(self, checked: Checked) -> None:
         self.checked = checked
@@ -245,8 +295,12 @@ link is fixed with `l` and the order changed with `K`/`J`.
             box.border_title = "Problems"
             preview.update(text)
             return
+        if checked.report is None:  # refused as a whole (the database was busy): nothing was changed
+            self.state = "problems"
+            status.update(Text(f"{name}: {shown.safe(checked.refused or 'not imported')}. Press r to try again."))
+            status.set_classes("-error")
+            return
         report = checked.report
-        assert report is not None
         if checked.applied:
             self.app.persons_changed()  # the shared screen masks the persons just imported too
             self.state = "applied"

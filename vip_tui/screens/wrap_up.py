@@ -269,9 +269,12 @@ While presenting, the persons named in decisions show as initials.
         if not yes:
             return
         try:
-            meeting = close_meeting(self.app.db, self.meeting_id)
+            meeting = close_meeting(
+                self.app.db, self.meeting_id, version=self.summary.meeting_version if self.summary else None
+            )
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
+            self.load()  # what changed meanwhile, so the next close is of what the facilitator has seen
             return
         at = meeting.closed_at.strftime("%H:%M") if meeting.closed_at else ""
         self.notify(f"Meeting closed at {at}. Press e to export the minutes.")

@@ -1072,7 +1072,7 @@ def save_note(
     from .review import save_note as plain_save
 
     if note_id is None or version is None:
-        new_id = plain_save(db, agenda_item_id, text, note_id=note_id, visibility=visibility)
+        new_id = plain_save(db, agenda_item_id, text, note_id=note_id, version=None, visibility=visibility)
         return new_id, note_versions(db, [new_id]).get(new_id, 1)
     with _writing(db, "this note") as s:
         note = s.get(Note, note_id)
@@ -1094,7 +1094,7 @@ def save_note(
                 note.updated_at = now
             s.flush()
             return note.id, note.version  # type: ignore[return-value]
-    new_id = plain_save(db, agenda_item_id, text, note_id=None, visibility=visibility)
+    new_id = plain_save(db, agenda_item_id, text, note_id=None, version=None, visibility=visibility)
     return new_id, note_versions(db, [new_id]).get(new_id, 1)
 
 

@@ -162,15 +162,18 @@ def start_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meet
         return meeting
 
 
-def close_meeting(db: Database, meeting_id: int) -> Meeting:
+def close_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meeting:
     """Close the meeting: its running timer stops and from now on it is read-only.
 
     Each item keeps the record of its incident as it stands now (facts,
     involvements, persons, groups): later imports may change the incident,
-    never what this meeting recorded (services/frozen.py).
+    never what this meeting recorded (services/frozen.py). ``version`` is the
+    meeting's as the wrap-up showed it: a decision added meanwhile by another
+    instance refuses the close, so nobody closes a meeting they have not seen.
     """
-    with db.transaction() as s:
+    with writing(db, "the meeting") as s:
         meeting = _writable(s, meeting_id)
+        check_version(meeting, version, f"the meeting of {meeting.date.isoformat()}")
         now = db.now()
         items = s.exec(
             select(AgendaItem)
@@ -668,16 +671,17 @@ def _decisions(s: Session, meeting: Meeting, *, incident_id: int | None = None) 
 
 
 def save_note(
-    db: Database, agenda_item_id: int, text: str, *, note_id: int | None = None,
+    db: Database, agenda_item_id: int, text: str, *, note_id: int | None = None, version: int | None,
     visibility: NoteVisibility | str | None = None,
 ) -> int:
     """Create or update a note on an agenda item; returns its id. Called as the facilitator types.
 
     ``visibility`` (law enforcement only / members / partners) is kept as it
     is when None; a new note is for the members unless told otherwise.
+    ``version``: the note's as its editor loaded it (refused if changed since).
     """
     visibility = NoteVisibility(visibility) if visibility is not None else None
-    with db.transaction() as s:
+    with writing(db, "this note") as s:
         item = _item(s, agenda_item_id)
         _writable(s, item.meeting_id)
         now = db.now()
@@ -689,6 +693,7 @@ def save_note(
             )
             s.add(note)
         else:
+            check_version(note, version, "this note")
             if note.agenda_item_id != item.id:
                 raise ReviewError("that note belongs to another agenda item")
             if note.text != text:
@@ -932,12 +937,14 @@ class WrapUp:
     closed_old_business: list[OldBusinessRow]
     pending_items: list[AgendaRow]
     warnings: list[str]
+    meeting_version: int = 1  # what closing writes against: close what you have seen
 
 
 def wrap_up(db: Database, meeting_id: int) -> WrapUp:
     """Everything decided in this meeting and what is still unassigned, undated or undiscussed."""
     with db.session() as s:
         meeting = _meeting(s, meeting_id)
+        meeting_version = meeting.version
         decisions = _decisions(s, meeting)
         action_owners = {
             a.id: (a.owner_agency_id, a.owner_name)
@@ -956,7 +963,7 @@ def wrap_up(db: Database, meeting_id: int) -> WrapUp:
     for r in pending:
         warnings.append(f"case {r.case_number} was not discussed (still pending)")
     closed_here = [r for r in old_business(db, meeting_id) if r.closed_here]
-    return WrapUp(decisions, closed_here, pending, warnings)
+    return WrapUp(decisions, closed_here, pending, warnings, meeting_version)
 
 
 # --------------------------------------------------------------------------- search
