@@ -33,10 +33,16 @@ HIDDEN_WHILE_PRESENTING = (
 
 
 def state_of(p: svc.Passage) -> str:
-    """undecided / released / edited / withheld / stale (decided on a text that has changed since)."""
+    """undecided / released / edited / withheld / stale (decided on a text that has changed since) / goes.
+
+    "goes": a fact or text written for partners, with no protected token,
+    which needs no decision.
+    """
     if p.decision is not None:
         return p.decision.value
-    return "stale" if p.version is not None else "undecided"
+    if p.version is not None:
+        return "stale"
+    return "goes" if p.resolved and not p.needs_release else "undecided"
 
 
 def highlighted(p: svc.Passage) -> Text:
@@ -97,7 +103,9 @@ when none does.
     ReleaseReviewScreen #passages { height: 1fr; border: round $panel-lighten-2; }
     ReleaseReviewScreen #passages:focus { border: round $primary; }
     ReleaseReviewScreen #release-detail {
-        height: auto; max-height: 8; padding: 0 1; border-top: solid $primary-darken-3; color: $text-muted;
+        /* A fixed band: were it to grow with the highlighted passage's hits, the list above would
+           shrink after scrolling to it, and the passage just moved to could end up out of view. */
+        height: 7; overflow-y: auto; padding: 0 1; border-top: solid $primary-darken-3; color: $text-muted;
     }
     """
 

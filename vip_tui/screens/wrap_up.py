@@ -77,7 +77,7 @@ to the review (`3`) to fix them, or close the meeting as it is.
 
 `c` closes the meeting: its timers stop and it becomes read-only (later
 corrections are amendments with a reason). `e` writes the minutes in both
-versions, the full one for law enforcement and the redacted one for
+versions, the full one for law enforcement and the partner edition (released text only) for
 partners, and records who they go to. The partner minutes are written only
 when the **release review** (`R`) has nothing left unresolved: every passage
 they would print released, given a partner wording, or withheld.
@@ -290,7 +290,7 @@ While presenting, the persons named in decisions show as initials.
         fields = [
             Field("to_full", "Full minutes (law enforcement) go to", suggestions=self.agencies,
                   check=self._known_agency, placeholder=example),
-            Field("to_partner", "Partner minutes (redacted) go to", suggestions=self.agencies,
+            Field("to_partner", "Partner minutes (released text only) go to", suggestions=self.agencies,
                   check=self._known_agency, placeholder=example),
             Field("folder", "Folder", value=str(Path.cwd()), required=True,
                   check=lambda v: None if Path(v).expanduser().is_dir() else "no such folder"),
