@@ -277,21 +277,12 @@ def _template_blobs() -> dict[str, bytes]:
     return {str(part.partname): part.blob for part in package.iter_parts() if getattr(part, "_element", None) is None}
 
 
-def _allowed(p: Any, m: Match, allowed: Mapping[Any, frozenset[Words]]) -> bool:
+def _marked(p: Any, key: object, marks: Mapping[Any, frozenset[Any]]) -> bool:
+    """Whether ``key`` is in the marks of ``p`` or of an element around it (its table row, its cell)."""
     el = p
     while el is not None:
-        seqs = allowed.get(el)
-        if seqs is not None and m.seq in seqs:
-            return True
-        el = el.getparent()
-    return False
-
-
-def _exempt(p: Any, m: Match, exempt: Mapping[Any, frozenset[str]]) -> bool:
-    el = p
-    while el is not None:
-        tokens = exempt.get(el)
-        if tokens is not None and m.token in tokens:
+        found = marks.get(el)
+        if found is not None and key in found:
             return True
         el = el.getparent()
     return False
@@ -420,7 +411,7 @@ def scan_document(
         for p in root.iter(f"{_W}p"):
             own: Counter[str] | None = None
             for m in index.find(_paragraph_text(p)):
-                if _allowed(p, m, marks.allowed) or _exempt(p, m, marks.exempt):
+                if _marked(p, m.seq, marks.allowed) or _marked(p, m.token, marks.exempt):
                     continue
                 if own is None:
                     own = _own_counts(index, marks.own.get(p, ()), marks.facts) if part is main else Counter(furniture)
