@@ -469,14 +469,14 @@ def measure_export(url: str, date: dt.date, repeat: int, clock: Callable[[], dt.
     try:
         for audience in ("full", "partner"):
             content = plain_docx.extract(build_minutes(db, date, audience))
-            export_minutes(db, date, audience, out / "warm.docx")  # compile the statements once; not counted
+            export_minutes(db, date, audience, out / f"warm-{audience}.docx")  # compile the statements once; not counted
             vip, plain = [], []
             for i in range(repeat):
                 t0 = time.perf_counter()
-                export_minutes(db, date, audience, out / f"vip-{i}.docx")
+                export_minutes(db, date, audience, out / f"vip-{audience}-{i}.docx")
                 vip.append(time.perf_counter() - t0)
                 t0 = time.perf_counter()
-                plain_docx.write(content, out / f"plain-{i}.docx")
+                plain_docx.write(content, out / f"plain-{audience}-{i}.docx")
                 plain.append(time.perf_counter() - t0)
             ratio = median(vip) / median(plain)
             rows.append(
