@@ -308,12 +308,12 @@ def test_export_records_dissemination(database, sample: Sample, out: Path, monke
     path = export_minutes(database, "2026-11-24", "partner", to_agency="vip")
     assert path == out / "minutes-2026-11-24-partner.docx" and path.is_file()
     assert os.stat(path).st_mode & 0o077 == 0  # criminal-justice data: owner only
-    export_agenda(database, DATE, receiving="Night shift briefing", method=DisseminationMethod.printed)
+    export_agenda(database, DATE, to_agency="RMPD", receiving="Night shift briefing", method=DisseminationMethod.printed)
     export_minutes(database, DATE, Audience.full, out / "copy.docx")
     rows = list_disseminations(database)
     assert [(r.document, r.audience.value, r.receiving, r.method.value) for r in rows] == [
         ("minutes", "full", None, "other"),
-        ("agenda", "full", "Night shift briefing", "printed"),
+        ("agenda", "full", "RMPD — Night shift briefing", "printed"),
         ("minutes", "partner", "VIP", "email"),
     ]
     assert all(r.sent_by == "tester" and r.meeting_date == DATE and r.sent_at == database.now() for r in rows)

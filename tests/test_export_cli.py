@@ -71,6 +71,10 @@ def test_minutes_export_both_audiences(vip) -> None:
 
 def test_agenda_export(vip) -> None:
     result = vip("agenda", "export", "2026-11-24", "--receiver", "Night shift", "--method", "printed")
+    assert result.exit_code == 1  # a receiver of no known kind: the pre-read is law enforcement's
+    assert "is not a known agency, so it may receive the partner minutes only" in result.stderr
+    assert _files() == []
+    result = vip("agenda", "export", "2026-11-24", "--to", "RMPD", "--receiver", "Night shift", "--method", "printed")
     assert result.exit_code == 0, result.stderr
     assert _files() == ["agenda-2026-11-24.docx"]
 
@@ -123,12 +127,13 @@ def test_usage_errors_exit_2(vip) -> None:
 
 def test_disseminations_lists_the_log(vip) -> None:
     assert vip("minutes", "export", "2026-11-24", "--audience", "partner", "--to", "vip").exit_code == 0
-    assert vip("agenda", "export", "2026-11-24", "--receiver", "Night shift", "--method", "in_person").exit_code == 0
+    assert vip("agenda", "export", "2026-11-24", "--to", "RMPD", "--receiver", "Night shift",
+               "--method", "in_person").exit_code == 0
     result = vip("disseminations")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["when", "meeting", "document", "audience", "to", "method", "by", "sha256", "file"]
-    assert lines[2].split()[:8] == ["2026-11-24", "09:30", "2026-11-24", "agenda", "full", "Night", "shift", "in"]
+    assert lines[2].split()[:10] == ["2026-11-24", "09:30", "2026-11-24", "agenda", "full", "RMPD", "—", "Night", "shift", "in"]
     assert lines[3].split()[:8] == ["2026-11-24", "09:30", "2026-11-24", "minutes", "partner", "VIP", "email", "tester"]
     assert lines[3].endswith("minutes-2026-11-24-partner.docx")
     sent = hashlib.sha256(Path("minutes-2026-11-24-partner.docx").read_bytes()).hexdigest()

@@ -85,15 +85,25 @@ def _document_words(kind: str, edition: Edition) -> str:
     return f"the {edition.value} edition of the minutes"
 
 
-def check_receiver(agency: Agency | None, kind: str, audience: Audience | Edition | str) -> None:
+def check_receiver(
+    agency: Agency | None, kind: str, audience: Audience | Edition | str, receiving: str | None = None
+) -> None:
     """Refuse (:class:`NotAllowed`) a document that ``agency``'s kind may not receive (see :data:`RECEIVES`).
 
-    An agency with no kind recorded receives nothing: the safe answer. A free-text
-    receiver (``--receiver``) is not an agency and is logged as given.
+    An agency with no kind recorded receives nothing: the safe answer. A
+    free-text receiver (``--receiver``) alone has no kind that could be
+    checked, so it may be sent the partner minutes only; with ``--to`` it
+    names who in that agency receives, and the agency's kind decides.
     """
-    if agency is None:
-        return
     edition = Edition(Audience(audience).value) if Audience(audience) in (Audience.full, Audience.partner) else None
+    if agency is None:
+        if receiving and (kind, edition) != ("minutes", Edition.partner):
+            raise NotAllowed(
+                f'"{receiving}" is not a known agency, so it may receive the partner minutes only; {RULE}. '
+                "Name the receiving agency with --to (its kind decides; --receiver may add who in it). "
+                "Nothing was written or logged."
+            )
+        return
     if agency.kind is None:
         raise NotAllowed(
             f"{agency.short_name} has no agency kind recorded, so it may receive nothing; {RULE}. "
@@ -154,7 +164,7 @@ def publish(
     """
     from ..outputs import OutputRefused, check_output, place, write_temporary
 
-    check_receiver(agency, kind, audience)
+    check_receiver(agency, kind, audience, receiving.strip() if receiving else None)
     buffer = io.BytesIO()
     document.save(buffer)
     data = buffer.getvalue()
