@@ -327,3 +327,37 @@ async def test_presenting_masks_names_typed_into_free_text(database) -> None:  #
         await pilot.press("f2")
         await settle(pilot)
         assert "Tobias Rendón-Hale" in str(screen.query_one("#facts").render())
+
+
+async def test_presenting_the_note_in_the_editor_shows_masked_and_e_starts_a_new_one(database) -> None:  # noqa: ANN001
+    """The latest note sits in the editor: on the shared screen it is shown through the disclosure layer too."""
+    from textual.widgets import TextArea
+
+    first = svc.agenda(database, meeting_id(database))[0]
+    svc.save_note(database, first.id, "tobias rendon hale's cousin drives a grey sedan, MNI 60417", version=None)
+    app = make_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_review(app, pilot)
+        editor = screen.query_one("#notes", TextArea)
+        assert editor.text.startswith("tobias rendon hale's cousin")  # the facilitator's own view: as written
+        await pilot.press("f2")
+        await settle(pilot)
+        masked = screen.query_one("#note-masked")
+        assert not editor.display and masked.display
+        text = str(masked.render())
+        assert "T. R. H." in text and "grey sedan" in text
+        for part in ("tobias", "rendon", "hale", "60417"):
+            assert part not in text.lower(), part
+        await pilot.press("e")  # typing on the shared screen: a new note, never the stored one unmasked
+        await settle(pilot)
+        assert editor.display and screen.focused is editor and editor.text == ""
+        await pilot.press(*"canvass planned")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not editor.display and "canvass planned" in str(masked.render())
+        await pilot.press("f2")
+        await settle(pilot)
+        assert editor.display and not masked.display
+    with database.session() as s:
+        texts = [n.text for n in svc.load_item_detail(s, first.id).notes]
+    assert texts == ["tobias rendon hale's cousin drives a grey sedan, MNI 60417", "canvass planned"]

@@ -130,6 +130,10 @@ its budget, items done, and whether the meeting runs ahead or behind.
     ReviewScreen.-narrow #notes { height: 5; }
     ReviewScreen #notes:focus { border: round $accent; }
     ReviewScreen #notes.-le-only { border: round $error; }
+    ReviewScreen #note-masked {
+        height: 6; border: round $panel-lighten-2; border-title-color: $text-muted; padding: 0 1; display: none;
+    }
+    ReviewScreen.-narrow #note-masked { height: 5; }
     ReviewScreen #earlier-notes { padding: 0 1; height: auto; max-height: 3; color: $text-muted; }
     ReviewScreen #decisions { padding: 0 1; height: auto; max-height: 5; border-top: solid $primary-darken-3; }
     ReviewScreen #closed-banner { background: $warning 30%; padding: 0 1; display: none; }
@@ -173,6 +177,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 yield Static("", id="facts")
                 yield OptionList(id="persons")
                 yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+                # While presenting, the note as the room may read it (the editor would show it as stored).
+                yield Static("", id="note-masked")
                 yield Static("", id="earlier-notes")
                 yield Static("", id="decisions")
         yield Footer(compact=True)
@@ -485,8 +491,13 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     def _draw_note_state(self) -> None:
         editor = self.query_one("#notes", TextArea)
+        masked = self.query_one("#note-masked", Static)
         hide = not disclosure.note_shown(self.note_visibility, shown.audience(self.app))
-        editor.display = not hide
+        # On the shared screen the editor shows only what is being typed now (e starts a new
+        # note there); the note it holds is shown through the disclosure layer, masked.
+        preview = not hide and self.app.presenting and self.focused is not editor
+        editor.display = not hide and not preview
+        masked.display = preview
         editor.set_class(self.note_visibility == NoteVisibility.le_only, "-le-only")
         title = NOTE_TITLE[self.note_visibility]
         if hide:
@@ -495,6 +506,9 @@ its budget, items done, and whether the meeting runs ahead or behind.
             title += " (e to type)"
         editor.border_title = title
         editor.border_subtitle = "saved as you type · ctrl+l readers · ctrl+n new note"
+        if preview:
+            masked.border_title, masked.border_subtitle = title, "e new note"
+            masked.update(Text(shown.free(self.app, editor.text)))
         if hide:
             self.query_one("#earlier-notes", Static).update(Text(title, style="bold"))
 
@@ -632,7 +646,12 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self._reload_item()
 
     def action_edit_notes(self) -> None:
+        if self.app.presenting and not self._dirty and not self._fresh_note:
+            # The note the editor holds would show unmasked to the room: type a new one instead.
+            self.action_new_note()
+            return
         # Focus now, not on the next tick: the next key typed must land in the editor.
+        self.editor.display = True
         self.set_focus(self.editor)
 
     def action_new_note(self) -> None:
@@ -641,6 +660,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         self.flush_note()
         self._reset_editor(self._editor_item_id, fresh=True)
         self._reload_item()
+        self.editor.display = True
         self.editor.focus()
 
     def action_cycle_visibility(self) -> None:
@@ -852,6 +872,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         if self.focused is self.query_one("#notes", TextArea):
             self.flush_note()
             self.query_one("#persons", OptionList).focus()
+            self.call_after_refresh(self._draw_note_state)  # presenting: once focus has left, the masked view
             return
         super().action_back()
 
