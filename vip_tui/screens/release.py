@@ -9,6 +9,7 @@ by the export (:mod:`vip_tui.services.release`).
 
 from __future__ import annotations
 
+import threading
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -113,6 +114,7 @@ when none does.
         super().__init__()
         self.meeting_id = meeting_id
         self.passages: list[svc.Passage] = []
+        self._writing = threading.Lock()  # decisions one at a time, as the keys came
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -231,14 +233,25 @@ when none does.
             return True if p is not None and any(not h.exempt for h in p.hits) else None
         return True
 
+    @work(thread=True, group="release-write", exit_on_error=False)
     def _decided(self, write: Any, what: str) -> None:
-        """Run a decision; show the passage as it is now, or say why it was refused."""
-        try:
-            p: svc.Passage = write()
-        except ReviewError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            self.load()
-            return
+        """Run a decision off the UI thread (it reads every person on file), one at a time, in key order."""
+        from ..db import DatabaseBusy
+
+        with self._writing:
+            try:
+                p: svc.Passage = write()
+            except (ReviewError, DatabaseBusy) as exc:
+                self.app.call_from_thread(self._refused, exc)
+                return
+        self.app.call_from_thread(self._show_decided, p, what)
+
+    def _refused(self, exc: Exception) -> None:
+        self.notify(str(exc), severity="error", timeout=8, markup=False)
+        self.load()
+
+    def _show_decided(self, p: svc.Passage, what: str) -> None:
+        """The passage as it is now, and what became of it."""
         self.passages = [p if x.key == p.key else x for x in self.passages]
         self._draw(p.key)
         if p.resolved:
@@ -307,13 +320,22 @@ when none does.
                       f'"{token}" marked not this person')
 
     def action_release_clean(self) -> None:
-        try:
-            count = svc.release_all_clean(self.app.db, self.meeting_id)
-        except ReviewError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        self.notify(f"{count} passage{'s' * (count != 1)} with no protected token released", timeout=4)
-        self.load()
+        self._release_clean()
+
+    @work(thread=True, group="release-write", exit_on_error=False)
+    def _release_clean(self) -> None:
+        from ..db import DatabaseBusy
+
+        with self._writing:
+            try:
+                count = svc.release_all_clean(self.app.db, self.meeting_id)
+            except (ReviewError, DatabaseBusy) as exc:
+                self.app.call_from_thread(self._refused, exc)
+                return
+        self.app.call_from_thread(
+            self.notify, f"{count} passage{'s' * (count != 1)} with no protected token released", timeout=4
+        )
+        self.app.call_from_thread(self.load)
 
     def action_next_unresolved(self) -> None:
         if not self.passages:

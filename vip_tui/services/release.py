@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -37,7 +38,7 @@ from ..disclosure.tokens import ProtectedIndex
 from ..enums import ReleaseDecision
 from ..models import Meeting, PartnerRelease, ReleaseExemption
 from ..sanitize import clean
-from .review import ReviewError
+from .review import STALE, ReviewError, StaleEdit
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -58,14 +59,11 @@ __all__ = [
     "withhold",
 ]
 
-STALE = "changed by someone else since you opened it; reloaded"
-
-
 class ReleaseError(ReviewError):
     """A release decision refused; the message says what to do."""
 
 
-class StaleRelease(ReleaseError):
+class StaleRelease(ReleaseError, StaleEdit):
     """Another instance decided this passage since it was loaded; nothing was written."""
 
 
@@ -146,15 +144,7 @@ def text_hash(text: str) -> str:
 def load(session: Session, meeting_id: int, *, data: MeetingData | None = None,
          index: ProtectedIndex | None = None) -> list[Passage]:  # fmt: skip
     """The passages of a meeting through ``session`` (the export reuses its data and index)."""
-    from ..export.data import load_meeting
-
-    if data is None:
-        meeting = session.get(Meeting, meeting_id)
-        if meeting is None:
-            raise ReleaseError(f"no meeting with id {meeting_id}")
-        data = load_meeting(session, meeting.date)
-    if index is None:
-        index = protected_index(session, (n.text for n in data.le_notes()))
+    data, index = _context(session, meeting_id, data, index)
     # Core rows: a 60-incident meeting has some 1,500 decisions, and ORM objects cost ten times as much.
     pr, ex = PartnerRelease.__table__, ReleaseExemption.__table__  # type: ignore[attr-defined]
     connection = session.connection()
@@ -173,6 +163,36 @@ def load(session: Session, meeting_id: int, *, data: MeetingData | None = None,
         exemptions.setdefault(passage, set()).add((digest, token))
     return [_passage(meeting_id, src, decisions.get(src.key), exemptions.get(src.key, set()), index)
             for src in partner_sources(data)]  # fmt: skip
+
+
+def _context(
+    session: Session, meeting_id: int, data: MeetingData | None = None, index: ProtectedIndex | None = None
+) -> tuple[MeetingData, ProtectedIndex]:
+    """The meeting's data and the protected index its passages are scanned with."""
+    from ..export.data import load_meeting
+
+    if data is None:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise ReleaseError(f"no meeting with id {meeting_id}")
+        data = load_meeting(session, meeting.date)
+    if index is None:
+        index = protected_index(session, (n.text for n in data.le_notes()))
+    return data, index
+
+
+def _one(session: Session, meeting_id: int, src: Source, index: ProtectedIndex) -> Passage:
+    """One passage as the database has it now: its decision row and exemptions only."""
+    row = session.exec(
+        select(PartnerRelease).where(PartnerRelease.meeting_id == meeting_id, PartnerRelease.passage == src.key)
+    ).first()
+    exempt = {
+        (e.source_hash, e.token)
+        for e in session.exec(
+            select(ReleaseExemption).where(ReleaseExemption.meeting_id == meeting_id, ReleaseExemption.passage == src.key)
+        ).all()
+    }
+    return _passage(meeting_id, src, row, exempt, index)
 
 
 def _passage(
@@ -215,10 +235,12 @@ def unresolved(db: Database, meeting_id: int) -> list[Passage]:
 # --------------------------------------------------------------------------- deciding
 
 
-def _find(s: Session, meeting_id: int, key: str) -> Passage:
-    for p in load(s, meeting_id):
-        if p.key == key:
-            return p
+def _find(s: Session, meeting_id: int, key: str) -> tuple[Passage, Callable[[], Passage]]:
+    """The passage ``key`` now, and how to read it again after a write (that passage alone, same index)."""
+    data, index = _context(s, meeting_id)
+    for src in partner_sources(data):
+        if src.key == key:
+            return _one(s, meeting_id, src, index), lambda: _one(s, meeting_id, src, index)
     raise ReleaseError(f"the passage {key} is not in the partner edition of this meeting (any more); reloaded")
 
 
@@ -227,7 +249,7 @@ def _decide(
 ) -> Passage:
     try:
         with db.transaction() as s:
-            current = _find(s, meeting_id, key)
+            current, again = _find(s, meeting_id, key)
             row = s.exec(
                 select(PartnerRelease).where(PartnerRelease.meeting_id == meeting_id, PartnerRelease.passage == key)
             ).first()
@@ -243,7 +265,7 @@ def _decide(
             row.decided_at = db.now()
             s.add(row)
             s.flush()
-            return _find(s, meeting_id, key)
+            return again()
     except (StaleDataError, IntegrityError):
         raise StaleRelease(f"the decision on {key} was {STALE}") from None
 
@@ -271,7 +293,7 @@ def not_this_person(db: Database, meeting_id: int, key: str, token: str) -> Pass
     token = " ".join(token.split()).casefold()
     try:
         with db.transaction() as s:
-            current = _find(s, meeting_id, key)
+            current, again = _find(s, meeting_id, key)
             if token not in {h.token for h in current.hits}:
                 found = ", ".join(sorted({f'"{h.token}"' for h in current.hits})) or "none"
                 raise ReleaseError(f'"{token}" is not a protected token of this passage (its hits: {found})')
@@ -288,7 +310,7 @@ def not_this_person(db: Database, meeting_id: int, key: str, token: str) -> Pass
                 s.add(ReleaseExemption(meeting_id=meeting_id, passage=key, source_hash=digest, token=token,
                                        decided_by=db.user, decided_at=db.now()))  # fmt: skip
                 s.flush()
-            return _find(s, meeting_id, key)
+            return again()
     except IntegrityError:
         raise StaleRelease(f"the passage {key} was {STALE}") from None
 
