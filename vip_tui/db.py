@@ -683,11 +683,10 @@ def _sqlite_copy(src: Path, dest: Path, *, force: bool = False, protected: list[
     database, nothing replaced without ``force``). A source whose pages are
     damaged is refused: a backup that is not one must not look like one.
     """
-    from .outputs import OutputRefused, check_output, place, write_temporary
+    from .outputs import OutputRefused, write_file
 
     protected = protected if protected is not None else database_files_of(src)
     try:
-        check_output(dest, force=force, protected=protected)
 
         def fill(temporary: Path) -> None:
             source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -704,8 +703,7 @@ def _sqlite_copy(src: Path, dest: Path, *, force: bool = False, protected: list[
                     "Keep the file as it is and restore the last good backup."
                 )
 
-        temporary = write_temporary(dest, fill)
-        place(temporary, dest, force=force, protected=protected)
+        write_file(dest, fill, force=force, protected=protected)
     except OutputRefused as exc:
         raise StorageError(str(exc)) from None
     except sqlite3.OperationalError as exc:
@@ -739,7 +737,7 @@ def backup(database: Database, dest: Path, *, force: bool = False) -> int:
     database, an existing file only with ``force``, 0600).
     """
     from .models import SQLModel
-    from .outputs import OutputRefused, check_output, place, write_temporary
+    from .outputs import OutputRefused, write_file
 
     dest = dest.expanduser()
     protected = database.files()
@@ -771,8 +769,7 @@ def backup(database: Database, dest: Path, *, force: bool = False) -> int:
             con.execute("PRAGMA journal_mode=DELETE")
 
     try:
-        check_output(dest, force=force, protected=protected)
-        place(write_temporary(dest, fill), dest, force=force, protected=protected)
+        write_file(dest, fill, force=force, protected=protected)
     except OutputRefused as exc:
         raise StorageError(str(exc)) from None
     return copied

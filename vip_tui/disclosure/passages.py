@@ -116,7 +116,7 @@ def partner_sources(data: MeetingData) -> list[Source]:
         c.action(action, "old business")
     for n in data.carried_notifications:
         c.notification(n, "old business")
-    placed = data.placed()
+    placed = data.placed
     for item in data.items:
         incident = item.incident
         assert incident is not None

@@ -186,16 +186,6 @@ MONTHS["sept"] = 9
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 
 
-def dob_variants(dob: dt.date) -> frozenset[Words]:
-    """Some of the ways a date of birth is written, as words (the index itself reads dates: :func:`dates_at`)."""
-    y, m, d = f"{dob.year:04d}", f"{dob.month:02d}", f"{dob.day:02d}"
-    month = _MONTH_NAMES[dob.month - 1]
-    return frozenset(
-        {(y, m, d), (m, d, y), (str(dob.month), str(dob.day), y), (m, d, y[2:]), (str(dob.day), month, y),
-         (month, str(dob.day), y), (month[:3], str(dob.day), y), (y + m + d,)}
-    )  # fmt: skip
-
-
 def _day(word: str) -> int | None:
     m = _ORDINAL.match(word)
     return int(m.group(1)) if m else None

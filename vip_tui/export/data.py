@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, aliased, selectinload
@@ -77,16 +78,10 @@ class MeetingData:
             return None
         return self.meetings.get(decision.closed_in_meeting_id)
 
-    def persons(self) -> dict[int, Person]:
-        """Persons this document is about: involved in its incidents or subject of its decisions."""
-        found: list[Person | None] = [inv.person for item in self.items for inv in item.incident.involvements]  # type: ignore[union-attr]
-        found += [n.person for n in self.notifications + self.carried_notifications]
-        found += [r.person for r in self.referrals]
-        return {p.id: p for p in found if p is not None and p.id is not None}
-
     def le_notes(self) -> list[Note]:
         return [n for notes in self.notes.values() for n in notes if n.le_only]
 
+    @cached_property  # the passages and the composer both place the decisions of one export
     def placed(self) -> Placed:
         """This meeting's decisions under the incident they were taken on; None: the meeting as a whole."""
         on_agenda = self.incident_ids
@@ -238,15 +233,3 @@ def load_meeting(session: Session, value: dt.date | str) -> MeetingData:
         carried_notifications=sorted((n for n in notifications if n.meeting_id != ref.id), key=by_ref),
         meetings=meetings,
     )
-
-
-def protected_persons(session: Session) -> list[tuple[int, str, str | None]]:
-    """Every person's id, name and records id (one statement): the partner leak scan's list.
-
-    A Core statement on the session's connection, without dates of birth (the
-    scan needs only those of the document's persons, already loaded): 9 ms for
-    20,000 persons instead of 40 ms through ORM rows and date parsing (issue 7).
-    """
-    table = Person.__table__  # type: ignore[attr-defined]
-    rows = session.connection().execute(sa.select(table.c.id, table.c.name, table.c.record_id)).all()
-    return [(i, name, rid) for i, name, rid in rows]

@@ -18,7 +18,7 @@ from .dissemination import find_agency, output_path, publish
 from ..disclosure import protected_index
 from ..disclosure.passages import partner_notes
 from .errors import LeakError, UnresolvedPassages
-from .redact import Labels, Redactor, Words, scan_document
+from .redact import WITHHELD, Labels, Redactor, Words, scan_document
 from .sections import Composer
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ class MinutesComposer(Composer):
 
     def __init__(self, writer: DocWriter, data: MeetingData, redactor: Redactor) -> None:
         super().__init__(writer, data, redactor)
-        placed = data.placed()
+        placed = data.placed
         self.actions, self.notifications, self.referrals = placed.actions, placed.notifications, placed.referrals
         self._has_decisions = placed.any
 
@@ -203,9 +203,10 @@ class MinutesComposer(Composer):
     def notes(self, notes: list[Note], incident_id: int | None) -> None:
         """Every note for law enforcement; for partners, the notes made visible to them, as released."""
         if self.r.partner:
-            for note in partner_notes(notes):
-                self.w.bullet(self.said(f"note:{note.id}", note.text, "[withheld]"))
-            if not partner_notes(notes):
+            for_partners = partner_notes(notes)
+            for note in for_partners:
+                self.w.bullet(self.said(f"note:{note.id}", note.text, WITHHELD))
+            if not for_partners:
                 self.none("discussion notes for partners")
             return
         shown = [n for n in notes if n.text.strip()]
@@ -258,7 +259,7 @@ class MinutesComposer(Composer):
             rows.append(
                 [
                     name,
-                    self.said(f"referral:{r.id}:service", r.service, "[withheld]"),
+                    self.said(f"referral:{r.id}:service", r.service, WITHHELD),
                     self.said(f"referral:{r.id}:provider", r.provider, "—"),
                     r.status.label,
                 ]

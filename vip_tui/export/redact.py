@@ -40,7 +40,6 @@ from ..disclosure.tokens import (  # noqa: F401  (re-exported for the export mod
     Protected,
     ProtectedIndex,
     Words,
-    dob_variants,
     name_variants,
     subject_variants,
     tokens,

@@ -43,7 +43,7 @@ from sqlmodel import Session, col, select
 
 from ..agenda.importer import ensure_agency, invite, link_group
 from ..agenda.parse import Loc, problems_from_validation_error
-from ..agenda.schema import TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn
+from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn
 from ..db import Database
 from ..enums import CaseStatus, IncidentType, MeetingStatus, NoteVisibility, RetaliationRisk, Role
 from ..models import (
@@ -1100,9 +1100,10 @@ def save_note(
 
 # --------------------------------------------------------------------------- partner summary and aliases
 
-PARTNER_SUMMARY_MAX = 10_000  # characters, as in agenda files
-ALIAS_MAX = 200  # characters per alias, as a person's name
-ALIASES_MAX = 20
+# The limits of agenda files: the builder refuses what an import would.
+PARTNER_SUMMARY_MAX = LIMITS["partner_summary"]
+ALIAS_MAX = LIMITS["alias"]
+ALIASES_MAX = MAX_ALIASES
 
 
 def set_partner_summary(db: Database, agenda_item_id: int, text: str | None, *, version: int | None) -> None:
