@@ -37,7 +37,7 @@ from . import note_shown
 
 if TYPE_CHECKING:
     from ..export.data import MeetingData, Placed
-    from ..models import ActionItem, Agency, Note, Notification, Referral
+    from ..models import ActionItem, Agency, Note, Notification
 
 
 @dataclass(frozen=True)

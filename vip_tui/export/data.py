@@ -27,7 +27,6 @@ from ..models import (
     MeetingAttendance,
     Note,
     Notification,
-    Person,
     Referral,
 )
 from ..services.frozen import show_frozen

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from ..db import Database
 from ..enums import Audience, DisseminationMethod, MeetingStatus, ReviewStatus
-from ..models import ActionItem, AgendaItem, Note, Notification, Referral
+from ..models import AgendaItem, Note, Referral
 from . import format as fmt
 from .data import MeetingData, load_meeting
 from .dissemination import find_agency, output_path, publish

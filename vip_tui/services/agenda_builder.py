@@ -67,7 +67,6 @@ from ..names import name_key
 from ..sanitize import clean
 from .review import (
     GONE,
-    STALE,
     AgendaRow,
     ItemDetail,
     MeetingClosed,
