@@ -76,9 +76,7 @@ def is_busy(error: BaseException) -> bool:
     """Whether ``error`` is a write that met another process's lock (SQLite's busy, PostgreSQL's lock timeout)."""
     if isinstance(error, DatabaseBusy):
         return True
-    if not isinstance(error, OperationalError):
-        return False
-    orig = error.orig
+    orig = error.orig if isinstance(error, OperationalError) else error  # the driver's own error too
     if isinstance(orig, sqlite3.OperationalError):
         return getattr(orig, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED") or "is locked" in str(orig)
     return getattr(orig, "sqlstate", None) in _PG_BUSY
@@ -721,10 +719,9 @@ def database_files_of(path: Path) -> list[Path]:
 
 
 def _sqlite_reason(path: Path, exc: Exception) -> str:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return f"the database {path} is busy (another vip is writing to it); try again in a moment"
-    return f"cannot copy {path}: {text}"
+    if is_busy(exc):
+        return BUSY_MESSAGE
+    return f"cannot copy {path}: {exc}"
 
 
 def backup(database: Database, dest: Path, *, force: bool = False) -> int:

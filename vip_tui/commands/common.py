@@ -77,10 +77,9 @@ def database_reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
     lowered = text.lower()
-    code = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
-    if code == "55P03" or "locked" in lowered or "lock timeout" in lowered or "busy" in lowered:
-        from ..db import BUSY_MESSAGE  # one wording for the CLI and the TUI
+    from ..db import BUSY_MESSAGE, is_busy  # one test and one wording for the CLI and the TUI
 
+    if is_busy(exc):
         return BUSY_MESSAGE
     if "readonly" in lowered or "read-only" in lowered:
         return (
