@@ -208,3 +208,24 @@ def test_the_builder_creating_meetings_in_two_processes_at_once_numbers_both(
         numbers = sorted(n for (n,) in con.execute(sa.text("SELECT number FROM meeting")))
     engine.dispose()
     assert numbers == list(range(1, 41))
+
+
+def test_imports_into_a_new_database_at_once_create_its_schema_once(db_url: str, clock: FixedClock, tmp_path: Path) -> None:
+    """Three vips opening the same new database at once: one creates the schema, the others find it made."""
+    from vip_tui.db import open_database
+
+    files = [
+        _agenda(tmp_path / f"week{n}.csv", dt.date(2026, 11, 10) + dt.timedelta(weeks=n), f"26-{n}", _people(8))
+        for n in range(3)
+    ]
+    for result in _run_at_once(db_url, files):  # nothing opened the database before: all three migrate it
+        assert result.returncode == 0, result.stderr
+        assert "already exists" not in result.stderr
+    database = open_database(db_url, user="tester", clock=clock)
+    try:
+        with database.engine.connect() as con:
+            numbers = sorted(n for (n,) in con.execute(sa.text("SELECT number FROM meeting")))
+            persons = con.execute(sa.text("SELECT count(*) FROM person")).scalar()
+    finally:
+        database.dispose()
+    assert (numbers, persons) == ([1, 2, 3], 8)

@@ -612,6 +612,9 @@ def _open_sqlite_file(path: Path, *, create: bool) -> str | None:
     return _sqlite_revision(path)
 
 
+MIGRATION_LOCK_KEY = 0x76697002  # "vip" and 2 (imports hold 1: services/meetings.py)
+
+
 def _migrate(engine: Engine, target: str = "head") -> None:
     # Alembic costs start-up time; it is imported only when a migration is due.
     from alembic import command
@@ -620,6 +623,13 @@ def _migrate(engine: Engine, target: str = "head") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as con:
+        # One migration at a time: two vips opening the same new or old database
+        # at once would both create the schema ("table alembic_version already
+        # exists"). The second waits here, then Alembic finds the schema at head.
+        if con.dialect.name == "sqlite":
+            con.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            con.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = con
         command.upgrade(cfg, target)
 
