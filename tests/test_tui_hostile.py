@@ -52,6 +52,11 @@ async def shows_and_survives_a_click(pilot, text: str) -> None:  # noqa: ANN001
     """``text`` is on screen literally; clicking it runs nothing: the app runs, presentation mode is unchanged."""
     app = pilot.app
     spot = where(app, text)
+    for _ in range(100):  # a table filled by a worker is drawn on a later frame: wait for it, not for a time
+        if spot is not None:
+            break
+        await pilot.pause()
+        spot = where(app, text)
     assert spot is not None, f"{for_terminal(text)!r} not on screen:\n" + "\n".join(on_screen(app))
     presenting = app.presenting
     screen = app.screen
