@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Select
 
 from tests.conftest import AGENDAS
+from tests.tui_helpers import tables_drawn
 from vip_tui.agenda.importer import import_files
 from vip_tui.app import make_app
 from vip_tui.db import open_database
@@ -455,6 +456,7 @@ def _snap(app, meeting_id: int, stage: str, *keys: str):  # noqa: ANN001, ANN202
         # The footer recomposes after the bindings settle (focus, read-only state).
         await pilot.pause()
         await pilot.pause()
+        await tables_drawn(pilot)
 
     return run_before
 

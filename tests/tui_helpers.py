@@ -43,3 +43,20 @@ async def type_text(pilot: Pilot, text: str) -> None:
                      "+": "plus", ":": "colon", "/": "slash", "'": "apostrophe", "?": "question_mark",
                      "(": "left_parenthesis", ")": "right_parenthesis"}.get(ch, ch))
     await pilot.press(*keys)
+
+
+async def tables_drawn(pilot: Pilot) -> None:
+    """Wait until every shown table's first row is on screen: rows a worker added are drawn a frame later."""
+    from textual.widgets import DataTable
+
+    app = pilot.app
+    for _ in range(100):
+        lines = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        firsts = [
+            str(table.get_row_at(0)[0]).strip()
+            for table in app.screen.query(DataTable)
+            if table.display and table.row_count
+        ]
+        if all(first in lines for first in firsts):
+            return
+        await pilot.pause()
