@@ -51,12 +51,12 @@ async def tables_drawn(pilot: Pilot) -> None:
 
     app = pilot.app
     for _ in range(100):
-        lines = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-        firsts = [
-            str(table.get_row_at(0)[0]).strip()
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        firsts = [  # the first row's first two cells, as the table draws them: side by side on one line
+            [str(cell).strip() for cell in table.get_row_at(0)[:2]]
             for table in app.screen.query(DataTable)
             if table.display and table.row_count
         ]
-        if all(first in lines for first in firsts):
+        if all(any(all(c in line for c in cells) for line in lines) for cells in firsts):
             return
         await pilot.pause()
