@@ -50,6 +50,7 @@ async def tables_drawn(pilot: Pilot) -> None:
     from textual.widgets import DataTable
 
     app = pilot.app
+    steady = 0
     for _ in range(100):
         lines = [strip.text for strip in app.screen._compositor.render_strips()]
         firsts = [  # the first row's first two cells, as the table draws them: side by side on one line
@@ -57,6 +58,10 @@ async def tables_drawn(pilot: Pilot) -> None:
             for table in app.screen.query(DataTable)
             if table.display and table.row_count
         ]
-        if all(any(all(c in line for c in cells) for line in lines) for cells in firsts):
+        app.screen.refresh(layout=True)  # a table sized to its rows ("height: auto") is laid out again with them
+        await pilot.pause()
+        # Three frames in a row: a reload (the masking index, a poll) may clear and refill a table.
+        steady = steady + 1 if all(any(all(c in line for c in cells) for line in lines) for cells in firsts) else 0
+        if steady >= 3:
             return
         await pilot.pause()
