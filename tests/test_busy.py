@@ -10,8 +10,7 @@ database is read back. Data from the fictional sample agendas.
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -19,7 +18,7 @@ from sqlmodel import select
 from textual.pilot import Pilot
 
 from tests.conftest import AGENDAS, FixedClock
-from tests.tui_helpers import meeting_id, settle, type_text
+from tests.tui_helpers import meeting_id, settle, type_text, until
 from vip_tui.agenda.importer import import_files
 from vip_tui.app import BUSY, make_app
 from vip_tui.db import Database, DatabaseBusy, open_database
@@ -73,14 +72,6 @@ def lock(sample: Database) -> Iterator[Lock]:
     yield held
     if held.con is not None:
         held.release()
-
-
-async def until(pilot: Pilot, condition: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
-    """Wait (letting the app run) until ``condition`` holds; fail saying ``what`` did not happen."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for: {what}"
-        await pilot.pause(0.05)
 
 
 def messages(app: object) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Markdown
 
-from tests.tui_helpers import sample_database, settle, type_text
+from tests.tui_helpers import palette_hits, sample_database, settle, type_text, until
 from vip_tui.app import make_app
 from vip_tui.demo_history import seed_history
 from vip_tui.enums import ReferralStatus, Role
@@ -164,7 +164,7 @@ async def test_the_palette_finds_a_person_by_records_id(database) -> None:  # no
         await settle(pilot)
         await pilot.press("ctrl+p")
         await type_text(pilot, "MNI-5973")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_hits(app) > 0, "a hit in the palette")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

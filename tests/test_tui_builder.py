@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from textual.binding import Binding
 from textual.widgets import Input, Markdown
 
-from tests.tui_helpers import meeting_id, sample_database, settle, type_text
+from tests.tui_helpers import meeting_id, sample_database, settle, suggestions_settled, type_text, until
 from vip_tui.agenda.parse import parse_agenda
 from vip_tui.app import make_app
 from vip_tui.db import open_database
@@ -111,7 +111,7 @@ async def test_a_whole_agenda_from_nothing_with_the_keyboard(tmp_path: Path, clo
         await type_text(pilot, "person_of_interest")
         await pilot.press("enter")
         await type_text(pilot, "2000-03-09")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: suggestions_settled(app), "suggestions")
         await settle(pilot)
         picker = app.screen
         assert isinstance(picker, PersonPicker)
@@ -267,7 +267,7 @@ async def test_a_wrong_link_is_fixed_and_records_merged_and_unmerged(database) -
         assert isinstance(picker, PersonPicker)
         await pilot.press("ctrl+u")
         await type_text(pilot, "Maria Jose Ibanez Soto")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: suggestions_settled(app), "suggestions")
         await settle(pilot)
         while picker.chosen() is not None:
             await pilot.press("up")
@@ -284,7 +284,7 @@ async def test_a_wrong_link_is_fixed_and_records_merged_and_unmerged(database) -
         picker = app.screen
         await pilot.press("ctrl+u")
         await type_text(pilot, "maria jose ibanez")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: suggestions_settled(app), "suggestions")
         await settle(pilot)
         assert picker.chosen().person_id == known_id
         await pilot.press("ctrl+s")
@@ -401,13 +401,8 @@ def _snap(app, date: dt.date, *keys: str):  # noqa: ANN001, ANN202
         await open_builder(app, pilot, date)
         if keys:
             await pilot.press(*keys)
-            await pilot.pause(0.3)
-            await settle(pilot)
-            # The suggestions come from a debounced worker: on a busy machine, wait for them.
-            for _ in range(50):
-                if not isinstance(app.screen, PersonPicker) or app.screen.suggestions:
-                    break
-                await pilot.pause(0.1)
+            # The suggestions come from a debounced worker: wait until the last key's are shown.
+            await until(pilot, lambda: not isinstance(app.screen, PersonPicker) or app.screen.settled, "suggestions")
             await settle(pilot)
         await pilot.pause()
 

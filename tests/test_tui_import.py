@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.conftest import AGENDAS
-from tests.tui_helpers import type_text
+from tests.tui_helpers import suggestions_settled, type_text, until
 from vip_tui.agenda.importer import import_files
 from vip_tui.agenda.parse import parse_agenda
 from vip_tui.app import make_app
@@ -71,9 +71,8 @@ def _break(path: Path) -> None:
 async def _open_import(app, pilot) -> AgendaImportScreen:  # noqa: ANN001
     await settle(pilot)
     await pilot.press("i")
-    await pilot.pause(0.2)
+    await until(pilot, lambda: isinstance(app.screen, AgendaImportScreen), "the import screen")
     await settle(pilot)
-    assert isinstance(app.screen, AgendaImportScreen)
     return app.screen
 
 
@@ -82,7 +81,7 @@ async def _pick(pilot: Pilot, row: int) -> None:
     tree = pilot.app.screen.query_one("#import-tree")
     tree.move_cursor_to_line(row)
     await pilot.press("enter")
-    await pilot.pause(0.2)
+    await until(pilot, lambda: getattr(pilot.app.screen, "state", None) != "reading", "the file read")
     await settle(pilot)
 
 
@@ -99,7 +98,7 @@ async def test_the_picker_lists_only_agenda_files(database, folder: Path) -> Non
         assert [n.data.path.name for n in tree.root.children] == [WEEK4]
         assert tree.border_title == "~/agendas"
         await pilot.press("backspace")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: getattr(pilot.app.screen, "state", None) != "reading", "the file read")
         await settle(pilot)
         assert Path(tree.path) == folder.parent
 
@@ -126,7 +125,7 @@ async def test_every_problem_is_listed_with_its_line_then_fixed_and_reread(datab
         # Fixed in an editor; r reads it again.
         shutil.copy(AGENDAS / WEEK4, path)
         await pilot.press("r")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: getattr(pilot.app.screen, "state", None) != "reading", "the file read")
         await settle(pilot)
         assert screen.state == "preview"
         assert _problem_lines(screen) == []
@@ -140,7 +139,7 @@ async def test_every_problem_is_listed_with_its_line_then_fixed_and_reread(datab
             audit_before = s.exec(select(func.count()).select_from(AuditLog)).one()
 
         await pilot.press("a")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: getattr(pilot.app.screen, "state", None) != "reading", "the file read")
         await settle(pilot)
         assert screen.state == "applied"
         with database.session() as s:
@@ -160,10 +159,10 @@ async def test_the_analysts_week_from_the_keyboard(database, folder: Path, tmp_p
     async with app.run_test(size=SIZE) as pilot:
         await _open_import(app, pilot)
         await pilot.press("down", "enter")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: getattr(pilot.app.screen, "state", None) != "reading", "the file read")
         await settle(pilot)
         await pilot.press("a")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: getattr(pilot.app.screen, "state", None) != "reading", "the file read")
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
@@ -182,7 +181,7 @@ async def test_the_analysts_week_from_the_keyboard(database, folder: Path, tmp_p
         await type_text(pilot, "Kendrik Sayles")
         await pilot.press("enter", "ctrl+u")
         await type_text(pilot, "2004-01-07")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: suggestions_settled(app), "suggestions")
         await settle(pilot)
         while app.screen.chosen() is not None:
             await pilot.press("up")
@@ -297,7 +296,7 @@ async def test_the_import_shows_its_progress_and_a_busy_database_is_a_message(
             holder.rollback()
             holder.close()
         await pilot.press("r")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: getattr(pilot.app.screen, "state", None) != "reading", "the file read")
         await settle(pilot)
         assert screen.state == "preview"
         assert any(line.startswith(f"Reading {WEEK4}: importing incidents: 0 of 6") for line in lines), lines

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import Markdown
 
-from tests.tui_helpers import meeting_id, sample_database, settle, type_text
+from tests.tui_helpers import meeting_id, palette_hits, sample_database, settle, type_text, until
 from vip_tui.app import make_app
 from vip_tui.screens.help import HelpScreen
 from vip_tui.screens.person import PersonScreen
@@ -101,7 +101,7 @@ async def test_the_palette_finds_a_person_by_name_and_opens_the_profile(database
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, "ibanez")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_hits(app) > 0, "a hit in the palette")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -120,7 +120,7 @@ async def test_the_palette_finds_a_case_number_and_opens_its_review(database) ->
         await settle(pilot)
         await pilot.press("ctrl+p")
         await type_text(pilot, "0091213")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_hits(app) > 0, "a hit in the palette")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -156,7 +156,7 @@ def test_palette_looks_right(snap_compare, database) -> None:  # noqa: ANN001
         await settle(pilot)
         await pilot.press("ctrl+p")
         await type_text(pilot, "rendon")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_hits(app) > 0, "a hit in the palette")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from tests.conftest import AGENDAS, FixedClock
@@ -65,3 +68,29 @@ async def tables_drawn(pilot: Pilot) -> None:
         if steady >= 3:
             return
         await pilot.pause()
+    raise AssertionError(f"the tables of {type(app.screen).__name__} were not drawn with their rows")
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
+    """Let the app run until ``condition`` holds; fail naming ``what`` did not happen.
+
+    The bound is only a backstop for a broken app: a loaded machine makes the
+    wait longer, never the test wrong.
+    """
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for: {what}"
+        await pilot.pause(0.02)
+
+
+def palette_hits(app: App) -> int:
+    """How many hits the open command palette lists (0 while it is still searching)."""
+    from textual.command import CommandList, CommandPalette
+
+    screen = app.screen
+    return screen.query_one(CommandList).option_count if isinstance(screen, CommandPalette) else 0
+
+
+def suggestions_settled(app: App) -> bool:
+    """The person form on top shows the suggestions for what is typed (no lookup pending)."""
+    return bool(getattr(app.screen, "settled", False))

@@ -137,10 +137,11 @@ While presenting, the persons named in decisions show as initials.
         for name in ("#decisions-none", "#closed-none"):
             self.query_one(name).display = False
         # Inline, because app.tcss gives every DataTable `height: 1fr`, which
-        # would outrank this screen's DEFAULT_CSS: each table is as tall as its rows.
+        # would outrank this screen's DEFAULT_CSS: each table is as tall as its
+        # rows (set by _fill), the header alone until they are loaded.
         for name, most in (("#decisions", "65%"), ("#closed-old", "35%")):
             table = self.query_one(name, DataTable)
-            table.styles.height = "auto"
+            table.styles.height = 1
             table.styles.max_height = most
         self.load()
 
@@ -216,6 +217,12 @@ While presenting, the persons named in decisions show as initials.
             table.add_column(col.label, key=col.key, width=width)
         for key, values in rows:
             table.add_row(*(cell(values[c.key], w) for c, w in cols), key=key)
+        # As tall as its rows plus the header (max-height still caps it), set
+        # here rather than left to "height: auto": Textual caches a widget's box
+        # model by container size, not by its virtual size, so an auto-height
+        # table filled while a layout was pending could be laid out again from
+        # the cached, empty, height and vanish (1 run in 8 on a busy machine).
+        table.styles.height = len(rows) + 1
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
 

@@ -64,10 +64,12 @@ def take_write_lock(
         except OperationalError as exc:
             if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
                 raise
-            if time.monotonic() >= deadline:
-                raise _busy(wait_seconds) from None
+            # Told before the deadline is checked: one attempt may itself wait
+            # out SQLite's busy timeout, and the wait is then over before it is said.
             if on_wait is not None:
                 on_wait()
+            if time.monotonic() >= deadline:
+                raise _busy(wait_seconds) from None
 
 
 def _busy(wait_seconds: float) -> DatabaseBusy:

@@ -228,6 +228,7 @@ class PersonPicker(CompactForm):
         self.suggestions: list[Suggestion] = []
         self._timer: Timer | None = None
         self._asked = 0  # lookups asked for; only the latest one's answer is shown
+        self._answered = 0  # the latest lookup whose answer is shown
 
     def compose_below(self) -> ComposeResult:
         yield Static(Text("Known people who may be the same person"), classes="suggest-title")
@@ -249,7 +250,13 @@ class PersonPicker(CompactForm):
                 self._timer.stop()
             self._timer = self.set_timer(self.DELAY, self.lookup)
 
+    @property
+    def settled(self) -> bool:
+        """No lookup waits for its delay or its answer: the suggestions shown are for what is typed."""
+        return self._timer is None and self._answered == self._asked
+
     def lookup(self) -> None:
+        self._timer = None  # fired (or not needed): the question is asked now
         self._asked += 1
         self._lookup(self.values(), self._asked)
 
@@ -265,6 +272,7 @@ class PersonPicker(CompactForm):
     def _show(self, found: list[Suggestion], asked: int | None = None) -> None:
         if asked is not None and asked != self._asked:
             return  # an answer to an older question: a newer one is on its way
+        self._answered = self._asked
         listing = self.query_one(SuggestionList)
         previous = self.chosen_id()
         self.suggestions = found
