@@ -201,11 +201,11 @@ def meetings(ctx: Context) -> None:
         (
             m.date.isoformat(),
             str(m.number),
-            m.status.label,
+            m.when,
             str(m.items),
             str(m.open_actions),
             str(m.open_notifications),
-            m.title or "",
+            m.shown_title,
         )
         for m in rows
     ]
