@@ -142,6 +142,33 @@ async def test_a_walk_in_from_an_unknown_agency_adds_the_agency(meeting_db) -> N
     assert (walk_in.agency, walk_in.role) == ("HUD", "Housing liaison")
 
 
+async def test_a_known_attendee_walking_in_with_another_role_gets_it_and_is_told(meeting_db) -> None:  # noqa: ANN001
+    """Issue 13: the stored role is not kept silently; the change is audited and the screen says so."""
+    from vip_tui.models import Attendee, AuditLog
+
+    # Known from the first meeting, where he walked in as a patrol officer.
+    review.add_walk_in(meeting_db.db, meeting_db.first, "Ofc. T. Walker", "RMPD", "Patrol, Southeast")
+    app = make_app(meeting_db.db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, meeting_db.third, "attendance")
+        await pilot.press("w", *"ofc. t.  walker", "enter", *"rmpd", "enter", *"Sergeant, Gun Violence Unit", "enter")
+        await _settle(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("role updated from Patrol, Southeast to Sergeant, Gun Violence Unit" in m for m in messages), messages
+    walk_in = next(r for r in review.attendance(meeting_db.db, meeting_db.third) if r.name == "Ofc. T. Walker")
+    assert (walk_in.role, walk_in.status, walk_in.walk_in) == ("Sergeant, Gun Violence Unit", Attendance.present, True)
+    with meeting_db.db.session() as s:
+        attendee = s.exec(select(Attendee).where(Attendee.name == "Ofc. T. Walker")).one()  # one person, not two
+        audit = s.exec(
+            select(AuditLog).where(AuditLog.entity == "attendee", AuditLog.entity_id == str(attendee.id))
+        ).all()
+    assert [a.action.value for a in audit] == ["create", "update"]
+    assert "Sergeant, Gun Violence Unit" in str(audit[-1].changes)
+    # A walk-in who gives no role keeps the stored one, and nothing is said about it.
+    row = review.add_walk_in(meeting_db.db, meeting_db.third, "Ofc. T. Walker", "RMPD", "  ")
+    assert (row.role, row.role_was) == ("Sergeant, Gun Violence Unit", None)
+
+
 async def test_a_walk_in_needs_a_name_and_an_agency(meeting_db) -> None:  # noqa: ANN001
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
