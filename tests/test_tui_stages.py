@@ -418,13 +418,14 @@ def _resolve_release_review(meeting_db) -> None:  # noqa: ANN001
         release.withhold(meeting_db.db, meeting_db.third, p.key, version=p.version)
 
 
-async def test_export_writes_both_minutes(meeting_db, tmp_path: Path) -> None:  # noqa: ANN001
+async def test_export_writes_both_minutes(meeting_db, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     from tests.export_helpers import release_for_partners
     from vip_tui.models import Dissemination
 
     release_for_partners(meeting_db.db, dt.date(2026, 11, 24))  # the release review done (issue 11)
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "Documents" / "vip"  # the documents folder, not there yet: the dialog makes it
+    monkeypatch.setenv("VIP_DOCUMENTS_DIR", str(out))
+    monkeypatch.chdir(tmp_path)
     _resolve_release_review(meeting_db)
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
@@ -434,11 +435,13 @@ async def test_export_writes_both_minutes(meeting_db, tmp_path: Path) -> None:  
         await pilot.press(*"US", "right", "enter")  # USAO, accepted from the suggestion
         await pilot.press(*"CV", "right", "enter")  # the community partner gets the redacted version
         folder = app.screen.query_one("#f-folder", Input)
-        folder.value = str(out)
+        assert folder.value == str(out)  # by default the documents folder, never the current one (issue 13)
         await pilot.press("enter")
         await _settle(app, pilot)
         messages = [n.message for n in app._notifications]
-        assert any(m.startswith("Minutes written") for m in messages), messages
+        written = next(m for m in messages if m.startswith("Minutes written"))
+        assert f"full: {out / 'minutes-2026-11-24-full.docx'}" in written  # the full path, to find the file
+    assert not list(tmp_path.glob("*.docx"))
     files = sorted(p.name for p in out.glob("*.docx"))
     assert files == ["minutes-2026-11-24-full.docx", "minutes-2026-11-24-partner.docx"]
     with meeting_db.db.session() as s:
