@@ -14,8 +14,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# An existing demo is kept (what was entered in it stays); `make demo REBUILD=1` starts afresh.
 demo: $(STAMP)
-	$(BIN)/vip demo
+	$(BIN)/vip demo $(if $(REBUILD),--rebuild)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 tests

@@ -53,6 +53,7 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.delenv("VIP_DB", raising=False)
     monkeypatch.delenv("VIP_AGENDAS", raising=False)
+    monkeypatch.setenv("VIP_DOCUMENTS_DIR", str(home / "Documents" / "vip"))  # exports without a path go here
     monkeypatch.setenv("USER", "tester")
     monkeypatch.setenv("LOGNAME", "tester")
 

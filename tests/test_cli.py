@@ -105,12 +105,35 @@ def test_demo_loads_the_samples_without_touching_existing_data(tmp_path: Path) -
     assert code == 1 and "already holds meetings" in err
 
 
-def test_demo_default_database_is_rebuilt_in_the_data_folder() -> None:
-    for _ in range(2):
-        code, out, err = vip("demo", "--no-open")
-        assert code == 0, err
+def test_demo_keeps_what_was_entered_unless_asked_to_rebuild(tmp_path: Path) -> None:
+    """Issue 13: running the demo again does not wipe it; --rebuild does, and says so first time round."""
+    code, out, err = vip("demo", "--no-open")
+    assert code == 0, err
     assert out.splitlines()[0].endswith("vip-tui/demo.db")
     assert "4 meetings" in out
+    demo_db = out.splitlines()[0].removeprefix("demo database: ")
+    with sqlite3.connect(demo_db) as con:  # something entered during a try-out
+        con.execute("UPDATE meeting SET title = 'Tried out on Monday' WHERE number = 3")
+
+    def title() -> str:
+        with sqlite3.connect(demo_db) as con:
+            return con.execute("SELECT title FROM meeting WHERE number = 3").fetchone()[0]
+
+    code, out, err = vip("demo", "--no-open")
+    assert code == 0, err
+    assert out.splitlines() == [f"demo database: {demo_db} (kept as it was; "
+                                "`vip demo --rebuild` (or `make demo REBUILD=1`) starts it afresh)"]
+    assert title() == "Tried out on Monday"
+
+    code, out, err = vip("demo", "--no-open", "--rebuild")
+    assert code == 0, err
+    assert "4 meetings" in out and title() != "Tried out on Monday"
+
+    # A database the user names is never wiped, not even with --rebuild.
+    mine = str(tmp_path / "mine.db")
+    assert vip("demo", "--no-open", db=mine)[0] == 0
+    code, _, err = vip("demo", "--no-open", "--rebuild", db=mine)
+    assert code == 1 and "already holds meetings" in err
 
 
 def test_a_foreign_database_is_refused_by_the_real_command_without_traceback(tmp_path: Path) -> None:

@@ -303,7 +303,7 @@ def test_control_characters_export_fine(database, sample: Sample, out: Path) -> 
 
 
 def test_export_records_dissemination(database, sample: Sample, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(out)
+    monkeypatch.setenv("VIP_DOCUMENTS_DIR", str(out))  # where an export without a path goes
     release_for_partners(database)
     path = export_minutes(database, "2026-11-24", "partner", to_agency="vip")
     assert path == out / "minutes-2026-11-24-partner.docx" and path.is_file()

@@ -48,6 +48,7 @@ def vip(database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     out = tmp_path / "out"
     out.mkdir()
     monkeypatch.chdir(out)
+    monkeypatch.setenv("VIP_DOCUMENTS_DIR", str(out))  # the default folder and the current one, for _files
     cli = _cli(database)
 
     def run(*args: str) -> Result:
@@ -151,8 +152,13 @@ def test_registered_on_vip(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.
     build_sample(database)
     release_for_partners(database)
     database.dispose()
-    monkeypatch.chdir(tmp_path)
+    checkout = tmp_path / "checkout"  # where the command is run: nothing is written here (issue 13)
+    checkout.mkdir()
+    monkeypatch.chdir(checkout)
+    documents = tmp_path / "home" / "Documents" / "vip"  # not there yet: made when needed
+    monkeypatch.setenv("VIP_DOCUMENTS_DIR", str(documents))
     runner = CliRunner()
+    printed = []
     for args in (
         ["minutes", "export", "2026-11-24", "--audience", "partner"],
         ["agenda", "export", "2026-11-24"],
@@ -160,8 +166,13 @@ def test_registered_on_vip(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.
     ):
         result = runner.invoke(main, ["--db", sqlite_url, *args])
         assert result.exit_code == 0, result.output
-    assert (tmp_path / "minutes-2026-11-24-partner.docx").is_file()
-    assert (tmp_path / "agenda-2026-11-24.docx").is_file()
+        printed.append(result.stdout)
+    assert list(checkout.iterdir()) == []
+    assert (documents / "minutes-2026-11-24-partner.docx").is_file()
+    assert (documents / "agenda-2026-11-24.docx").is_file()
+    # The message names the full path, so the facilitator can find the file.
+    assert printed[0].strip() == f"wrote {documents / 'minutes-2026-11-24-partner.docx'}"
+    assert printed[1].strip() == f"wrote {documents / 'agenda-2026-11-24.docx'}"
 
 
 # --------------------------------------------------------------------------- who may receive what (issue 11 item 7)

@@ -298,7 +298,7 @@ def test_victim_now_suspect(database: Database) -> None:
 # --------------------------------------------------------------------------- associate of a recent victim
 
 
-def test_associate_by_shared_incident_past_and_current(database: Database) -> None:
+def test_associate_by_shared_incident_never_by_the_current_one(database: Database) -> None:
     with database.transaction() as s:
         b = Build(s)
         v = b.person("V. Example")  # victim 6 days before
@@ -316,25 +316,79 @@ def test_associate_by_shared_incident_past_and_current(database: Database) -> No
     label = FLAG_LABELS[ASSOCIATE_OF_RECENT_VICTIM]
     assert label == "associate of a recent victim"
     assert result[p].flags == (
-        Flag(ASSOCIATE_OF_RECENT_VICTIM, label, f"shared incident {shared_case} with V. Example (victim 2026-11-12)"),
+        Flag(
+            ASSOCIATE_OF_RECENT_VICTIM,
+            label,
+            f"associate with V. Example in {shared_case} on 2026-09-29; V. Example victim in {shot_case} on 2026-11-12",
+        ),
     )
     assert flags(result[sus]) == {
-        ASSOCIATE_OF_RECENT_VICTIM: f"shared incident {shot_case} with V. Example (victim 2026-11-12)"
+        ASSOCIATE_OF_RECENT_VICTIM: f"suspect in {shot_case} on 2026-11-12, where V. Example was the victim"
     }
     # V shares incidents only with people who were not victims: a recent victim, not an associate of one.
     assert flags(result[v]) == {
         RECENT_VICTIM: f"victim in {shot_case} on 2026-11-12 (6 days before)",
         REPEAT: "3 incidents since 2026-01-22",
     }
-    # This week's victim makes their co-involved associates, never themself.
-    assert result[w].flags == ()
-    for person in (a, x):
-        assert flags(result[person]) == {
-            ASSOCIATE_OF_RECENT_VICTIM: f"shared incident {current_case} with W. Example (victim 2026-11-18)"
-        }
+    # Sharing the incident under review with its victim is not a flag (issue 13): the suspect
+    # against his own victim, the associate who called it in; nor is the victim flagged by it.
+    for person in (w, a, x):
+        assert result[person].flags == (), current_case
 
     # Without the current incident, its victim is not a recent victim (it is not before as_of).
     assert ASSOCIATE_OF_RECENT_VICTIM not in flags(history_of(database, a)[a])
+
+
+def test_flags_come_from_other_incidents_only_whatever_the_current_one_holds(database: Database) -> None:
+    """Inputs written to break issue 13's rule: co-victims, a person twice in one incident, same-day incidents."""
+    with database.transaction() as s:
+        b = Build(s)
+        w1 = b.person("W. Example")  # victim now; a suspect earlier, in V's shooting
+        w2 = b.person("Y. Example")  # a second victim now
+        mother = b.person("M. Example")  # called it in: witness now, and twice in the current incident
+        x = b.person("X. Example")  # suspect now
+        v = b.person("V. Example")  # victim 10 days before
+        p = b.person("P. Example")  # witness and associate in one past incident with W
+        q = b.person("Q. Example")  # with V in an incident at the very minute of the current one
+        r = b.person("R. Example")  # with V in an incident earlier the same day
+        _, shot = b.incident(days_before(10), (v, Role.victim), (w1, Role.suspect))
+        _, earlier = b.incident(days_before(200), (p, Role.witness), (p, Role.associate), (w1, Role.associate))
+        b.incident(AS_OF, (q, Role.witness), (v, Role.witness))  # same minute: not before the current one
+        _, same_day = b.incident(days_before(0, 9, 5), (r, Role.witness), (v, Role.witness))
+        current, _ = b.incident(
+            AS_OF,
+            (w1, Role.victim),
+            (w2, Role.victim),
+            (mother, Role.witness),
+            (mother, Role.associate),
+            (x, Role.suspect),
+            (v, Role.witness),
+        )
+    result = history_of(database, w1, w2, mother, x, v, p, q, r, current_incident_id=current)
+    # Nobody is flagged by sharing the incident under review with its victims (or with V, a recent victim).
+    for person in (w2, mother, x, q):
+        assert result[person].flags == ()
+    # W was a suspect in V's shooting: that other incident is the reason, with its role and date.
+    assert flags(result[w1]) == {
+        ASSOCIATE_OF_RECENT_VICTIM: f"suspect in {shot} on 2026-11-08, where V. Example was the victim",
+        REPEAT: "3 incidents since 2026-05-02",
+    }
+    # P met W in a past incident, with two roles there; W is this week's victim.
+    assert flags(result[p]) == {
+        ASSOCIATE_OF_RECENT_VICTIM: f"witness and associate with W. Example in {earlier} on 2026-05-02; "
+        "W. Example is a victim in this incident"
+    }
+    # Earlier the same day is before the current incident.
+    assert flags(result[r]) == {
+        ASSOCIATE_OF_RECENT_VICTIM: f"witness with V. Example in {same_day} on 2026-11-18; "
+        f"V. Example victim in {shot} on 2026-11-08"
+    }
+    # V, shot by W ten days ago, with W a victim now: the other incident links them (retaliation watch).
+    assert flags(result[v]) == {
+        RECENT_VICTIM: f"victim in {shot} on 2026-11-08 (10 days before)",
+        ASSOCIATE_OF_RECENT_VICTIM: f"victim with W. Example in {shot} on 2026-11-08; W. Example is a victim in this incident",
+        REPEAT: "3 incidents since 2026-11-08",  # the shooting, earlier the same day, this one: not the same minute
+    }
 
 
 def test_associate_by_group(database: Database) -> None:
@@ -359,14 +413,14 @@ def test_associate_by_group(database: Database) -> None:
         Flag(
             ASSOCIATE_OF_RECENT_VICTIM,
             "associate of a recent victim",
-            "same group Example Crew as G. Example (victim 2026-10-19)",
+            f"same group Example Crew as G. Example; G. Example victim in {g1_case} on 2026-10-19",
         ),
     )
     # G1 is the recent victim; their group mates H (too long ago) and M (merged) are not.
     assert flags(result[g1]) == {RECENT_VICTIM: f"victim in {g1_case} on 2026-10-19 (30 days before)"}
     # H is associate of G (same group), and not a recent victim themself.
     assert flags(result[g2]) == {
-        ASSOCIATE_OF_RECENT_VICTIM: "same group Example Crew as G. Example (victim 2026-10-19)"
+        ASSOCIATE_OF_RECENT_VICTIM: f"same group Example Crew as G. Example; G. Example victim in {g1_case} on 2026-10-19"
     }
 
 
@@ -380,19 +434,22 @@ def test_associate_reason_names_the_most_recent_victim(database: Database) -> No
         b.group("Example Crew", p, q, group_victim)
         _, shared = b.incident(days_before(200), (p, Role.witness), (q, Role.witness), (incident_victim, Role.witness))
         b.incident(days_before(60), (incident_victim, Role.victim))
-        b.incident(days_before(25), (incident_victim, Role.victim))
+        _, shot = b.incident(days_before(25), (incident_victim, Role.victim))
         b.incident(days_before(40), (group_victim, Role.victim))
 
     result = history_of(database, p)
     # V's latest victimisation (25 days before) is more recent than G's (40 days before).
-    assert flags(result[p])[ASSOCIATE_OF_RECENT_VICTIM] == f"shared incident {shared} with V. Example (victim 2026-10-24)"
+    assert flags(result[p])[ASSOCIATE_OF_RECENT_VICTIM] == (
+        f"witness with V. Example in {shared} on 2026-05-02; V. Example victim in {shot} on 2026-10-24"
+    )
 
     with database.transaction() as s:
         Build(s).incident(days_before(2, 1, 30), (group_victim, Role.victim), case="26-0099999")
     result = history_of(database, p, q)
-    assert flags(result[p])[ASSOCIATE_OF_RECENT_VICTIM] == "same group Example Crew as G. Example (victim 2026-11-16)"
+    group_reason = "same group Example Crew as G. Example; G. Example victim in 26-0099999 on 2026-11-16"
+    assert flags(result[p])[ASSOCIATE_OF_RECENT_VICTIM] == group_reason
     # Q shares both the group and the incident: the group's victim is the more recent one.
-    assert flags(result[q])[ASSOCIATE_OF_RECENT_VICTIM] == "same group Example Crew as G. Example (victim 2026-11-16)"
+    assert flags(result[q])[ASSOCIATE_OF_RECENT_VICTIM] == group_reason
 
 
 def test_a_shared_incident_is_preferred_over_a_shared_group_for_the_same_victim(database: Database) -> None:
@@ -403,7 +460,7 @@ def test_a_shared_incident_is_preferred_over_a_shared_group_for_the_same_victim(
         b.group("Example Crew", p, v)
         _, shared = b.incident(days_before(15), (p, Role.suspect), (v, Role.victim))
     assert flags(history_of(database, p)[p]) == {
-        ASSOCIATE_OF_RECENT_VICTIM: f"shared incident {shared} with V. Example (victim 2026-11-03)"
+        ASSOCIATE_OF_RECENT_VICTIM: f"suspect in {shared} on 2026-11-03, where V. Example was the victim"
     }
 
 

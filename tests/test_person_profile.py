@@ -104,7 +104,7 @@ async def test_presenting_hides_the_name_and_identifiers_on_the_profile(database
             assert hidden not in text, hidden
         assert text.startswith("D. A. C.") and "L. O. R. — 3 shared incidents" in text
         # Flag reasons name associates: masked too.
-        assert "shared incident 26-0091213 with M. O. (victim 2026-11-21)" in text and "Oduya" not in text
+        assert "associate in 26-0091213 on 2026-11-21, where M. O. was the victim" in text and "Oduya" not in text
         assert "Ashby" not in screen.sub_title
 
 

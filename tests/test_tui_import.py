@@ -316,3 +316,50 @@ def test_progress_reaches_the_status_line_at_most_every_few_tenths_of_a_second()
     assert shown == ["reading", "importing incidents: 0 of 7,000", "saving"]  # 7,000 advances, no flood
     StatusProgress(shown.append, every=0).advance()  # before start(): nothing to count
     assert shown[-1] == "saving"
+
+
+# --------------------------------------------------------------------------- the path box (issue 13)
+
+
+async def test_a_typed_path_with_completion_opens_the_preview(database, folder: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    """Typed with ~ and a completion accepted by →, enter reads the file: no arrowing through a folder."""
+    elsewhere = tmp_path / "downloads"
+    elsewhere.mkdir()
+    shutil.copy(AGENDAS / WEEK4, elsewhere / WEEK4)
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_import(app, pilot)
+        await pilot.press("slash")
+        box = screen.query_one("#import-path", Input)
+        assert screen.focused is box
+        # A bad path is named, and nothing is read.
+        await type_text(pilot, "~/agendas/week9.toml")
+        await pilot.press("enter")
+        await settle(pilot)
+        status = str(screen.query_one("#import-status").render())
+        assert status == "~/agendas/week9.toml: no such file or folder; check the path (~ is your home folder)"
+        assert screen.checked is None and screen.state == "empty"
+        box.value = ""
+        await type_text(pilot, "~/agendas/notes.txt")  # there, but not an agenda file: refused
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "not an agenda file" in str(screen.query_one("#import-status").render())
+        # ~ and completion from the folder: "~/agendas/we" completes to week 4's file.
+        box.value = ""
+        await type_text(pilot, "~/agendas/we")
+        await pilot.press("right")
+        assert box.value == f"~/agendas/{WEEK4}"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert screen.state == "preview"
+        assert screen.checked.path == folder / WEEK4
+        assert "week4-2026-12-01.csv: meeting 2026-12-01 created" in str(screen.query_one("#import-preview").render())
+        # A pasted folder moves the tree there.
+        await pilot.press("slash")
+        box.value = str(elsewhere)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        tree = screen.query_one("#import-tree")
+        assert Path(tree.path) == elsewhere and screen.focused is tree

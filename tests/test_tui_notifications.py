@@ -515,3 +515,33 @@ def test_notifications_board_looks_right_at_80x24(snap_compare, database) -> Non
 
 
 
+
+
+async def test_a_notification_closed_as_delivered_no_longer_shows_its_not_home_attempt(database) -> None:  # noqa: ANN001
+    """Issue 13: the board row, the profile and `vip notifications` end on the closing, not on "not home"."""
+    from click.testing import CliRunner
+
+    from vip_tui.cli import main
+
+    row = _row(database, "1-9")
+    assert row.last_attempt.result == AttemptResult.not_home
+    follow.close_notification(database, row.id, NotificationStatus.delivered, "Spoke with him at his aunt's",
+                              version=row.version)
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _board(app, pilot)
+        await _to(app, pilot, "1-9")
+        cells = [str(c) for c in app.screen.query_one(DataTable).get_row_at(app.screen.query_one(DataTable).cursor_row)]
+        assert cells[2] == "delivered" and cells[-1] == f"closed {FIXED_NOW:%m-%d}", cells
+        assert "not home" not in cells[-1]
+        app.open_person(row.person_id)
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        profile = str(app.screen.query_one("#profile").render())
+        story = profile[profile.index("1-9"):]
+        attempts = story[: story.index("closed: delivered")]
+        assert "not home" in attempts  # the attempts stay, in order, and the closing ends them
+        assert f"{FIXED_NOW:%Y-%m-%d %H:%M} closed: delivered" in story
+    cli = CliRunner().invoke(main, ["--db", str(database.sqlite_path), "notifications"], catch_exceptions=False)
+    line = next(line for line in cli.stdout.splitlines() if line.startswith("1-9 "))
+    assert f"closed {FIXED_NOW:%Y-%m-%d}" in line and "not home" not in line, line

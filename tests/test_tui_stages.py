@@ -142,6 +142,33 @@ async def test_a_walk_in_from_an_unknown_agency_adds_the_agency(meeting_db) -> N
     assert (walk_in.agency, walk_in.role) == ("HUD", "Housing liaison")
 
 
+async def test_a_known_attendee_walking_in_with_another_role_gets_it_and_is_told(meeting_db) -> None:  # noqa: ANN001
+    """Issue 13: the stored role is not kept silently; the change is audited and the screen says so."""
+    from vip_tui.models import Attendee, AuditLog
+
+    # Known from the first meeting, where he walked in as a patrol officer.
+    review.add_walk_in(meeting_db.db, meeting_db.first, "Ofc. T. Walker", "RMPD", "Patrol, Southeast")
+    app = make_app(meeting_db.db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, meeting_db.third, "attendance")
+        await pilot.press("w", *"ofc. t.  walker", "enter", *"rmpd", "enter", *"Sergeant, Gun Violence Unit", "enter")
+        await _settle(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("role updated from Patrol, Southeast to Sergeant, Gun Violence Unit" in m for m in messages), messages
+    walk_in = next(r for r in review.attendance(meeting_db.db, meeting_db.third) if r.name == "Ofc. T. Walker")
+    assert (walk_in.role, walk_in.status, walk_in.walk_in) == ("Sergeant, Gun Violence Unit", Attendance.present, True)
+    with meeting_db.db.session() as s:
+        attendee = s.exec(select(Attendee).where(Attendee.name == "Ofc. T. Walker")).one()  # one person, not two
+        audit = s.exec(
+            select(AuditLog).where(AuditLog.entity == "attendee", AuditLog.entity_id == str(attendee.id))
+        ).all()
+    assert [a.action.value for a in audit] == ["create", "update"]
+    assert "Sergeant, Gun Violence Unit" in str(audit[-1].changes)
+    # A walk-in who gives no role keeps the stored one, and nothing is said about it.
+    row = review.add_walk_in(meeting_db.db, meeting_db.third, "Ofc. T. Walker", "RMPD", "  ")
+    assert (row.role, row.role_was) == ("Sergeant, Gun Violence Unit", None)
+
+
 async def test_a_walk_in_needs_a_name_and_an_agency(meeting_db) -> None:  # noqa: ANN001
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
@@ -391,13 +418,14 @@ def _resolve_release_review(meeting_db) -> None:  # noqa: ANN001
         release.withhold(meeting_db.db, meeting_db.third, p.key, version=p.version)
 
 
-async def test_export_writes_both_minutes(meeting_db, tmp_path: Path) -> None:  # noqa: ANN001
+async def test_export_writes_both_minutes(meeting_db, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     from tests.export_helpers import release_for_partners
     from vip_tui.models import Dissemination
 
     release_for_partners(meeting_db.db, dt.date(2026, 11, 24))  # the release review done (issue 11)
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "Documents" / "vip"  # the documents folder, not there yet: the dialog makes it
+    monkeypatch.setenv("VIP_DOCUMENTS_DIR", str(out))
+    monkeypatch.chdir(tmp_path)
     _resolve_release_review(meeting_db)
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
@@ -407,11 +435,13 @@ async def test_export_writes_both_minutes(meeting_db, tmp_path: Path) -> None:  
         await pilot.press(*"US", "right", "enter")  # USAO, accepted from the suggestion
         await pilot.press(*"CV", "right", "enter")  # the community partner gets the redacted version
         folder = app.screen.query_one("#f-folder", Input)
-        folder.value = str(out)
+        assert folder.value == str(out)  # by default the documents folder, never the current one (issue 13)
         await pilot.press("enter")
         await _settle(app, pilot)
         messages = [n.message for n in app._notifications]
-        assert any(m.startswith("Minutes written") for m in messages), messages
+        written = next(m for m in messages if m.startswith("Minutes written"))
+        assert f"full: {out / 'minutes-2026-11-24-full.docx'}" in written  # the full path, to find the file
+    assert not list(tmp_path.glob("*.docx"))
     files = sorted(p.name for p in out.glob("*.docx"))
     assert files == ["minutes-2026-11-24-full.docx", "minutes-2026-11-24-partner.docx"]
     with meeting_db.db.session() as s:

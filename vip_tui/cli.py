@@ -201,11 +201,11 @@ def meetings(ctx: Context) -> None:
         (
             m.date.isoformat(),
             str(m.number),
-            m.status.label,
+            m.when,
             str(m.items),
             str(m.open_actions),
             str(m.open_notifications),
-            m.title or "",
+            m.shown_title,
         )
         for m in rows
     ]
@@ -243,14 +243,21 @@ def default_agendas_dir() -> Path:
     help="Folder of sample agendas (default: the repository's agendas/).",
 )
 @click.option("--no-open", is_flag=True, help="Load the demo database but do not open the TUI.")
+@click.option(
+    "--rebuild", is_flag=True, help="Delete the demo database in the data folder and load the samples again."
+)
 @pass_ctx
-def demo(ctx: Context, agendas_dir: Path | None, no_open: bool) -> None:
-    """Load the sample agendas into a fresh demo database and open the TUI on it."""
+def demo(ctx: Context, agendas_dir: Path | None, no_open: bool, rebuild: bool) -> None:
+    """Open the demo database (loading the sample agendas the first time, or with --rebuild) in the TUI.
+
+    What was entered in the demo is kept from one run to the next; --rebuild
+    starts afresh. A --db given must be a new, empty database.
+    """
     from .demo import build_demo
 
     folder = agendas_dir or default_agendas_dir()
     with _refusals():
-        database, report = build_demo(folder, ctx.db, user=ctx.user)
+        database, report = build_demo(folder, ctx.db, user=ctx.user, rebuild=rebuild)
     for line in report:
         echo(line)
     if not no_open:

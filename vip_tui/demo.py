@@ -22,19 +22,29 @@ def agenda_files(folder: Path) -> list[Path]:
     return files
 
 
+REBUILD_HINT = "`vip demo --rebuild` (or `make demo REBUILD=1`) starts it afresh"
+
+
 def build_demo(
-    folder: Path, db: str | None, *, user: str | None = None, history: bool = True
+    folder: Path, db: str | None, *, user: str | None = None, history: bool = True, rebuild: bool = False
 ) -> tuple[Database, list[str]]:
     """Load every agenda in ``folder`` into a fresh demo database and return it opened.
 
-    Without ``db`` the demo lives in the user data folder and is rebuilt each
-    time. A ``db`` given by the user must be new: the demo never overwrites data.
-    With ``history``, weeks 1 and 2 are then held and closed (demo_history), so
-    the demo opens on a program with old business to follow up.
+    Without ``db`` the demo lives in the user data folder. An existing demo
+    that holds meetings is kept and opened as it is (what was entered in it
+    stays, issue 13) unless ``rebuild``, which deletes it and loads the
+    samples again. A ``db`` given by the user must be new: the demo never
+    overwrites data, not even with ``rebuild``. With ``history``, weeks 1 and
+    2 are then held and closed (demo_history), so the demo opens on a program
+    with old business to follow up.
     """
     files = agenda_files(folder)
     if db is None:
         path = locations.demo_db_path()
+        if not rebuild and path.is_file():
+            kept = _existing_demo(path, user)
+            if kept is not None:
+                return kept, [f"demo database: {path} (kept as it was; {REBUILD_HINT})"]
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         db = str(path)
@@ -52,3 +62,13 @@ def build_demo(
 
         lines += seed_history(database)
     return database, lines
+
+
+def _existing_demo(path: Path, user: str | None) -> Database | None:
+    """The demo database at ``path`` opened, if it holds meetings; None if it is empty (then it is rebuilt)."""
+    database = open_database(str(path), user=user or "demo")
+    with database.session() as s:
+        if s.exec(select(Meeting.id).limit(1)).first() is not None:
+            return database
+    database.dispose()
+    return None

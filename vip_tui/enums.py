@@ -25,9 +25,16 @@ class _Vocab(str, Enum):
 
 
 class MeetingStatus(_Vocab):
+    """A meeting's status; its ``label`` (draft, in progress, closed) is the one word the TUI and the CLI show."""
+
     draft = "draft"
     in_progress = "in_progress"
     closed = "closed"
+
+
+# The title of a meeting that was given none (SPEC §3 agenda files: ``title`` is optional):
+# the meetings list, ``vip meetings`` and the minutes all show this one.
+DEFAULT_MEETING_TITLE = "Weekly Shooting Review"
 
 
 class IncidentType(_Vocab):

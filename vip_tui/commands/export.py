@@ -26,7 +26,8 @@ OUTPUT = click.option(
     "--output",
     type=click.Path(path_type=Path),
     default=None,
-    help="File to write (or a folder to write the default name into). Default: the current folder.",
+    help="File to write (or a folder to write the default name into). "
+    "Default: the vip folder in your Documents (VIP_DOCUMENTS_DIR), created if needed.",
 )
 TO = click.option("--to", "to_agency", metavar="AGENCY", help="Short name of the receiving agency (logged).")
 RECEIVER = click.option("--receiver", metavar="TEXT", help="Receiver that is not a known agency (logged).")

@@ -64,7 +64,6 @@ def notifications(
         ("ref", "person", "status", "due", "overdue", "area", "team", "attempts", "last attempt", "outcome")
     ]
     for r in rows:
-        last = r.last_attempt
         table.append(
             (
                 r.ref,
@@ -75,7 +74,7 @@ def notifications(
                 r.area_command or "-",
                 r.team or "-",
                 str(len(r.attempts)),
-                f"{last.attempted_at:%Y-%m-%d} {last.result.label}" if last else "-",
+                r.latest() or "-",
                 r.outcome or "",
             )
         )

@@ -48,9 +48,21 @@ def find_agency(session: Session, short_name: str | None) -> Agency | None:
 
 
 def output_path(path: Path | str | None, default_name: str) -> Path:
-    """Where to write: ``path``, ``default_name`` inside it if it is a folder, or in the current folder."""
+    """Where to write: ``path``, ``default_name`` inside it if it is a folder, or in the documents folder.
+
+    Without a path the documents folder (:func:`vip_tui.locations.documents_dir`,
+    created if needed) is used, never the current folder.
+    """
     if path is None or str(path) == "":
-        return Path.cwd() / default_name
+        from ..locations import documents_dir
+
+        try:
+            return documents_dir(create=True) / default_name
+        except OSError as exc:
+            raise ExportError(
+                f"cannot create the documents folder {documents_dir()}: {exc.strerror or exc}; "
+                "give a folder with --output"
+            ) from None
     target = Path(path).expanduser()
     if target.is_dir():
         return target / default_name

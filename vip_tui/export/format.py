@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..enums import IncidentType
+from ..enums import DEFAULT_MEETING_TITLE, IncidentType
 from ..models import Meeting, NotificationAttempt
 
 PROGRAM = "Violence Intervention Program — Weekly Shooting Review"
@@ -79,7 +79,7 @@ def plural(n: int, noun: str, nouns: str | None = None) -> str:
     return f"{n} {noun if n == 1 else (nouns or noun + 's')}"
 
 
-DEFAULT_TITLE = "Weekly Shooting Review"
+DEFAULT_TITLE = DEFAULT_MEETING_TITLE  # one default title for the documents, the TUI and the CLI
 
 
 def meeting_title(meeting: Meeting) -> str:

@@ -862,12 +862,13 @@ with a message, never saved over theirs.
     def action_export(self) -> None:
         if self.draft is None:
             return
+        from ..locations import documents_dir_for_form  # the documents folder, never the current one (issue 13)
         example = "short name, e.g. " + (self.agencies[0] if self.agencies else "RMPD") + "; optional"
         fields = [
             Field("to", "Goes to (agency)", suggestions=self.agencies, placeholder=example,
                   check=lambda v: None if v.casefold() in {a.casefold() for a in self.agencies}
                   else f"unknown agency; known: {', '.join(self.agencies)}"),
-            Field("folder", "Folder", value=str(Path.cwd()), required=True,
+            Field("folder", "Folder", value=str(documents_dir_for_form()), required=True,
                   check=lambda v: None if Path(v).expanduser().is_dir() else "no such folder"),
         ]
         hint = ("Writes the pre-read agenda (law enforcement sensitive) as a Word file and logs who receives it.\n"

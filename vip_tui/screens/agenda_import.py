@@ -1,7 +1,9 @@
 """Importing an agenda file from the TUI: pick it, see every problem, fix and re-read, preview, apply.
 
 The file picker is Textual's DirectoryTree showing folders and ``.toml`` /
-``.csv`` files only. Choosing a file reads and validates it (the same
+``.csv`` files only, under a path box where a path can be typed or pasted
+(``~`` understood, completed from the folder as it is typed; a folder moves
+the tree there, a file is read at once). Choosing a file reads and validates it (the same
 ``parse_agendas`` as ``vip agenda check``) and, when it has no error, runs a
 dry run of the import (``import_files(..., dry_run=True)``: the real import
 in a transaction that is rolled back) to show what would be created and
@@ -23,7 +25,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import DirectoryTree, Footer, Header, Static
+from textual.suggester import Suggester
+from textual.widgets import DirectoryTree, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from ..widgets import text as shown
@@ -41,10 +44,37 @@ class AgendaTree(DirectoryTree):
     ]
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [
-            p for p in paths
-            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in AGENDA_SUFFIXES)
-        ]
+        return [p for p in paths if _agenda_entry(p)]
+
+
+def _agenda_entry(p: Path) -> bool:
+    return not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in AGENDA_SUFFIXES)
+
+
+class PathSuggester(Suggester):
+    """Completes the last part of a typed path from its folder: folders and agenda files, as typed (``~`` kept).
+
+    Relative paths are read from ``base()`` (the folder the tree shows). One
+    folder listing per keystroke, no cache: the folder may change meanwhile.
+    """
+
+    def __init__(self, base: Callable[[], Path]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.base = base
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value or value.endswith("/"):
+            return None
+        head, _, stem = value.rpartition("/")
+        folder = Path(head or ("/" if value.startswith("/") else ".")).expanduser()
+        if not folder.is_absolute():
+            folder = self.base() / folder
+        try:
+            names = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir()
+                           if p.name.startswith(stem) and _agenda_entry(p))
+        except OSError:
+            return None
+        return value[: len(value) - len(stem)] + names[0] if names else None
 
 
 @dataclass
@@ -149,8 +179,11 @@ class AgendaImportScreen(VipScreen, inherit_bindings=False):
 ## Import an agenda
 
 Pick a TOML or CSV agenda file in the tree (`↑`/`↓` move, `enter` opens a
-folder or reads a file, `backspace` goes to the parent folder). The file is
-checked at once:
+folder or reads a file, `backspace` goes to the parent folder), or type or
+paste its path in the path box above the tree (`/` goes there; `~` is your
+home folder; `→` accepts the completion offered; `enter` reads the file, or
+moves the tree to a folder; a relative path is read from the tree's folder).
+The file is checked at once:
 
 - if it has problems, every one is listed with its line and field; fix the
   file in your editor and press `r` to read it again. Nothing is imported
@@ -169,11 +202,15 @@ link is fixed with `l` and the order changed with `K`/`J`.
         Binding("o", "open_builder", "Open builder", id="import.open",
                 tooltip="Open the imported meeting in the agenda builder"),
         Binding("backspace", "parent", "Parent folder", id="import.parent"),
+        Binding("slash", "focus_path", "Path", id="import.path", tooltip="Type or paste the path of an agenda file"),
         *COMMON_BINDINGS,
     ]
 
     DEFAULT_CSS = """
-    AgendaImportScreen #import-tree { width: 44; border: round $panel-lighten-2; border-title-color: $text-muted; }
+    AgendaImportScreen #import-left { width: 44; }
+    AgendaImportScreen #import-path { width: 100%; }
+    AgendaImportScreen #import-tree { width: 100%; height: 1fr; border: round $panel-lighten-2;
+                                      border-title-color: $text-muted; }
     AgendaImportScreen #import-tree:focus { border: round $primary; }
     AgendaImportScreen #import-status { padding: 0 1; height: auto; text-style: bold; }
     AgendaImportScreen #import-status.-error { color: $error; }
@@ -195,7 +232,10 @@ link is fixed with `l` and the order changed with `K`/`J`.
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
-            yield AgendaTree(self.folder, id="import-tree")
+            with Vertical(id="import-left"):
+                yield Input(placeholder="path of a file or folder (/)", id="import-path",
+                            suggester=PathSuggester(lambda: Path(self.query_one(AgendaTree).path)))
+                yield AgendaTree(self.folder, id="import-tree")
             with Vertical():
                 yield Static("Pick an agenda file (.toml or .csv) on the left and press enter.", id="import-status")
                 with VerticalScroll(id="import-preview-box"):
@@ -227,6 +267,40 @@ link is fixed with `l` and the order changed with `K`/`J`.
     def _file_chosen(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
         self.read(Path(event.path))
+
+    def action_focus_path(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    @on(Input.Submitted, "#import-path")
+    def _path_typed(self, event: Input.Submitted) -> None:
+        """A typed or pasted path: a file is read at once, a folder moves the tree there; anything else is said."""
+        event.stop()
+        typed = event.value.strip()
+        status = self.query_one("#import-status", Static)
+        if not typed:
+            return
+        tree = self.query_one(AgendaTree)
+        path = Path(typed).expanduser()
+        if not path.is_absolute():
+            path = Path(tree.path) / path
+        problem = None
+        if path.is_dir():
+            tree.path = path.resolve()
+            tree.border_title = _shown(Path(tree.path))
+            event.input.value = ""
+            tree.focus()
+            return
+        if not path.exists():
+            problem = f"{typed}: no such file or folder; check the path (~ is your home folder)"
+        elif not path.is_file():
+            problem = f"{typed}: not a regular file; give an agenda file (.toml or .csv)"
+        elif path.suffix.lower() not in AGENDA_SUFFIXES:
+            problem = f"{typed}: not an agenda file; give a .toml or .csv file"
+        if problem is not None:
+            status.update(Text(shown.safe(problem)))
+            status.set_classes("-error")
+            return
+        self.read(path.resolve())
 
     def action_parent(self) -> None:
         tree = self.query_one(AgendaTree)

@@ -236,5 +236,7 @@ A closed meeting is read-only: the marking keys are greyed out.
             return
         new_agency = row.agency.casefold() not in {a.casefold() for a in self.agencies}
         added = f"{row.name} ({row.agency}) added, present" + (f"; new agency {row.agency}" if new_agency else "")
+        if row.role_was is not None:
+            added += f"; role updated from {row.role_was} to {row.role}"
         self.notify(added, markup=False)
         self.load(select_id=row.id)

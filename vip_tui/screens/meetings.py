@@ -1,4 +1,4 @@
-"""Meetings: every review, in progress first, then upcoming, then closed, with their counts."""
+"""Meetings: every review, in progress first, then draft, then closed, with their counts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from ..services.meetings import MeetingSummary, list_meetings
 from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
 
-GROUP_ORDER = {"in progress": 0, "upcoming": 1, "closed": 2}
+# The status words are MeetingStatus.label, the same as `vip meetings` prints (issue 13 item 8).
+GROUP_ORDER = {MeetingStatus.in_progress.label: 0, MeetingStatus.draft.label: 1, MeetingStatus.closed.label: 2}
 # Where opening a meeting lands, by its status.
 OPEN_STAGE = {
     MeetingStatus.draft: "attendance",
@@ -30,13 +31,13 @@ class MeetingsScreen(VipScreen, inherit_bindings=False):
     HELP = """
 ## Meetings
 
-Every weekly review in the database: in progress first, then upcoming (soonest
+Every weekly review in the database: in progress first, then draft (soonest
 first), then closed (latest first). Each row shows the incidents on the agenda
 and the action items and notifications from that meeting still open.
 
-`enter` opens a meeting where it stands: an upcoming one at attendance, one in
-progress at the incident review, a closed one at its wrap-up. `s` starts an
-upcoming meeting (its clock and pace start) and opens attendance. `i` imports
+`enter` opens a meeting where it stands: a draft one at attendance, one in
+progress at the incident review, a closed one at its wrap-up. `s` starts a
+draft meeting (its clock and pace start) and opens attendance. `i` imports
 an agenda file (TOML or CSV) picked in a file tree: every problem is listed
 with its line and nothing is imported unless the whole file is sound; a
 preview shows what the import would create and update before it is applied.
@@ -108,7 +109,7 @@ and referral to its outcome) and `f` the program figures.
                 str(m.number),
                 m.when,
                 # Stored text as a Text cell: a DataTable reads a str cell as markup (issue 12).
-                shown.plain(m.title or "Weekly Shooting Review"),
+                shown.plain(m.shown_title),
                 str(m.items),
                 str(m.open_actions),
                 str(m.open_notifications),
@@ -208,6 +209,6 @@ and referral to its outcome) and `f` the program figures.
 
 
 def _list_order(m: MeetingSummary) -> tuple[int, int]:
-    # Upcoming meetings soonest first; closed ones most recent first.
+    # Draft meetings soonest first; closed ones most recent first.
     ordinal = m.date.toordinal()
     return GROUP_ORDER[m.when], -ordinal if m.when == "closed" else ordinal

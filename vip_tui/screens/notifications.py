@@ -193,7 +193,6 @@ While presenting, persons show as initials.
         status_style = "" if row.is_open else "dim"
         if row.status == NotificationStatus.not_located:
             status_style = theme_colour(self, "warning")
-        last = row.last_attempt
         return {
             "ref": row.ref,
             "person": shown.name(self.app, row.person),
@@ -202,7 +201,7 @@ While presenting, persons show as initials.
             "area": row.area_command or "—",
             "team": short_team(row),
             "attempts": str(len(row.attempts)) if row.attempts else "—",
-            "last": f"{last.attempted_at:%m-%d} {last.result.label}" if last else "—",
+            "last": row.latest("%m-%d") or "—",
         }
 
     def _update_header(self) -> None:

@@ -230,6 +230,9 @@ def render_profile(profile: PersonProfile, app: VipApp, *, width: int = 116, ali
             t.append(f"       outcome: {mask(n.outcome)}\n")
         for a in n.attempts:
             t.append(f"       · {mask(a.describe(team=n.team))}\n", style="dim")
+        if n.attempts and not n.is_open and n.closed_at:
+            # The closing ends the story: a delivered notification's last word is not its "not home" attempt.
+            t.append(f"       · {n.closed_at:%Y-%m-%d %H:%M} closed: {n.status.label}\n")
         if not n.attempts:
             t.append("       no attempts yet\n", style="dim")
     if not profile.notifications:

@@ -291,6 +291,7 @@ While presenting, the persons named in decisions show as initials.
     def action_export(self) -> None:
         if self.meeting_date is None:
             return
+        from ..locations import documents_dir_for_form  # the documents folder, never the current one (issue 13)
         example = "short name, e.g. " + (self.agencies[0] if self.agencies else "RMPD") + "; optional"
         # One receiver per version: the full minutes are law-enforcement sensitive,
         # so a partner agency must never be logged as having received them.
@@ -299,7 +300,7 @@ While presenting, the persons named in decisions show as initials.
                   check=self._known_agency, placeholder=example),
             Field("to_partner", "Partner minutes (released text only) go to", suggestions=self.agencies,
                   check=self._known_agency, placeholder=example),
-            Field("folder", "Folder", value=str(Path.cwd()), required=True,
+            Field("folder", "Folder", value=str(documents_dir_for_form()), required=True,
                   check=lambda v: None if Path(v).expanduser().is_dir() else "no such folder"),
         ]
         hint = (

@@ -46,13 +46,17 @@ Flags, in this order:
     A suspect in the current incident who was a victim in any past incident;
     the reason cites the most recent such victimisation.
 ``associate_of_recent_victim``
-    Shared an incident (a past one, or the current one) or a group with
-    another person who was a victim within the 90-day window *or is a victim
-    in the current incident*: the review is there for the associates of this
-    week's victims. Never the person themself, never a merged (absorbed)
+    Shared a *past* incident or a group with another person who was a victim
+    within the 90-day window *or is a victim in the current incident*: the
+    review is there for the associates of this week's victims. The link
+    always comes from another incident than the one under review (issue 13):
+    sharing the current incident with its victim is not a flag (the suspect
+    against his own victim, the mother who called 911 are in the incident,
+    not flagged by it). Never the person themself, never a merged (absorbed)
     person record. The reason names the associate with the most recent
-    victimisation, citing the most recent incident the two shared (a shared
-    incident is preferred over a shared group).
+    victimisation and where they were a victim, citing the most recent
+    incident the two shared with the person's role in it (a shared incident
+    is preferred over a shared group).
 ``repeat``
     Involved in 3 or more distinct incidents, past ones plus the current one.
 
@@ -193,6 +197,14 @@ def _before(incident: Any) -> sa.ColumnElement[bool]:
     return sa.or_(incident.occurred_at < sa.bindparam("as_of"), incident.id == _CURRENT)
 
 
+def _past(incident: Any) -> sa.ColumnElement[bool]:
+    """Incidents that occurred before ``as_of``, never the current one (whenever it occurred)."""
+    return sa.and_(
+        incident.occurred_at < sa.bindparam("as_of"),
+        sa.func.coalesce(incident.id != _CURRENT, sa.true()),  # no current incident: every one is another
+    )
+
+
 @dataclass(frozen=True)
 class _Statements:
     persons: Any
@@ -216,7 +228,12 @@ def _statements() -> _Statements:
     # Each victimisation in the 90-day window before as_of, or in the current incident.
     victim, victimised = aliased(Involvement), aliased(Incident)
     recent_victims = (
-        sa.select(victim.person_id.label("victim_id"), victimised.occurred_at.label("victim_at"))
+        sa.select(
+            victim.person_id.label("victim_id"),
+            victimised.occurred_at.label("victim_at"),
+            victimised.case_number.label("victim_case"),
+            victimised.id.label("victim_incident"),
+        )
         .join(victimised, victimised.id == victim.incident_id)
         .where(
             victim.role == Role.victim,
@@ -267,36 +284,41 @@ def _statements() -> _Statements:
         ),
         current_at=sa.select(Incident.occurred_at).where(col(Incident.id) == _CURRENT),
         # One row per (person, associate, shared incident, victimisation of the associate).
+        # Only past incidents link (never the current one, issue 13); the victimisation may be in the current one.
         links_by_incident=sa.select(
             mine.person_id,
+            mine.role,
             other.person_id,
             other_person.name,
             other_person.merged_into_id,
             shared.case_number,
             shared.occurred_at,
             recent_victims.c.victim_at,
+            recent_victims.c.victim_case,
+            recent_victims.c.victim_incident,
         )
         .select_from(mine)
         .join(shared, shared.id == mine.incident_id)
         .join(other, sa.and_(other.incident_id == shared.id, other.person_id != mine.person_id))
         .join(other_person, other_person.id == other.person_id)
         .join(recent_victims, recent_victims.c.victim_id == other.person_id)
-        .where(mine.person_id.in_(_IDS), _before(shared)),
+        .where(mine.person_id.in_(_IDS), _past(shared)),
         links_by_group=sa.select(
             pg_mine.person_id,
             other_person.id,
             other_person.name,
             other_person.merged_into_id,
             Group.name,
-            sa.func.max(recent_victims.c.victim_at),
+            recent_victims.c.victim_at,
+            recent_victims.c.victim_case,
+            recent_victims.c.victim_incident,
         )
         .select_from(pg_mine)
         .join(pg_other, sa.and_(pg_other.group_id == pg_mine.group_id, pg_other.person_id != pg_mine.person_id))
         .join(Group, col(Group.id) == pg_mine.group_id)
         .join(other_person, other_person.id == pg_other.person_id)
         .join(recent_victims, recent_victims.c.victim_id == pg_other.person_id)
-        .where(pg_mine.person_id.in_(_IDS))
-        .group_by(pg_mine.person_id, other_person.id, other_person.name, other_person.merged_into_id, Group.name),
+        .where(pg_mine.person_id.in_(_IDS)),
         associates_by_incident=sa.select(
             other_person.id,
             other_person.name,
@@ -329,6 +351,9 @@ class _Link:
     via_label: str
     other_name: str
     other_id: int
+    victim_case: str = ""
+    victim_now: bool = False  # the victimisation is the incident under review
+    roles: tuple[Role, ...] = ()  # the person's roles in the shared incident
 
     def sort_key(self) -> tuple[Any, ...]:
         # Most recent victimisation first; then a shared incident over a shared
@@ -343,10 +368,17 @@ class _Link:
         )
 
     def reason(self) -> str:
-        victim = f"victim {self.victim_at.date().isoformat()}"
-        if self.via_incident:
-            return f"shared incident {self.via_label} with {self.other_name} ({victim})"
-        return f"same group {self.via_label} as {self.other_name} ({victim})"
+        if self.victim_now:
+            victim = f"{self.other_name} is a victim in this incident"
+        else:
+            victim = f"{self.other_name} victim in {self.victim_case} on {self.victim_at.date().isoformat()}"
+        if self.via_incident and self.via_at is not None:
+            roles = " and ".join(r.label for r in self.roles)
+            where = f"{self.via_label} on {self.via_at.date().isoformat()}"
+            if self.victim_case == self.via_label:
+                return f"{roles} in {where}, where {self.other_name} was the victim"
+            return f"{roles} with {self.other_name} in {where}; {victim}"
+        return f"same group {self.via_label} as {self.other_name}; {victim}"
 
 
 # --------------------------------------------------------------------------- histories
@@ -535,29 +567,42 @@ def _recent_victim_links(session: Session, params: Mapping[str, Any]) -> dict[in
     links: dict[int, list[_Link]] = defaultdict(list)
 
     rows = session.exec(q.links_by_incident, params=dict(params)).all()
+    current = params.get("current")
     # Per (person, associate): the associate's latest victimisation, and the latest
-    # incident the two shared (case number breaks a tie in time).
-    victim_at_of: dict[tuple[int, int], dt.datetime] = {}
+    # incident the two shared (case number breaks a tie in time) with the person's roles in it.
+    victim_of: dict[tuple[int, int], tuple[dt.datetime, str, bool]] = {}
     shared_of: dict[tuple[int, int], tuple[dt.datetime, str]] = {}
+    roles_in: dict[tuple[int, int, str], set[Role]] = defaultdict(set)
     names: dict[int, str] = {}
-    for pid, oid, name, merged_into_id, case_number, shared_at, victim_at in rows:
+    for pid, role, oid, name, merged_into_id, case_number, shared_at, victim_at, victim_case, victim_incident in rows:
         if merged_into_id is not None:
             continue
         key = (pid, oid)
         names[oid] = name
-        victim_at_of[key] = max(victim_at, victim_at_of.get(key, victim_at))
+        victim = (victim_at, victim_case, victim_incident == current)
+        victim_of[key] = max(victim, victim_of.get(key, victim))
         shared_of[key] = max((shared_at, case_number), shared_of.get(key, (shared_at, case_number)))
-    for (pid, oid), victim_at in victim_at_of.items():
+        roles_in[(pid, oid, case_number)].add(Role(role))
+    for (pid, oid), (victim_at, victim_case, now) in victim_of.items():
         shared_at, case_number = shared_of[(pid, oid)]
-        links[pid].append(_Link(victim_at, True, shared_at, case_number, names[oid], oid))
+        roles = tuple(r for r in Role if r in roles_in[(pid, oid, case_number)])
+        links[pid].append(
+            _Link(victim_at, True, shared_at, case_number, names[oid], oid, victim_case, now, roles)
+        )
 
     rows = session.exec(
         q.links_by_group, params={k: params[k] for k in ("ids", "as_of", "since", "current")}
     ).all()
-    for pid, oid, name, merged_into_id, group_name, victim_at in rows:
+    best: dict[tuple[int, int, str], _Link] = {}
+    for pid, oid, name, merged_into_id, group_name, victim_at, victim_case, victim_incident in rows:
         if merged_into_id is not None:
             continue
-        links[pid].append(_Link(victim_at, False, None, group_name, name, oid))
+        link = _Link(victim_at, False, None, group_name, name, oid, victim_case, victim_incident == current)
+        key = (pid, oid, group_name)
+        if key not in best or (link.victim_at, link.victim_case) > (best[key].victim_at, best[key].victim_case):
+            best[key] = link
+    for (pid, _oid, _group), link in best.items():
+        links[pid].append(link)
     return links
 
 

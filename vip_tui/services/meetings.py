@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from ..db import Database, DatabaseBusy
-from ..enums import ActionStatus, MeetingStatus, NotificationStatus, OPEN_NOTIFICATION_STATUSES
+from ..enums import DEFAULT_MEETING_TITLE, ActionStatus, MeetingStatus, NotificationStatus, OPEN_NOTIFICATION_STATUSES
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -117,10 +117,13 @@ class MeetingSummary:
 
     @property
     def when(self) -> str:
-        """``upcoming``, ``in progress`` or ``closed``: how the meetings list groups meetings."""
-        return {MeetingStatus.draft: "upcoming", MeetingStatus.in_progress: "in progress"}.get(
-            self.status, "closed"
-        )
+        """``draft``, ``in progress`` or ``closed``: the status's one label, in the TUI's list and ``vip meetings``."""
+        return self.status.label
+
+    @property
+    def shown_title(self) -> str:
+        """The title, or the default one when the agenda gave none (the same in the TUI and the CLI)."""
+        return self.title or DEFAULT_MEETING_TITLE
 
 
 def list_meetings(db: Database) -> list[MeetingSummary]:

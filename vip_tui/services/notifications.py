@@ -234,6 +234,17 @@ class NotificationRow:
     def last_attempt(self) -> AttemptRow | None:
         return self.attempts[-1] if self.attempts else None
 
+    def latest(self, date_format: str = "%Y-%m-%d") -> str:
+        """The "last attempt" cell of the board and ``vip notifications``: ``11-20 not home``, ``closed 11-24``.
+
+        Once closed it says when (the status says how): a notification closed as
+        delivered never shows its earlier "not home" as the latest word (issue 13).
+        """
+        if not self.is_open and self.closed_at is not None:
+            return f"closed {self.closed_at:{date_format}}"
+        last = self.last_attempt
+        return f"{last.attempted_at:{date_format}} {last.result.label}" if last else ""
+
     @property
     def accepted_services(self) -> bool:
         return bool((self.services_accepted or "").strip())

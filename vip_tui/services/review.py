@@ -264,6 +264,7 @@ class AttendanceRow:
     status: Attendance
     walk_in: bool
     version: int = 1  # what a change of status writes against
+    role_was: str | None = None  # add_walk_in: the stored role the walk-in's new role replaced
 
 
 def attendance(db: Database, meeting_id: int) -> list[AttendanceRow]:
@@ -313,8 +314,14 @@ def _agency_by_short_name(s: Session, short_name: str, *, create: bool) -> Agenc
 
 
 def add_walk_in(db: Database, meeting_id: int, name: str, agency: str, role: str | None = None) -> AttendanceRow:
-    """Someone who came without an invitation: marked present at once. An unknown agency is added."""
+    """Someone who came without an invitation: marked present at once. An unknown agency is added.
+
+    A known attendee of that agency who gives another role gets it (the session
+    hook audits the change) and the row's ``role_was`` holds the role replaced,
+    so the screen can say so; no role given keeps the stored one.
+    """
     name = " ".join(name.split())
+    role = " ".join((role or "").split()) or None
     if not name:
         raise ReviewError("a walk-in needs a name")
     if not agency.strip():
@@ -324,10 +331,13 @@ def add_walk_in(db: Database, meeting_id: int, name: str, agency: str, role: str
         ag = _agency_by_short_name(s, agency, create=True)
         assert ag is not None
         attendee = s.exec(select(Attendee).where(Attendee.name_key == name_key(name), Attendee.agency_id == ag.id)).first()
+        role_was = None
         if attendee is None:
-            attendee = Attendee(name=name, name_key=name_key(name), agency_id=ag.id, role=role or None)
+            attendee = Attendee(name=name, name_key=name_key(name), agency_id=ag.id, role=role)
             s.add(attendee)
             s.flush()
+        elif role is not None and role != attendee.role:
+            role_was, attendee.role = attendee.role or "no role", role
         row = s.exec(
             select(MeetingAttendance).where(
                 MeetingAttendance.meeting_id == meeting_id, MeetingAttendance.attendee_id == attendee.id
@@ -339,7 +349,8 @@ def add_walk_in(db: Database, meeting_id: int, name: str, agency: str, role: str
         row.status = Attendance.present
         s.flush()
         return AttendanceRow(
-            row.id, attendee.name, attendee.role, ag.short_name, ag.name, row.status, row.walk_in, row.version
+            row.id, attendee.name, attendee.role, ag.short_name, ag.name, row.status, row.walk_in, row.version,
+            role_was=role_was,
         )
 
 
