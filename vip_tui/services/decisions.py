@@ -204,7 +204,7 @@ def edit_notification(
                     f"{' and a team has tried to deliver it' if _attempts(s, n.id) else ''}: "
                     "who it is for cannot change now; cancel it and propose a new one"
                 )
-        person = notification_subject(s, person_id)
+        person = notification_subject(s, person_id, meeting)
         n.person_id = person.id
         n.reasons = (reasons or "").strip()
         n.team_officer = _clean(team_officer)

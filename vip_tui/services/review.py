@@ -885,26 +885,31 @@ def checked_service(service: str) -> str:
     return service
 
 
-def homicide_case(s: Session, person_id: int) -> str | None:
-    """The case number of a homicide in which ``person_id`` is the victim, if any: that person was killed."""
+def homicide_case(s: Session, person_id: int, meeting: Meeting) -> str | None:
+    """The case number of a homicide in which ``person_id`` is the victim, known by ``meeting``'s day, if any.
+
+    A homicide after the meeting does not count: the person was alive when
+    the meeting proposed their notification (the demo history has one such).
+    """
+    by = dt.datetime.combine(meeting.date + dt.timedelta(days=1), dt.time())
     return s.exec(
         select(Incident.case_number)
         .join(Involvement, Involvement.incident_id == Incident.id)
         .where(Involvement.person_id == person_id, Involvement.role == Role.victim,
-               Incident.type == IncidentType.homicide)
+               Incident.type == IncidentType.homicide, Incident.occurred_at < by)
         .limit(1)
     ).first()
 
 
-def notification_subject(s: Session, person_id: int) -> Person:
-    """The person a notification is for, refused when unknown or killed (issue 13 item 7).
+def notification_subject(s: Session, person_id: int, meeting: Meeting) -> Person:
+    """The person a notification of ``meeting`` is for, refused when unknown or killed (issue 13 item 7).
 
     The message names the case, not the person: it may be read on a shared screen.
     """
     person = s.get(Person, person_id)
     if person is None:
         raise ReviewError(f"no person {person_id}")
-    case = homicide_case(s, person_id)
+    case = homicide_case(s, person_id, meeting)
     if case is not None:
         raise ReviewError(
             f"this person is the victim of the homicide {case}: a custom notification cannot be delivered to them; "
@@ -931,7 +936,7 @@ def propose_notification(
     """
     with db.transaction() as s:
         meeting = _writable(s, meeting_id)
-        person = notification_subject(s, person_id)
+        person = notification_subject(s, person_id, meeting)
         number = _next_number(s, meeting)
         n = Notification(
             meeting_id=meeting_id, number=number, person_id=person_id, incident_id=incident_id,
@@ -979,6 +984,15 @@ def _clean(value: str | None) -> str | None:
 # --------------------------------------------------------------------------- wrap-up
 
 
+@dataclass(frozen=True)
+class Loose:
+    """One loose end of the wrap-up, with where it is fixed: a decision's form or an agenda item's review."""
+
+    text: str
+    kind: str  # action | notification | case
+    id: int  # the decision's id, or the agenda item's for a case
+
+
 @dataclass
 class WrapUp:
     decisions: list[DecisionRow]
@@ -986,6 +1000,7 @@ class WrapUp:
     pending_items: list[AgendaRow]
     warnings: list[str]
     meeting_version: int = 1  # what closing writes against: close what you have seen
+    loose: list[Loose] = field(default_factory=list)  # the warnings, each with the record that fixes it
 
 
 def wrap_up(db: Database, meeting_id: int) -> WrapUp:
@@ -999,19 +1014,20 @@ def wrap_up(db: Database, meeting_id: int) -> WrapUp:
             for a in s.exec(select(ActionItem).where(ActionItem.meeting_id == meeting_id)).all()
         }
     rows = agenda(db, meeting_id)
-    warnings: list[str] = []
+    loose: list[Loose] = []
     for d in decisions:
         if d.kind == "action" and action_owners.get(d.id) == (None, None):
-            warnings.append(f"action item {d.ref} has no owner")
+            loose.append(Loose(f"action item {d.ref} has no owner", d.kind, d.id))
         if d.kind in ("action", "notification") and d.due_date is None:
-            warnings.append(f"{'action item' if d.kind == 'action' else 'notification'} {d.ref} has no due date")
+            loose.append(Loose(f"{'action item' if d.kind == 'action' else 'notification'} {d.ref} has no due date",
+                               d.kind, d.id))
         if d.kind == "notification" and not d.owner:
-            warnings.append(f"notification {d.ref} has no team")
+            loose.append(Loose(f"notification {d.ref} has no team", d.kind, d.id))
     pending = [r for r in rows if r.review_status == ReviewStatus.pending]
     for r in pending:
-        warnings.append(f"case {r.case_number} was not discussed (still pending)")
+        loose.append(Loose(f"case {r.case_number} was not discussed (still pending)", "case", r.id))
     closed_here = [r for r in old_business(db, meeting_id) if r.closed_here]
-    return WrapUp(decisions, closed_here, pending, warnings, meeting_version)
+    return WrapUp(decisions, closed_here, pending, [x.text for x in loose], meeting_version, loose)
 
 
 # --------------------------------------------------------------------------- search
