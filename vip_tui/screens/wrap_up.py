@@ -101,9 +101,10 @@ While presenting, the persons named in decisions show as initials.
                 tooltip="Write the full and the partner minutes (Word) and record the dissemination"),
         Binding("R", "release_review", "Release review", id="wrap_up.release",
                 tooltip="Decide what of this meeting's text goes into the partner minutes"),
-        Binding("E", "edit_decision", "Edit", id="wrap_up.edit",
+        # Out of the footer (it would push out the stage keys and ?): the tables' titles say them.
+        Binding("E", "edit_decision", "Edit", id="wrap_up.edit", show=False,
                 tooltip="Correct the highlighted decision (enter on a warning opens what it is about)"),
-        Binding("x", "remove_decision", "Remove", id="wrap_up.remove",
+        Binding("x", "remove_decision", "Remove", id="wrap_up.remove", show=False,
                 tooltip="Remove the highlighted decision, recorded by mistake (asks first)"),
         Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
         Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
@@ -219,7 +220,8 @@ While presenting, the persons named in decisions show as initials.
         decisions = self.query_one("#decisions", DataTable)
         rows = [(f"{d.kind}:{d.id}", self._decision_values(d)) for d in summary.decisions]
         self._fill(decisions, fit_columns(DECISION_COLUMNS, self._width, [v for _k, v in rows], wide=wide), rows)
-        self.query_one("#decisions-title", Static).update(f"Decided in this meeting ({len(summary.decisions)})")
+        keys = "" if self.closed or not summary.decisions else " · enter/E edit · x remove"
+        self.query_one("#decisions-title", Static).update(f"Decided in this meeting ({len(summary.decisions)}){keys}")
         decisions.display = bool(summary.decisions)
         self.query_one("#decisions-none").display = not summary.decisions
 
