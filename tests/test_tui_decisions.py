@@ -246,3 +246,27 @@ async def test_creating_still_takes_no_more_keys_than_before(database) -> None: 
         [n] = s.exec(select(Notification)).all()
     assert (action.owner_name, action.due_date) == ("Det. R. Q", dt.date(2026, 12, 1))
     assert (n.team_officer, n.due_date) == ("Sgt. L. Ferreira", dt.date(2026, 11, 27))
+
+
+async def test_a_closed_meeting_says_why_its_decisions_are_not_edited(database) -> None:  # noqa: ANN001
+    mid = meeting_id(database)
+    item, _detail = _first_item(database)
+    action = svc.add_action_item(database, mid, "Pull doorbell video", incident_id=item.incident_id)
+    svc.close_meeting(database, mid, version=None)
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_stage(mid, "wrap_up")
+        await settle(pilot)
+        app.screen.query_one("#decisions").focus()
+        await pilot.press("E")
+        await pilot.press("x")
+        assert isinstance(app.screen, WrapUpScreen)
+        assert sum("corrected as amendments" in m for m in _notes(app)) == 2
+        await pilot.press("3")
+        await settle(pilot)
+        app.screen.query_one("#decisions", DecisionList).focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReviewScreen)
+        assert sum("corrected as amendments" in m for m in _notes(app)) == 3
+    with database.session() as s:
+        assert s.get(ActionItem, action.id).description == "Pull doorbell video"

@@ -87,6 +87,11 @@ law enforcement only (never partners, hidden while presenting), partners
 writes the incident's summary for partners. Marking an item discussed or deferred moves on to the
 next one. The bar under the header shows the pace: time on this item against
 its budget, items done, and whether the meeting runs ahead or behind.
+
+The decisions taken on the incident are a list: `enter` or `E` on one opens
+its form filled in, to correct it (same checks as recording it); `x` removes
+one recorded by mistake (asks first; one with a history is refused, with the
+reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
