@@ -270,3 +270,21 @@ async def test_a_closed_meeting_says_why_its_decisions_are_not_edited(database) 
         assert sum("corrected as amendments" in m for m in _notes(app)) == 3
     with database.session() as s:
         assert s.get(ActionItem, action.id).description == "Pull doorbell video"
+
+
+async def test_the_board_says_a_closed_meetings_notification_is_amended_not_edited(database) -> None:  # noqa: ANN001
+    earlier = meeting_id(database, dt.date(2026, 11, 17))
+    item = svc.agenda(database, earlier)[0]
+    person = next(p for p in svc.item_detail(database, item.id, with_history=False).persons if p.role.value != "victim")
+    svc.propose_notification(database, earlier, person.person_id, incident_id=item.incident_id, reasons="retaliation")
+    svc.close_meeting(database, earlier, version=None)
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(NotificationsScreen())
+        await settle(pilot)
+        await tables_drawn(pilot)
+        app.screen.query_one("#nb-table").focus()
+        await pilot.press("E")
+        assert isinstance(app.screen, NotificationsScreen)  # no form to fill in vain
+        assert any("meeting of 2026-11-17, which is closed" in m and "amendment" in m for m in _notes(app))

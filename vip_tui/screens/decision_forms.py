@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..enums import Role
 from ..services import decisions as dsvc
-from ..services.review import DecisionRow, ReviewError, StaleEdit, agency_short_names
+from ..services.review import DecisionRow, MeetingClosed, ReviewError, StaleEdit, agency_short_names
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 
@@ -107,7 +107,7 @@ def ask(
             return
         try:
             result = write(values)
-        except StaleEdit as exc:
+        except (StaleEdit, MeetingClosed) as exc:  # asking again would not help: said, and redrawn
             screen.notify(shown.safe(exc), severity="error", timeout=8, markup=False)
             on_done()
             return
@@ -132,6 +132,10 @@ def edit(
     except ReviewError as exc:
         screen.notify(shown.safe(exc), severity="error", markup=False)
         on_done()
+        return
+    if current.closed_meeting is not None:
+        screen.notify(f"This was decided at the meeting of {current.closed_meeting.isoformat()}, which is closed: "
+                      "it is corrected as an amendment, with a reason", severity="warning", timeout=8)
         return
     names = dsvc.team_suggestions(db, current.meeting_id if current.meeting_id is not None else meeting_id)
     persons = [(person_label(screen, p.name, p.role), p.person_id) for p in current.persons]

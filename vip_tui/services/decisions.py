@@ -40,6 +40,7 @@ from ..db import Database
 from ..enums import (
     ActionStatus,
     AgencyKind,
+    MeetingStatus,
     NotificationStatus,
     OPEN_NOTIFICATION_STATUSES,
     ReferralStatus,
@@ -97,6 +98,7 @@ class DecisionValues:
     incident_id: int | None
     values: dict[str, Any]
     persons: list[PersonChoice] = field(default_factory=list)  # whom a notification or referral may be for
+    closed_meeting: dt.date | None = None  # the date of its meeting when that is closed: nothing to edit here
 
 
 # --------------------------------------------------------------------------- reading
@@ -112,19 +114,21 @@ def decision_values(db: Database, kind: str, decision_id: int) -> DecisionValues
             values = {"description": a.description, "agency": agency.short_name if agency else None,
                       "owner": a.owner_name, "due": a.due_date}
             return DecisionValues(kind, a.id, meeting.ref(a.number), a.version, a.status.value,  # type: ignore[arg-type,union-attr]
-                                  a.meeting_id, a.incident_id, values)
+                                  a.meeting_id, a.incident_id, values, closed_meeting=_closed(meeting))
         if kind == "notification":
             n = _get(s, Notification, decision_id, kind)
             meeting = s.get(Meeting, n.meeting_id)
             values = {"person": n.person_id, "reasons": n.reasons, "officer": n.team_officer,
                       "voice": n.team_community_voice, "outreach": n.team_outreach, "due": n.due_date}
             return DecisionValues(kind, n.id, meeting.ref(n.number), n.version, n.status.value,  # type: ignore[arg-type,union-attr]
-                                  n.meeting_id, n.incident_id, values, _persons(s, n.incident_id, n.person_id))
+                                  n.meeting_id, n.incident_id, values, _persons(s, n.incident_id, n.person_id),
+                                  _closed(meeting))
         if kind == "referral":
             r = _get(s, Referral, decision_id, kind)
             values = {"person": r.person_id, "service": r.service, "provider": r.provider}
+            meeting = s.get(Meeting, r.meeting_id) if r.meeting_id is not None else None
             return DecisionValues(kind, r.id, "", r.version, r.status.value, r.meeting_id, r.incident_id,  # type: ignore[arg-type]
-                                  values, _persons(s, r.incident_id, r.person_id))
+                                  values, _persons(s, r.incident_id, r.person_id), _closed(meeting))
     raise ReviewError(f"no kind of decision called {kind!r}")
 
 
@@ -323,6 +327,10 @@ def delete_decision(db: Database, kind: str, decision_id: int, *, version: int |
 
 def _get(s: Session, model: type, decision_id: int, kind: str) -> Any:
     return check_version(s.get(model, decision_id), None, WHAT[kind])  # gone: StaleEdit, in the README's words
+
+
+def _closed(meeting: Meeting | None) -> dt.date | None:
+    return meeting.date if meeting is not None and meeting.status == MeetingStatus.closed else None
 
 
 def _attempts(s: Session, notification_id: int | None) -> int:
