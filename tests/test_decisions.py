@@ -285,3 +285,9 @@ def test_nothing_is_left_half_done_on_a_second_instance(db_url: str, clock) -> N
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_the_edit_form_knows_the_homicide_victims_among_its_persons(database: Database, world: SimpleNamespace) -> None:
+    n = review.propose_notification(database, world.meeting, world.shooter, incident_id=world.homicide)
+    assert decisions.decision_values(database, "notification", n.id).killed == {world.killed}
+    assert decisions.decision_values(database, "notification", world.notification.id).killed == frozenset()

@@ -288,3 +288,36 @@ async def test_the_board_says_a_closed_meetings_notification_is_amended_not_edit
         await pilot.press("E")
         assert isinstance(app.screen, NotificationsScreen)  # no form to fill in vain
         assert any("meeting of 2026-11-17, which is closed" in m and "amendment" in m for m in _notes(app))
+
+
+async def test_a_refused_correction_opens_the_form_again_with_what_was_typed(database, monkeypatch) -> None:  # noqa: ANN001
+    from vip_tui.services import decisions as dsvc
+
+    mid = meeting_id(database)
+    item, _detail = _first_item(database)
+    action = svc.add_action_item(database, mid, "Pull doorbell video", incident_id=item.incident_id)
+    real = dsvc.edit_decision
+    refusals = iter([svc.ReviewError("refused for a reason the test gives")])
+
+    def refuse_once(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        for exc in refusals:
+            raise exc
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dsvc, "edit_decision", refuse_once)
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _review(app, pilot)
+        screen.query_one("#decisions", DecisionList).focus()
+        await pilot.press("E", "enter", "enter", "enter")
+        await type_text(pilot, "2026-12-04")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)  # asked again, with what was typed
+        assert app.screen.query_one("#f-due").value == "2026-12-04"
+        assert any("Not saved: refused for a reason the test gives" in m for m in _notes(app))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+    with database.session() as s:
+        assert s.get(ActionItem, action.id).due_date == dt.date(2026, 12, 4)

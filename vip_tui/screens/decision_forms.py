@@ -142,7 +142,7 @@ def edit(
     if current.kind == "action":
         fields = action_fields(agency_short_names(db), names, current.values)
     elif current.kind == "notification":
-        fields = notification_fields(persons, names, current.values)
+        fields = notification_fields(persons, names, current.values, killed=current.killed)
     else:
         fields = referral_fields(persons, current.values)
     ref = f" {current.ref}" if current.ref else ""

@@ -68,6 +68,7 @@ from .review import (
     check_version,
     checked_description,
     checked_service,
+    homicide_case,
     notification_row,
     notification_subject,
     referral_row,
@@ -99,6 +100,7 @@ class DecisionValues:
     values: dict[str, Any]
     persons: list[PersonChoice] = field(default_factory=list)  # whom a notification or referral may be for
     closed_meeting: dt.date | None = None  # the date of its meeting when that is closed: nothing to edit here
+    killed: frozenset[int] = frozenset()  # homicide victims among ``persons``: no notification can reach them
 
 
 # --------------------------------------------------------------------------- reading
@@ -120,9 +122,10 @@ def decision_values(db: Database, kind: str, decision_id: int) -> DecisionValues
             meeting = s.get(Meeting, n.meeting_id)
             values = {"person": n.person_id, "reasons": n.reasons, "officer": n.team_officer,
                       "voice": n.team_community_voice, "outreach": n.team_outreach, "due": n.due_date}
+            persons = _persons(s, n.incident_id, n.person_id)
+            killed = frozenset(p.person_id for p in persons if homicide_case(s, p.person_id, meeting))  # type: ignore[arg-type]
             return DecisionValues(kind, n.id, meeting.ref(n.number), n.version, n.status.value,  # type: ignore[arg-type,union-attr]
-                                  n.meeting_id, n.incident_id, values, _persons(s, n.incident_id, n.person_id),
-                                  _closed(meeting))
+                                  n.meeting_id, n.incident_id, values, persons, _closed(meeting), killed)
         if kind == "referral":
             r = _get(s, Referral, decision_id, kind)
             values = {"person": r.person_id, "service": r.service, "provider": r.provider}
