@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..enums import Role
@@ -85,10 +86,7 @@ def _refilled(fields: list[Field], values: dict[str, Any]) -> list[Field]:
     out = []
     for f in fields:
         value = values.get(f.name, f.value)
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        out.append(Field(f.name, f.label, f.kind, value, f.required, f.placeholder, f.options, f.suggestions, f.check,
-                         dict(f.extra)))
+        out.append(replace(f, value=value.isoformat() if isinstance(value, dt.date) else value))
     return out
 
 

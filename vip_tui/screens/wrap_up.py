@@ -216,6 +216,10 @@ While presenting, the persons named in decisions show as initials.
                 Option(Text("No warnings", style=f"bold {theme_colour(self, 'success')}"), disabled=True)
             )
         warnings.set_class(not summary.warnings, "-clear")
+        # Nothing to fix: the list is not a stop for tab, j/k move in the decisions.
+        warnings.can_focus = bool(summary.warnings)
+        if not summary.warnings and self.focused is warnings:
+            self.query_one("#decisions", DataTable).focus()
 
         decisions = self.query_one("#decisions", DataTable)
         rows = [(f"{d.kind}:{d.id}", self._decision_values(d)) for d in summary.decisions]
