@@ -77,7 +77,8 @@ def hostile(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     earlier = meeting_id(database, dt.date(2026, 11, 17))
     first = svc.agenda(database, mid)[0]
     detail = svc.item_detail(database, first.id, with_history=False)
-    quitter, clearer = detail.persons[0].person_id, detail.persons[1].person_id
+    # The first person is the homicide victim: no notification for them (issue 13 item 7), so the second is notified.
+    quitter, clearer = detail.persons[1].person_id, detail.persons[0].person_id
     with database.transaction() as s:
         s.get(Meeting, mid).title = QUIT
         s.get(Meeting, earlier).title = TOGGLE

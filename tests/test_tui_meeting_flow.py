@@ -10,7 +10,7 @@ from sqlmodel import select
 from tests.tui_helpers import REVIEW_DATE, meeting_id, sample_database, settle, type_text
 from vip_tui.app import make_app
 from vip_tui.demo_history import seed_history
-from vip_tui.enums import ActionStatus, Attendance, MeetingStatus, NotificationStatus, ReviewStatus
+from vip_tui.enums import ActionStatus, Attendance, MeetingStatus, NotificationStatus, ReviewStatus, Role
 from vip_tui.models import ActionItem, Agency, Note, Notification, Person
 from vip_tui.services import review as svc
 
@@ -81,8 +81,10 @@ async def test_a_whole_meeting_from_the_keyboard(tmp_path: Path, clock) -> None:
             await type_text(pilot, f"+{i + 3}")
             await pilot.press("enter")
             await settle(pilot)
-            if app.screen.detail.persons:
-                await pilot.press("c", "enter")  # the highlighted person, the suggested reasons
+            living = [j for j, p in enumerate(app.screen.detail.persons) if p.role != Role.victim]
+            if living:
+                # The first person who is not a victim (a victim is asked about, a homicide victim refused).
+                await pilot.press("home", *["down"] * living[0], "c", "enter")  # that person, the suggested reasons
                 await type_text(pilot, "Sgt Ruiz")
                 await pilot.press("enter", "enter")
                 await type_text(pilot, "A. Bee")
@@ -135,11 +137,14 @@ async def test_a_whole_meeting_from_the_keyboard(tmp_path: Path, clock) -> None:
         notifications = s.exec(
             select(Notification, Person).join(Person).where(Notification.meeting_id == mid).order_by(Notification.number)
         ).all()
-    with_persons = [r for r in rows if svc.item_detail(database, r.id, with_history=False).persons]
+    def first_not_victim(row: svc.AgendaRow) -> int | None:
+        persons = svc.item_detail(database, row.id, with_history=False).persons
+        return next((p.person_id for p in persons if p.role != Role.victim), None)
+
+    with_persons = [r for r in rows if first_not_victim(r) is not None]
     assert len(notifications) == len(with_persons)
     for (n, person), row in zip(notifications, with_persons):
-        detail = svc.item_detail(database, row.id, with_history=False)
-        assert person.id == detail.persons[0].person_id  # the highlighted (first) person
+        assert person.id == first_not_victim(row)  # the person highlighted
         assert (n.team_officer, n.team_outreach, n.due_date) == ("Sgt Ruiz", "A. Bee", today + dt.timedelta(days=2))
         assert n.status == NotificationStatus.proposed
     # Numbers run through the meeting: action, notification, action, notification...

@@ -38,7 +38,8 @@ def meeting_db(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     import_files(database, sorted(AGENDAS.glob("week*")))
     first = _meeting_id(database, 10)
     item = review.agenda(database, first)[0]
-    person = review.item_detail(database, item.id, with_history=False).persons[0]
+    # The second person: the first is the homicide victim, whom no notification can reach (issue 13 item 7).
+    person = review.item_detail(database, item.id, with_history=False).persons[1]
     ids = SimpleNamespace(first=first, third=_meeting_id(database, 24), person=person.name)
     ids.overdue_action = review.add_action_item(
         database, first, "Pull the ShotSpotter audio for the block", incident_id=item.incident_id,
@@ -391,7 +392,7 @@ async def test_wrap_up_masks_names_while_presenting(meeting_db) -> None:  # noqa
 
     db = meeting_db.db
     item = review.agenda(db, meeting_db.third)[0]
-    person = review.item_detail(db, item.id, with_history=False).persons[0]
+    person = review.item_detail(db, item.id, with_history=False).persons[1]  # [0]: the homicide victim
     review.propose_notification(db, meeting_db.third, person.person_id, reasons="shot at twice", team_officer="Ofc. M. Duran")
     review.add_referral(db, person.person_id, "Peer support", meeting_id=meeting_db.third)
     review.set_notification_status(db, meeting_db.notification, NotificationStatus.cancelled, "moved away",
@@ -524,7 +525,7 @@ def test_wrap_up_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001
     for row in review.agenda(db, meeting_db.third):
         review.mark_item(db, row.id, review.ReviewStatus.discussed, version=None)
     item = review.agenda(db, meeting_db.third)[0]
-    person = review.item_detail(db, item.id, with_history=False).persons[0]
+    person = review.item_detail(db, item.id, with_history=False).persons[1]  # [0]: the homicide victim
     review.add_action_item(db, meeting_db.third, "Canvass the block for doorbell video", incident_id=item.incident_id,
                            owner_agency="RMPD", owner_name="Det. R. Quintana", due_date=dt.date(2026, 11, 27))
     review.propose_notification(db, meeting_db.third, person.person_id, incident_id=item.incident_id,

@@ -55,7 +55,7 @@ from vip_tui.models import (
 )
 from vip_tui.names import name_key
 from vip_tui.services import agenda_builder as ab
-from vip_tui.services import merge, notifications, release, review
+from vip_tui.services import decisions, merge, notifications, release, review
 from vip_tui.services.review import STALE, ReviewError
 
 README_MESSAGE = "changed by someone else since you opened it; reloaded"
@@ -71,6 +71,7 @@ READ_ONLY = {
         "load_notifications", "get_notification", "known_areas", "load_referrals", "providers", "services",
     },
     "persons": {"person_profile"},
+    "decisions": {"decision_values", "team_suggestions"},
     "review": {
         "meeting_by_date", "get_meeting", "attendance", "agency_short_names", "old_business", "agenda",
         "item_detail", "wrap_up", "search_persons", "search_cases", "latest_review_of",
@@ -184,8 +185,16 @@ def _world(db: Database) -> SimpleNamespace:
                                     reasons="retaliation risk", status=NotificationStatus.assigned,
                                     created_at=FIXED_NOW)
         referral = Referral(person_id=ada.id, service="job training", offered_on=dt.date(2026, 11, 20))
-        s.add_all([note, old_note, action, notification, referral])
+        # Decided at today's (open) meeting: what services/decisions.py corrects and removes.
+        draft_action = ActionItem(meeting_id=draft.id, number=1, incident_id=east.id, description="Pull doorbell video",
+                                  created_at=FIXED_NOW)
+        draft_notification = Notification(meeting_id=draft.id, number=2, person_id=ada.id, incident_id=east.id,
+                                          reasons="victim twice", created_at=FIXED_NOW)
+        draft_referral = Referral(person_id=ada.id, service="housing", meeting_id=draft.id, incident_id=east.id)
+        draft.last_item_number = 2
+        s.add_all([note, old_note, action, notification, referral, draft_action, draft_notification, draft_referral])
         s.flush()
+        w.draft_action, w.draft_notification, w.draft_referral = draft_action.id, draft_notification.id, draft_referral.id
         w.closed, w.draft, w.ada, w.bo, w.cy = closed.id, draft.id, ada.id, bo.id, cy.id
         w.inv, w.item1, w.item2, w.att = inv.id, item1.id, item2.id, att.id
         w.note, w.old_note, w.action, w.notification, w.referral = note.id, old_note.id, action.id, notification.id, referral.id
@@ -301,6 +310,39 @@ CASES: dict[str, Case] = {
     "release.edit": (
         lambda w: (PartnerRelease, w.release_row),
         lambda db, w, v: release.edit(db, w.draft, w.passage, "A block on the east side", version=v), True),
+    "decisions.edit_action_item": (
+        lambda w: (ActionItem, w.draft_action),
+        lambda db, w, v: decisions.edit_action_item(db, w.draft_action, description="Pull the doorbell video",
+                                                    owner_agency="RMPD", owner_name=None, due_date=None, version=v),
+        True),
+    "decisions.edit_notification": (
+        lambda w: (Notification, w.draft_notification),
+        lambda db, w, v: decisions.edit_notification(db, w.draft_notification, person_id=w.ada, reasons="victim twice",
+                                                     team_officer="Sgt. P. Ibarra", team_community_voice=None,
+                                                     team_outreach=None, due_date=None, version=v),
+        True),
+    "decisions.edit_referral": (
+        lambda w: (Referral, w.draft_referral),
+        lambda db, w, v: decisions.edit_referral(db, w.draft_referral, person_id=w.ada, service="housing",
+                                                 provider="Casa Example", version=v),
+        True),
+    "decisions.edit_decision": (
+        lambda w: (ActionItem, w.draft_action),
+        lambda db, w, v: decisions.edit_decision(db, "action", w.draft_action,
+                                                 {"description": "Pull the doorbell video"}, version=v),
+        True),
+    "decisions.delete_action_item": (
+        lambda w: (ActionItem, w.draft_action),
+        lambda db, w, v: decisions.delete_action_item(db, w.draft_action, version=v), False),
+    "decisions.delete_notification": (
+        lambda w: (Notification, w.draft_notification),
+        lambda db, w, v: decisions.delete_notification(db, w.draft_notification, version=v), False),
+    "decisions.delete_referral": (
+        lambda w: (Referral, w.draft_referral),
+        lambda db, w, v: decisions.delete_referral(db, w.draft_referral, version=v), False),
+    "decisions.delete_decision": (
+        lambda w: (Referral, w.draft_referral),
+        lambda db, w, v: decisions.delete_decision(db, "referral", w.draft_referral, version=v), False),
     "merge.merge_persons": (
         lambda w: (Person, w.ada),
         lambda db, w, v: merge.merge_persons(db, w.bo, w.ada, survivor_version=None, absorbed_version=v), False),

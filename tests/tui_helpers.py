@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -64,7 +65,8 @@ async def tables_drawn(pilot: Pilot) -> None:
         app.screen.refresh(layout=True)  # a table sized to its rows ("height: auto") is laid out again with them
         await pilot.pause()
         # Three frames in a row: a reload (the masking index, a poll) may clear and refill a table.
-        steady = steady + 1 if all(any(all(c in line for c in cells) for line in lines) for cells in firsts) else 0
+        side_by_side = [re.compile(r"\s+".join(re.escape(c) for c in cells if c)) for cells in firsts]
+        steady = steady + 1 if all(any(p.search(line) for line in lines) for p in side_by_side) else 0
         if steady >= 3:
             return
         await pilot.pause()

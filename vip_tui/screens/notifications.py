@@ -19,6 +19,7 @@ from ..services.review import ReviewError, StaleEdit
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen
+from . import decision_forms
 from .board import BoardScreen
 from .old_business import Col, cell, fit_columns, theme_colour
 
@@ -73,6 +74,11 @@ closed yet (its old business and minutes say so).
 `r` refers the person to a service from this notification; `R` opens the
 referrals. `enter` (or `p`) opens the person's profile.
 
+`E` corrects what the meeting decided (person, reasons, team, due date) while
+that meeting is open; `x` removes a notification proposed by mistake (still
+proposed, nothing tried; asks first). A closed meeting's decisions are
+corrected as amendments.
+
 Filters: `d` cycles the due filter (any → overdue → due this week); `f`
 chooses status, due, area command and team member; `F` clears them.
 While presenting, persons show as initials.
@@ -99,6 +105,10 @@ While presenting, persons show as initials.
         Binding("j", "cursor_down", "Down", show=False, id="notifications.down"),
         Binding("k", "cursor_up", "Up", show=False, id="notifications.up"),
         Binding("escape", "back", "Back", id="notifications.back", show=False),
+        Binding("E", "edit_decision", "Correct…", id="notifications.correct", show=False,
+                tooltip="Correct what the meeting decided: person, reasons, team, due (its meeting still open)"),
+        Binding("x", "remove_decision", "Remove…", id="notifications.remove", show=False,
+                tooltip="Remove a notification proposed by mistake (proposed, nothing tried yet; asks first)"),
         *COMMON_BINDINGS,
     ]
 
@@ -544,6 +554,20 @@ While presenting, persons show as initials.
             return
         self._set_filter(status=values.get("status"), due=values.get("due") or "all", area=values.get("area"),
                          team_member=values.get("team"))
+
+
+    # -- correcting what the meeting decided (issue 13 item 1)
+
+    def action_edit_decision(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            decision_forms.edit(self, "notification", row.id, lambda: self.load(select_id=row.id))
+
+    def action_remove_decision(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            words = f"the notification {row.ref} for {shown.name(self.app, row.person)}"
+            decision_forms.delete(self, "notification", row.id, row.version, words, self.load)
 
 
 _RESULTS = (

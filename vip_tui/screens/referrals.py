@@ -18,6 +18,7 @@ from ..services.review import ReviewError, StaleEdit
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS
+from . import decision_forms
 from .board import BoardScreen
 from .old_business import Col, cell, fit_columns, theme_colour
 
@@ -52,6 +53,10 @@ declined (dropped out before starting); **engaged** → completed or declined
 offers only the steps allowed from where the referral is, with the date it
 happened (today unless you say otherwise). `e` edits the provider and note.
 
+`E` corrects a referral recorded by mistake (person and service while it is
+still offered, provider any time); `x` removes one still offered (asks
+first). One made at a closed meeting is corrected as an amendment.
+
 `f` cycles the status filter; `enter` (or `p`) opens the person's profile.
 While presenting, persons show as initials.
 """
@@ -64,6 +69,10 @@ While presenting, persons show as initials.
         Binding("j", "cursor_down", "Down", show=False, id="referrals.down"),
         Binding("k", "cursor_up", "Up", show=False, id="referrals.up"),
         Binding("escape", "back", "Back", id="referrals.back", show=False),
+        Binding("E", "edit_decision", "Correct…", id="referrals.correct", show=False,
+                tooltip="Correct the person, service or provider of a referral recorded by mistake"),
+        Binding("x", "remove_decision", "Remove…", id="referrals.remove", show=False,
+                tooltip="Remove a referral made by mistake (still offered; asks first)"),
         *COMMON_BINDINGS,
     ]
 
@@ -262,3 +271,16 @@ While presenting, persons show as initials.
             return
         self.notify("Referral saved")
         self.load(select_id=row.id)
+
+    # ------------------------------------------------------------------ correcting (issue 13 item 1)
+
+    def action_edit_decision(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            decision_forms.edit(self, "referral", row.id, lambda: self.load(select_id=row.id))
+
+    def action_remove_decision(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            words = f"the referral of {shown.name(self.app, row.person)} to {row.service}"
+            decision_forms.delete(self, "referral", row.id, row.version, words, self.load)

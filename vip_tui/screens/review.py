@@ -30,7 +30,10 @@ from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
 from ..services import agenda_builder as concurrent
 from .. import disclosure
 from ..services import review as svc
-from ..widgets.dialogs import Field, FormDialog
+from ..services import decisions as dsvc
+from ..widgets.decisions import DecisionList
+from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
+from . import decision_forms
 from ..widgets import text as shown
 from ..widgets.pace import PaceBar
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
@@ -60,11 +63,6 @@ STALE_NOTE = (
     "This note was changed by someone else since you opened it; reloaded. "
     "What you typed is kept as a new note."
 )
-DUE_HINT = "2026-12-04, +7, 2w, fri"
-SERVICES = [
-    "peer support", "housing", "job training", "mental health", "substance use treatment", "relocation",
-    "victim services",
-]
 
 
 def _plan(rows: list[svc.AgendaRow]) -> list[tuple]:
@@ -89,6 +87,11 @@ law enforcement only (never partners, hidden while presenting), partners
 writes the incident's summary for partners. Marking an item discussed or deferred moves on to the
 next one. The bar under the header shows the pace: time on this item against
 its budget, items done, and whether the meeting runs ahead or behind.
+
+The decisions taken on the incident are a list: `enter` or `E` on one opens
+its form filled in, to correct it (same checks as recording it); `x` removes
+one recorded by mistake (asks first; one with a history is refused, with the
+reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -180,7 +183,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 # While presenting, the note as the room may read it (the editor would show it as stored).
                 yield Static("", id="note-masked")
                 yield Static("", id="earlier-notes")
-                yield Static("", id="decisions")
+                yield DecisionList(id="decisions")
         yield Footer(compact=True)
 
     def on_resize(self) -> None:
@@ -440,17 +443,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
             earlier.append(shown.free(self.app, n.text.strip()) or "(empty)")
             earlier.append("\n")
         self.query_one("#earlier-notes", Static).update(earlier)
-        decisions = Text()
-        for x in d.decisions:
-            ref = f"{shown.safe(x.ref)} " if x.ref else ""
-            decisions.append(f"{x.kind:<12} ", style="bold")
-            decisions.append(f"{ref}{shown.free(self.app, x.text)}")
-            details = [shown.safe(v) for v in
-                       (x.owner, f"due {x.due_date:%Y-%m-%d}" if x.due_date else None, x.status) if v]
-            decisions.append(f"  ({' · '.join(details)})\n", style="dim")
-        if not d.decisions:
-            decisions.append("No decisions yet: a action item · c notification · r referral", style="dim")
-        self.query_one("#decisions", Static).update(decisions)
+        self.query_one("#decisions", DecisionList).show(d.decisions, self._decision_prompt)
 
     def _reset_editor(
         self, agenda_item_id: int, text: str = "", note_id: int | None = None,
@@ -754,19 +747,24 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     def _person_options(self) -> list[tuple[str, int]]:
         assert self.detail is not None
-        return [(f"{shown.name(self.app, p.name)} ({p.role.label})", p.person_id) for p in self.detail.persons]
+        return [(decision_forms.person_label(self, p.name, p.role), p.person_id) for p in self.detail.persons]
+
+    def _killed(self) -> frozenset[int]:
+        """The homicide victims of the current incident: nobody can deliver them a notification."""
+        assert self.detail is not None
+        if self.detail.incident.type.value != "homicide":
+            return frozenset()
+        return frozenset(p.person_id for p in self.detail.persons if p.role == Role.victim)
 
     def _today(self) -> dt.date:
         return self.app.now().date()
 
     def _decide(self, title: str, fields: list[Field], record: Callable[[dict[str, Any]], object]) -> None:
-        """Ask with a form, then record the decision through ``record`` and redraw the item."""
+        """Ask with a form, then record the decision through ``record`` and redraw the item.
 
-        def done(values: dict[str, Any] | None) -> None:
-            if values and self._written(lambda: record(values)):
-                self._reload_item()
-
-        self.app.push_screen(FormDialog(title, fields, today=self._today()), done)
+        A refusal opens the form again with what was typed (screens/decision_forms.py).
+        """
+        decision_forms.ask(self, title, fields, record, self._reload_item)
 
     def action_partner_summary(self) -> None:
         if self.detail is None or self.read_only_now:
@@ -786,19 +784,11 @@ its budget, items done, and whether the meeting runs ahead or behind.
     def action_add_action(self) -> None:
         if self.detail is None or self.read_only_now:
             return
-        agencies = svc.agency_short_names(self.app.db)
-        known = {a.casefold() for a in agencies}
         incident = self.detail.incident
         self._decide(
             f"Action item · {incident.case_number}",
-            [
-                Field("description", "What is to be done", required=True),
-                Field("agency", "Owner agency", suggestions=agencies, placeholder="e.g. RMPD (→ accepts)",
-                      check=lambda v: None if v.casefold() in known
-                      else f"unknown agency; known: {', '.join(agencies[:10])}"),
-                Field("owner", "Owner person", placeholder="optional"),
-                Field("due", "Due", kind="date", placeholder=DUE_HINT),
-            ],
+            decision_forms.action_fields(svc.agency_short_names(self.app.db),
+                                         dsvc.team_suggestions(self.app.db, self.meeting_id)),
             lambda v: svc.add_action_item(
                 self.app.db, self.meeting_id, v["description"], incident_id=incident.id,
                 owner_agency=v.get("agency"), owner_name=v.get("owner"), due_date=v.get("due"),
@@ -809,20 +799,33 @@ its budget, items done, and whether the meeting runs ahead or behind.
         person = self._person_to_act_on("notify")
         if person is None or self.detail is None:
             return
+        who = shown.name(self.app, person.name)
+        if person.person_id in self._killed():
+            self.notify(f"{who} is the homicide victim of {shown.safe(self.detail.incident.case_number)}: "
+                        "a notification cannot be delivered to them. Highlight a relative or an associate "
+                        "(↓ in the persons) and press c.", severity="warning", timeout=8, markup=False)
+            return
+        if person.role == Role.victim:
+            self.app.push_screen(
+                ConfirmDialog(f"{who} is the victim in this incident. Propose a notification for them?"),
+                lambda yes: self._notification_form(person) if yes else None,
+            )
+            return
+        self._notification_form(person)
+
+    def _notification_form(self, person: svc.PersonRow) -> None:
+        if self.detail is None:
+            return
         incident = self.detail.incident
         history = self.detail.histories.get(person.person_id)
         reasons = ", ".join(f.label for f in history.flags) if history else ""
         self._decide(
-            f"Custom notification · {incident.case_number}",
-            [
-                Field("person", "Person", kind="select", options=self._person_options(), value=person.person_id,
-                      required=True),
-                Field("reasons", "Risk reasons", value=reasons or f"{person.role.label} in {incident.case_number}"),
-                Field("officer", "Team: officer"),
-                Field("voice", "Team: community voice"),
-                Field("outreach", "Team: outreach / peer worker"),
-                Field("due", "Due", kind="date", placeholder=DUE_HINT),
-            ],
+            f"Custom notification for {shown.name(self.app, person.name)} · {incident.case_number}",
+            decision_forms.notification_fields(
+                self._person_options(), dsvc.team_suggestions(self.app.db, self.meeting_id),
+                {"person": person.person_id, "reasons": reasons or f"{person.role.label} in {incident.case_number}"},
+                killed=self._killed(),
+            ),
             lambda v: svc.propose_notification(
                 self.app.db, self.meeting_id, v["person"], incident_id=incident.id, reasons=v.get("reasons") or "",
                 team_officer=v.get("officer"), team_community_voice=v.get("voice"), team_outreach=v.get("outreach"),
@@ -837,13 +840,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         incident = self.detail.incident
         self._decide(
             f"Referral · {incident.case_number}",
-            [
-                Field("person", "Person", kind="select", options=self._person_options(), value=person.person_id,
-                      required=True),
-                Field("service", "Service", required=True, placeholder="e.g. peer support, housing, job training",
-                      suggestions=SERVICES),
-                Field("provider", "Provider", placeholder="optional"),
-            ],
+            decision_forms.referral_fields(self._person_options(), {"person": person.person_id}),
             lambda v: svc.add_referral(
                 self.app.db, v["person"], v["service"], provider=v.get("provider"), meeting_id=self.meeting_id,
                 incident_id=incident.id,
@@ -857,6 +854,33 @@ its budget, items done, and whether the meeting runs ahead or behind.
         if person is None:
             self.notify(f"No person on this incident to {verb}", severity="warning")
         return person
+
+    def _decision_prompt(self, x: svc.DecisionRow) -> Text:
+        t = Text()
+        ref = f"{shown.safe(x.ref)} " if x.ref else ""
+        t.append(f"{x.kind:<12} ", style="bold")
+        t.append(f"{ref}{shown.free(self.app, x.text)}")
+        details = [shown.safe(v) for v in (x.owner, f"due {x.due_date:%Y-%m-%d}" if x.due_date else None, x.status) if v]
+        t.append(f"  ({' · '.join(details)})", style="dim")
+        return t
+
+    def _decisions_closed(self) -> bool:
+        if self.read_only_now:
+            self.notify("This meeting is closed: its decisions are corrected as amendments, from the wrap-up (4)",
+                        severity="warning", timeout=6)
+        return self.read_only_now
+
+    @on(DecisionList.Edit)
+    def _edit_decision(self, event: DecisionList.Edit) -> None:
+        if not self._decisions_closed():
+            decision_forms.edit(self, event.decision.kind, event.decision.id, self._reload_item,
+                                meeting_id=self.meeting_id)
+
+    @on(DecisionList.Delete)
+    def _delete_decision(self, event: DecisionList.Delete) -> None:
+        if not self._decisions_closed():
+            d = event.decision
+            decision_forms.delete(self, d.kind, d.id, d.version, decision_forms.describe(self, d), self._reload_item)
 
     def action_view_person(self) -> None:
         person = self._highlighted_person()

@@ -6,17 +6,19 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ..enums import MeetingStatus
 from ..services.review import (
     DecisionRow,
+    Loose,
     OldBusinessRow,
     ReviewError,
     WrapUp,
@@ -26,7 +28,9 @@ from ..services.review import (
     wrap_up,
 )
 from ..widgets import text as shown
+from ..widgets.decisions import WordsList
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
+from . import decision_forms
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .old_business import KIND_WORDS, WIDE, Col, cell, fit_columns, theme_colour
 
@@ -49,15 +53,16 @@ DECISION_KINDS = {**KIND_WORDS, "referral": "referral"}
 EDITING_ACTIONS = frozenset({"close"})
 
 
-def warning_lines(summary: WrapUp) -> list[str]:
-    """The warnings to show: the cases still pending on one line, so the list stays short."""
-    pending = {f"case {r.case_number} was not discussed (still pending)": r.case_number for r in summary.pending_items}
-    lines = [w for w in summary.warnings if w not in pending]
-    cases = [pending[w] for w in summary.warnings if w in pending]
+def warning_lines(summary: WrapUp) -> list[Loose]:
+    """The warnings to show: the cases still pending on one line (enter goes to the first), so the list stays short."""
+    lines = [w for w in summary.loose if w.kind != "case"]
+    cases = [w for w in summary.loose if w.kind == "case"]
+    numbers = [r.case_number for r in summary.pending_items]
     if len(cases) == 1:
-        lines.append(f"case {cases[0]} was not discussed (still pending)")
+        lines.append(cases[0])
     elif cases:
-        lines.append(f"{len(cases)} cases were not discussed (still pending): {', '.join(cases)}")
+        lines.append(Loose(f"{len(cases)} cases were not discussed (still pending): {', '.join(numbers)}", "case",
+                           cases[0].id))
     return lines
 
 
@@ -72,8 +77,12 @@ class WrapUpScreen(MeetingStageScreen, inherit_bindings=False):
 Everything this meeting decided (action items, custom notifications,
 referrals) and the old business it closed. The **warnings** list what is
 still loose: action items without an owner or a due date, notifications
-without a team or a due date, cases on the agenda not yet discussed. Go back
-to the review (`3`) to fix them, or close the meeting as it is.
+without a team or a due date, cases on the agenda not yet discussed. `enter`
+on a warning opens what it is about: the decision's form, filled in, or the
+review of the case still pending. `E` (or `enter`) on a decision corrects it
+with the same checks as recording it; `x` removes one recorded by mistake
+(asks first; one with a history, a delivery attempt say, is refused with the
+reason). Both are written to the audit log. Or close the meeting as it is.
 
 `c` closes the meeting: its timers stop and it becomes read-only (later
 corrections are amendments with a reason). `e` writes the minutes in both
@@ -92,6 +101,11 @@ While presenting, the persons named in decisions show as initials.
                 tooltip="Write the full and the partner minutes (Word) and record the dissemination"),
         Binding("R", "release_review", "Release review", id="wrap_up.release",
                 tooltip="Decide what of this meeting's text goes into the partner minutes"),
+        # Out of the footer (it would push out the stage keys and ?): the tables' titles say them.
+        Binding("E", "edit_decision", "Edit", id="wrap_up.edit", show=False,
+                tooltip="Correct the highlighted decision (enter on a warning opens what it is about)"),
+        Binding("x", "remove_decision", "Remove", id="wrap_up.remove", show=False,
+                tooltip="Remove the highlighted decision, recorded by mistake (asks first)"),
         Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
         Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
         *STAGE_BINDINGS,
@@ -123,7 +137,7 @@ While presenting, the persons named in decisions show as initials.
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="wrap-state")
-        yield Static("", id="wrap-warnings")
+        yield WordsList(id="wrap-warnings")
         with Vertical(id="wrap-tables"):
             yield Static("Decided in this meeting", id="decisions-title", classes="section")
             yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
@@ -184,19 +198,35 @@ While presenting, the persons named in decisions show as initials.
             return
         self._width = self.size.width or self.app.size.width
         wide = self._width >= WIDE
-        warnings = self.query_one("#wrap-warnings", Static)
+        warnings = self.query_one("#wrap-warnings", OptionList)
+        keep = warnings.highlighted
+        warnings.clear_options()
         if summary.warnings:
             warnings.border_title = f"Warnings ({len(summary.warnings)})"
-            warnings.update(Text("\n".join(f"• {shown.free(self.app, w)}" for w in warning_lines(summary))))
+            warnings.border_subtitle = "enter: fix it"
+            warnings.add_options([
+                # Numbered: one decision may have two warnings (no owner, no due date).
+                Option(Text(f"• {shown.free(self.app, w.text)}"), id=f"{w.kind}:{w.id}:{n}")
+                for n, w in enumerate(warning_lines(summary))
+            ])
+            warnings.highlighted = min(keep or 0, warnings.option_count - 1)
         else:
             warnings.border_title = "Warnings"
-            warnings.update(Text("No warnings", style=f"bold {theme_colour(self, 'success')}"))
+            warnings.border_subtitle = None
+            warnings.add_option(
+                Option(Text("No warnings", style=f"bold {theme_colour(self, 'success')}"), disabled=True)
+            )
         warnings.set_class(not summary.warnings, "-clear")
+        # Nothing to fix: the list is not a stop for tab, j/k move in the decisions.
+        warnings.can_focus = bool(summary.warnings)
+        if not summary.warnings and self.focused is warnings:
+            self.query_one("#decisions", DataTable).focus()
 
         decisions = self.query_one("#decisions", DataTable)
         rows = [(f"{d.kind}:{d.id}", self._decision_values(d)) for d in summary.decisions]
         self._fill(decisions, fit_columns(DECISION_COLUMNS, self._width, [v for _k, v in rows], wide=wide), rows)
-        self.query_one("#decisions-title", Static).update(f"Decided in this meeting ({len(summary.decisions)})")
+        keys = "" if self.closed or not summary.decisions else " · enter/E edit · x remove"
+        self.query_one("#decisions-title", Static).update(f"Decided in this meeting ({len(summary.decisions)}){keys}")
         decisions.display = bool(summary.decisions)
         self.query_one("#decisions-none").display = not summary.decisions
 
@@ -370,6 +400,58 @@ While presenting, the persons named in decisions show as initials.
 
         self.app.push_screen(ReleaseReviewScreen(self.meeting_id))
 
-    def cursor_list(self) -> DataTable:
+    def cursor_list(self) -> DataTable | OptionList:
         focused = self.focused
-        return focused if isinstance(focused, DataTable) else self.query_one("#decisions", DataTable)
+        return focused if isinstance(focused, (DataTable, OptionList)) else self.query_one("#decisions", DataTable)
+
+    # ------------------------------------------------------------------ correcting decisions (issue 13 item 1)
+
+    def _decision(self, key: str | None) -> DecisionRow | None:
+        kind, _, ident = (key or "").partition(":")
+        decisions = self.summary.decisions if self.summary else []
+        return next((d for d in decisions if (d.kind, str(d.id)) == (kind, ident)), None)
+
+    def _highlighted_decision(self) -> DecisionRow | None:
+        table = self.query_one("#decisions", DataTable)
+        if not table.row_count:
+            return None
+        return self._decision(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _correctable(self, decision: DecisionRow | None) -> bool:
+        if self.closed:
+            self.notify("This meeting is closed: its decisions are corrected as amendments, with a reason",
+                        severity="warning", timeout=6)
+            return False
+        if decision is None:
+            self.notify("No decision here to correct", severity="warning")
+            return False
+        return True
+
+    def action_edit_decision(self) -> None:
+        decision = self._highlighted_decision()
+        if self._correctable(decision):
+            assert decision is not None
+            decision_forms.edit(self, decision.kind, decision.id, self.load, meeting_id=self.meeting_id)
+
+    def action_remove_decision(self) -> None:
+        decision = self._highlighted_decision()
+        if self._correctable(decision):
+            assert decision is not None
+            decision_forms.delete(self, decision.kind, decision.id, decision.version,
+                                  decision_forms.describe(self, decision), self.load)
+
+    @on(DataTable.RowSelected, "#decisions")
+    def _decision_chosen(self) -> None:
+        self.action_edit_decision()
+
+    @on(OptionList.OptionSelected, "#wrap-warnings")
+    def _warning_chosen(self, event: OptionList.OptionSelected) -> None:
+        """enter on a warning: the form of the decision it is about, or the review of the case still pending."""
+        kind, ident, _n = (event.option.id or "::").split(":")
+        if kind == "case":
+            self.app.open_stage(self.meeting_id, "review", agenda_item_id=int(ident))
+            return
+        decision = self._decision(f"{kind}:{ident}")
+        if self._correctable(decision):
+            assert decision is not None
+            decision_forms.edit(self, decision.kind, decision.id, self.load, meeting_id=self.meeting_id)

@@ -28,6 +28,7 @@ from ..enums import (
     NoteVisibility,
     ActionStatus,
     Attendance,
+    IncidentType,
     MeetingStatus,
     NOTIFICATION_TRANSITIONS,
     NotificationStatus,
@@ -567,6 +568,8 @@ class DecisionRow:
     due_date: dt.date | None
     status: str
     person: str | None = None  # a notification's or referral's subject, for presentation mode
+    version: int = 1  # what an edit or a delete writes against (services/decisions.py)
+    person_id: int | None = None  # a notification's or referral's subject
 
 
 @dataclass
@@ -662,20 +665,29 @@ def _decisions(s: Session, meeting: Meeting, *, incident_id: int | None = None) 
         referrals = referrals.where(Referral.incident_id == incident_id)
     rows: list[DecisionRow] = []
     for a, ag in s.exec(actions.order_by(ActionItem.number)).all():
-        owner = " / ".join(x for x in (ag.short_name if ag else None, a.owner_name) if x)
-        rows.append(DecisionRow("action", a.id, meeting.ref(a.number), a.description, owner, a.due_date, a.status.value))
+        rows.append(action_row(meeting, a, ag))
     for n, p in s.exec(notifications.order_by(Notification.number)).all():
-        team = ", ".join(x for x in (n.team_officer, n.team_community_voice, n.team_outreach) if x)
-        rows.append(
-            DecisionRow("notification", n.id, meeting.ref(n.number), f"Notify {p.name}: {n.reasons}".rstrip(": "),
-                        team, n.due_date, n.status.value, person=p.name)
-        )
+        rows.append(notification_row(meeting, n, p))
     for r, p in s.exec(referrals.order_by(Referral.id)).all():
-        rows.append(
-            DecisionRow("referral", r.id, "", f"Refer {p.name} to {r.service}", r.provider or "", None, r.status.value,
-                        person=p.name)
-        )
+        rows.append(referral_row(r, p))
     return rows
+
+
+def action_row(meeting: Meeting, a: ActionItem, agency: Agency | None) -> DecisionRow:
+    owner = " / ".join(x for x in (agency.short_name if agency else None, a.owner_name) if x)
+    return DecisionRow("action", a.id, meeting.ref(a.number), a.description, owner, a.due_date,  # type: ignore[arg-type]
+                       a.status.value, version=a.version)
+
+
+def notification_row(meeting: Meeting, n: Notification, p: Person) -> DecisionRow:
+    team = ", ".join(x for x in (n.team_officer, n.team_community_voice, n.team_outreach) if x)
+    return DecisionRow("notification", n.id, meeting.ref(n.number), f"Notify {p.name}: {n.reasons}".rstrip(": "),  # type: ignore[arg-type]
+                       team, n.due_date, n.status.value, person=p.name, version=n.version, person_id=p.id)
+
+
+def referral_row(r: Referral, p: Person) -> DecisionRow:
+    return DecisionRow("referral", r.id, "", f"Refer {p.name} to {r.service}", r.provider or "", None,  # type: ignore[arg-type]
+                       r.status.value, person=p.name, version=r.version, person_id=p.id)
 
 
 # --------------------------------------------------------------------------- notes and marks
@@ -853,22 +865,68 @@ def add_action_item(
     due_date: dt.date | None = None,
 ) -> DecisionRow:
     """A new action item, numbered ``<meeting>-<n>``."""
-    description = description.strip()
-    if not description:
-        raise ReviewError("an action item needs a description")
+    description = checked_description(description)
     with db.transaction() as s:
         meeting = _writable(s, meeting_id)
         agency = _parse_owner(s, owner_agency)
         number = _next_number(s, meeting)
         action = ActionItem(
             meeting_id=meeting_id, number=number, incident_id=incident_id, description=description,
-            owner_agency_id=agency.id if agency else None, owner_name=(owner_name or "").strip() or None,
+            owner_agency_id=agency.id if agency else None, owner_name=_clean(owner_name),
             due_date=due_date, created_at=db.now(),
         )
         s.add(action)
         s.flush()
-        owner = " / ".join(x for x in (agency.short_name if agency else None, action.owner_name) if x)
-        return DecisionRow("action", action.id, meeting.ref(number), description, owner, due_date, action.status.value)  # type: ignore[arg-type]
+        return action_row(meeting, action, agency)
+
+
+def checked_description(description: str) -> str:
+    """An action item's words, refused when empty (creating and editing alike)."""
+    description = (description or "").strip()
+    if not description:
+        raise ReviewError("an action item needs a description")
+    return description
+
+
+def checked_service(service: str) -> str:
+    """A referral's service, refused when empty (creating and editing alike)."""
+    service = (service or "").strip()
+    if not service:
+        raise ReviewError("a referral needs a service")
+    return service
+
+
+def homicide_case(s: Session, person_id: int, meeting: Meeting) -> str | None:
+    """The case number of a homicide in which ``person_id`` is the victim, known by ``meeting``'s day, if any.
+
+    A homicide after the meeting does not count: the person was alive when
+    the meeting proposed their notification (the demo history has one such).
+    """
+    by = dt.datetime.combine(meeting.date + dt.timedelta(days=1), dt.time())
+    return s.exec(
+        select(Incident.case_number)
+        .join(Involvement, Involvement.incident_id == Incident.id)
+        .where(Involvement.person_id == person_id, Involvement.role == Role.victim,
+               Incident.type == IncidentType.homicide, Incident.occurred_at < by)
+        .limit(1)
+    ).first()
+
+
+def notification_subject(s: Session, person_id: int, meeting: Meeting) -> Person:
+    """The person a notification of ``meeting`` is for, refused when unknown or killed (issue 13 item 7).
+
+    The message names the case, not the person: it may be read on a shared screen.
+    """
+    person = s.get(Person, person_id)
+    if person is None:
+        raise ReviewError(f"no person {person_id}")
+    case = homicide_case(s, person_id, meeting)
+    if case is not None:
+        raise ReviewError(
+            f"this person is the victim of the homicide {case}: a custom notification cannot be delivered to them; "
+            "propose it for a relative or an associate instead"
+        )
+    return person
 
 
 def propose_notification(
@@ -883,12 +941,13 @@ def propose_notification(
     team_outreach: str | None = None,
     due_date: dt.date | None = None,
 ) -> DecisionRow:
-    """A custom notification proposed for a person, numbered like action items."""
+    """A custom notification proposed for a person, numbered like action items.
+
+    Refused for the victim of a homicide (:func:`notification_subject`).
+    """
     with db.transaction() as s:
         meeting = _writable(s, meeting_id)
-        person = s.get(Person, person_id)
-        if person is None:
-            raise ReviewError(f"no person {person_id}")
+        person = notification_subject(s, person_id, meeting)
         number = _next_number(s, meeting)
         n = Notification(
             meeting_id=meeting_id, number=number, person_id=person_id, incident_id=incident_id,
@@ -897,10 +956,7 @@ def propose_notification(
         )
         s.add(n)
         s.flush()
-        team = ", ".join(x for x in (n.team_officer, n.team_community_voice, n.team_outreach) if x)
-        text = f"Notify {person.name}: {n.reasons}".rstrip(": ")
-        return DecisionRow("notification", n.id, meeting.ref(number), text, team, due_date, n.status.value,  # type: ignore[arg-type]
-                           person=person.name)
+        return notification_row(meeting, n, person)
 
 
 def add_referral(
@@ -915,9 +971,7 @@ def add_referral(
     note: str | None = None,
 ) -> DecisionRow:
     """A service referral for a person (status offered)."""
-    service = service.strip()
-    if not service:
-        raise ReviewError("a referral needs a service")
+    service = checked_service(service)
     with db.transaction() as s:
         if meeting_id is not None:
             _writable(s, meeting_id)
@@ -931,8 +985,7 @@ def add_referral(
         )
         s.add(r)
         s.flush()
-        return DecisionRow("referral", r.id, "", f"Refer {person.name} to {service}", r.provider or "", None,  # type: ignore[arg-type]
-                           r.status.value, person=person.name)
+        return referral_row(r, person)
 
 
 def _clean(value: str | None) -> str | None:
@@ -942,6 +995,15 @@ def _clean(value: str | None) -> str | None:
 # --------------------------------------------------------------------------- wrap-up
 
 
+@dataclass(frozen=True)
+class Loose:
+    """One loose end of the wrap-up, with where it is fixed: a decision's form or an agenda item's review."""
+
+    text: str
+    kind: str  # action | notification | case
+    id: int  # the decision's id, or the agenda item's for a case
+
+
 @dataclass
 class WrapUp:
     decisions: list[DecisionRow]
@@ -949,6 +1011,7 @@ class WrapUp:
     pending_items: list[AgendaRow]
     warnings: list[str]
     meeting_version: int = 1  # what closing writes against: close what you have seen
+    loose: list[Loose] = field(default_factory=list)  # the warnings, each with the record that fixes it
 
 
 def wrap_up(db: Database, meeting_id: int) -> WrapUp:
@@ -962,19 +1025,20 @@ def wrap_up(db: Database, meeting_id: int) -> WrapUp:
             for a in s.exec(select(ActionItem).where(ActionItem.meeting_id == meeting_id)).all()
         }
     rows = agenda(db, meeting_id)
-    warnings: list[str] = []
+    loose: list[Loose] = []
     for d in decisions:
         if d.kind == "action" and action_owners.get(d.id) == (None, None):
-            warnings.append(f"action item {d.ref} has no owner")
+            loose.append(Loose(f"action item {d.ref} has no owner", d.kind, d.id))
         if d.kind in ("action", "notification") and d.due_date is None:
-            warnings.append(f"{'action item' if d.kind == 'action' else 'notification'} {d.ref} has no due date")
+            loose.append(Loose(f"{'action item' if d.kind == 'action' else 'notification'} {d.ref} has no due date",
+                               d.kind, d.id))
         if d.kind == "notification" and not d.owner:
-            warnings.append(f"notification {d.ref} has no team")
+            loose.append(Loose(f"notification {d.ref} has no team", d.kind, d.id))
     pending = [r for r in rows if r.review_status == ReviewStatus.pending]
     for r in pending:
-        warnings.append(f"case {r.case_number} was not discussed (still pending)")
+        loose.append(Loose(f"case {r.case_number} was not discussed (still pending)", "case", r.id))
     closed_here = [r for r in old_business(db, meeting_id) if r.closed_here]
-    return WrapUp(decisions, closed_here, pending, warnings, meeting_version)
+    return WrapUp(decisions, closed_here, pending, [x.text for x in loose], meeting_version, loose)
 
 
 # --------------------------------------------------------------------------- search

@@ -1,0 +1,99 @@
+"""The decisions taken on the current item, as a list the facilitator can move through, edit and remove from.
+
+The list posts what was asked (:class:`DecisionList.Edit`, :class:`DecisionList.Delete`);
+the screen opens the form or the question. Its keys live here, on the widget,
+so they apply when the list has focus and show in the footer then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ..services.review import DecisionRow
+
+EMPTY = "No decisions yet: a action item · c notification · r referral"
+
+
+class WordsList(OptionList):
+    """An OptionList whose ``render()`` gives its words as one text (OptionList draws line by line; tests read it)."""
+
+    def render(self) -> Text:
+        return Text("\n").join(Text(str(o.prompt)) for o in self.options)
+
+
+class DecisionList(WordsList):
+    """One line (or more) a decision; ``enter``/``E`` edits the highlighted one, ``x`` removes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("E", "edit", "Edit", id="decisions.edit",
+                tooltip="Correct the highlighted decision (the same form, filled in)"),
+        Binding("x", "delete", "Remove", id="decisions.delete",
+                tooltip="Remove the highlighted decision, recorded by mistake (asks first)"),
+        Binding("j", "cursor_down", "Down", show=False, id="decisions.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="decisions.up"),
+    ]
+
+    DEFAULT_CSS = """
+    DecisionList, DecisionList:focus {
+        border: none; border-top: solid $primary-darken-3; padding: 0 1; height: auto; max-height: 5;
+    }
+    DecisionList:focus { border-top: solid $accent; }
+    """
+
+    @dataclass
+    class Edit(Message):
+        decision: DecisionRow
+
+    @dataclass
+    class Delete(Message):
+        decision: DecisionRow
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.rows: list[DecisionRow] = []
+
+    def show(self, rows: Sequence[DecisionRow], prompt: Callable[[DecisionRow], Text]) -> None:
+        """Draw ``rows``, keeping the highlighted decision (by kind and id) where it still is."""
+        keep = self.current
+        self.rows = list(rows)
+        self.clear_options()
+        if not rows:
+            self.add_option(Option(Text(EMPTY, style="dim"), disabled=True))
+            return
+        self.add_options([Option(prompt(r), id=f"{r.kind}:{r.id}") for r in rows])
+        index = next((i for i, r in enumerate(rows) if keep and (r.kind, r.id) == (keep.kind, keep.id)), 0)
+        self.highlighted = index
+
+    @property
+    def current(self) -> DecisionRow | None:
+        if not self.rows or self.highlighted is None or self.highlighted >= len(self.rows):
+            return None
+        return self.rows[self.highlighted]
+
+    def select(self, kind: str, decision_id: int) -> None:
+        """Highlight the decision ``kind``/``decision_id`` if it is listed."""
+        for i, r in enumerate(self.rows):
+            if (r.kind, r.id) == (kind, decision_id):
+                self.highlighted = i
+
+    def action_edit(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Edit(self.current))
+
+    def action_delete(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Delete(self.current))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_edit()
