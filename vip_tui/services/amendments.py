@@ -59,40 +59,48 @@ class FieldSpec:
     kind: str = "text"  # text | date | agency | choice
     required: bool = False  # creation refuses it empty
     choices: tuple[str, ...] = ()
-    partner_values: bool = False  # its before/after are facts partners may read (SPEC §7)
+    # What of the record this field is, for the disclosure layer (vip_tui/disclosure FIELDS): partners
+    # read that it was amended only if they may see it, and its values only if it is plain facts.
+    disclosure: str = "amendment.note"
 
 
-def _text(name: str, label: str, *, required: bool = False) -> FieldSpec:
-    return FieldSpec(name, label, name, required=required)
+def partner_values(spec: FieldSpec) -> bool:
+    """Whether partners may read the field's before and after values as stored (not text that needs release)."""
+    return spec.kind in ("date", "choice") and spec.disclosure in ("decision.facts", "meeting.attendance")
 
 
-_DUE = FieldSpec("due_date", "due date", "due_date", "date", partner_values=True)
+def _text(name: str, label: str, disclosure: str, *, required: bool = False) -> FieldSpec:
+    return FieldSpec(name, label, name, required=required, disclosure=disclosure)
+
+
+_DUE = FieldSpec("due_date", "due date", "due_date", "date", disclosure="decision.facts")
 
 # entity -> (model, its words, its fields by name)
 AMENDABLE: dict[str, tuple[type, str, dict[str, FieldSpec]]] = {
     "action_item": (ActionItem, "action item", {f.name: f for f in (
-        _text("description", "wording", required=True),
-        FieldSpec("owner_agency", "owner agency", "owner_agency_id", "agency"),
-        _text("owner_name", "owner"),
+        _text("description", "wording", "action.description", required=True),
+        FieldSpec("owner_agency", "owner agency", "owner_agency_id", "agency", disclosure="decision.facts"),
+        _text("owner_name", "owner", "decision.facts"),
         _DUE,
     )}),
     "notification": (Notification, "notification", {f.name: f for f in (
-        _text("reasons", "reasons"),
-        _text("team_officer", "team officer"),
-        _text("team_community_voice", "team community voice"),
-        _text("team_outreach", "team outreach worker"),
+        _text("reasons", "reasons", "notification.reasons"),
+        _text("team_officer", "team officer", "decision.facts"),
+        _text("team_community_voice", "team community voice", "decision.facts"),
+        _text("team_outreach", "team outreach worker", "decision.facts"),
         _DUE,
     )}),
     "referral": (Referral, "referral", {f.name: f for f in (
-        _text("service", "service", required=True),
-        _text("provider", "provider"),
-        _text("note", "note"),
+        _text("service", "service", "referral.facts", required=True),
+        _text("provider", "provider", "referral.facts"),
+        _text("note", "note", "referral.note"),
     )}),
     "attendance": (MeetingAttendance, "attendance", {f.name: f for f in (
-        FieldSpec("status", "attendance", "status", "choice", choices=Attendance.values(), partner_values=True),
+        FieldSpec("status", "attendance", "status", "choice", choices=Attendance.values(),
+                  disclosure="meeting.attendance"),
     )}),
     "note": (Note, "note", {f.name: f for f in (
-        _text("text", "text"),
+        _text("text", "text", "amendment.note"),
         FieldSpec("visibility", "visibility", "visibility", "choice", choices=NoteVisibility.values()),
     )}),
 }
@@ -247,6 +255,7 @@ class AmendmentRow:
     before: Any
     after: Any
     reason: str
+    disclosure: str  # what of the record the field is (vip_tui/disclosure FIELDS); unknown fields: "amendment.note"
     partner_values: bool  # before/after are facts partners may read
     attendee_id: int | None = None  # an attendance amendment's attendee (the minutes name them as passages)
 
@@ -332,7 +341,8 @@ def load_amendments(s: Session, meeting: Meeting) -> list[AmendmentRow]:
             spec = specs.get(field)
             rows.append(AmendmentRow(
                 a.id, a.at, a.user, a.entity, a.entity_id, record, field, spec.label if spec else field.replace("_", " "),
-                before, after, a.reason, bool(spec and spec.partner_values),
+                before, after, a.reason, spec.disclosure if spec else "amendment.note",
+                bool(spec and partner_values(spec)),
                 obj.attendee_id if a.entity == "attendance" and obj is not None else None,
             ))
     return rows
