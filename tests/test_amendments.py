@@ -287,3 +287,97 @@ def test_vip_amend_refuses_an_open_meeting(database: Database, sample: Sample) -
     assert code == 1 and "not closed: change the record directly" in err
     with database.session() as s:
         assert s.exec(select(Referral)).one().service == "Hospital-based violence intervention"
+
+
+# --------------------------------------------------------------------------- the wrap-up of a closed meeting
+
+
+async def test_wrap_up_m_amends_the_highlighted_decision_with_keys_only(tmp_path: Path, clock) -> None:
+    from textual.widgets import DataTable, Input, Select
+
+    from tests.tui_helpers import sample_database, settle, type_text
+    from vip_tui.app import make_app
+    from vip_tui.screens.amend import AmendDialog
+    from vip_tui.services import review
+
+    database = sample_database(tmp_path, clock)
+    meeting = review.meeting_by_date(database, dt.date(2026, 11, 10))
+    item = review.agenda(database, meeting.id)[0]
+    person = review.item_detail(database, item.id, with_history=False).persons[0]
+    review.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD",
+                           due_date=dt.date(2026, 11, 12))
+    review.propose_notification(database, meeting.id, person.person_id, incident_id=item.incident_id,
+                                reasons="victim twice this year", team_officer="Ofc. M. Duran",
+                                due_date=dt.date(2026, 11, 17))
+    review.close_meeting(database, meeting.id, version=None)
+    app = make_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.open_stage(meeting.id, "wrap_up")
+        await settle(pilot)
+        assert "m amends the highlighted decision" in str(app.screen.query_one("#wrap-state").render())
+        await pilot.press("j", "m")  # the notification
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AmendDialog) and dialog.state.ref == f"notification {meeting.number}-2"
+        value = dialog.query_one("#amend-value", Input)
+        assert (app.focused, value.value, value.cursor_position) == (value, "victim twice this year", 22)
+        await pilot.press("shift+tab", "enter")  # the field list
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down", "enter")  # due date
+        await settle(pilot)
+        assert dialog.query_one("#amend-field", Select).value == "due_date"
+        assert (app.focused, value.value) == (value, "2026-11-17")
+        await pilot.press(*["backspace"] * 2)
+        await type_text(pilot, "24")
+        await pilot.press("enter")  # on to the reason; enter there with none is refused, the form stays
+        await pilot.press("enter")
+        assert "Why: required" in str(dialog.query_one("#amend-error").render())
+        await type_text(pilot, "typed the wrong week")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "WrapUpScreen"
+        rows = list_amendments(database, meeting.id)
+        assert [(r.record, r.field, r.change, r.reason) for r in rows] == [
+            (f"notification {meeting.number}-2", "due_date", "2026-11-17 → 2026-11-24", "typed the wrong week")
+        ]
+        table = app.screen.query_one("#decisions", DataTable)
+        assert "2026-11-24" in [str(c) for c in table.get_row_at(1)]
+        listed = str(app.screen.query_one("#amendments-list").render())
+        assert "due date: 2026-11-17 → 2026-11-24 · why: typed the wrong week" in listed
+        assert str(app.screen.query_one("#amendments-title").render()) == "Amendments (1)"
+
+
+async def test_escape_on_a_changed_amendment_asks_and_an_open_meeting_has_no_m(tmp_path: Path, clock) -> None:
+    from textual.widgets import Input
+
+    from tests.tui_helpers import sample_database, settle, type_text
+    from vip_tui.app import make_app
+    from vip_tui.screens.amend import AmendDialog
+    from vip_tui.services import review
+    from vip_tui.widgets.dialogs import ConfirmDialog
+
+    database = sample_database(tmp_path, clock)
+    meeting = review.meeting_by_date(database, dt.date(2026, 11, 10))
+    review.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD")
+    app = make_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.open_stage(meeting.id, "wrap_up")
+        await settle(pilot)
+        assert app.screen.check_action("amend", ()) is False  # open: changed directly, not amended
+        review.close_meeting(database, meeting.id, version=None)
+        app.screen.load()
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, AmendDialog)
+        await type_text(pilot, " near the school")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert app.screen.query_one("#amend-value", Input).value == "Pull the ShotSpotter audio near the school"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "WrapUpScreen"
+    assert list_amendments(database, meeting.id) == []

@@ -83,6 +83,12 @@ when the **release review** (`R`) has nothing left unresolved: every passage
 they would print released, given a partner wording, or withheld.
 
 While presenting, the persons named in decisions show as initials.
+
+In a **closed** meeting, `m` amends the highlighted decision: choose the
+field, correct its value (it starts as it stands), say why. The amendment is
+kept with who and when, listed under **Amendments** here and in the minutes,
+and the next export of the minutes is a new version. Attendance and notes are
+amended with `vip amend` on the command line.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,6 +98,8 @@ While presenting, the persons named in decisions show as initials.
                 tooltip="Write the full and the partner minutes (Word) and record the dissemination"),
         Binding("R", "release_review", "Release review", id="wrap_up.release",
                 tooltip="Decide what of this meeting's text goes into the partner minutes"),
+        Binding("m", "amend", "Amend…", id="wrap_up.amend",
+                tooltip="Correct the highlighted decision of this closed meeting, with a reason"),
         Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
         Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
         *STAGE_BINDINGS,
@@ -167,7 +175,7 @@ While presenting, the persons named in decisions show as initials.
         state = self.query_one("#wrap-state", Static)
         if self.closed:
             at = meeting.closed_at.strftime("%H:%M") if meeting.closed_at else "?"
-            state.update(f"Closed at {at} — read-only")
+            state.update(f"Closed at {at} — read-only · m amends the highlighted decision, with a reason")
         else:
             decided = len(summary.decisions)
             state.update(
@@ -251,6 +259,8 @@ While presenting, the persons named in decisions show as initials.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in EDITING_ACTIONS and self.closed:
             return None
+        if action == "amend" and not self.closed:
+            return False  # an open meeting's records are changed directly
         return super().check_action(action, parameters)
 
     def action_close(self) -> None:
@@ -365,3 +375,77 @@ While presenting, the persons named in decisions show as initials.
     def cursor_list(self) -> DataTable:
         focused = self.focused
         return focused if isinstance(focused, DataTable) else self.query_one("#decisions", DataTable)
+
+    # ------------------------------------------------------------------ amendments (closed meeting)
+
+    def action_amend(self) -> None:
+        """``m``: the amendment form for the highlighted decision of this closed meeting."""
+        if not self.closed or self.summary is None:
+            return
+        if self.app.presenting:
+            self.notify("Amending shows the records as stored: leave presentation mode first.", severity="warning")
+            return
+        table = self.query_one("#decisions", DataTable)
+        if not self.summary.decisions or table.row_count == 0:
+            self.notify("This meeting decided nothing to amend (attendance and notes: vip amend).", markup=False)
+            return
+        from textual.coordinate import Coordinate
+
+        from ..services.amendments import DECISION_ENTITIES, record_state
+
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value or ""
+        kind, _, raw_id = key.partition(":")
+        try:
+            state = record_state(self.app.db, self.meeting_id, DECISION_ENTITIES[kind], int(raw_id))
+        except (ReviewError, KeyError, ValueError) as exc:
+            self.notify(f"Cannot amend that row: {exc}", severity="error", markup=False)
+            return
+        from .amend import AmendDialog
+
+        def save(field: str, value: str, reason: str) -> str | None:
+            from ..services.amendments import amend
+
+            try:
+                amend(self.app.db, self.meeting_id, state.entity, state.id, {field: value}, reason,
+                      version=state.version)
+            except ReviewError as exc:
+                return str(exc)
+            return None
+
+        def done(written: bool | None) -> None:
+            if written:
+                self.notify(f"Amended {state.ref}. The next minutes export is a new version.", markup=False)
+                self.load()
+                self.load_amendments()
+
+        self.app.push_screen(AmendDialog(state, save, agencies=self.agencies), done)
+
+    def watch_closed(self, closed: bool) -> None:
+        if closed:
+            self.load_amendments()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="amendments")
+    def load_amendments(self) -> None:
+        from ..services.amendments import list_amendments
+
+        try:
+            rows = list_amendments(self.app.db, self.meeting_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the screen stays usable
+            self.notify(f"Could not load the amendments: {exc}", severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_amendments, rows)
+
+    def show_amendments(self, rows: list[Any]) -> None:
+        """The Amendments list under the tables: when, who, which record and field, before → after, why."""
+        tables = self.query_one("#wrap-tables", Vertical)
+        if not self.query("#amendments-list"):
+            tables.mount(Static("Amendments", id="amendments-title", classes="section"),
+                         Static("", id="amendments-list", classes="amendments"))
+        self.query_one("#amendments-title", Static).update(f"Amendments ({len(rows)})")
+        lines = [
+            f"{r.at:%Y-%m-%d %H:%M} · {r.user} · {r.record} · {r.label}: "
+            f"{shown.free(self.app, r.change)} · why: {shown.free(self.app, r.reason)}"
+            for r in rows
+        ]
+        self.query_one("#amendments-list", Static).update(Text("\n".join(lines) or "None."))
