@@ -170,8 +170,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
     def compose(self) -> ComposeResult:
         yield Header()
         yield PaceBar(id="pace")
-        yield Static("This meeting is closed: read-only. Corrections are amendments: m in the wrap-up (4).",
-                     id="closed-banner")
+        yield Static("Closed: read-only. Corrections are amendments: m in the wrap-up (4).", id="closed-banner")
         with Horizontal():
             yield OptionList(id="agenda")
             with Vertical(id="detail"):
