@@ -168,6 +168,7 @@ def test_minutes_list_amendments_and_a_new_export_is_a_new_version(
     doc = Docx.read(second)
     text = doc.body_text()
     assert "Version 3 — amended 25 November 2026" in text
+    assert "Minutes 24 Nov 2026 · version 3" in doc.all_text()  # the footer of every page
     assert ("Amendments" in [h for _s, h in doc.headings()])
     amendments = text[text.index("Corrections made after the meeting was closed"):]
     assert "notification 47-2 — due date: 2026-11-28 → 2026-12-20. Why: " + REASON + ". By tester." in amendments

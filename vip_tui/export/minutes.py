@@ -110,10 +110,10 @@ def _build(
         if open_:
             raise UnresolvedPassages(m.date, open_)
         passages = {p.key: p for p in found}
-    from ..services.amendments import amended_version, load_amendments
+    from ..services.amendments import load_amendments, minutes_version
 
-    data.version, amended_at = amended_version(session, m.id, now)  # the log derives the same number
     amendments = load_amendments(session, m)
+    data.version, amended_at = minutes_version(amendments, now)  # the log derives the same number
     redactor = Redactor(Labels.for_items(data.items), passages)
     # For partners, the furniture names the meeting by its date only: a title is a passage.
     title = fmt.meeting_title(m) if passages is None else fmt.DEFAULT_TITLE

@@ -354,15 +354,12 @@ def list_amendments(db: Database, meeting_id: int) -> list[AmendmentRow]:
         return load_amendments(s, _meeting(s, meeting_id))
 
 
-def amended_version(s: Session, meeting_id: int, at: dt.datetime) -> tuple[int, dt.datetime | None]:
-    """Which version of a meeting's documents was current at ``at``: 1 + the amendments made by then, and the last one's time.
+def minutes_version(rows: list[AmendmentRow], at: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Which version of a meeting's minutes is current at ``at``: 1 + the amendments made by then, and the last one's time.
 
     Every amendment makes the minutes a new version; the dissemination log
-    and the document's own heading both derive the number from here, so they
-    always agree.
+    (``export/dissemination.py``) counts the same way, so the document's
+    heading and the log always agree.
     """
-    times = s.exec(
-        select(Amendment.at).where(Amendment.meeting_id == meeting_id, Amendment.at <= at).order_by(Amendment.at)
-    ).all()
-    return 1 + len(times), (times[-1] if times else None)
-
+    times = sorted({(r.id, r.at) for r in rows if r.at <= at}, key=lambda x: x[1])
+    return 1 + len(times), (times[-1][1] if times else None)
