@@ -382,3 +382,29 @@ async def test_escape_on_a_changed_amendment_asks_and_an_open_meeting_has_no_m(t
         await settle(pilot)
         assert type(app.screen).__name__ == "WrapUpScreen"
     assert list_amendments(database, meeting.id) == []
+
+
+def test_the_vip_command_has_amend_and_amendments(tmp_path: Path, clock) -> None:
+    from vip_tui.cli import main
+    from vip_tui.db import open_database
+
+    database = open_database(str(tmp_path / "vip.db"), user="tester", clock=clock)
+    build_sample(database)
+    database.dispose()
+    args = ["--db", str(tmp_path / "vip.db"), "--user", "analyst"]
+    result = CliRunner().invoke(main, [*args, "amend", "2026-11-24", "--record", "attendance A. Sturridge",
+                                       "--field", "status", "--value", "absent", "--reason", "Sent apologies"])
+    assert (result.exit_code, result.stdout.strip()) == (
+        0, "amended attendance of A. Sturridge: status invited → absent (by analyst)"), result.stderr
+    result = CliRunner().invoke(main, [*args, "amendments", "2026-11-24"])
+    assert "attendance of A. Sturridge  status  invited → absent  Sent apologies" in result.stdout
+
+
+def test_amendments_core_imports_neither_textual_nor_docx() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, vip_tui.services.amendments, vip_tui.commands.amend; "
+            "print('textual' in sys.modules, 'docx' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
