@@ -408,3 +408,40 @@ def test_amendments_core_imports_neither_textual_nor_docx() -> None:
             "print('textual' in sys.modules, 'docx' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+async def test_a_record_changed_by_another_instance_is_reloaded_and_nothing_typed_is_lost(
+    tmp_path: Path, clock
+) -> None:
+    from tests.tui_helpers import sample_database, settle, type_text
+    from vip_tui.app import make_app
+    from vip_tui.services import review
+
+    database = sample_database(tmp_path, clock)
+    meeting = review.meeting_by_date(database, dt.date(2026, 11, 10))
+    action = review.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD")
+    review.close_meeting(database, meeting.id, version=None)
+    app = make_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.open_stage(meeting.id, "wrap_up")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        dialog = app.screen
+        state = record_state(database, meeting.id, "action_item", action.id)
+        amend(database, meeting.id, "action_item", action.id, {"description": "Pull the audio and the video"},
+              "Another instance", version=state.version)
+        await type_text(pilot, " near the school")
+        await pilot.press("enter")
+        await type_text(pilot, "said at the meeting")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        error = str(dialog.query_one("#amend-error").render())
+        assert "changed by someone else" in error and "now reads Pull the audio and the video" in error
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "WrapUpScreen"
+    rows = list_amendments(database, meeting.id)
+    assert rows[-1].change == "Pull the audio and the video → Pull the ShotSpotter audio near the school"

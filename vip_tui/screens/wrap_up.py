@@ -386,6 +386,9 @@ amended with `vip amend` on the command line.
             self.notify("Amending shows the records as stored: leave presentation mode first.", severity="warning")
             return
         table = self.query_one("#decisions", DataTable)
+        if self.focused is self.query_one("#closed-old", DataTable):
+            self.notify("Old business is amended in the wrap-up of the meeting that decided it.", markup=False)
+            return
         if not self.summary.decisions or table.row_count == 0:
             self.notify("This meeting decided nothing to amend (attendance and notes: vip amend).", markup=False)
             return
@@ -404,10 +407,18 @@ amended with `vip amend` on the command line.
 
         def save(field: str, value: str, reason: str) -> str | None:
             from ..services.amendments import amend
+            from ..services.review import StaleEdit
 
+            now = dialog.state
             try:
-                amend(self.app.db, self.meeting_id, state.entity, state.id, {field: value}, reason,
-                      version=state.version)
+                amend(self.app.db, self.meeting_id, now.entity, now.id, {field: value}, reason, version=now.version)
+            except StaleEdit as exc:
+                try:  # what the other instance wrote becomes the value before; what was typed stays
+                    dialog.state = record_state(self.app.db, self.meeting_id, now.entity, now.id)
+                except ReviewError:
+                    return str(exc)
+                before = dialog.state.values.get(field) or "(none)"
+                return f"{exc}: the {field.replace('_', ' ')} now reads {before}; ctrl+s amends it to what you typed"
             except ReviewError as exc:
                 return str(exc)
             return None
@@ -418,7 +429,8 @@ amended with `vip amend` on the command line.
                 self.load()
                 self.load_amendments()
 
-        self.app.push_screen(AmendDialog(state, save, agencies=self.agencies), done)
+        dialog = AmendDialog(state, save, agencies=self.agencies)
+        self.app.push_screen(dialog, done)
 
     def watch_closed(self, closed: bool) -> None:
         if closed:
