@@ -452,8 +452,9 @@ amended with `vip amend` on the command line.
         """The Amendments list under the tables: when, who, which record and field, before → after, why."""
         tables = self.query_one("#wrap-tables", Vertical)
         if not self.query("#amendments-list"):
-            tables.mount(Static("Amendments", id="amendments-title", classes="section"),
-                         Static("", id="amendments-list", classes="amendments"))
+            listing = Static("", id="amendments-list")
+            listing.styles.padding = (0, 1, 0, 2)  # as the tables' rows
+            tables.mount(Static("Amendments", id="amendments-title", classes="section"), listing)
         self.query_one("#amendments-title", Static).update(f"Amendments ({len(rows)})")
         lines = [
             f"{r.at:%Y-%m-%d %H:%M} · {r.user} · {r.record} · {r.label}: "
