@@ -445,3 +445,18 @@ async def test_a_record_changed_by_another_instance_is_reloaded_and_nothing_type
         assert type(app.screen).__name__ == "WrapUpScreen"
     rows = list_amendments(database, meeting.id)
     assert rows[-1].change == "Pull the audio and the video → Pull the ShotSpotter audio near the school"
+
+
+def test_hostile_text_in_an_amendment_is_stored_clean_and_printed_harmless(
+    database: Database, sample: Sample, tmp_path: Path
+) -> None:
+    meeting = _meeting_id(database)
+    state = find_record(database, meeting, "referral 1")
+    amend(database, meeting, "referral", state.id, {"provider": "Puente\x00 \u202eevil\x1b[2J"},
+          "typo\x00\x1b[31m in the provider", version=state.version)
+    [row] = list_amendments(database, meeting)
+    assert "\x00" not in row.after + row.reason and "\x1b" not in row.after + row.reason
+    code, out, _ = vip(database, "amendments", "2026-11-24")
+    assert code == 0 and "\x1b" not in out and "\u202e" not in out
+    text = Docx.read(export_minutes(database, DATE, "full", tmp_path)).body_text()
+    assert "referral 1 — provider: VIP Social Services → Puente" in text

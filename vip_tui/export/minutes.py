@@ -329,7 +329,7 @@ class MinutesComposer(Composer):
         self.w.paragraph("Corrections made after the meeting was closed, oldest first.")
         names = {a.attendee.id: a.attendee.name for a in self.data.attendance if a.attendee}
         for r in rows:
-            record: list[Span] = [r.record]
+            record: list[Span] = [r.record if self.r.partner else self.text(r.record)]  # an attendee named as stored
             if r.entity == "attendance" and self.r.partner:
                 name = names.get(r.attendee_id, "") if r.attendee_id is not None else ""
                 record = ["attendance of ", self.said(f"attendee:{r.attendee_id}:name", name, WITHHELD)]

@@ -421,6 +421,8 @@ amended with `vip amend` on the command line.
                 return f"{exc}: the {field.replace('_', ' ')} now reads {before}; ctrl+s amends it to what you typed"
             except ReviewError as exc:
                 return str(exc)
+            except Exception as exc:  # noqa: BLE001 - a busy or failing database, said in words; the form stays
+                return f"not saved: {exc}"
             return None
 
         def done(written: bool | None) -> None:

@@ -46,6 +46,7 @@ from ..models import (
     Referral,
 )
 from ..names import name_key
+from ..sanitize import clean
 from .review import ReviewError, _meeting, _parse_owner, check_version, writing
 
 
@@ -132,7 +133,7 @@ def _spec(entity: str, field: str) -> FieldSpec:
 def _parse(s: Session, spec: FieldSpec, value: Any) -> Any:
     """``value`` (as typed, or already typed) as the column stores it; refused with what to type instead."""
     if isinstance(value, str):
-        value = value.strip()
+        value = clean(value).strip()  # no NUL or control reaches the database (PostgreSQL refuses NUL)
         if value == "":
             value = None
     if value is None:
@@ -191,7 +192,7 @@ def amend(
     or text as a person typed it). ``version`` is the amended record's, as
     the screen loaded it. Nothing is written when anything is refused.
     """
-    reason = " ".join((reason or "").split())
+    reason = " ".join(clean(reason).split())
     if not reason:
         raise ReviewError("an amendment needs a reason: say why the record is corrected")
     specs = [_spec(entity, f) for f in changes]
