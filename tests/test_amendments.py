@@ -329,23 +329,26 @@ async def test_wrap_up_m_amends_the_highlighted_decision_with_keys_only(tmp_path
         await settle(pilot)
         assert dialog.query_one("#amend-field", Select).value == "due_date"
         assert (app.focused, value.value) == (value, "2026-11-17")
-        await pilot.press(*["backspace"] * 2)
-        await type_text(pilot, "24")
-        await pilot.press("enter")  # on to the reason; enter there with none is refused, the form stays
-        await pilot.press("enter")
+        await pilot.press(*["backspace"] * 10)
+        await type_text(pilot, "next week")
+        await pilot.press("enter", "enter")  # on to the reason; enter there with none is refused, the form stays
         assert "Why: required" in str(dialog.query_one("#amend-error").render())
         await type_text(pilot, "typed the wrong week")
         await pilot.press("enter")
+        assert "New value: \"next week\" is not a date" in str(dialog.query_one("#amend-error").render())
+        await pilot.press("shift+tab", *["backspace"] * 9)
+        await type_text(pilot, "+7")  # read as the forms that create decisions read it; the clock: 2026-11-24
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "WrapUpScreen"
         rows = list_amendments(database, meeting.id)
         assert [(r.record, r.field, r.change, r.reason) for r in rows] == [
-            (f"notification {meeting.number}-2", "due_date", "2026-11-17 → 2026-11-24", "typed the wrong week")
+            (f"notification {meeting.number}-2", "due_date", "2026-11-17 → 2026-12-01", "typed the wrong week")
         ]
         table = app.screen.query_one("#decisions", DataTable)
-        assert "2026-11-24" in [str(c) for c in table.get_row_at(1)]
+        assert "2026-12-01" in [str(c) for c in table.get_row_at(1)]
         listed = str(app.screen.query_one("#amendments-list").render())
-        assert "due date: 2026-11-17 → 2026-11-24 · why: typed the wrong week" in listed
+        assert "due date: 2026-11-17 → 2026-12-01 · why: typed the wrong week" in listed
         assert str(app.screen.query_one("#amendments-title").render()) == "Amendments (1)"
 
 

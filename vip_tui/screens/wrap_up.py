@@ -410,6 +410,13 @@ amended with `vip amend` on the command line.
             from ..services.review import StaleEdit
 
             now = dialog.state
+            if dialog.specs[field].kind == "date" and value.strip():
+                from ..widgets.dialogs import parse_due
+
+                try:  # as the forms that create a decision read a date: 2026-12-04, +7, 2w, fri
+                    value = parse_due(value, self.app.now().date()).isoformat()  # type: ignore[union-attr]
+                except ValueError as exc:
+                    return f"New value: {exc}"
             try:
                 amend(self.app.db, self.meeting_id, now.entity, now.id, {field: value}, reason, version=now.version)
             except StaleEdit as exc:
