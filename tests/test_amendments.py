@@ -463,3 +463,33 @@ def test_hostile_text_in_an_amendment_is_stored_clean_and_printed_harmless(
     assert code == 0 and "\x1b" not in out and "\u202e" not in out
     text = Docx.read(export_minutes(database, DATE, "full", tmp_path)).body_text()
     assert "referral 1 — provider: VIP Social Services → Puente" in text
+
+
+def test_the_minutes_read_amendments_in_statements_that_do_not_grow_with_them(database: Database, sample: Sample) -> None:
+    import sqlalchemy as sa
+
+    from vip_tui.export import build_minutes
+
+    def statements() -> int:
+        seen: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+            seen.append(statement)
+
+        sa.event.listen(database.engine, "before_cursor_execute", count)
+        try:
+            build_minutes(database, DATE, "full")
+        finally:
+            sa.event.remove(database.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    meeting = _meeting_id(database)
+    counts = []
+    for day, name in ((1, "A. Sturridge"), (2, "SA W. Kettleby"), (3, "N. Pellworth")):
+        state = find_record(database, meeting, f"attendance {name}")
+        amend(database, meeting, "attendance", state.id, {"status": "remote"}, f"Correction {day}", version=state.version)
+        state = find_record(database, meeting, "notification 47-2")
+        amend(database, meeting, "notification", state.id, {"due_date": f"2026-12-0{day}"}, "Moved",
+              version=state.version)
+        counts.append(statements())
+    assert counts[0] == counts[1] == counts[2]

@@ -333,6 +333,13 @@ def load_amendments(s: Session, meeting: Meeting) -> list[AmendmentRow]:
     """The amendments of ``meeting``, oldest first, one row per field changed."""
     rows: list[AmendmentRow] = []
     found = s.exec(select(Amendment).where(Amendment.meeting_id == meeting.id).order_by(Amendment.at, Amendment.id)).all()
+    # The amended records (and attendees) in one statement per kind, not one per amendment: s.get below
+    # then finds them in the session.
+    for entity in {a.entity for a in found if a.entity in AMENDABLE}:
+        model = AMENDABLE[entity][0]
+        loaded = s.exec(select(model).where(model.id.in_({a.entity_id for a in found if a.entity == entity}))).all()
+        if entity == "attendance":
+            s.exec(select(Attendee).where(Attendee.id.in_({r.attendee_id for r in loaded}))).all()
     for a in found:
         model = AMENDABLE[a.entity][0] if a.entity in AMENDABLE else None
         obj = s.get(model, a.entity_id) if model is not None and a.entity_id is not None else None
