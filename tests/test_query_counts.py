@@ -36,8 +36,8 @@ PERSON_PROFILE = 19
 PERSON_SEARCH = 1
 CASE_SEARCH = 1
 MEETING_DATA = 18  # export.data.load_meeting: everything the minutes show
-MINUTES_FULL = 18
-MINUTES_PARTNER = 21  # + every person's name and records id for the leak scan, in one statement; + release decisions and exemptions
+MINUTES_FULL = 19  # + the meeting's amendments, in one statement (issue 13)
+MINUTES_PARTNER = 22  # + every person's name and records id for the leak scan, in one statement; + release decisions and exemptions
 FIGURES = 5
 # An import may grow with the file, but by a bounded number of statements per incident.
 # Measured 2026-11: about 28 per incident (a query and a flush, with its audit row,

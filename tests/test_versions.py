@@ -55,13 +55,14 @@ from vip_tui.models import (
 )
 from vip_tui.names import name_key
 from vip_tui.services import agenda_builder as ab
-from vip_tui.services import decisions, merge, notifications, release, review
+from vip_tui.services import amendments, decisions, merge, notifications, release, review
 from vip_tui.services.review import STALE, ReviewError
 
 README_MESSAGE = "changed by someone else since you opened it; reloaded"
 
 # Functions that take the database and need no version, with the reason.
 READ_ONLY = {
+    "amendments": {"find_record", "record_state", "list_amendments"},
     "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "suggest_persons", "note_versions", "person_aliases"},
     "release": {"passages", "unresolved"},
     "figures": {"program_figures"},
@@ -222,9 +223,9 @@ Case = tuple[Callable[[SimpleNamespace], tuple[type, int]], Callable[[Database, 
 CASES: dict[str, Case] = {
     "review.start_meeting": (
         lambda w: (Meeting, w.draft), lambda db, w, v: review.start_meeting(db, w.draft, version=v), True),
-    "review.amend": (
+    "amendments.amend": (
         lambda w: (Note, w.old_note),
-        lambda db, w, v: review.amend(db, w.closed, "note", w.old_note, {"text": "As corrected"}, "typo", version=v),
+        lambda db, w, v: amendments.amend(db, w.closed, "note", w.old_note, {"text": "As corrected"}, "typo", version=v),
         True),
     "review.set_attendance": (
         lambda w: (MeetingAttendance, w.att),

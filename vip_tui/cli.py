@@ -270,12 +270,15 @@ from .commands.export import agenda_export, disseminations, minutes  # noqa: E40
 from .commands.figures import figures  # noqa: E402
 from .commands.notifications import notifications  # noqa: E402
 from .commands.db import db_group  # noqa: E402
+from .commands.amend import amend, amendments  # noqa: E402
 
 main.add_command(minutes)
 main.add_command(disseminations)
 main.add_command(figures)
 main.add_command(notifications)
 main.add_command(db_group)
+main.add_command(amend)
+main.add_command(amendments)
 agenda.add_command(agenda_export)
 
 if __name__ == "__main__":  # pragma: no cover

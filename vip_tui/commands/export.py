@@ -216,7 +216,7 @@ def disseminations(ctx: Context, date: str | None, verify: bool) -> None:
             (
                 f"{r.sent_at:%Y-%m-%d %H:%M}",
                 r.meeting_date.isoformat(),
-                r.document,
+                r.document + (f" v{r.version}" if r.version > 1 else ""),  # a new version after amendments
                 r.audience.value,
                 r.receiving or "(not recorded)",
                 r.method.label,

@@ -72,6 +72,12 @@ FIELDS: dict[str, frozenset[Audience]] = {
     "notification.services": _FULL_SCREEN,  # services offered and accepted: outreach's notes
     "referral.facts": frozenset(Audience),  # service, provider, status
     "referral.note": _FULL_SCREEN,
+    # amendments of a closed meeting (services/amendments.py): partners read which record and field changed,
+    # the values only of fields in "decision.facts" and attendance, never why or who
+    "meeting.attendance": frozenset(Audience),  # who attended from which agency (names: passages for partners)
+    "amendment.reason": _FULL_SCREEN,
+    "amendment.user": _FULL_SCREEN,
+    "amendment.note": _FULL_SCREEN,  # a note's text or visibility was amended: law enforcement's record
     # VIP All In service records: a compartment of their own (SPEC §9)
     "services.records": frozenset({Audience.services}),
     "services.enrolled_since": frozenset(Audience),

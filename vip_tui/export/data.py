@@ -59,6 +59,7 @@ class MeetingData:
     carried_notifications: list[Notification]
     meetings: dict[int, MeetingRef]
     incident_ids: set[int] = field(default_factory=set)
+    version: int = 1  # of the minutes: 1 + the amendments made so far (services/amendments.py)
 
     def __post_init__(self) -> None:
         self.incident_ids = {item.incident_id for item in self.items if item.incident_id is not None}

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from ..db import Database
 from ..enums import AgencyKind, Audience, DisseminationMethod, Edition
-from ..models import Agency, Dissemination, Meeting
+from ..models import Agency, Amendment, Dissemination, Meeting
 from .data import find_meeting
 from .errors import ExportError, UnknownAgency
 
@@ -242,6 +242,7 @@ class DisseminationRow:
     sent_by: str
     file_name: str | None
     sha256: str | None = None  # of the file as written; None in rows logged before hashes were kept
+    version: int = 1  # of the minutes: 1 + the meeting's amendments made by then (services/amendments.py)
 
 
 class FileCheck(enum.Enum):
@@ -287,6 +288,20 @@ def list_disseminations(db: Database, meeting_date: dt.date | str | None = None)
         if meeting_date is not None:
             stmt = stmt.where(Dissemination.meeting_id == find_meeting(s, meeting_date).id)
         rows = s.exec(stmt).all()
+        # Each amendment makes the minutes a new version; the document's heading counts the same way.
+        amended: dict[int, list[dt.datetime]] = {}
+        for meeting_id, at in s.exec(
+            select(Amendment.meeting_id, Amendment.at).where(
+                col(Amendment.meeting_id).in_({d.meeting_id for d, *_ in rows})
+            )
+        ).all():
+            amended.setdefault(meeting_id, []).append(at)
+
+    def version(d: Dissemination) -> int:
+        if d.document != "minutes":
+            return 1
+        return 1 + sum(1 for at in amended.get(d.meeting_id, ()) if at <= d.sent_at)  # type: ignore[arg-type]
+
     return [
         DisseminationRow(
             sent_at=d.sent_at,
@@ -299,6 +314,7 @@ def list_disseminations(db: Database, meeting_date: dt.date | str | None = None)
             sent_by=d.sent_by,
             file_name=d.file_name,
             sha256=d.sha256,
+            version=version(d),
         )
         for d, date, number, agency in rows
     ]

@@ -24,12 +24,19 @@ from .sections import Composer
 if TYPE_CHECKING:
     from docx.document import Document
 
-    from .document import Cell, DocWriter
+    from ..services.amendments import AmendmentRow
+
+    from .document import Cell, DocWriter, Span
 
 
-def default_minutes_name(meeting_date: dt.date, audience: Audience | str) -> str:
-    """``minutes-2026-11-24-full.docx``."""
-    return f"minutes-{meeting_date.isoformat()}-{Audience(audience).value}.docx"
+def default_minutes_name(meeting_date: dt.date, audience: Audience | str, version: int = 1) -> str:
+    """``minutes-2026-11-24-full.docx``; after an amendment ``minutes-2026-11-24-full-v2.docx``.
+
+    A file the dissemination log says was sent is never replaced, so a new
+    version gets a name of its own.
+    """
+    suffix = f"-v{version}" if version > 1 else ""
+    return f"minutes-{meeting_date.isoformat()}-{Audience(audience).value}{suffix}.docx"
 
 
 def build_minutes(db: Database, meeting_date: dt.date | str, audience: Audience | str) -> Document:
@@ -68,7 +75,7 @@ def export_minutes(
     with db.session() as s:
         agency = find_agency(s, to_agency)
         document, data = _build(s, db.now(), meeting_date, audience)
-    target = output_path(path, default_minutes_name(data.date, audience))
+    target = output_path(path, default_minutes_name(data.date, audience, data.version))
     assert data.meeting.id is not None
     return publish(
         db,
@@ -103,6 +110,10 @@ def _build(
         if open_:
             raise UnresolvedPassages(m.date, open_)
         passages = {p.key: p for p in found}
+    from ..services.amendments import load_amendments, minutes_version
+
+    amendments = load_amendments(session, m)
+    data.version, amended_at = minutes_version(amendments, now)  # the log derives the same number
     redactor = Redactor(Labels.for_items(data.items), passages)
     # For partners, the furniture names the meeting by its date only: a title is a passage.
     title = fmt.meeting_title(m) if passages is None else fmt.DEFAULT_TITLE
@@ -110,10 +121,12 @@ def _build(
         title=f"Minutes — {title} — {fmt.long_date(m.date)}",
         subject=f"Meeting {m.number}, {fmt.long_date(m.date)} — {audience.value} edition",
         marking=fmt.MARKINGS[audience.value],
-        footer=f"Minutes {fmt.compact_date(m.date)}",
+        footer=f"Minutes {fmt.compact_date(m.date)}" + (f" · version {data.version}" if data.version > 1 else ""),
         created=now,
     )
-    MinutesComposer(writer, data, redactor).compose()
+    composer = MinutesComposer(writer, data, redactor)
+    composer.amendment_rows, composer.amended_at = amendments, amended_at
+    composer.compose()
     if index is not None:
         leaks = scan_document(writer.doc, index, writer.marks)
         if leaks:
@@ -129,12 +142,19 @@ class MinutesComposer(Composer):
         placed = data.placed
         self.actions, self.notifications, self.referrals = placed.actions, placed.notifications, placed.referrals
         self._has_decisions = placed.any
+        self.amendment_rows: list[AmendmentRow] = []
+        self.amended_at: dt.datetime | None = None
 
     def compose(self) -> None:
         m = self.data.meeting
         edition = "Partner edition" if self.r.partner else "Law enforcement edition"
         self.w.title(f"Minutes of {fmt.day_month_year(m.date)}")
         self.w.paragraph(self.meeting_title(), f" · Meeting {m.number} · {edition}", style="Subtitle")
+        if self.amended_at is not None:
+            self.w.paragraph(
+                (f"Version {self.data.version} — amended {fmt.day_month_year(self.amended_at.date())}", "Strong"),
+                " (see Amendments at the end)",
+            )
         self.intro()
         self.w.heading("Meeting", 1)
         self.meeting_facts(planned=False)
@@ -155,6 +175,8 @@ class MinutesComposer(Composer):
             self.w.heading("Decisions", 3)
             self.decisions(None)
         self.summary()
+        if self.amendment_rows:
+            self.amendments()
 
     def intro(self) -> None:
         if self.r.partner:
@@ -286,3 +308,41 @@ class MinutesComposer(Composer):
             ("Referrals", str(len(data.referrals))),
             ("Old business", f"{fmt.plural(carried, 'item')} carried over, {closed_here} closed at this meeting"),
         ]
+
+    # ------------------------------------------------------------------ amendments
+
+    def amendments(self) -> None:
+        """Corrections made after the meeting closed (services/amendments.py), as this edition may read them.
+
+        Law enforcement: each with its values before and after, why and who.
+        Partners: only amendments of what their edition shows; the values
+        only of plain facts (a due date, an attendance), never the reason or
+        who (free text that the release review has not seen).
+        """
+        from ..services.amendments import shown_value
+
+        rows = [r for r in self.amendment_rows if self.may(r.disclosure)]
+        self.w.heading("Amendments", 1)
+        if not rows:
+            self.none("amendments to what this edition shows")
+            return
+        self.w.paragraph("Corrections made after the meeting was closed, oldest first.")
+        names = {a.attendee.id: a.attendee.name for a in self.data.attendance if a.attendee}
+        for r in rows:
+            record: list[Span] = [r.record if self.r.partner else self.text(r.record)]  # an attendee named as stored
+            if r.entity == "attendance" and self.r.partner:
+                name = names.get(r.attendee_id, "") if r.attendee_id is not None else ""
+                record = ["attendance of ", self.said(f"attendee:{r.attendee_id}:name", name, WITHHELD)]
+            spans: list[Span] = [(f"{fmt.compact_date(r.at.date())}: ", "Strong"), *record, f" — {r.label}"]
+            if r.partner_values or not self.r.partner:
+                before, after = shown_value(r.before), shown_value(r.after)
+                if not r.partner_values:
+                    before, after = self.text(before), self.text(after)
+                spans.append(f": {before} → {after}.")
+            else:
+                spans.append(" corrected (as it stands above).")
+            if self.may("amendment.reason"):
+                spans.append(f" Why: {fmt.sentence(self.text(r.reason))}")
+            if self.may("amendment.user"):
+                spans.append(f" By {self.text(r.user)}.")
+            self.w.bullet(*spans)

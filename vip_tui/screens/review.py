@@ -173,7 +173,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
     def compose(self) -> ComposeResult:
         yield Header()
         yield PaceBar(id="pace")
-        yield Static("This meeting is closed: read-only. Corrections are amendments.", id="closed-banner")
+        yield Static("Closed: read-only. Corrections are amendments: m in the wrap-up (4).", id="closed-banner")
         with Horizontal():
             yield OptionList(id="agenda")
             with Vertical(id="detail"):

@@ -92,6 +92,12 @@ when the **release review** (`R`) has nothing left unresolved: every passage
 they would print released, given a partner wording, or withheld.
 
 While presenting, the persons named in decisions show as initials.
+
+In a **closed** meeting, `m` amends the highlighted decision: choose the
+field, correct its value (it starts as it stands), say why. The amendment is
+kept with who and when, listed under **Amendments** here and in the minutes,
+and the next export of the minutes is a new version. Attendance and notes are
+amended with `vip amend` on the command line.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -106,6 +112,8 @@ While presenting, the persons named in decisions show as initials.
                 tooltip="Correct the highlighted decision (enter on a warning opens what it is about)"),
         Binding("x", "remove_decision", "Remove", id="wrap_up.remove", show=False,
                 tooltip="Remove the highlighted decision, recorded by mistake (asks first)"),
+        Binding("m", "amend", "Amend…", id="wrap_up.amend",
+                tooltip="Correct the highlighted decision of this closed meeting, with a reason"),
         Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
         Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
         *STAGE_BINDINGS,
@@ -182,7 +190,7 @@ While presenting, the persons named in decisions show as initials.
         state = self.query_one("#wrap-state", Static)
         if self.closed:
             at = meeting.closed_at.strftime("%H:%M") if meeting.closed_at else "?"
-            state.update(f"Closed at {at} — read-only")
+            state.update(f"Closed at {at} — read-only · m amends the highlighted decision, with a reason")
         else:
             decided = len(summary.decisions)
             state.update(
@@ -288,6 +296,8 @@ While presenting, the persons named in decisions show as initials.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in EDITING_ACTIONS and self.closed:
             return None
+        if action == "amend" and not self.closed:
+            return False  # an open meeting's records are changed directly
         return super().check_action(action, parameters)
 
     def action_close(self) -> None:
@@ -419,7 +429,7 @@ While presenting, the persons named in decisions show as initials.
 
     def _correctable(self, decision: DecisionRow | None) -> bool:
         if self.closed:
-            self.notify("This meeting is closed: its decisions are corrected as amendments, with a reason",
+            self.notify("This meeting is closed: its decisions are corrected as amendments, with a reason (m)",
                         severity="warning", timeout=6)
             return False
         if decision is None:
@@ -442,7 +452,8 @@ While presenting, the persons named in decisions show as initials.
 
     @on(DataTable.RowSelected, "#decisions")
     def _decision_chosen(self) -> None:
-        self.action_edit_decision()
+        # enter: the correction the meeting allows, an edit while open, an amendment once closed.
+        self.action_amend() if self.closed else self.action_edit_decision()
 
     @on(OptionList.OptionSelected, "#wrap-warnings")
     def _warning_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -455,3 +466,99 @@ While presenting, the persons named in decisions show as initials.
         if self._correctable(decision):
             assert decision is not None
             decision_forms.edit(self, decision.kind, decision.id, self.load, meeting_id=self.meeting_id)
+
+    # ------------------------------------------------------------------ amendments (closed meeting)
+
+    def action_amend(self) -> None:
+        """``m``: the amendment form for the highlighted decision of this closed meeting."""
+        if not self.closed or self.summary is None:
+            return
+        if self.app.presenting:
+            self.notify("Amending shows the records as stored: leave presentation mode first.", severity="warning")
+            return
+        table = self.query_one("#decisions", DataTable)
+        if self.focused is self.query_one("#closed-old", DataTable):
+            self.notify("Old business is amended in the wrap-up of the meeting that decided it.", markup=False)
+            return
+        if not self.summary.decisions or table.row_count == 0:
+            self.notify("This meeting decided nothing to amend (attendance and notes: vip amend).", markup=False)
+            return
+        from textual.coordinate import Coordinate
+
+        from ..services.amendments import DECISION_ENTITIES, record_state
+
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value or ""
+        kind, _, raw_id = key.partition(":")
+        try:
+            state = record_state(self.app.db, self.meeting_id, DECISION_ENTITIES[kind], int(raw_id))
+        except (ReviewError, KeyError, ValueError) as exc:
+            self.notify(f"Cannot amend that row: {exc}", severity="error", markup=False)
+            return
+        from .amend import AmendDialog
+
+        def save(field: str, value: str, reason: str) -> str | None:
+            from ..services.amendments import amend
+            from ..services.review import StaleEdit
+
+            now = dialog.state
+            if dialog.specs[field].kind == "date" and value.strip():
+                from ..widgets.dialogs import parse_due
+
+                try:  # as the forms that create a decision read a date: 2026-12-04, +7, 2w, fri
+                    value = parse_due(value, self.app.now().date()).isoformat()  # type: ignore[union-attr]
+                except ValueError as exc:
+                    return f"New value: {exc}"
+            try:
+                amend(self.app.db, self.meeting_id, now.entity, now.id, {field: value}, reason, version=now.version)
+            except StaleEdit as exc:
+                try:  # what the other instance wrote becomes the value before; what was typed stays
+                    dialog.state = record_state(self.app.db, self.meeting_id, now.entity, now.id)
+                except ReviewError:
+                    return str(exc)
+                before = dialog.state.values.get(field) or "(none)"
+                return f"{exc}: the {field.replace('_', ' ')} now reads {before}; ctrl+s amends it to what you typed"
+            except ReviewError as exc:
+                return str(exc)
+            except Exception as exc:  # noqa: BLE001 - a busy or failing database, said in words; the form stays
+                return f"not saved: {exc}"
+            return None
+
+        def done(written: bool | None) -> None:
+            if written:
+                self.notify(f"Amended {state.ref}. The next minutes export is a new version.", markup=False)
+                self.load()
+                self.load_amendments()
+
+        dialog = AmendDialog(state, save, agencies=self.agencies)
+        self.app.push_screen(dialog, done)
+
+    def watch_closed(self, closed: bool) -> None:
+        if closed:
+            self.load_amendments()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="amendments")
+    def load_amendments(self) -> None:
+        from ..services.amendments import list_amendments
+
+        try:
+            rows = list_amendments(self.app.db, self.meeting_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the screen stays usable
+            self.notify(f"Could not load the amendments: {exc}", severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_amendments, rows)
+
+    def show_amendments(self, rows: list[Any]) -> None:
+        """The Amendments list under the tables: when, who, which record and field, before → after, why."""
+        tables = self.query_one("#wrap-tables", Vertical)
+        if not self.query("#amendments-list"):
+            listing = Static("", id="amendments-list")
+            listing.styles.padding = (0, 1, 0, 2)  # as the tables' rows
+            tables.mount(Static("Amendments", id="amendments-title", classes="section"), listing)
+        self.query_one("#amendments-title", Static).update(f"Amendments ({len(rows)})")
+        lines = [
+            f"{r.at:%Y-%m-%d %H:%M} · {r.user} · {r.record} · {r.label}: "
+            f"{shown.free(self.app, r.change)} · why: {shown.free(self.app, r.reason)}"
+            for r in rows
+        ]
+        self.query_one("#amendments-list", Static).update(Text("\n".join(lines) or "None."))

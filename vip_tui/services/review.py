@@ -3,7 +3,7 @@
 Every function commits its change at once (SPEC §3: nothing typed is ever
 lost) through ``Database.transaction()``, so the audit hook records it. A
 closed meeting is read-only: changes to it are refused with
-:class:`MeetingClosed` and go through :func:`amend` with a reason instead.
+:class:`MeetingClosed` and go through :func:`.amendments.amend` with a reason instead.
 Functions that the screens call on every key press (``agenda``,
 ``item_detail``) load what they show in a fixed, small number of queries.
 """
@@ -41,7 +41,6 @@ from ..models import (
     ActionItem,
     Agency,
     AgendaItem,
-    Amendment,
     Attendee,
     Incident,
     Involvement,
@@ -193,63 +192,6 @@ def close_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meet
         if meeting.started_at is None:
             meeting.started_at = now
         return meeting
-
-
-AMENDABLE: dict[str, tuple[type, frozenset[str]]] = {
-    "note": (Note, frozenset({"text", "visibility"})),
-    "action_item": (ActionItem, frozenset({"description", "owner_agency_id", "owner_name", "due_date", "status", "outcome"})),
-    "notification": (
-        Notification,
-        frozenset({"reasons", "team_officer", "team_community_voice", "team_outreach", "due_date", "status", "outcome"}),
-    ),
-    "attendance": (MeetingAttendance, frozenset({"status"})),
-}
-
-
-def amend(
-    db: Database, meeting_id: int, entity: str, entity_id: int, changes: dict[str, Any], reason: str,
-    *, version: int | None,
-) -> Amendment:
-    """Correct a record of a closed meeting, keeping the reason and the before/after values.
-
-    ``version`` is the amended record's, as the screen loaded it.
-    """
-    if not reason.strip():
-        raise ReviewError("an amendment needs a reason")
-    if entity not in AMENDABLE:
-        raise ReviewError(f"{entity} records cannot be amended")
-    model, fields = AMENDABLE[entity]
-    unknown = set(changes) - fields
-    if unknown:
-        raise ReviewError(f"cannot amend {', '.join(sorted(unknown))} of a {entity}")
-    with writing(db, f"the {entity.replace('_', ' ')}") as s:
-        meeting = _meeting(s, meeting_id)
-        if meeting.status != MeetingStatus.closed:
-            raise ReviewError("the meeting is still open: change the record directly")
-        obj = s.get(model, entity_id)
-        if obj is None or getattr(obj, "meeting_id", None) != meeting_id:
-            raise ReviewError(f"no {entity} {entity_id} in this meeting")
-        check_version(obj, version, f"the {entity.replace('_', ' ')}")
-        before = {k: getattr(obj, k) for k in changes}
-        for key, value in changes.items():
-            setattr(obj, key, value)
-        amendment = Amendment(
-            meeting_id=meeting_id,
-            at=db.now(),
-            user=db.user,
-            reason=reason.strip(),
-            entity=entity,
-            entity_id=entity_id,
-            change={k: [_plain(before[k]), _plain(v)] for k, v in changes.items()},
-        )
-        s.add(amendment)
-        return amendment
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return getattr(value, "value", value)
 
 
 # --------------------------------------------------------------------------- attendance
