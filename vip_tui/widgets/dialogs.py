@@ -177,8 +177,12 @@ class FormDialog(Form):
     FormDialog .form-hint { color: $text-muted; padding: 1 1 0 1; }
     """
 
-    def __init__(self, title: str, fields: Sequence[Field], *, today: dt.date, hint: str | None = None) -> None:
+    def __init__(
+        self, title: str, fields: Sequence[Field], *, today: dt.date, hint: str | None = None,
+        check: Callable[[dict[str, Any]], str | None] | None = None,
+    ) -> None:
         super().__init__()
+        self.check = check  # a check of the fields together (an outcome a status needs): a message or None
         self.form_title = title
         self.fields: list[Field] = list(fields)
         self.today = today
@@ -284,6 +288,8 @@ class FormDialog(Form):
 
     def action_submit(self) -> None:
         values, problems = self.values()
+        if not problems and self.check is not None and (message := self.check(values)):
+            problems = [message]
         if problems:
             self.query_one("#form-error", Static).update(plain("\n".join(problems)))
             return
