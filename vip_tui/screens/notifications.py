@@ -21,6 +21,7 @@ from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen
 from .board import BoardScreen
 from .old_business import Col, cell, fit_columns, theme_colour
+from .undoing import UNDO_BINDING, UndoLast
 
 COLUMNS = (
     Col("ref", "Ref", 6),
@@ -50,7 +51,7 @@ def short_team(row: NotificationRow) -> str:
     return members[0].split()[-1] + more
 
 
-class NotificationsScreen(BoardScreen, inherit_bindings=False):
+class NotificationsScreen(UndoLast, BoardScreen, inherit_bindings=False):
     """Every notification with its status, due date, team and attempts; filters and follow-up in place."""
 
     HELP = """
@@ -69,6 +70,9 @@ approved → assigned → delivered…); `c` closes it with how it ended and the
 outcome; `v` writes the services offered and accepted; `o` the outcome.
 A notification closed here is reported at the next meeting that is not
 closed yet (its old business and minutes say so).
+
+`u` undoes the last change made here (an attempt, a status, a close…),
+and the one before if pressed again.
 
 `r` refers the person to a service from this notification; `R` opens the
 referrals. `enter` (or `p`) opens the person's profile.
@@ -99,6 +103,7 @@ While presenting, persons show as initials.
         Binding("j", "cursor_down", "Down", show=False, id="notifications.down"),
         Binding("k", "cursor_up", "Up", show=False, id="notifications.up"),
         Binding("escape", "back", "Back", id="notifications.back", show=False),
+        UNDO_BINDING,
         *COMMON_BINDINGS,
     ]
 
@@ -332,11 +337,12 @@ While presenting, persons show as initials.
             return
         result = AttemptResult(values["result"])
         try:
-            svc.record_attempt(
-                self.app.db, row.id, result=result, attempted_at=svc.parse_when(values.get("when") or "", self.app.now()),
-                by=values.get("by"), letter_left=values.get("letter", False),
-                door_hanger_left=values.get("door_hanger", False), note=values.get("note"),
-            )
+            with self.recording(f"{row.ref}: attempt"):
+                svc.record_attempt(
+                    self.app.db, row.id, result=result, attempted_at=svc.parse_when(values.get("when") or "", self.app.now()),
+                    by=values.get("by"), letter_left=values.get("letter", False),
+                    door_hanger_left=values.get("door_hanger", False), note=values.get("note"),
+                )
         except (ReviewError, ValueError) as exc:
             self._refused(exc)
             return
@@ -363,7 +369,8 @@ While presenting, persons show as initials.
             self.notify(f"{row.ref}: attempt saved; status left {row.status.label}")
             return
         try:
-            svc.change_status(self.app.db, row.id, status, version=row.version)
+            with self.recording(f"{row.ref}: {status.label}"):
+                svc.change_status(self.app.db, row.id, status, version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -395,7 +402,8 @@ While presenting, persons show as initials.
             return
         status = NotificationStatus(values["status"])
         try:
-            svc.change_status(self.app.db, row.id, status, values.get("outcome") or "", version=row.version)
+            with self.recording(f"{row.ref}: {status.label}"):
+                svc.change_status(self.app.db, row.id, status, values.get("outcome") or "", version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -433,11 +441,12 @@ While presenting, persons show as initials.
             return
         status = NotificationStatus(values["status"])
         try:
-            n = svc.close_notification(
-                self.app.db, row.id, status, values["outcome"],
-                services_offered=values.get("offered"), services_accepted=values.get("accepted"),
-                version=row.version,
-            )
+            with self.recording(f"{row.ref} closed: {status.label}"):
+                n = svc.close_notification(
+                    self.app.db, row.id, status, values["outcome"],
+                    services_offered=values.get("offered"), services_accepted=values.get("accepted"),
+                    version=row.version,
+                )
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -458,7 +467,8 @@ While presenting, persons show as initials.
         if values is None:
             return
         try:
-            svc.change_status(self.app.db, row.id, row.status, values.get("outcome") or "", version=row.version)
+            with self.recording(f"{row.ref}: outcome"):
+                svc.change_status(self.app.db, row.id, row.status, values.get("outcome") or "", version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -483,7 +493,8 @@ While presenting, persons show as initials.
         if values is None:
             return
         try:
-            svc.set_services(self.app.db, row.id, values.get("offered"), values.get("accepted"), version=row.version)
+            with self.recording(f"{row.ref}: services"):
+                svc.set_services(self.app.db, row.id, values.get("offered"), values.get("accepted"), version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return

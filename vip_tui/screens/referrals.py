@@ -20,6 +20,7 @@ from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS
 from .board import BoardScreen
 from .old_business import Col, cell, fit_columns, theme_colour
+from .undoing import UNDO_BINDING, UndoLast
 
 COLUMNS = (
     Col("person", "Person", 20, narrow_cap=16),
@@ -36,7 +37,7 @@ STATUS_CYCLE: tuple[ReferralStatus | None, ...] = (None, *REFERRAL_ORDER)
 ROW_ACTIONS = frozenset({"person", "set_status", "edit"})
 
 
-class ReferralsScreen(BoardScreen, inherit_bindings=False):
+class ReferralsScreen(UndoLast, BoardScreen, inherit_bindings=False):
     """Every referral (or one person's), the ones still moving first."""
 
     HELP = """
@@ -51,6 +52,7 @@ declined (dropped out before starting); **engaged** → completed or declined
 (dropped out); **declined** → offered again; **completed** is final. `s`
 offers only the steps allowed from where the referral is, with the date it
 happened (today unless you say otherwise). `e` edits the provider and note.
+`u` undoes the last change made here.
 
 `f` cycles the status filter; `enter` (or `p`) opens the person's profile.
 While presenting, persons show as initials.
@@ -64,6 +66,7 @@ While presenting, persons show as initials.
         Binding("j", "cursor_down", "Down", show=False, id="referrals.down"),
         Binding("k", "cursor_up", "Up", show=False, id="referrals.up"),
         Binding("escape", "back", "Back", id="referrals.back", show=False),
+        UNDO_BINDING,
         *COMMON_BINDINGS,
     ]
 
@@ -225,9 +228,10 @@ While presenting, persons show as initials.
             return
         status = ReferralStatus(values["status"])
         try:
-            svc.set_referral_status(
-                self.app.db, row.id, status, on=values.get("on"), note=values.get("note") or "", version=row.version
-            )
+            with self.recording(f"{row.service}: {status.label}"):
+                svc.set_referral_status(
+                    self.app.db, row.id, status, on=values.get("on"), note=values.get("note") or "", version=row.version
+                )
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
@@ -253,8 +257,9 @@ While presenting, persons show as initials.
         if values is None:
             return
         try:
-            svc.set_referral_status(self.app.db, row.id, row.status, provider=values.get("provider") or "",
-                                    note=values.get("note") or "", version=row.version)
+            with self.recording(f"{row.service}: provider and note"):
+                svc.set_referral_status(self.app.db, row.id, row.status, provider=values.get("provider") or "",
+                                        note=values.get("note") or "", version=row.version)
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):

@@ -1,7 +1,8 @@
 """`u` on the boards and in old business: undo the last change made on that screen.
 
 A screen wraps each write in :meth:`UndoLast.recording`; ``u`` reverts the
-last one recorded (services/undo.py) and says what was undone. Changes act at
+last one recorded (services/undo.py) and says what was undone; pressed again,
+the one before (an attempt, then the status it led to). Changes act at
 once instead of asking first: a slip costs one key, not a question per change.
 """
 
@@ -31,7 +32,8 @@ UNDO_BINDING = Binding("u", "undo", "Undo", id="undo.last", show=False,
 class UndoLast(_Screen):
     """A mixin: the screen provides ``load()`` (reload its rows); ``u`` undoes its last change."""
 
-    _last_change: Change | None = None
+    _changes: list[Change] | None = None
+    KEEP = 20  # changes remembered per screen
 
     def load(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError
@@ -42,19 +44,18 @@ class UndoLast(_Screen):
         with recording(what) as change:
             yield change
         if change.steps:
-            self._last_change = change
+            self._changes = [*(self._changes or [])[-(self.KEEP - 1):], change]
 
     def action_undo(self) -> None:
-        change = self._last_change
-        if change is None:
+        if not self._changes:
             self.notify("Nothing to undo: no change was made on this screen since it opened", severity="warning")
             return
-        self._last_change = None
+        change = self._changes.pop()
         try:
             undo(self.app.db, change)  # type: ignore[attr-defined]
         except ReviewError as exc:
             self.notify(f"Not undone: {shown.safe(exc)}", severity="error", markup=False)
             self.load()
             return
-        self.notify(f"Undone: {change.what}", markup=False)
+        self.notify(f"Undone: {shown.safe(change.what)}", markup=False)
         self.load()

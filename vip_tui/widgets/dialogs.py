@@ -92,6 +92,12 @@ class FieldSelect(Select[Any]):
         self.post_message(self.Chosen(self))
 
 
+class FieldCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox in a form: space ticks it, enter moves on like every other field."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
 class Form(ModalScreen[Any]):
     """What every form shares: field order, no lost typing, escape asks when something changed.
 
@@ -103,6 +109,8 @@ class Form(ModalScreen[Any]):
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Save", id="form.save"),
         Binding("tab", "next_field", "Next field", show=False, id="form.next"),
+        # Reached only from a field that does not take enter itself (a checkbox).
+        Binding("enter", "enter_field", "Next field", show=False, id="form.enter"),
     ]
 
     fields: list[Any]
@@ -145,6 +153,15 @@ class Form(ModalScreen[Any]):
         if moved is not None and self.focused is moved[0] and getattr(moved[0], "value", None) == moved[1]:
             return  # the choice already moved here: this tab is the one the person meant for it
         self.focus_next()
+
+    def action_enter_field(self) -> None:
+        widgets = self.field_widgets()
+        if self.focused not in widgets:
+            return
+        if self.focused is widgets[-1]:
+            self.action_submit()
+        else:
+            widgets[widgets.index(self.focused) + 1].focus()
 
     def action_cancel(self) -> None:
         if not self.is_changed():
@@ -193,7 +210,7 @@ class FormDialog(Form):
             yield Static(plain(self.form_title), classes="form-title")
             for f in self.fields:
                 if f.kind == "check":
-                    yield Checkbox(plain(f.label), value=bool(f.value), id=f"f-{f.name}")
+                    yield FieldCheckbox(plain(f.label), value=bool(f.value), id=f"f-{f.name}")
                     continue
                 yield Label(plain(f.label + (" *" if f.required else "")))
                 if f.kind == "select":
