@@ -221,8 +221,8 @@ def _first_open_action(database) -> svc.OldBusinessRow:  # noqa: ANN001
 @pytest.mark.parametrize("way", WAYS)
 async def test_old_business_status_form(database, way: str) -> None:  # noqa: ANN001
     row = _first_open_action(database)
-    # The status list offers the other statuses first: done is the first.
-    await run_form(database, way, _old_business, "s", [choose(), typed("Canvassed; two witnesses")])
+    # Under the blank (keeps the status), the other statuses first: done is the first.
+    await run_form(database, way, _old_business, "s", [choose("down"), typed("Canvassed; two witnesses")])
     with database.session() as s:
         action = s.get(ActionItem, row.id)
         assert (action.status, action.outcome) == (ActionStatus.done, "Canvassed; two witnesses")
@@ -242,7 +242,7 @@ async def test_done_without_an_outcome_is_refused_naming_the_field(database) -> 
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
         await _old_business(app, pilot)
-        await pilot.press("s", "enter", "enter", "ctrl+s")  # done, no outcome
+        await pilot.press("s", "enter", "down", "enter", "ctrl+s")  # done, no outcome
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
         assert "Outcome: required when it becomes done" in str(app.screen.query_one("#form-error").render())

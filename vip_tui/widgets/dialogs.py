@@ -262,8 +262,7 @@ class FormDialog(Form):
     def _chosen(self, event: FieldSelect.Chosen) -> None:
         event.stop()
         # After the refresh: the closing list hands focus back to the Select first.
-        if event.select.value is not Select.NULL:
-            self.call_after_refresh(self._chosen_moved, event.select)
+        self.call_after_refresh(self._chosen_moved, event.select)
 
     def _chosen_moved(self, select: FieldSelect) -> None:
         if select is self.fields_last():
