@@ -411,10 +411,10 @@ async def test_referral_status_form(database, way: str) -> None:  # noqa: ANN001
     async def board(app, pilot) -> None:  # noqa: ANN001
         await on_board(app, pilot, ReferralsScreen())
 
-    await run_form(database, way, board, "s", [choose(), typed("2026-11-20", clear=True), typed(" · called")])
+    await run_form(database, way, board, "s", [choose(), typed("2026-11-20", clear=True), typed(" - called")])
     r = _referral(database, first.id)
     assert r.status != first.status and r.status_on == dt.date(2026, 11, 20)
-    assert r.note == f"{first.note or ''} · called"
+    assert r.note == f"{first.note or ''} - called"
 
 
 @pytest.mark.parametrize("way", WAYS)
