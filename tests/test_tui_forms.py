@@ -448,6 +448,71 @@ async def test_new_meeting_form(database, way: str) -> None:  # noqa: ANN001
             "Weekly Shooting Review (extra)", "Room 4", "Lt. Q. Example", dt.time(10, 0), 60)
 
 
+# --------------------------------------------------------------------------- the agenda builder and the review's summary
+
+
+@pytest.fixture
+def draft_db(tmp_path: Path, clock):  # noqa: ANN001, ANN201
+    """The sample agendas only: week 3 is still a draft, its agenda built in the builder."""
+    db = sample_database(tmp_path, clock)
+    yield db
+    db.dispose()
+
+
+async def _builder(app, pilot) -> None:  # noqa: ANN001
+    from vip_tui.screens.agenda_builder import AgendaBuilderScreen
+
+    await settle(pilot)
+    app.push_screen(AgendaBuilderScreen(meeting_id(app.db)))
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_builder_incident_form(draft_db, way: str) -> None:  # noqa: ANN001
+    from vip_tui.models import Incident
+
+    await run_form(draft_db, way, _builder, "a", [
+        typed("26-0099001"), typed("2026-11-20T22:15"), typed("non_fatal"), typed("1200 block Example Rd"),
+        typed("Southeast"), typed("7"), typed("Two shot outside a store"), typed("ongoing dispute"),
+        typed("open"), typed("ongoing"), typed("N-2026-0099"), typed("Two adults were shot near a store"),
+    ])
+    with draft_db.session() as s:
+        i = s.exec(select(Incident).where(Incident.case_number == "26-0099001")).one()
+        assert (i.occurred_at, i.type.value, i.location, i.area_command, i.summary, i.motive, i.case_status.value,
+                i.retaliation_risk.value, i.nibin_leads, i.partner_summary) == (
+            dt.datetime(2026, 11, 20, 22, 15), "non_fatal", "1200 block Example Rd", "Southeast",
+            "Two shot outside a store", "ongoing dispute", "open", "ongoing", ["N-2026-0099"],
+            "Two adults were shot near a store")
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_builder_invitee_form(draft_db, way: str) -> None:  # noqa: ANN001
+    await run_form(draft_db, way, _builder, "i", [typed("Det. Q. Invitee"), typed("RMPD"), typed("Homicide")])
+    row = next(r for r in svc.attendance(draft_db, meeting_id(draft_db)) if r.name == "Det. Q. Invitee")
+    assert (row.agency, row.role) == ("RMPD", "Homicide")
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_builder_meeting_form(draft_db, way: str) -> None:  # noqa: ANN001
+    await run_form(draft_db, way, _builder, "t", [
+        typed("2026-11-24", clear=True), typed("Special Review", clear=True), typed("Room 9", clear=True),
+        typed("Lt. Q. Example", clear=True), typed("08:30", clear=True), typed("75", clear=True),
+    ])
+    with draft_db.session() as s:
+        m = s.get(Meeting, meeting_id(draft_db))
+        assert (m.title, m.location, m.facilitator, m.start_time, m.minutes) == (
+            "Special Review", "Room 9", "Lt. Q. Example", dt.time(8, 30), 75)
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_partner_summary_form(database, way: str) -> None:  # noqa: ANN001
+    from vip_tui.models import Incident
+
+    await run_form(database, way, _review, "S", [typed("A man was shot; he survived", clear=True)])
+    with database.session() as s:
+        assert s.exec(select(Incident).where(Incident.partner_summary == "A man was shot; he survived")).one()
+
+
 # --------------------------------------------------------------------------- escape
 
 
