@@ -145,3 +145,20 @@ def test_undo_twice_is_refused(database: Database) -> None:
     undo(database, change)
     with pytest.raises(StaleEdit):
         undo(database, change)
+
+
+def test_a_row_written_twice_in_one_change_is_set_back_to_before_both(database: Database) -> None:
+    w = _world(database)
+    with recording("two steps") as change, database.transaction() as s:
+        action = s.get(ActionItem, w.action)
+        assert action is not None
+        action.outcome = "first try"
+        s.flush()
+        action.outcome = "second try"
+        action.status = ActionStatus.dropped
+    assert len(change.steps) == 2
+
+    undo(database, change)
+
+    back = _action(database, w.action)
+    assert back is not None and (back.status, back.outcome) == (ActionStatus.open, None)

@@ -116,22 +116,26 @@ def undo(db: Database, change: Change) -> Change:
         raise ReviewError(f"{change.what or 'this change'} cannot be undone")
     what = change.what or "the last change"
     with recording(f"undo of {what}") as redo, writing(db, what) as s:
-        for step in reversed(change.steps):
+        # Each row as the change left it (its last step: a row may be flushed twice in one change).
+        last: dict[tuple[str, str | None], Step] = {(step.entity, step.entity_id): step for step in change.steps}
+        for step in last.values():
             model = _model(step.entity)
-            columns = sa.inspect(model).columns
-            key = _key(model, step.entity_id)
-            obj = s.get(model, key)
+            obj = s.get(model, _key(model, step.entity_id))
             if step.action == "delete":
                 if obj is not None:
                     raise StaleEdit(f"{what} {STALE}")
+            elif obj is None:
+                raise StaleEdit(f"{what} {GONE}")
+            elif step.version is not None and getattr(obj, "version", None) != step.version:
+                raise StaleEdit(f"{what} {STALE}")
+        for step in reversed(change.steps):
+            model = _model(step.entity)
+            columns = sa.inspect(model).columns
+            obj = s.get(model, _key(model, step.entity_id))
+            if step.action == "delete":
                 values = {k: _value(columns[k], v) for k, v in step.changes.items() if k in columns and k not in _KEPT}
                 s.add(model(**values))
-                continue
-            if obj is None:
-                raise StaleEdit(f"{what} {GONE}")
-            if step.version is not None and getattr(obj, "version", None) != step.version:
-                raise StaleEdit(f"{what} {STALE}")
-            if step.action == "create":
+            elif step.action == "create":
                 s.delete(obj)
             elif step.action == "update":
                 for name, (old, _new) in step.changes.items():
