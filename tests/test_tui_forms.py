@@ -382,6 +382,20 @@ async def test_board_filter_form(database, way: str) -> None:  # noqa: ANN001
     assert values["status"] == follow.OPEN and values["due"] != "all" and values["area"] and values["team"]
 
 
+async def test_a_final_status_on_the_board_needs_the_outcome(database) -> None:  # noqa: ANN001
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_board(app, pilot, ref="2-2")  # assigned, no outcome yet
+        await pilot.press("s")
+        await settle(pilot)
+        options = [str(label) for label, _ in app.screen.query_one("#f-status")._options]
+        await pilot.press("enter", *["down"] * options.index("delivered"), "enter", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        assert "Outcome: required when it becomes delivered" in str(app.screen.query_one("#form-error").render())
+    assert _notification(database, "2-2").status == NotificationStatus.assigned
+
+
 async def test_board_status_then_u_restores(database) -> None:  # noqa: ANN001
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
@@ -524,12 +538,18 @@ async def test_escape_on_a_changed_form_asks_and_an_unchanged_one_closes(databas
         await pilot.press("a", "escape")  # nothing typed: closes at once
         await settle(pilot)
         assert app.screen is review
+        await pilot.press("c", "escape")  # pre-filled and pre-chosen, nothing changed: closes at once
+        await settle(pilot)
+        assert app.screen is review
         await pilot.press("a")
         await type_text(pilot, "Call the school")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog) and app.screen.question == DISCARD_QUESTION
-        await pilot.press("n")  # keep typing: everything is still there
+        await pilot.press("enter")  # by habit: enter keeps what was typed
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press("escape", "n")  # and so does n
         await settle(pilot)
         assert app.screen.query_one("#f-description", Input).value == "Call the school"
         await pilot.press("escape", "y")

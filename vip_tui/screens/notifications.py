@@ -20,7 +20,7 @@ from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen
 from .board import BoardScreen
-from .old_business import Col, cell, fit_columns, theme_colour
+from .old_business import Col, cell, fit_columns, outcome_needed, theme_colour
 from .undoing import UNDO_BINDING, UndoLast
 
 COLUMNS = (
@@ -389,11 +389,12 @@ While presenting, persons show as initials.
         fields = [
             Field("status", f"New status (now {row.status.label})", kind="select", required=True,
                   options=[(s.label, s.value) for s in allowed]),
-            Field("outcome", "Outcome", value=row.outcome, placeholder="what happened (optional)"),
+            Field("outcome", "Outcome", value=row.outcome, placeholder="what happened (needed to close it)"),
         ]
         self.app.push_screen(
             FormDialog(self._title("Status", row), fields, today=self._today(),
-                       hint="enter: open the list, choose · then the outcome · ctrl+s: save · escape: cancel"),
+                       hint="enter: open the list, choose · then the outcome · ctrl+s: save · escape: cancel",
+                       check=lambda values: outcome_needed(values.get("status"), values.get("outcome"))),
             lambda values: self._status_chosen(row, values),
         )
 

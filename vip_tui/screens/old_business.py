@@ -392,7 +392,7 @@ While presenting, the persons named in notifications show as initials.
         self.app.push_screen(
             FormDialog(f"{row.ref} · {what}", fields, today=self.app.now().date(),
                        hint="enter: open the list, choose · then the outcome · ctrl+s: save · escape: cancel",
-                       check=lambda values: _outcome_needed(values.get("status"), values.get("outcome"))),
+                       check=lambda values: outcome_needed(values.get("status"), values.get("outcome"))),
             lambda values: self._status_chosen(row, values),
         )
 
@@ -436,7 +436,7 @@ CLOSING = frozenset({ActionStatus.done.value, ActionStatus.dropped.value}) | fro
 )
 
 
-def _outcome_needed(status: str | None, outcome: str | None) -> str | None:
+def outcome_needed(status: str | None, outcome: str | None) -> str | None:
     """The status form's message when a closing status comes without an outcome."""
     if status in CLOSING and not outcome:
         return f"Outcome: required when it becomes {status.replace('_', ' ')} (what happened?)"

@@ -172,7 +172,7 @@ class Form(ModalScreen[Any]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmDialog(DISCARD_QUESTION), answered)
+        self.app.push_screen(ConfirmDialog(DISCARD_QUESTION, enter_means=False), answered)
 
     def action_submit(self) -> None:
         raise NotImplementedError
@@ -313,11 +313,12 @@ class FormDialog(Form):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: y or enter confirms, n or escape declines."""
+    """A yes/no question: y confirms, n or escape declines; enter confirms unless ``enter_means`` is False."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("enter", "enter", "Default answer", id="confirm.enter", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -327,12 +328,18 @@ class ConfirmDialog(ModalScreen[bool]):
     }
     """
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, enter_means: bool = True) -> None:
         super().__init__()
         self.question = question
+        self.enter_means = enter_means  # False where yes loses something: enter, pressed by habit, keeps it
 
     def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(plain(self.question), "\n\n", ("y", "bold"), " yes   ", ("n", "bold"), " no"))
+        default = "" if self.enter_means else "   (enter: no)"
+        yield Static(Text.assemble(plain(self.question), "\n\n", ("y", "bold"), " yes   ", ("n", "bold"), " no",
+                                   default))
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_enter(self) -> None:
+        self.dismiss(self.enter_means)
