@@ -284,17 +284,23 @@ async def test_outcome_is_saved_without_changing_the_status(meeting_db) -> None:
         )
 
 
-async def test_drop_cancels_a_notification_after_asking(meeting_db) -> None:  # noqa: ANN001
+async def test_drop_cancels_a_notification_at_once_and_u_brings_it_back(meeting_db) -> None:  # noqa: ANN001
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "old_business")
         await pilot.press("j", "j", "x")
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
         await _settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)  # no question: u is the way back
+        with meeting_db.db.session() as s:
+            n = s.get(Notification, meeting_db.notification)
+            assert (n.status, n.closed_in_meeting_id) == (NotificationStatus.cancelled, meeting_db.third)
+        await pilot.press("u")
+        await _settle(app, pilot)
+        assert any(str(n.message) == "Undone: 1-3 cancelled" for n in app._notifications)
+        assert str(app.screen.query_one(DataTable).get_row_at(2)[6]) == "proposed"
     with meeting_db.db.session() as s:
         n = s.get(Notification, meeting_db.notification)
-        assert (n.status, n.closed_in_meeting_id) == (NotificationStatus.cancelled, meeting_db.third)
+        assert (n.status, n.closed_at, n.closed_in_meeting_id) == (NotificationStatus.proposed, None, None)
 
 
 async def test_old_business_masks_names_while_presenting(meeting_db) -> None:  # noqa: ANN001

@@ -20,6 +20,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -113,6 +114,10 @@ def display_url(url: str) -> str:
 
 # --------------------------------------------------------------------------- audit
 
+# Where the audit rows of committed transactions are collected while a caller
+# records them (services/undo.py: what one screen action changed, to undo it).
+RECORDING: ContextVar[list[dict[str, Any]] | None] = ContextVar("vip_recording", default=None)
+
 
 def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -148,6 +153,8 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
     user = session.info["user"]
     rows: list[dict[str, Any]] = []
 
+    recording = "recorded" in session.info
+
     def row(action: AuditAction, obj: Any, changes: dict[str, Any]) -> None:
         rows.append(
             dict(
@@ -159,6 +166,9 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
                 changes=changes,
             )
         )
+        if recording:
+            # The row's version as this flush leaves it: an undo is refused if it moved on since.
+            session.info["recorded"].append({**rows[-1], "version": getattr(obj, "version", None)})
 
     for obj in session.new:
         if isinstance(obj, AuditLog):
@@ -216,6 +226,19 @@ def _install_audit(factory: sessionmaker) -> None:
         if rows:
             session.connection().execute(AuditLog.__table__.insert(), rows)
 
+    @event.listens_for(factory, "after_commit")
+    def _after_commit(session: Session) -> None:
+        # Only what was committed is handed to the recorder.
+        if (sink := session.info.get("record_to")) is not None:
+            sink.extend(session.info["recorded"])
+        if "recorded" in session.info:
+            session.info["recorded"] = []
+
+    @event.listens_for(factory, "after_soft_rollback")
+    def _after_rollback(session: Session, _previous: Any) -> None:
+        if "recorded" in session.info:
+            session.info["recorded"] = []
+
     @event.listens_for(factory, "do_orm_execute")
     def _bulk(orm_execute_state: Any) -> None:
         # Bulk UPDATE/DELETE statements bypass the unit of work; record them too.
@@ -228,6 +251,9 @@ def _install_audit(factory: sessionmaker) -> None:
         if name == AuditLog.__tablename__:
             return
         action = AuditAction.update if orm_execute_state.is_update else AuditAction.delete
+        if "recorded" in session.info:
+            # A statement's rows are not known one by one: whatever recorded it cannot be undone.
+            session.info["recorded"].append(dict(action="statement", entity=name, entity_id=None, changes={}))
         session.connection().execute(
             AuditLog.__table__.insert(),
             [
@@ -318,6 +344,9 @@ class Database:
         s = self._session_factory()()
         s.info["user"] = self.user
         s.info["clock"] = self.clock
+        if (sink := RECORDING.get()) is not None:
+            s.info["record_to"] = sink
+            s.info["recorded"] = []
         return s
 
     @contextmanager

@@ -21,7 +21,8 @@ from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen
 from . import decision_forms
 from .board import BoardScreen
-from .old_business import Col, cell, fit_columns, theme_colour
+from .old_business import Col, cell, fit_columns, outcome_needed, theme_colour
+from .undoing import UNDO_BINDING, UndoLast
 
 COLUMNS = (
     Col("ref", "Ref", 6),
@@ -51,7 +52,7 @@ def short_team(row: NotificationRow) -> str:
     return members[0].split()[-1] + more
 
 
-class NotificationsScreen(BoardScreen, inherit_bindings=False):
+class NotificationsScreen(UndoLast, BoardScreen, inherit_bindings=False):
     """Every notification with its status, due date, team and attempts; filters and follow-up in place."""
 
     HELP = """
@@ -70,6 +71,9 @@ approved → assigned → delivered…); `c` closes it with how it ended and the
 outcome; `v` writes the services offered and accepted; `o` the outcome.
 A notification closed here is reported at the next meeting that is not
 closed yet (its old business and minutes say so).
+
+`u` undoes the last change made here (an attempt, a status, a close…),
+and the one before if pressed again.
 
 `r` refers the person to a service from this notification; `R` opens the
 referrals. `enter` (or `p`) opens the person's profile.
@@ -109,6 +113,7 @@ While presenting, persons show as initials.
                 tooltip="Correct what the meeting decided: person, reasons, team, due (its meeting still open)"),
         Binding("x", "remove_decision", "Remove…", id="notifications.remove", show=False,
                 tooltip="Remove a notification proposed by mistake (proposed, nothing tried yet; asks first)"),
+        UNDO_BINDING,
         *COMMON_BINDINGS,
     ]
 
@@ -341,11 +346,12 @@ While presenting, persons show as initials.
             return
         result = AttemptResult(values["result"])
         try:
-            svc.record_attempt(
-                self.app.db, row.id, result=result, attempted_at=svc.parse_when(values.get("when") or "", self.app.now()),
-                by=values.get("by"), letter_left=values.get("letter", False),
-                door_hanger_left=values.get("door_hanger", False), note=values.get("note"),
-            )
+            with self.recording(f"{row.ref}: attempt"):
+                svc.record_attempt(
+                    self.app.db, row.id, result=result, attempted_at=svc.parse_when(values.get("when") or "", self.app.now()),
+                    by=values.get("by"), letter_left=values.get("letter", False),
+                    door_hanger_left=values.get("door_hanger", False), note=values.get("note"),
+                )
         except (ReviewError, ValueError) as exc:
             self._refused(exc)
             return
@@ -372,7 +378,8 @@ While presenting, persons show as initials.
             self.notify(f"{row.ref}: attempt saved; status left {row.status.label}")
             return
         try:
-            svc.change_status(self.app.db, row.id, status, version=row.version)
+            with self.recording(f"{row.ref}: {status.label}"):
+                svc.change_status(self.app.db, row.id, status, version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -391,11 +398,12 @@ While presenting, persons show as initials.
         fields = [
             Field("status", f"New status (now {row.status.label})", kind="select", required=True,
                   options=[(s.label, s.value) for s in allowed]),
-            Field("outcome", "Outcome", value=row.outcome, placeholder="what happened (optional)"),
+            Field("outcome", "Outcome", value=row.outcome, placeholder="what happened (needed to close it)"),
         ]
         self.app.push_screen(
             FormDialog(self._title("Status", row), fields, today=self._today(),
-                       hint="enter: open the list, choose · then the outcome · ctrl+s: save · escape: cancel"),
+                       hint="enter: open the list, choose · then the outcome · ctrl+s: save · escape: cancel",
+                       check=lambda values: outcome_needed(values.get("status"), values.get("outcome"))),
             lambda values: self._status_chosen(row, values),
         )
 
@@ -404,7 +412,8 @@ While presenting, persons show as initials.
             return
         status = NotificationStatus(values["status"])
         try:
-            svc.change_status(self.app.db, row.id, status, values.get("outcome") or "", version=row.version)
+            with self.recording(f"{row.ref}: {status.label}"):
+                svc.change_status(self.app.db, row.id, status, values.get("outcome") or "", version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -442,11 +451,12 @@ While presenting, persons show as initials.
             return
         status = NotificationStatus(values["status"])
         try:
-            n = svc.close_notification(
-                self.app.db, row.id, status, values["outcome"],
-                services_offered=values.get("offered"), services_accepted=values.get("accepted"),
-                version=row.version,
-            )
+            with self.recording(f"{row.ref} closed: {status.label}"):
+                n = svc.close_notification(
+                    self.app.db, row.id, status, values["outcome"],
+                    services_offered=values.get("offered"), services_accepted=values.get("accepted"),
+                    version=row.version,
+                )
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -467,7 +477,8 @@ While presenting, persons show as initials.
         if values is None:
             return
         try:
-            svc.change_status(self.app.db, row.id, row.status, values.get("outcome") or "", version=row.version)
+            with self.recording(f"{row.ref}: outcome"):
+                svc.change_status(self.app.db, row.id, row.status, values.get("outcome") or "", version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -492,7 +503,8 @@ While presenting, persons show as initials.
         if values is None:
             return
         try:
-            svc.set_services(self.app.db, row.id, values.get("offered"), values.get("accepted"), version=row.version)
+            with self.recording(f"{row.ref}: services"):
+                svc.set_services(self.app.db, row.id, values.get("offered"), values.get("accepted"), version=row.version)
         except ReviewError as exc:
             self._refused(exc)
             return

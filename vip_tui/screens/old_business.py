@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from ..enums import NOTIFICATION_TRANSITIONS, ActionStatus, MeetingStatus, NotificationStatus
+from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, ActionStatus, MeetingStatus, NotificationStatus
 from ..services.review import (
     OldBusinessRow,
     ReviewError,
@@ -26,9 +26,10 @@ from ..services.review import (
     set_notification_status,
 )
 from ..widgets import text as shown
-from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
+from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .board import RowTable
+from .undoing import UNDO_BINDING, UndoLast
 
 # ---------------------------------------------------------------------- shared with the wrap-up screen
 
@@ -108,11 +109,11 @@ COLUMNS = (
 )
 WIDE = 110  # below this many columns, Kind and Outcome move to the detail line
 
-EDITING_ACTIONS = frozenset({"done", "drop", "set_status", "outcome"})
+EDITING_ACTIONS = frozenset({"done", "drop", "set_status", "outcome", "undo"})
 KIND_WORDS = {"action": "action item", "notification": "notification"}
 
 
-class OldBusinessScreen(RowTable, MeetingStageScreen, inherit_bindings=False):
+class OldBusinessScreen(UndoLast, RowTable, MeetingStageScreen, inherit_bindings=False):
     """Stage 2: the action items and notifications that earlier meetings left open."""
 
     STAGE = "old_business"
@@ -128,8 +129,11 @@ Change its status in place: `d` done or `x` dropped for an action item; a
 notification moves through its lifecycle with `s` (proposed → approved →
 assigned → delivered, refused, not located…), which offers only the steps
 allowed from where it is; `x` cancels it. `o` writes the outcome. `enter`
-does the same as `s`. Every change is saved at once and noted as made in
-this meeting; what you close stays on the list, marked **closed here**.
+does the same as `s`. A status that closes it (done, dropped, delivered,
+refused…) chosen with `s` needs the outcome. Every change is saved at once
+and noted as made in this meeting; what you close stays on the list, marked
+**closed here**. `u` undoes the last change made here (status and outcome
+back as they were).
 
 While presenting, the persons named in notifications show as initials.
 """
@@ -145,6 +149,7 @@ While presenting, the persons named in notifications show as initials.
                 tooltip="Open the profile of the notification's person"),
         Binding("j", "cursor_down", "Down", show=False, id="old_business.down"),
         Binding("k", "cursor_up", "Up", show=False, id="old_business.up"),
+        UNDO_BINDING,
         *STAGE_BINDINGS,
         *COMMON_BINDINGS,
     ]
@@ -305,18 +310,14 @@ While presenting, the persons named in notifications show as initials.
             return None
         return super().check_action(action, parameters)
 
-    def _change(self, row: OldBusinessRow, status: str, outcome: str | None = None) -> bool:
-        """Save a status (and outcome) as made in this meeting; False, with a message, if refused."""
+    def _change(self, row: OldBusinessRow, status: str, outcome: str | None = None, *, what: str = "") -> bool:
+        """Save a status (and outcome) as made in this meeting; False, with a message, if refused.
+
+        ``what`` names the change for ``u`` ("47-3 done").
+        """
         try:
-            if row.kind == "action":
-                set_action_status(
-                    self.app.db, row.id, ActionStatus(status), outcome, in_meeting_id=self.meeting_id, version=row.version
-                )
-            else:
-                set_notification_status(
-                    self.app.db, row.id, NotificationStatus(status), outcome, in_meeting_id=self.meeting_id,
-                    version=row.version,
-                )
+            with self.recording(what or f"{row.ref}: {status.replace('_', ' ')}"):
+                self._write(row, status, outcome)
         except ReviewError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
@@ -324,6 +325,17 @@ While presenting, the persons named in notifications show as initials.
             return False
         self.load(select_key=_key(row))
         return True
+
+    def _write(self, row: OldBusinessRow, status: str, outcome: str | None) -> None:
+        if row.kind == "action":
+            set_action_status(
+                self.app.db, row.id, ActionStatus(status), outcome, in_meeting_id=self.meeting_id, version=row.version
+            )
+        else:
+            set_notification_status(
+                self.app.db, row.id, NotificationStatus(status), outcome, in_meeting_id=self.meeting_id,
+                version=row.version,
+            )
 
     def action_done(self) -> None:
         row = self.current_row()
@@ -335,27 +347,23 @@ While presenting, the persons named in notifications show as initials.
                 severity="warning",
             )
             return
-        if self._change(row, ActionStatus.done.value):
-            self.notify(f"{row.ref} done")
+        if self._change(row, ActionStatus.done.value, what=f"{row.ref} done"):
+            self.notify(f"{row.ref} done · u undoes")
 
     def action_drop(self) -> None:
         row = self.current_row()
         if row is None:
             return
         if row.kind == "action":
-            if self._change(row, ActionStatus.dropped.value):
-                self.notify(f"{row.ref} dropped")
+            if self._change(row, ActionStatus.dropped.value, what=f"{row.ref} dropped"):
+                self.notify(f"{row.ref} dropped · u undoes")
             return
         if NotificationStatus.cancelled not in NOTIFICATION_TRANSITIONS[NotificationStatus(row.status)]:
             self.notify(f"{row.ref} is {row.status.replace('_', ' ')}: it can no longer be cancelled", severity="error")
             return
-        who = shown.free(self.app, row.text)
-
-        def answered(yes: bool | None) -> None:
-            if yes and self._change(row, NotificationStatus.cancelled.value):
-                self.notify(f"{row.ref} cancelled")
-
-        self.app.push_screen(ConfirmDialog(f"Cancel {row.ref}, {who}?\nA cancelled notification is final."), answered)
+        # At once, no question: u undoes it.
+        if self._change(row, NotificationStatus.cancelled.value, what=f"{row.ref} cancelled"):
+            self.notify(f"{row.ref} cancelled · u undoes")
 
     def action_set_status(self) -> None:
         row = self.current_row()
@@ -383,7 +391,8 @@ While presenting, the persons named in notifications show as initials.
         ]
         self.app.push_screen(
             FormDialog(f"{row.ref} · {what}", fields, today=self.app.now().date(),
-                       hint="enter: open the list, choose · then the outcome · ctrl+s: save · escape: cancel"),
+                       hint="enter: open the list, choose · then the outcome · ctrl+s: save · escape: cancel",
+                       check=lambda values: outcome_needed(values.get("status"), values.get("outcome"))),
             lambda values: self._status_chosen(row, values),
         )
 
@@ -392,7 +401,7 @@ While presenting, the persons named in notifications show as initials.
             return
         status = values.get("status") or row.status
         if self._change(row, status, values.get("outcome") or ""):
-            self.notify(f"{row.ref}: {status.replace('_', ' ')}")
+            self.notify(f"{row.ref}: {status.replace('_', ' ')} · u undoes")
 
     def action_person(self) -> None:
         row = self.current_row()
@@ -413,9 +422,22 @@ While presenting, the persons named in notifications show as initials.
     def _outcome_written(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
-        if self._change(row, row.status, values.get("outcome") or ""):
-            self.notify(f"{row.ref}: outcome saved")
+        if self._change(row, row.status, values.get("outcome") or "", what=f"{row.ref}: outcome"):
+            self.notify(f"{row.ref}: outcome saved · u undoes")
 
 
 def _key(row: OldBusinessRow) -> str:
     return f"{row.kind}:{row.id}"
+
+
+# The statuses that close a row: chosen in the status form, they need the outcome (what happened).
+CLOSING = frozenset({ActionStatus.done.value, ActionStatus.dropped.value}) | frozenset(
+    s.value for s in NotificationStatus if s not in OPEN_NOTIFICATION_STATUSES
+)
+
+
+def outcome_needed(status: str | None, outcome: str | None) -> str | None:
+    """The status form's message when a closing status comes without an outcome."""
+    if status in CLOSING and not outcome:
+        return f"Outcome: required when it becomes {status.replace('_', ' ')} (what happened?)"
+    return None

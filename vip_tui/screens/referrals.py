@@ -21,6 +21,7 @@ from .base import COMMON_BINDINGS
 from . import decision_forms
 from .board import BoardScreen
 from .old_business import Col, cell, fit_columns, theme_colour
+from .undoing import UNDO_BINDING, UndoLast
 
 COLUMNS = (
     Col("person", "Person", 20, narrow_cap=16),
@@ -37,7 +38,7 @@ STATUS_CYCLE: tuple[ReferralStatus | None, ...] = (None, *REFERRAL_ORDER)
 ROW_ACTIONS = frozenset({"person", "set_status", "edit"})
 
 
-class ReferralsScreen(BoardScreen, inherit_bindings=False):
+class ReferralsScreen(UndoLast, BoardScreen, inherit_bindings=False):
     """Every referral (or one person's), the ones still moving first."""
 
     HELP = """
@@ -52,6 +53,7 @@ declined (dropped out before starting); **engaged** → completed or declined
 (dropped out); **declined** → offered again; **completed** is final. `s`
 offers only the steps allowed from where the referral is, with the date it
 happened (today unless you say otherwise). `e` edits the provider and note.
+`u` undoes the last change made here.
 
 `E` corrects a referral recorded by mistake (person and service while it is
 still offered, provider any time); `x` removes one still offered (asks
@@ -73,6 +75,7 @@ While presenting, persons show as initials.
                 tooltip="Correct the person, service or provider of a referral recorded by mistake"),
         Binding("x", "remove_decision", "Remove…", id="referrals.remove", show=False,
                 tooltip="Remove a referral made by mistake (still offered; asks first)"),
+        UNDO_BINDING,
         *COMMON_BINDINGS,
     ]
 
@@ -234,9 +237,10 @@ While presenting, persons show as initials.
             return
         status = ReferralStatus(values["status"])
         try:
-            svc.set_referral_status(
-                self.app.db, row.id, status, on=values.get("on"), note=values.get("note") or "", version=row.version
-            )
+            with self.recording(f"{row.service}: {status.label}"):
+                svc.set_referral_status(
+                    self.app.db, row.id, status, on=values.get("on"), note=values.get("note") or "", version=row.version
+                )
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
@@ -262,8 +266,9 @@ While presenting, persons show as initials.
         if values is None:
             return
         try:
-            svc.set_referral_status(self.app.db, row.id, row.status, provider=values.get("provider") or "",
-                                    note=values.get("note") or "", version=row.version)
+            with self.recording(f"{row.service}: provider and note"):
+                svc.set_referral_status(self.app.db, row.id, row.status, provider=values.get("provider") or "",
+                                        note=values.get("note") or "", version=row.version)
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):

@@ -4,6 +4,13 @@ One generic :class:`FormDialog` renders a list of :class:`Field` specs; enter
 moves to the next field and submits from the last one, ctrl+s submits from
 anywhere. Every value is checked before the dialog closes and a problem is
 shown under the form, naming the field.
+
+What every form shares (:class:`Form`, also under the agenda builder's
+forms) is that nothing typed is lost or misplaced: tab and shift+tab cycle the
+fields and never leave them; a pre-filled value is not selected on focus, so
+typing adds to it; choosing in a list moves on to the next field, and a tab
+pressed right after that does not skip it; escape on a changed form asks
+before throwing the typing away.
 """
 
 from __future__ import annotations
@@ -19,9 +26,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from .text import plain
 
@@ -65,13 +75,111 @@ class Field:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class FormDialog(ModalScreen[dict[str, Any] | None]):
-    """A small form; dismisses with ``{name: value}`` or None."""
+DISCARD_QUESTION = "Discard what you typed?"
+
+
+class FieldSelect(Select[Any]):
+    """A Select that says when a choice is made in its list, even the value it already had."""
+
+    class Chosen(Message):
+        def __init__(self, select: FieldSelect) -> None:
+            super().__init__()
+            self.select = select
+
+    @on(SelectOverlay.UpdateSelection)
+    def _chosen_in_list(self, _event: SelectOverlay.UpdateSelection) -> None:
+        # Select's own handler (which sets the value and closes the list) runs after this one.
+        self.post_message(self.Chosen(self))
+
+
+class FieldCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox in a form: space ticks it, enter moves on like every other field."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
+class Form(ModalScreen[Any]):
+    """What every form shares: field order, no lost typing, escape asks when something changed.
+
+    Subclasses list their fields in ``self.fields`` (each with a ``name``; the
+    widget's id is ``f-<name>``) and implement ``action_submit``.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Save", id="form.save"),
+        Binding("tab", "next_field", "Next field", show=False, id="form.next"),
+        # Reached only from a field that does not take enter itself (a checkbox).
+        Binding("enter", "enter_field", "Next field", show=False, id="form.enter"),
     ]
+
+    fields: list[Any]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: dict[str, Any] = {}
+        # The field a choice moved to, with its value then: a tab right after the move stays there.
+        self._moved_to: tuple[Widget, Any] | None = None
+
+    def field_widgets(self) -> list[Widget]:
+        return [self.query_one(f"#f-{f.name}") for f in self.fields]
+
+    def raw_values(self) -> dict[str, Any]:
+        """What each field holds as typed (before any checking)."""
+        return {(w.id or ""): getattr(w, "value", None) for w in self.field_widgets()}
+
+    def on_mount(self) -> None:
+        # The scrolling frame is not a stop of its own: tab from the last field wraps to the first.
+        for frame in self.query(VerticalScroll):
+            frame.can_focus = False
+        self._initial = self.raw_values()
+
+    def is_changed(self) -> bool:
+        return bool(self._initial) and self.raw_values() != self._initial
+
+    def move_on_from(self, widget: Widget) -> None:
+        """Focus the field after ``widget`` (after a choice in a list); a tab pressed next stays there."""
+        widgets = self.field_widgets()
+        if widget not in widgets:
+            return
+        index = widgets.index(widget)
+        if index + 1 < len(widgets):
+            target = widgets[index + 1]
+            target.focus()
+            self._moved_to = (target, getattr(target, "value", None))
+
+    def action_next_field(self) -> None:
+        moved, self._moved_to = self._moved_to, None
+        if moved is not None and self.focused is moved[0] and getattr(moved[0], "value", None) == moved[1]:
+            return  # the choice already moved here: this tab is the one the person meant for it
+        self.focus_next()
+
+    def action_enter_field(self) -> None:
+        widgets = self.field_widgets()
+        if self.focused not in widgets:
+            return
+        if self.focused is widgets[-1]:
+            self.action_submit()
+        else:
+            widgets[widgets.index(self.focused) + 1].focus()
+
+    def action_cancel(self) -> None:
+        if not self.is_changed():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(DISCARD_QUESTION, enter_means=False), answered)
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+
+class FormDialog(Form):
+    """A small form; dismisses with ``{name: value}`` or None."""
 
     DEFAULT_CSS = """
     FormDialog { align: center middle; }
@@ -86,10 +194,14 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
     FormDialog .form-hint { color: $text-muted; padding: 1 1 0 1; }
     """
 
-    def __init__(self, title: str, fields: Sequence[Field], *, today: dt.date, hint: str | None = None) -> None:
+    def __init__(
+        self, title: str, fields: Sequence[Field], *, today: dt.date, hint: str | None = None,
+        check: Callable[[dict[str, Any]], str | None] | None = None,
+    ) -> None:
         super().__init__()
+        self.check = check  # a check of the fields together (an outcome a status needs): a message or None
         self.form_title = title
-        self.fields = list(fields)
+        self.fields: list[Field] = list(fields)
         self.today = today
         self.hint = hint or "enter: next field · ctrl+s: save · escape: cancel"
 
@@ -98,24 +210,26 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
             yield Static(plain(self.form_title), classes="form-title")
             for f in self.fields:
                 if f.kind == "check":
-                    yield Checkbox(plain(f.label), value=bool(f.value), id=f"f-{f.name}")
+                    yield FieldCheckbox(plain(f.label), value=bool(f.value), id=f"f-{f.name}")
                     continue
                 yield Label(plain(f.label + (" *" if f.required else "")))
                 if f.kind == "select":
-                    yield Select(
+                    yield FieldSelect(
                         [(plain(label), value) for label, value in f.options], value=f.value if f.value is not None else Select.NULL,
                         allow_blank=not f.required, id=f"f-{f.name}",
                     )
                 else:
                     suggester = SuggestFromList(f.suggestions, case_sensitive=False) if f.suggestions else None
+                    # Not selected on focus: a tab into a pre-filled field and typing adds to it.
                     yield Input(
                         value="" if f.value is None else str(f.value), placeholder=f.placeholder,
-                        suggester=suggester, id=f"f-{f.name}",
+                        suggester=suggester, id=f"f-{f.name}", select_on_focus=False,
                     )
             yield Static("", id="form-error")
             yield Static(self.hint, classes="form-hint")
 
     def on_mount(self) -> None:
+        super().on_mount()
         # On a small terminal the fields lose their borders so the whole form fits.
         if self.app.size.height < 32:
             for widget in self.query("Input, Select"):
@@ -141,12 +255,23 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
         self._focus_after(event.input.id)
 
     @on(Select.Changed)
-    def _chosen(self, event: Select.Changed) -> None:
+    def _changed(self, event: Select.Changed) -> None:
         event.stop()
-        # has_focus_within: the choice is made in the overlay, a child of the Select.
-        # After the refresh: the closing overlay hands focus back to the Select first.
-        if event.select.has_focus_within and event.value is not Select.NULL:
-            self.call_after_refresh(self._focus_after, event.select.id)
+
+    @on(FieldSelect.Chosen)
+    def _chosen(self, event: FieldSelect.Chosen) -> None:
+        event.stop()
+        # After the refresh: the closing list hands focus back to the Select first.
+        self.call_after_refresh(self._chosen_moved, event.select)
+
+    def _chosen_moved(self, select: FieldSelect) -> None:
+        if select is self.fields_last():
+            self.action_submit()
+        else:
+            self.move_on_from(select)
+
+    def fields_last(self) -> Widget:
+        return self.field_widgets()[-1]
 
     def values(self) -> tuple[dict[str, Any], list[str]]:
         out: dict[str, Any] = {}
@@ -179,21 +304,21 @@ class FormDialog(ModalScreen[dict[str, Any] | None]):
 
     def action_submit(self) -> None:
         values, problems = self.values()
+        if not problems and self.check is not None and (message := self.check(values)):
+            problems = [message]
         if problems:
             self.query_one("#form-error", Static).update(plain("\n".join(problems)))
             return
         self.dismiss(values)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: y or enter confirms, n or escape declines."""
+    """A yes/no question: y confirms, n or escape declines; enter confirms unless ``enter_means`` is False."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("enter", "enter", "Default answer", id="confirm.enter", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -203,12 +328,18 @@ class ConfirmDialog(ModalScreen[bool]):
     }
     """
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, enter_means: bool = True) -> None:
         super().__init__()
         self.question = question
+        self.enter_means = enter_means  # False where yes loses something: enter, pressed by habit, keeps it
 
     def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(plain(self.question), "\n\n", ("y", "bold"), " yes   ", ("n", "bold"), " no"))
+        default = "" if self.enter_means else "   (enter: no)"
+        yield Static(Text.assemble(plain(self.question), "\n\n", ("y", "bold"), " yes   ", ("n", "bold"), " no",
+                                   default))
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_enter(self) -> None:
+        self.dismiss(self.enter_means)

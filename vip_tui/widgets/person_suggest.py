@@ -28,7 +28,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
@@ -38,6 +37,7 @@ from textual.worker import get_current_worker
 from ..enums import Role
 from ..services.agenda_builder import Suggestion, suggest_persons
 from . import text as shown
+from .dialogs import Form
 
 
 @dataclass
@@ -56,7 +56,7 @@ class FormField:
 Save = Callable[[dict[str, str]], "str | None"]
 
 
-class CompactForm(ModalScreen[dict[str, str] | None]):
+class CompactForm(Form):
     """A form of one-line fields; ``save(values)`` returns a message to show, or None to close."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -111,6 +111,7 @@ class CompactForm(ModalScreen[dict[str, str] | None]):
         return iter(())
 
     def on_mount(self) -> None:
+        super().on_mount()
         if self.fields:
             self.query_one(f"#f-{self.fields[0].name}", Input).focus()
 
@@ -140,9 +141,6 @@ class CompactForm(ModalScreen[dict[str, str] | None]):
             self.show_error(message)
             return
         self.dismiss(values)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 # --------------------------------------------------------------------------- persons
