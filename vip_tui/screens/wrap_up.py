@@ -225,9 +225,10 @@ amended with `vip amend` on the command line.
                 Option(Text("No warnings", style=f"bold {theme_colour(self, 'success')}"), disabled=True)
             )
         warnings.set_class(not summary.warnings, "-clear")
-        # Nothing to fix: the list is not a stop for tab, j/k move in the decisions.
-        warnings.can_focus = bool(summary.warnings)
-        if not summary.warnings and self.focused is warnings:
+        # Nothing to fix (or a closed meeting, amended from its decisions): the
+        # list is not a stop for tab, j/k move in the decisions.
+        warnings.can_focus = bool(summary.warnings) and not self.closed
+        if not warnings.can_focus and self.focused is warnings:
             self.query_one("#decisions", DataTable).focus()
 
         decisions = self.query_one("#decisions", DataTable)
