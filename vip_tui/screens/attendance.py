@@ -113,8 +113,9 @@ A closed meeting is read-only: the marking keys are greyed out.
         table = self.query_one(DataTable)
         table.add_column("Agency", key="agency")
         table.add_column("Name", key="name")
-        table.add_column("Role", key="role")
+        # Status before the role: a long role is cut at the screen's edge, never the status (issue 13, 80x24).
         table.add_column("Status", key="status")
+        table.add_column("Role", key="role")
         self.load()
 
     # ------------------------------------------------------------------ loading
@@ -163,7 +164,7 @@ A closed meeting is read-only: the marking keys are greyed out.
         name = shown.plain(row.name)
         if row.walk_in:
             name.append("  walk-in", style="italic dim")
-        return shown.plain(agency, style="bold"), name, shown.plain(row.role or ""), self._status_cell(row.status)
+        return shown.plain(agency, style="bold"), name, self._status_cell(row.status), shown.plain(row.role or "")
 
     def _status_cell(self, status: Attendance) -> Text:
         colour = STATUS_COLOURS.get(status)

@@ -86,11 +86,14 @@ STAGE_TITLES = {
 }
 
 
+# One footer entry, "1234 Stage" (each key's own name is in help): the four names took half an
+# 80-column footer and pushed `? Help` off it (issue 13).
+STAGE_GROUP = Binding.Group("Stage", compact=True)
 STAGE_BINDINGS: list[BindingType] = [
-    Binding("1", "stage('attendance')", "Attendance", id="stage.attendance"),
-    Binding("2", "stage('old_business')", "Old business", id="stage.old_business"),
-    Binding("3", "stage('review')", "Review", id="stage.review"),
-    Binding("4", "stage('wrap_up')", "Wrap-up", id="stage.wrap_up"),
+    Binding("1", "stage('attendance')", "Attendance", id="stage.attendance", group=STAGE_GROUP),
+    Binding("2", "stage('old_business')", "Old business", id="stage.old_business", group=STAGE_GROUP),
+    Binding("3", "stage('review')", "Review", id="stage.review", group=STAGE_GROUP),
+    Binding("4", "stage('wrap_up')", "Wrap-up", id="stage.wrap_up", group=STAGE_GROUP),
 ]
 
 

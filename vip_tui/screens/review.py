@@ -74,6 +74,11 @@ def _plan(rows: list[svc.AgendaRow]) -> list[tuple]:
     return [(r.id, r.case_number, r.minutes, r.type, r.area_command) for r in rows]
 
 
+# The footer fits 80 columns with `? Help` in it: n/p share one entry, and g, S, v, j/k, ctrl+n, ctrl+l
+# are in help only. A key added here should be show=False unless it earns its place (issue 13).
+ITEM_GROUP = Binding.Group("Item")
+
+
 class ReviewScreen(MeetingStageScreen, inherit_bindings=False):
     STAGE = "review"
     HELP = """
@@ -99,8 +104,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,pagedown", "next_item", "Next", id="review.next"),
-        Binding("p,pageup", "previous_item", "Prev", id="review.previous"),
+        Binding("n,pagedown", "next_item", "Next", id="review.next", group=ITEM_GROUP),
+        Binding("p,pageup", "previous_item", "Prev", id="review.previous", group=ITEM_GROUP),
         # e and escape act where the key is read, before it goes to a pane (priority): the keys typed
         # right after them reach the editor, or leave it, however fast they come (issue 13).
         Binding("e", "edit_notes", "Note", id="review.notes", priority=True),
@@ -112,7 +117,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
         Binding("c", "propose_notification", "Notify", id="review.notification",
                 tooltip="Propose a custom notification for the highlighted person"),
         Binding("r", "add_referral", "Refer", id="review.referral"),
-        Binding("g", "jump", "Jump to", id="review.jump", tooltip="Go to an item by number or case number"),
+        Binding("g", "jump", "Jump to", id="review.jump", show=False,
+                tooltip="Go to an item by number or case number"),
         Binding("S", "partner_summary", "Partner summary", id="review.partner_summary", show=False,
                 tooltip="Write the incident's summary for partners (goes to them through the release review)"),
         Binding("ctrl+n", "new_note", "New note", id="review.new_note", show=False),
@@ -138,7 +144,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
         height: auto; max-height: 9; padding: 0 1 0 0; border: none; border-left: outer $panel-lighten-2;
         scrollbar-size-vertical: 1;
     }
-    ReviewScreen.-narrow .pane { max-height: 4; }
+    ReviewScreen.-narrow .pane { max-height: 5; }
     ReviewScreen .pane:focus { border-left: outer $primary; background: $boost; }
     ReviewScreen #facts, ReviewScreen #earlier-notes { height: auto; }
     ReviewScreen #earlier-pane { max-height: 3; color: $text-muted; }
@@ -161,6 +167,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
     }
     ReviewScreen.-narrow #decisions { max-height: 4; }
     ReviewScreen #decisions:focus { border-top: solid $primary; background: $boost; }
+    ReviewScreen Footer.-compact FooterLabel { margin: 0 1 0 0; }
+    ReviewScreen Footer.-compact KeyGroup.-compact { padding-left: 0; }
     ReviewScreen #closed-banner { background: $warning 30%; padding: 0 1; display: none; }
     ReviewScreen.-closed #closed-banner { display: block; }
     """
@@ -197,7 +205,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
     def compose(self) -> ComposeResult:
         yield Header()
         yield PaceBar(id="pace")
-        yield Static("This meeting is closed: read-only. Corrections are amendments.", id="closed-banner")
+        yield Static(CLOSED, id="closed-banner")
         with Horizontal():
             yield OptionList(id="agenda")
             with Vertical(id="detail"):
@@ -210,7 +218,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 with VerticalScroll(id="earlier-pane", classes="pane"):
                     yield Static("", id="earlier-notes")
                 yield Static("", id="decisions")
-        yield Footer(compact=True)
+        # ^p (the palette) is left out of the footer to leave room for `? Help`; it works, and help lists it.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100
@@ -381,6 +390,9 @@ its budget, items done, and whether the meeting runs ahead or behind.
         t.append(f" · {inc.occurred_at:%a %d %b %Y %H:%M}\n")
         t.append(shown.free(self.app, inc.location))
         t.append(f" · {shown.safe(inc.area_command or 'no area command')}\n", style="dim")
+        # The risk before the motive and the summary: the first lines are the ones a short pane shows.
+        if inc.retaliation_risk and inc.retaliation_risk.value != "none":
+            t.append(f"retaliation risk: {inc.retaliation_risk.label}\n", style="bold red" if inc.retaliation_risk.value == "immediate" else "bold yellow")
         facts = []
         if inc.motive:
             facts.append(f"motive: {shown.free(self.app, inc.motive)}")
@@ -390,8 +402,6 @@ its budget, items done, and whether the meeting runs ahead or behind.
             facts.append("NIBIN " + shown.safe(", ".join(inc.nibin_leads)))
         if facts:
             t.append(" · ".join(facts) + "\n")
-        if inc.retaliation_risk and inc.retaliation_risk.value != "none":
-            t.append(f"retaliation risk: {inc.retaliation_risk.label}\n", style="bold red" if inc.retaliation_risk.value == "immediate" else "bold yellow")
         if inc.summary:
             t.append(shown.free(self.app, inc.summary))
         partner = getattr(inc, "partner_summary", None)
