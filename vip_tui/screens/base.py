@@ -97,6 +97,10 @@ STAGE_BINDINGS: list[BindingType] = [
 ]
 
 
+# What a key that would change a closed meeting answers, instead of doing nothing in silence (issue 13).
+CLOSED_MEETING = "This meeting is closed: corrections are amendments (wrap-up, m)"
+
+
 class MeetingStageScreen(VipScreen):
     """A stage of one meeting. Keys 1–4 switch stages; escape goes back to the meetings list."""
 
@@ -115,6 +119,12 @@ class MeetingStageScreen(VipScreen):
         if action == "stage" and parameters and parameters[0] == self.STAGE:
             return None  # shown greyed: this is where we are
         return True
+
+    def say_closed(self, closed: bool) -> bool:
+        """``closed``: tell why the key pressed does nothing, and return True; else False (the key goes on)."""
+        if closed:
+            self.notify(CLOSED_MEETING, severity="warning", timeout=4)
+        return closed
 
     def action_stage(self, stage: str) -> None:
         if stage != self.STAGE:

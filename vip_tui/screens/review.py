@@ -34,7 +34,7 @@ from ..services import review as svc
 from ..widgets.dialogs import Field, FormDialog
 from ..widgets import text as shown
 from ..widgets.pace import PaceBar
-from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
+from .base import CLOSED_MEETING, COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 
 MARKS = {ReviewStatus.pending: "·", ReviewStatus.discussed: "✓", ReviewStatus.deferred: "↷"}
 ROLE_LABEL = {
@@ -61,7 +61,7 @@ STALE_NOTE = (
     "This note was changed by someone else since you opened it; reloaded. "
     "What you typed is kept as a new note."
 )
-CLOSED = "This meeting is closed: corrections are amendments (wrap-up, m)"
+CLOSED = CLOSED_MEETING
 DUE_HINT = "2026-12-04, +7, 2w, fri"
 SERVICES = [
     "peer support", "housing", "job training", "mental health", "substance use treatment", "relocation",
@@ -740,10 +740,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
 
     def _say_closed(self) -> bool:
         """In a closed meeting, tell why a key that would change it does nothing (True), instead of silence."""
-        if not self.read_only_now:
-            return False
-        self.notify(CLOSED, severity="warning", timeout=4)
-        return True
+        return self.say_closed(self.read_only_now)
 
     def action_pane_down(self) -> None:
         self._move_in_pane("down")
