@@ -20,7 +20,8 @@ from tests.tui_helpers import meeting_id, sample_database, settle, type_text
 from vip_tui.app import make_app
 from vip_tui.enums import ReviewStatus, RetaliationRisk
 from vip_tui.models import Incident
-from vip_tui.screens.review import CLOSED, ReviewScreen
+from vip_tui.screens.base import CLOSED_MEETING
+from vip_tui.screens.review import ReviewScreen
 from vip_tui.services import review as svc
 
 FIRST = "26-0091044"
@@ -221,7 +222,7 @@ async def test_a_closed_meetings_keys_say_why_they_do_nothing(database) -> None:
             app.clear_notifications()
             await pilot.press(key)
             await pilot.pause()
-            assert [n.message for n in app._notifications] == [CLOSED], key  # noqa: SLF001
+            assert [n.message for n in app._notifications] == [CLOSED_MEETING], key  # noqa: SLF001
         editor = screen.query_one("#notes", TextArea)
         assert screen.focused is editor and editor.read_only  # e still opens the note to read it
         await pilot.press("x", "escape")

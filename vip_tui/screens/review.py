@@ -61,7 +61,6 @@ STALE_NOTE = (
     "This note was changed by someone else since you opened it; reloaded. "
     "What you typed is kept as a new note."
 )
-CLOSED = CLOSED_MEETING
 DUE_HINT = "2026-12-04, +7, 2w, fri"
 SERVICES = [
     "peer support", "housing", "job training", "mental health", "substance use treatment", "relocation",
@@ -97,10 +96,11 @@ editor; `j`/`k` or the arrows move or scroll in the pane with the coloured
 border. `ctrl+l` sets who reads the note, in turn: the members,
 law enforcement only (never partners, hidden while presenting), partners
 (in the partner minutes once released); the editor's title says which. `S`
-writes the incident's summary for partners. Marking an item discussed or deferred moves on to the
-next one. In a closed meeting the keys that would change it say so:
-corrections are amendments, made from the wrap-up. The bar under the header shows the pace: time on this item against
-its budget, items done, and whether the meeting runs ahead or behind.
+writes the incident's summary for partners. Marking an item discussed or
+deferred moves on to the next one. In a closed meeting the keys that would
+change it say so: corrections are amendments, made from the wrap-up. The bar
+under the header shows the pace: time on this item against its budget, items
+done, and whether the meeting runs ahead or behind.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -205,7 +205,7 @@ its budget, items done, and whether the meeting runs ahead or behind.
     def compose(self) -> ComposeResult:
         yield Header()
         yield PaceBar(id="pace")
-        yield Static(CLOSED, id="closed-banner")
+        yield Static(CLOSED_MEETING, id="closed-banner")
         with Horizontal():
             yield OptionList(id="agenda")
             with Vertical(id="detail"):
@@ -481,8 +481,8 @@ its budget, items done, and whether the meeting runs ahead or behind.
                 earlier.append("[for partners] ", style="bold")
             earlier.append(shown.free(self.app, n.text.strip()) or "(empty)")
             earlier.append("\n")
-        self.query_one("#earlier-notes", Static).update(earlier)
         self.query_one("#earlier-pane").display = bool(earlier)
+        self.query_one("#earlier-notes", Static).update(earlier)
         decisions = Text()
         for x in d.decisions:
             ref = f"{shown.safe(x.ref)} " if x.ref else ""
