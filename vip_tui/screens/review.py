@@ -106,11 +106,15 @@ done, and whether the meeting runs ahead or behind.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,pagedown", "next_item", "Next", id="review.next", group=ITEM_GROUP),
         Binding("p,pageup", "previous_item", "Prev", id="review.previous", group=ITEM_GROUP),
-        # e and escape act where the key is read, before it goes to a pane (priority): the keys typed
-        # right after them reach the editor, or leave it, however fast they come (issue 13).
+        # e, and escape/tab in the editor, act where the key is read, before it goes to a pane (priority):
+        # the keys typed right after them reach the editor, or leave it, however fast they come (issue 13).
         Binding("e", "edit_notes", "Note", id="review.notes", priority=True),
         Binding("escape", "leave_editor", "Leave the notes editor", id="review.leave_notes", show=False,
                 priority=True),
+        Binding("tab", "leave_editor('next')", "Leave the notes editor for the next pane",
+                id="review.notes_next", show=False, priority=True),
+        Binding("shift+tab", "leave_editor('previous')", "Leave the notes editor for the previous pane",
+                id="review.notes_previous", show=False, priority=True),
         Binding("d", "mark('discussed')", "Discussed", id="review.discussed"),
         Binding("f", "mark('deferred')", "Defer", id="review.deferred"),
         Binding("a", "add_action", "Action", id="review.action"),
@@ -966,6 +970,9 @@ done, and whether the meeting runs ahead or behind.
         if event.option.id:
             self.app.open_person(int(event.option.id))
 
-    def action_leave_editor(self) -> None:
-        self._leave_editor()
+    def action_leave_editor(self, to: str = "back") -> None:
+        if to == "back":
+            self._leave_editor()
+        else:  # tab / shift+tab: the next pane has focus at once; the editor saves as it loses it (_left_editor)
+            self.focus_next() if to == "next" else self.focus_previous()
 
