@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 from textual.widgets import OptionList, TextArea
 
-from tests.test_tui_review import notes_of, open_review
+from tests.test_tui_review import notes_of
 from tests.tui_helpers import meeting_id, sample_database, type_text
 from tests.tui_helpers import settle as settle_once
 from vip_tui.app import make_app
@@ -44,7 +44,7 @@ def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def busy_item(database):  # noqa: ANN001, ANN201
-    """The first item with a long summary and motive, an immediate retaliation risk and five decisions."""
+    """The first item with a long summary and motive, an immediate retaliation risk, five decisions, five notes."""
     meeting = meeting_id(database)
     first = svc.agenda(database, meeting)[0]
     with database.transaction() as s:
@@ -65,6 +65,8 @@ def busy_item(database):  # noqa: ANN001, ANN201
                      meeting_id=meeting, incident_id=first.incident_id)
     svc.add_action_item(database, meeting, "Last decision: check the vigil permit", incident_id=first.incident_id,
                         owner_agency="RMPD", due_date=due)
+    for n in range(1, 6):  # the last is in the editor, the four before it listed above the decisions
+        svc.save_note(database, first.id, f"Note {n} of the discussion", version=None)
     return database
 
 
@@ -80,6 +82,13 @@ async def settle(pilot: Pilot) -> None:
         except WorkerCancelled:
             await pilot.pause()
     await settle_once(pilot)
+
+
+async def open_review(app, pilot: Pilot) -> ReviewScreen:  # noqa: ANN001
+    app.open_stage(meeting_id(app.db), "review")
+    await settle(pilot)
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
 
 
 async def press_at_once(pilot: Pilot, *keys: str) -> None:
@@ -228,6 +237,13 @@ async def test_every_pane_is_reached_by_tab_and_scrolled_by_keys(busy_item, size
         for _ in range(last):
             await pilot.press("j")
         assert persons.highlighted == last and persons.scroll_y > 0
+        await pilot.press("tab")  # past the editor: the earlier notes
+        earlier = screen.query_one("#earlier-pane")
+        assert screen.focused is earlier and earlier.max_scroll_y > 0
+        await pilot.press("j")
+        assert earlier.scroll_y == 1
+        await pilot.press("k")
+        assert earlier.scroll_y == 0
 
 
 async def test_the_footer_shows_help_and_the_stages_at_80_columns(database) -> None:  # noqa: ANN001

@@ -145,7 +145,7 @@ done, and whether the meeting runs ahead or behind.
     ReviewScreen #agenda:focus { border: round $primary; }
     ReviewScreen #detail { width: 1fr; }
     ReviewScreen .pane {
-        height: auto; max-height: 9; padding: 0 1 0 0; border: none; border-left: outer $panel-lighten-2;
+        height: auto; max-height: 7; padding: 0 1 0 0; border: none; border-left: outer $panel-lighten-2;
         scrollbar-size-vertical: 1;
     }
     ReviewScreen.-narrow .pane { max-height: 5; }
