@@ -131,7 +131,7 @@ async def test_decisions_from_the_keyboard(database) -> None:  # noqa: ANN001
         await pilot.press("enter")
         await settle(pilot)
         # Custom notification for the highlighted person (the suspect, second in the list).
-        await pilot.press("tab", "tab")  # agenda -> incident -> persons
+        await pilot.press("tab")  # agenda -> persons
         await pilot.press("down", "c")  # the person is chosen already; the cursor is in the reasons
         await pilot.press("enter")  # keep the suggested reasons
         await type_text(pilot, "Sgt. L. Ferreira")

@@ -76,6 +76,9 @@ def _plan(rows: list[svc.AgendaRow]) -> list[tuple]:
 # The footer fits 80 columns with `? Help` in it: n/p share one entry, and g, S, v, j/k, ctrl+n, ctrl+l
 # are in help only. A key added here should be show=False unless it earns its place (issue 13).
 ITEM_GROUP = Binding.Group("Item")
+# tab's order: the panes acted on first (persons for c/r/v, decisions for E/x), then the ones read; never
+# the notes editor (e). The agenda's next pane stays the persons: one tab, as before (issue 13).
+PANES = ("agenda", "persons", "decisions", "facts-pane", "earlier-pane")
 
 
 class ReviewScreen(MeetingStageScreen, inherit_bindings=False):
@@ -131,10 +134,13 @@ done, and whether the meeting runs ahead or behind.
                         "→ partners (once released) → members"),
         Binding("v", "view_person", "Person", id="review.person", show=False,
                 tooltip="Open the highlighted person's profile"),
+        Binding("tab", "cycle_pane(1)", "Next pane", id="review.next_pane", show=False),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", id="review.previous_pane", show=False),
         Binding("j", "pane_down", "Down in the pane", id="review.down", show=False),
         Binding("k", "pane_up", "Up in the pane", id="review.up", show=False),
         *STAGE_BINDINGS,
-        *COMMON_BINDINGS,
+        # tab and shift+tab are the review's own (PANES): the common ones would reach the notes editor.
+        *(b for b in COMMON_BINDINGS if b.id not in {"common.focus_next", "common.focus_previous"}),
     ]
 
     # Every pane tab reaches is a focusable scroll area whose border (or left bar) lights up when focused;
@@ -974,5 +980,14 @@ done, and whether the meeting runs ahead or behind.
         if to == "back":
             self._leave_editor()
         else:  # tab / shift+tab: the next pane has focus at once; the editor saves as it loses it (_left_editor)
-            self.focus_next() if to == "next" else self.focus_previous()
+            self.action_cycle_pane(1 if to == "next" else -1)
+
+    def action_cycle_pane(self, step: int) -> None:
+        """tab / shift+tab: the next pane in PANES that is shown; from the editor, next to the one it came from."""
+        panes = [w for w in (self.query_one(f"#{name}") for name in PANES) if w.display and w.focusable]
+        if not panes:
+            return
+        here = self.focused if self.focused in panes else self._focus_before_editor
+        start = panes.index(here) if here in panes else (-1 if step > 0 else 0)
+        self.set_focus(panes[(start + step) % len(panes)])
 
