@@ -202,6 +202,19 @@ async def test_the_highlighted_person_stays_through_the_autosave_and_reloads(dat
     assert [n.text for n in notes_of(database, FIRST)] == ["Brother came to the vigil"]
 
 
+async def test_a_click_on_the_editor_enters_it(database) -> None:  # noqa: ANN001
+    app = make_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_review(app, pilot)
+        assert await pilot.click("#notes")
+        await settle(pilot)
+        assert screen.focused is screen.query_one("#notes", TextArea)
+        await type_text(pilot, "clicked")
+        await pilot.press("escape")
+        await settle(pilot)
+    assert [n.text for n in notes_of(database, FIRST)] == ["clicked"]
+
+
 async def test_escape_goes_back_to_the_pane_the_editor_was_entered_from(database) -> None:  # noqa: ANN001
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -748,6 +748,12 @@ done, and whether the meeting runs ahead or behind.
             self.editor.can_focus = False
             self.flush_note()
 
+    @on(events.Click, "#notes")
+    def _clicked_editor(self) -> None:
+        """A click on the editor enters it, as e does (tab passes it by, so a click would not focus it)."""
+        if self.focused is not self.editor:
+            self.action_edit_notes()
+
     def _say_closed(self) -> bool:
         """In a closed meeting, tell why a key that would change it does nothing (True), instead of silence."""
         return self.say_closed(self.read_only_now)
