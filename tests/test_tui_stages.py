@@ -88,7 +88,7 @@ async def test_attendance_lists_invitees_by_agency(meeting_db) -> None:  # noqa:
         # The agency shows on the first row of its group only.
         assert [str(r[0]) for r in shown if str(r[0])] == list(dict.fromkeys(r.agency for r in rows))
         assert [str(r[1]) for r in shown] == [r.name for r in rows]
-        assert {str(r[3]) for r in shown} == {"—"}
+        assert {str(r[2]) for r in shown} == {"—"}
         summary = str(app.screen.query_one("#attendance-summary").render())
         assert summary == "0 present · 0 remote · 0 absent · 14 not marked"
 
@@ -104,7 +104,7 @@ async def test_marking_attendance_moves_down_and_is_saved(meeting_db) -> None:  
         assert table.cursor_row == 4
         summary = str(app.screen.query_one("#attendance-summary").render())
         assert summary == "3 present · 1 remote · 0 absent · 10 not marked"
-        assert str(table.get_row_at(2)[3]) == "remote"
+        assert str(table.get_row_at(2)[2]) == "remote"
     rows = review.attendance(meeting_db.db, meeting_db.third)
     assert [r.status for r in rows[:5]] == [
         Attendance.present, Attendance.present, Attendance.remote, Attendance.present, Attendance.invited,
@@ -127,9 +127,26 @@ async def test_a_walk_in_is_added_with_keystrokes_only(meeting_db) -> None:  # n
         assert table.row_count == 15
         row = table.get_row_at(table.cursor_row)
         assert str(row[1]).startswith("Ofc. T. Walker") and "walk-in" in str(row[1])
-        assert str(row[3]) == "present"
+        assert str(row[2]) == "present"
     walk_in = next(r for r in review.attendance(meeting_db.db, meeting_db.third) if r.name == "Ofc. T. Walker")
     assert (walk_in.agency, walk_in.status, walk_in.walk_in, walk_in.role) == ("RMPD", Attendance.present, True, None)
+
+
+async def test_a_closed_meetings_attendance_keys_say_why_they_do_nothing(meeting_db) -> None:  # noqa: ANN001
+    from vip_tui.screens.base import CLOSED_MEETING
+
+    db = meeting_db.db
+    review.close_meeting(db, meeting_db.third, version=None)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, meeting_db.third, "attendance")
+        for key in ("p", "r", "a", "w"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert [n.message for n in app._notifications] == [CLOSED_MEETING], key  # noqa: SLF001
+        assert not isinstance(app.screen, FormDialog)
+    assert set(_statuses(db, meeting_db.third).values()) == {Attendance.invited}
 
 
 async def test_a_walk_in_from_an_unknown_agency_adds_the_agency(meeting_db) -> None:  # noqa: ANN001
@@ -352,7 +369,7 @@ async def test_wrap_up_warns_and_closing_makes_the_meeting_read_only(meeting_db)
         await pilot.press("1")
         await _settle(app, pilot)
         assert app.screen.STAGE == "attendance"
-        assert app.screen.check_action("mark", ("present",)) is None
+        assert app.screen.check_action("mark", ("present",))  # shown, and says why it does nothing (issue 13)
         await pilot.press("p", "w")
         await _settle(app, pilot)
         assert not isinstance(app.screen, FormDialog)
@@ -507,6 +524,18 @@ def test_attendance_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN0
     review.add_walk_in(db, meeting_db.third, "Ofc. T. Walker", "RMPD", "Patrol, Southeast")
     app = make_app(db)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, meeting_db.third, "attendance"))
+
+
+def test_attendance_looks_right_at_80x24(snap_compare, meeting_db) -> None:  # noqa: ANN001
+    """The status stays on screen at 80 columns, however long a role is (the role is cut instead)."""
+    db = meeting_db.db
+    review.add_walk_in(db, meeting_db.third, "Ofc. T. Walker", "RMPD",
+                       "Patrol, Southeast Area Command, covering the violent crimes section this week")
+    rows = review.attendance(db, meeting_db.third)
+    for row, mark in zip(rows, [Attendance.present, Attendance.remote, Attendance.absent]):
+        review.set_attendance(db, row.id, mark, version=None)
+    app = make_app(db)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_snap(app, meeting_db.third, "attendance"))
 
 
 def test_walk_in_dialog_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001

@@ -42,8 +42,6 @@ STATUS_COLOURS = {
     Attendance.absent: "text-warning",
 }
 
-EDITING_ACTIONS = frozenset({"mark", "walk_in"})
-
 
 def summary_line(rows: list[AttendanceRow]) -> str:
     counts = {status: 0 for status in Attendance}
@@ -71,7 +69,8 @@ Someone who came without an invitation is a **walk-in**: press `w`, type the
 name, the agency (→ accepts the suggested agency; a new agency is added) and,
 if you like, the role. Walk-ins are marked present.
 
-A closed meeting is read-only: the marking keys are greyed out.
+A closed meeting is read-only: the marking keys say so (corrections are
+amendments, made from the wrap-up).
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -113,8 +112,9 @@ A closed meeting is read-only: the marking keys are greyed out.
         table = self.query_one(DataTable)
         table.add_column("Agency", key="agency")
         table.add_column("Name", key="name")
-        table.add_column("Role", key="role")
+        # Status before the role: a long role is cut at the screen's edge, never the status (issue 13, 80x24).
         table.add_column("Status", key="status")
+        table.add_column("Role", key="role")
         self.load()
 
     # ------------------------------------------------------------------ loading
@@ -163,7 +163,7 @@ A closed meeting is read-only: the marking keys are greyed out.
         name = shown.plain(row.name)
         if row.walk_in:
             name.append("  walk-in", style="italic dim")
-        return shown.plain(agency, style="bold"), name, shown.plain(row.role or ""), self._status_cell(row.status)
+        return shown.plain(agency, style="bold"), name, self._status_cell(row.status), shown.plain(row.role or "")
 
     def _status_cell(self, status: Attendance) -> Text:
         colour = STATUS_COLOURS.get(status)
@@ -185,15 +185,12 @@ A closed meeting is read-only: the marking keys are greyed out.
 
     # ------------------------------------------------------------------ keys
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in EDITING_ACTIONS and self.closed:
-            return None
-        return super().check_action(action, parameters)
+    # In a closed meeting the marking keys stay shown and say why they do nothing (say_closed).
 
     def action_mark(self, status: str) -> None:
         table = self.query_one(DataTable)
         attendance_id = self._current_id()
-        if attendance_id is None:
+        if attendance_id is None or self.say_closed(self.closed):
             return
         new = Attendance(status)
         try:
@@ -211,6 +208,8 @@ A closed meeting is read-only: the marking keys are greyed out.
             table.move_cursor(row=index + 1)
 
     def action_walk_in(self) -> None:
+        if self.say_closed(self.closed):
+            return
         fields = [
             Field("name", "Name", required=True, placeholder="as they introduce themselves"),
             Field("agency", "Agency", required=True, suggestions=self.agencies,

@@ -86,12 +86,19 @@ STAGE_TITLES = {
 }
 
 
+# One footer entry, "1234 Stage" (each key's own name is in help): the four names took half an
+# 80-column footer and pushed `? Help` off it (issue 13).
+STAGE_GROUP = Binding.Group("Stage", compact=True)
 STAGE_BINDINGS: list[BindingType] = [
-    Binding("1", "stage('attendance')", "Attendance", id="stage.attendance"),
-    Binding("2", "stage('old_business')", "Old business", id="stage.old_business"),
-    Binding("3", "stage('review')", "Review", id="stage.review"),
-    Binding("4", "stage('wrap_up')", "Wrap-up", id="stage.wrap_up"),
+    Binding("1", "stage('attendance')", "Attendance", id="stage.attendance", group=STAGE_GROUP),
+    Binding("2", "stage('old_business')", "Old business", id="stage.old_business", group=STAGE_GROUP),
+    Binding("3", "stage('review')", "Review", id="stage.review", group=STAGE_GROUP),
+    Binding("4", "stage('wrap_up')", "Wrap-up", id="stage.wrap_up", group=STAGE_GROUP),
 ]
+
+
+# What a key that would change a closed meeting answers, instead of doing nothing in silence (issue 13).
+CLOSED_MEETING = "This meeting is closed: corrections are amendments (wrap-up, m)"
 
 
 class MeetingStageScreen(VipScreen):
@@ -112,6 +119,12 @@ class MeetingStageScreen(VipScreen):
         if action == "stage" and parameters and parameters[0] == self.STAGE:
             return None  # shown greyed: this is where we are
         return True
+
+    def say_closed(self, closed: bool) -> bool:
+        """``closed``: tell why the key pressed does nothing, and return True; else False (the key goes on)."""
+        if closed:
+            self.notify(CLOSED_MEETING, severity="warning", timeout=4)
+        return closed
 
     def action_stage(self, stage: str) -> None:
         if stage != self.STAGE:

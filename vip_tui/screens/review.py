@@ -15,11 +15,12 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -36,7 +37,7 @@ from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from . import decision_forms
 from ..widgets import text as shown
 from ..widgets.pace import PaceBar
-from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
+from .base import CLOSED_MEETING, COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 
 MARKS = {ReviewStatus.pending: "·", ReviewStatus.discussed: "✓", ReviewStatus.deferred: "↷"}
 ROLE_LABEL = {
@@ -70,6 +71,14 @@ def _plan(rows: list[svc.AgendaRow]) -> list[tuple]:
     return [(r.id, r.case_number, r.minutes, r.type, r.area_command) for r in rows]
 
 
+# The footer fits 80 columns with `? Help` in it: n/p share one entry, and g, S, v, j/k, ctrl+n, ctrl+l
+# are in help only. A key added here should be show=False unless it earns its place (issue 13).
+ITEM_GROUP = Binding.Group("Item")
+# tab's order: the panes acted on first (persons for c/r/v, decisions for E/x), then the ones read; never
+# the notes editor (e). The agenda's next pane stays the persons: one tab, as before (issue 13).
+PANES = ("agenda", "persons", "decisions", "facts-pane", "earlier-pane")
+
+
 class ReviewScreen(MeetingStageScreen, inherit_bindings=False):
     STAGE = "review"
     HELP = """
@@ -80,13 +89,19 @@ current incident's facts, the persons involved with their history from
 earlier reviews and computed flags, the discussion notes and the decisions
 taken on this incident.
 
-Notes save themselves as you type. `tab` or `e` moves into the notes editor,
-`escape` leaves it. `ctrl+l` sets who reads the note, in turn: the members,
+Notes save themselves as you type. `e` moves into the notes editor, the
+cursor after the note's last word (`ctrl+n` starts a new note); `escape`
+leaves it, back to the pane you came from. `tab` and `shift+tab` move between
+the agenda, the incident, the persons and the decisions, never into the
+editor; `j`/`k` or the arrows move or scroll in the pane with the coloured
+border. `ctrl+l` sets who reads the note, in turn: the members,
 law enforcement only (never partners, hidden while presenting), partners
 (in the partner minutes once released); the editor's title says which. `S`
-writes the incident's summary for partners. Marking an item discussed or deferred moves on to the
-next one. The bar under the header shows the pace: time on this item against
-its budget, items done, and whether the meeting runs ahead or behind.
+writes the incident's summary for partners. Marking an item discussed or
+deferred moves on to the next one. In a closed meeting the keys that would
+change it say so: corrections are amendments, made from the wrap-up. The bar
+under the header shows the pace: time on this item against its budget, items
+done, and whether the meeting runs ahead or behind.
 
 The decisions taken on the incident are a list: `enter` or `E` on one opens
 its form filled in, to correct it (same checks as recording it); `x` removes
@@ -95,16 +110,25 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,pagedown", "next_item", "Next", id="review.next"),
-        Binding("p,pageup", "previous_item", "Prev", id="review.previous"),
-        Binding("e", "edit_notes", "Note", id="review.notes"),
+        Binding("n,pagedown", "next_item", "Next", id="review.next", group=ITEM_GROUP),
+        Binding("p,pageup", "previous_item", "Prev", id="review.previous", group=ITEM_GROUP),
+        # e, and escape/tab in the editor, act where the key is read, before it goes to a pane (priority):
+        # the keys typed right after them reach the editor, or leave it, however fast they come (issue 13).
+        Binding("e", "edit_notes", "Note", id="review.notes", priority=True),
+        Binding("escape", "leave_editor", "Leave the notes editor", id="review.leave_notes", show=False,
+                priority=True),
+        Binding("tab", "leave_editor('next')", "Leave the notes editor for the next pane",
+                id="review.notes_next", show=False, priority=True),
+        Binding("shift+tab", "leave_editor('previous')", "Leave the notes editor for the previous pane",
+                id="review.notes_previous", show=False, priority=True),
         Binding("d", "mark('discussed')", "Discussed", id="review.discussed"),
         Binding("f", "mark('deferred')", "Defer", id="review.deferred"),
         Binding("a", "add_action", "Action", id="review.action"),
         Binding("c", "propose_notification", "Notify", id="review.notification",
                 tooltip="Propose a custom notification for the highlighted person"),
         Binding("r", "add_referral", "Refer", id="review.referral"),
-        Binding("g", "jump", "Jump to", id="review.jump", tooltip="Go to an item by number or case number"),
+        Binding("g", "jump", "Jump to", id="review.jump", show=False,
+                tooltip="Go to an item by number or case number"),
         Binding("S", "partner_summary", "Partner summary", id="review.partner_summary", show=False,
                 tooltip="Write the incident's summary for partners (goes to them through the release review)"),
         Binding("ctrl+n", "new_note", "New note", id="review.new_note", show=False),
@@ -113,32 +137,51 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
                         "→ partners (once released) → members"),
         Binding("v", "view_person", "Person", id="review.person", show=False,
                 tooltip="Open the highlighted person's profile"),
+        Binding("tab", "cycle_pane(1)", "Next pane", id="review.next_pane", show=False),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", id="review.previous_pane", show=False),
+        Binding("j", "pane_down", "Down in the pane", id="review.down", show=False),
+        Binding("k", "pane_up", "Up in the pane", id="review.up", show=False),
         *STAGE_BINDINGS,
-        *COMMON_BINDINGS,
+        # tab and shift+tab are the review's own (PANES): the common ones would reach the notes editor.
+        *(b for b in COMMON_BINDINGS if b.id not in {"common.focus_next", "common.focus_previous"}),
     ]
 
+    # Every pane tab reaches is a focusable scroll area whose border (or left bar) lights up when focused;
+    # at 80x24 (-narrow) each is shorter and scrolls, so nothing is cut without a key to reach it.
     DEFAULT_CSS = """
     ReviewScreen #agenda { width: 32; border: round $panel-lighten-2; border-title-color: $text-muted; }
     ReviewScreen.-narrow #agenda { width: 20; }
     ReviewScreen #agenda:focus { border: round $primary; }
     ReviewScreen #detail { width: 1fr; }
-    ReviewScreen #facts { padding: 0 1; height: auto; max-height: 9; }
-    ReviewScreen.-narrow #facts { max-height: 5; }
+    ReviewScreen .pane {
+        height: auto; max-height: 7; padding: 0 1 0 0; border: none; border-left: outer $panel-lighten-2;
+        scrollbar-size-vertical: 1;
+    }
+    ReviewScreen.-narrow .pane { max-height: 5; }
+    ReviewScreen .pane:focus { border-left: outer $primary; background: $boost; }
+    ReviewScreen #facts, ReviewScreen #earlier-notes { height: auto; }
+    ReviewScreen #earlier-pane { max-height: 3; color: $text-muted; }
+    ReviewScreen.-narrow #earlier-pane { max-height: 2; }
     ReviewScreen #persons {
-        height: 1fr; min-height: 4; border: round $panel-lighten-2;
+        height: 1fr; min-height: 5; border: round $panel-lighten-2;
         border-title-color: $text-muted; border-subtitle-color: $text-muted;
     }
     ReviewScreen #persons:focus { border: round $secondary; }
     ReviewScreen #notes { height: 6; border: round $panel-lighten-2; border-title-color: $text-muted; }
-    ReviewScreen.-narrow #notes { height: 5; }
+    ReviewScreen.-narrow #notes { height: 4; }
     ReviewScreen #notes:focus { border: round $accent; }
     ReviewScreen #notes.-le-only { border: round $error; }
     ReviewScreen #note-masked {
         height: 6; border: round $panel-lighten-2; border-title-color: $text-muted; padding: 0 1; display: none;
     }
-    ReviewScreen.-narrow #note-masked { height: 5; }
-    ReviewScreen #earlier-notes { padding: 0 1; height: auto; max-height: 3; color: $text-muted; }
-    ReviewScreen #decisions { padding: 0 1; height: auto; max-height: 5; border-top: solid $primary-darken-3; }
+    ReviewScreen.-narrow #note-masked { height: 4; }
+    ReviewScreen #decisions {
+        padding: 0 1; height: auto; max-height: 8; border: none; border-top: solid $primary-darken-3;
+    }
+    ReviewScreen.-narrow #decisions { max-height: 4; }
+    ReviewScreen #decisions:focus { border-top: solid $primary; background: $boost; }
+    ReviewScreen Footer.-compact FooterLabel { margin: 0 1 0 0; }
+    ReviewScreen Footer.-compact KeyGroup.-compact { padding-left: 0; }
     ReviewScreen #closed-banner { background: $warning 30%; padding: 0 1; display: none; }
     ReviewScreen.-closed #closed-banner { display: block; }
     """
@@ -167,24 +210,29 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         # version of the note in the editor as loaded (the editor writes against it).
         self._stamp: tuple | None = None
         self.note_version: int | None = None
+        self._focus_before_editor: Widget | None = None  # where escape returns to from the editor
+        self._persons_item_id: int | None = None  # the item whose persons are drawn (the highlight stays on it)
 
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield PaceBar(id="pace")
-        yield Static("Closed: read-only. Corrections are amendments: m in the wrap-up (4).", id="closed-banner")
+        yield Static(CLOSED_MEETING, id="closed-banner")
         with Horizontal():
             yield OptionList(id="agenda")
             with Vertical(id="detail"):
-                yield Static("", id="facts")
+                with VerticalScroll(id="facts-pane", classes="pane"):
+                    yield Static("", id="facts")
                 yield OptionList(id="persons")
                 yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
                 # While presenting, the note as the room may read it (the editor would show it as stored).
                 yield Static("", id="note-masked")
-                yield Static("", id="earlier-notes")
+                with VerticalScroll(id="earlier-pane", classes="pane"):
+                    yield Static("", id="earlier-notes")
                 yield DecisionList(id="decisions")
-        yield Footer(compact=True)
+        # ^p (the palette) is left out of the footer to leave room for `? Help`; it works, and help lists it.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100
@@ -195,6 +243,8 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
     def on_mount(self) -> None:
         # Kept: the last save on unmount runs after the children are gone from the DOM.
         self.editor = self.query_one("#notes", TextArea)
+        # Entered with e (or ctrl+n) only: tab passes the editor by, so a command key never lands in a note.
+        self.editor.can_focus = False
         self.query_one("#agenda", OptionList).border_title = "Agenda"
         self.query_one("#persons", OptionList).border_title = "Persons"
         self.query_one("#persons", OptionList).border_subtitle = "enter profile · c notify · r refer"
@@ -353,6 +403,9 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         t.append(f" · {inc.occurred_at:%a %d %b %Y %H:%M}\n")
         t.append(shown.free(self.app, inc.location))
         t.append(f" · {shown.safe(inc.area_command or 'no area command')}\n", style="dim")
+        # The risk before the motive and the summary: the first lines are the ones a short pane shows.
+        if inc.retaliation_risk and inc.retaliation_risk.value != "none":
+            t.append(f"retaliation risk: {inc.retaliation_risk.label}\n", style="bold red" if inc.retaliation_risk.value == "immediate" else "bold yellow")
         facts = []
         if inc.motive:
             facts.append(f"motive: {shown.free(self.app, inc.motive)}")
@@ -362,17 +415,13 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             facts.append("NIBIN " + shown.safe(", ".join(inc.nibin_leads)))
         if facts:
             t.append(" · ".join(facts) + "\n")
-        if inc.retaliation_risk and inc.retaliation_risk.value != "none":
-            t.append(f"retaliation risk: {inc.retaliation_risk.label}\n", style="bold red" if inc.retaliation_risk.value == "immediate" else "bold yellow")
         if inc.summary:
             t.append(shown.free(self.app, inc.summary))
         partner = getattr(inc, "partner_summary", None)
         if partner:
             t.append("\nfor partners: ", style="bold")
             t.append(shown.free(self.app, partner))
-        budget = f"{d.item.minutes} min" if d.item.minutes else "no budget"
         self.query_one("#facts", Static).update(t)
-        self.query_one("#facts", Static).border_title = budget
 
     def _person_prompt(self, p: svc.PersonRow) -> Text:
         d = self.detail
@@ -415,16 +464,19 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         d = self.detail
         assert d is not None
         persons = self.query_one("#persons", OptionList)
-        keep = persons.highlighted
+        # The same item redrawn (a save, a reload, another instance): the highlight stays on the same person.
+        keep = None
+        if self._persons_item_id == d.item.id and persons.highlighted is not None:
+            keep = persons.get_option_at_index(persons.highlighted).id
+        self._persons_item_id = d.item.id
         persons.clear_options()
         # One add: each add_option resizes the list and asks for a layout of its own.
         persons.add_options([Option(self._person_prompt(p), id=str(p.person_id)) for p in d.persons])
         if not d.persons:
             persons.add_option(Option(Text("no persons recorded", style="dim"), disabled=True))
-        elif keep is not None and keep < len(d.persons):
-            persons.highlighted = keep
-        else:
-            persons.highlighted = 0
+            return
+        ids = [str(p.person_id) for p in d.persons]
+        persons.highlighted = ids.index(keep) if keep in ids else 0
 
     def _draw_notes_and_decisions(self) -> None:
         d = self.detail
@@ -442,6 +494,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
                 earlier.append("[for partners] ", style="bold")
             earlier.append(shown.free(self.app, n.text.strip()) or "(empty)")
             earlier.append("\n")
+        self.query_one("#earlier-pane").display = bool(earlier)
         self.query_one("#earlier-notes", Static).update(earlier)
         self.query_one("#decisions", DecisionList).show(d.decisions, self._decision_prompt)
 
@@ -504,6 +557,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             masked.update(Text(shown.free(self.app, editor.text)))
         if hide:
             self.query_one("#earlier-notes", Static).update(Text(title, style="bold"))
+            self.query_one("#earlier-pane").display = True
 
     @property
     def read_only_now(self) -> bool:
@@ -639,25 +693,81 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self._reload_item()
 
     def action_edit_notes(self) -> None:
-        if self.app.presenting and not self._dirty and not self._fresh_note:
+        if self.read_only_now:
+            self._say_closed()  # the note can still be read (and scrolled) in the editor
+        elif self.app.presenting and not self._dirty and not self._fresh_note:
             # The note the editor holds would show unmasked to the room: type a new one instead.
             self.action_new_note()
             return
-        # Focus now, not on the next tick: the next key typed must land in the editor.
-        self.editor.display = True
-        self.set_focus(self.editor)
+        self._enter_editor()
+        # After the last word, never in front of the note (issue 13).
+        self.editor.move_cursor(self.editor.document.end)
+        self.call_after_refresh(self.editor.scroll_cursor_visible)  # once laid out: it may just have been shown
 
     def action_new_note(self) -> None:
-        if self._editor_item_id is None or self.read_only_now:
+        if self._editor_item_id is None or self._say_closed():
             return
         self.flush_note()
         self._reset_editor(self._editor_item_id, fresh=True)
         self._reload_item()
+        self._enter_editor()
+
+    def _enter_editor(self) -> None:
+        if self.focused is not self.editor:
+            self._focus_before_editor = self.focused
         self.editor.display = True
-        self.editor.focus()
+        self.editor.can_focus = True
+        # Focus now, not on the next tick (Widget.focus waits for one): the next key typed must land here.
+        self.set_focus(self.editor)
+
+    def _leave_editor(self) -> None:
+        """escape: save, and back to the pane the editor was entered from, at once.
+
+        At once: a key pressed right after escape is already queued, and must
+        reach that pane as a command, not the editor as text.
+        """
+        self.flush_note()
+        back = self._focus_before_editor
+        if back is None or not back.is_attached or back is self.editor:
+            back = self.query_one("#persons", OptionList)
+        self.editor.can_focus = False
+        self.set_focus(back)
+        self.call_after_refresh(self._draw_note_state)  # presenting: once focus has left, the masked view
+
+    @on(events.DescendantBlur, "#notes")
+    def _left_editor(self) -> None:
+        """Focus left the editor another way (tab, a click): tab passes it by again, and what was typed is saved."""
+        if self.focused is not self.editor:
+            self.editor.can_focus = False
+            self.flush_note()
+
+    @on(events.Click, "#notes")
+    def _clicked_editor(self) -> None:
+        """A click on the editor enters it, as e does (tab passes it by, so a click would not focus it)."""
+        if self.focused is not self.editor:
+            self.action_edit_notes()
+
+    def _say_closed(self) -> bool:
+        """In a closed meeting, tell why a key that would change it does nothing (True), instead of silence."""
+        return self.say_closed(self.read_only_now)
+
+    def action_pane_down(self) -> None:
+        self._move_in_pane("down")
+
+    def action_pane_up(self) -> None:
+        self._move_in_pane("up")
+
+    def _move_in_pane(self, way: str) -> None:
+        """j / k: the highlight of a list, or the scroll of a text pane, whichever pane has focus."""
+        pane = self.focused
+        if pane is None or pane is self.editor:
+            return
+        move = getattr(pane, f"action_cursor_{way}", None) or getattr(pane, f"action_scroll_{way}", None)
+        if move is not None:
+            move()
 
     def action_cycle_visibility(self) -> None:
-        if self._editor_item_id is None or self.read_only_now:
+        if self._editor_item_id is None or self._say_closed():
             return
         self.note_visibility = NEXT_VISIBILITY[self.note_visibility]
         self._dirty = True
@@ -696,19 +806,23 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 
         self.app.push_screen(
             FormDialog("Jump to item", [Field("target", "Item number or part of a case number", required=True)],
-                       today=self._today()),
+                       today=self._today(), hint="enter: go to the item · escape: stay here"),
             done,
         )
 
+    # A closed meeting keeps its editing keys shown and enabled: each says why it does nothing (_say_closed),
+    # where a greyed-out key said nothing at all (issue 13).
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        editing = {"mark", "add_action", "propose_notification", "add_referral", "new_note", "cycle_visibility",
-                   "partner_summary"}
-        if action in editing and self.read_only_now:
-            return None
+        typing = self.focused is not None and self.focused.id == "notes"  # (asked before on_mount too)
+        if action == "edit_notes" and typing:
+            return False  # e is a letter of the note
+        if action == "leave_editor" and not typing:
+            return False  # escape is the stage's own: back
         return super().check_action(action, parameters)
 
     def action_mark(self, status: str) -> None:
-        if self.current is None or self.read_only_now:
+        if self.current is None or self._say_closed():
             return
         row = self.rows[self.current]
         if not self._written(lambda: svc.mark_item(self.app.db, row.id, ReviewStatus(status), version=row.version)):
@@ -767,7 +881,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         decision_forms.ask(self, title, fields, record, self._reload_item)
 
     def action_partner_summary(self) -> None:
-        if self.detail is None or self.read_only_now:
+        if self.detail is None or self._say_closed():
             return
         item_id, incident = self.detail.item.id, self.detail.incident
         if self.app.presenting:
@@ -782,7 +896,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         )
 
     def action_add_action(self) -> None:
-        if self.detail is None or self.read_only_now:
+        if self.detail is None or self._say_closed():
             return
         incident = self.detail.incident
         self._decide(
@@ -848,7 +962,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         )
 
     def _person_to_act_on(self, verb: str) -> svc.PersonRow | None:
-        if self.detail is None or self.read_only_now:
+        if self.detail is None or self._say_closed():
             return None
         person = self._highlighted_person()
         if person is None:
@@ -892,11 +1006,18 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         if event.option.id:
             self.app.open_person(int(event.option.id))
 
-    def action_back(self) -> None:
-        if self.focused is self.query_one("#notes", TextArea):
-            self.flush_note()
-            self.query_one("#persons", OptionList).focus()
-            self.call_after_refresh(self._draw_note_state)  # presenting: once focus has left, the masked view
+    def action_leave_editor(self, to: str = "back") -> None:
+        if to == "back":
+            self._leave_editor()
+        else:  # tab / shift+tab: the next pane has focus at once; the editor saves as it loses it (_left_editor)
+            self.action_cycle_pane(1 if to == "next" else -1)
+
+    def action_cycle_pane(self, step: int) -> None:
+        """tab / shift+tab: the next pane in PANES that is shown; from the editor, next to the one it came from."""
+        panes = [w for w in (self.query_one(f"#{name}") for name in PANES) if w.display and w.focusable]
+        if not panes:
             return
-        super().action_back()
+        here = self.focused if self.focused in panes else self._focus_before_editor
+        start = panes.index(here) if here in panes else (-1 if step > 0 else 0)
+        self.set_focus(panes[(start + step) % len(panes)])
 

@@ -13,8 +13,11 @@ def _clock(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def pace_text(p: Pace, position: int | None) -> Text:
-    """One line: item n of N, time on the item against its budget, items done, ahead/behind, projected end."""
+def pace_text(p: Pace, position: int | None, *, planned: bool = True) -> Text:
+    """One line: item n of N, time on the item against its budget, items done, ahead/behind, projected end.
+
+    ``planned``: the planned end too, after the projected one (left out where the line would not fit).
+    """
     text = Text()
     if position is not None:
         text.append(f" Item {position} of {p.total} ", style="bold")
@@ -34,7 +37,7 @@ def pace_text(p: Pace, position: int | None) -> Text:
     text.append(p.state, style=style)
     if p.projected_end is not None:
         text.append(f" · ends ~{p.projected_end:%H:%M}")
-    if p.planned_end is not None:
+    if planned and p.planned_end is not None:
         text.append(f" (planned {p.planned_end:%H:%M})")
     return text
 
@@ -50,6 +53,8 @@ class PaceBar(Static):
 
     def show(self, p: Pace, position: int | None) -> None:
         text = pace_text(p, position)
+        if self.size.width and text.cell_len > self.size.width:  # 80 columns: the end of the line, not cut
+            text = pace_text(p, position, planned=False)
         if text != self._shown:  # the same line again (most ticks within a second): nothing to repaint
             self._shown = text
             self.update(text, layout=False)  # always one line: no layout on every tick
