@@ -157,6 +157,14 @@ async def _review(app, pilot) -> None:  # noqa: ANN001
     await at_stage(app, pilot, "review")
 
 
+async def _review_at_a_non_victim(app, pilot) -> None:  # noqa: ANN001
+    """The review with a person highlighted who may be notified (item 1's victim was killed: refused)."""
+    await _review(app, pilot)
+    persons = app.screen.detail.persons
+    app.screen.query_one("#persons").highlighted = next(i for i, p in enumerate(persons) if p.role.value != "victim")
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("way", WAYS)
 async def test_action_item_form(database, way: str) -> None:  # noqa: ANN001
     await run_form(database, way, _review, "a", [
@@ -171,7 +179,7 @@ async def test_action_item_form(database, way: str) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("way", WAYS)
 async def test_notification_form(database, way: str) -> None:  # noqa: ANN001
     # The person is pre-chosen (the highlighted one): the form starts at the reasons, pre-filled.
-    await run_form(database, way, _review, "c", [
+    await run_form(database, way, _review_at_a_non_victim, "c", [
         typed("; named by a witness"), typed("Ofc. Q. Example"), typed("Rev. Q. Example"), typed("P. Example"),
         typed("fri"),
     ])
@@ -533,7 +541,7 @@ async def test_partner_summary_form(database, way: str) -> None:  # noqa: ANN001
 async def test_escape_on_a_changed_form_asks_and_an_unchanged_one_closes(database) -> None:  # noqa: ANN001
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
-        await _review(app, pilot)
+        await _review_at_a_non_victim(app, pilot)
         review = app.screen
         await pilot.press("a", "escape")  # nothing typed: closes at once
         await settle(pilot)

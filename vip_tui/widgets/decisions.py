@@ -34,9 +34,10 @@ class DecisionList(WordsList):
     """One line (or more) a decision; ``enter``/``E`` edits the highlighted one, ``x`` removes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("E", "edit", "Edit", id="decisions.edit",
+        # Out of the footer (they would push `? Help` off at 80 columns): the list's title says them.
+        Binding("E", "edit", "Edit", id="decisions.edit", show=False,
                 tooltip="Correct the highlighted decision (the same form, filled in)"),
-        Binding("x", "delete", "Remove", id="decisions.delete",
+        Binding("x", "delete", "Remove", id="decisions.delete", show=False,
                 tooltip="Remove the highlighted decision, recorded by mistake (asks first)"),
         Binding("j", "cursor_down", "Down", show=False, id="decisions.down"),
         Binding("k", "cursor_up", "Up", show=False, id="decisions.up"),
@@ -47,6 +48,7 @@ class DecisionList(WordsList):
         border: none; border-top: solid $primary-darken-3; padding: 0 1; height: auto; max-height: 5;
     }
     DecisionList:focus { border-top: solid $accent; }
+    DecisionList { border-title-color: $text-muted; }
     """
 
     @dataclass
@@ -66,9 +68,11 @@ class DecisionList(WordsList):
         keep = self.current
         self.rows = list(rows)
         self.clear_options()
+        self.border_title = None
         if not rows:
             self.add_option(Option(Text(EMPTY, style="dim"), disabled=True))
             return
+        self.border_title = "Decisions · enter: correct · x: remove"
         self.add_options([Option(prompt(r), id=f"{r.kind}:{r.id}") for r in rows])
         index = next((i for i, r in enumerate(rows) if keep and (r.kind, r.id) == (keep.kind, keep.id)), 0)
         self.highlighted = index
