@@ -123,7 +123,9 @@ def test_a_long_import_shows_progress_on_a_terminal_and_ctrl_c_changes_nothing(
     assert _run_at_once(db_url, [small])[0].returncode == 0
     before = _counts(db_url)
     big = tmp_path / "backfill.csv"
-    write_backfill(big, rows=12_000)
+    # Large enough that a starved test process still signals it mid-import on a loaded machine
+    # (with 12,000 rows the import once finished before the test had read its first progress line).
+    write_backfill(big, rows=40_000)
 
     master, slave = pty.openpty()  # stderr on a terminal, as when a person runs it
     proc = subprocess.Popen(

@@ -24,7 +24,7 @@ from sqlmodel import select
 from textual.widgets import Input
 
 from tests.conftest import FIXED_NOW
-from tests.tui_helpers import meeting_id, sample_database, settle, type_text
+from tests.tui_helpers import meeting_id, press_at_once, sample_database, settle, type_text
 from vip_tui.app import make_app
 from vip_tui.demo_history import seed_history
 from vip_tui.enums import ActionStatus, AttemptResult, NotificationStatus, ReferralStatus
@@ -565,3 +565,23 @@ async def test_escape_on_a_changed_form_asks_and_an_unchanged_one_closes(databas
         assert app.screen is review
     with database.session() as s:
         assert not s.exec(select(ActionItem).where(ActionItem.description == "Call the school")).all()
+
+
+async def test_keys_typed_ahead_land_in_the_fields_they_were_meant_for(database) -> None:  # noqa: ANN001
+    """Two enters and a name typed before the screen has handled the first: each key where the typist meant it.
+
+    On a busy laptop keys queue up; a form that moved focus a tick after enter
+    sent the second enter to the field before and the owner's name into it.
+    """
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await _review(app, pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        await press_at_once(pilot, *"Typed", "enter", *"RMPD", "enter", "enter", "plus", "3", "enter")
+        assert not isinstance(app.screen, FormDialog), str(app.screen.query_one("#form-error").render())
+    with database.session() as s:
+        action = s.exec(select(ActionItem).where(ActionItem.description == "Typed")).one()
+        assert (action.owner_agency.short_name, action.owner_name) == ("RMPD", None)
+        assert action.due_date == TODAY + dt.timedelta(days=3)

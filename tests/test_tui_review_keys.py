@@ -11,13 +11,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from textual import events
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 from textual.widgets import OptionList, TextArea
 
 from tests.test_tui_review import notes_of
 from tests.tui_helpers import meeting_id, sample_database, type_text
+from tests.tui_helpers import press_at_once as queued
 from tests.tui_helpers import settle as settle_once
 from vip_tui.app import make_app
 from vip_tui.enums import ReviewStatus, RetaliationRisk
@@ -84,21 +84,16 @@ async def settle(pilot: Pilot) -> None:
     await settle_once(pilot)
 
 
+async def press_at_once(pilot: Pilot, *keys: str) -> None:
+    """tui_helpers.press_at_once, then this file's settle (a replaced load is no failure)."""
+    await queued(pilot, *keys, then=settle)
+
+
 async def open_review(app, pilot: Pilot) -> ReviewScreen:  # noqa: ANN001
     app.open_stage(meeting_id(app.db), "review")
     await settle(pilot)
     assert isinstance(app.screen, ReviewScreen)
     return app.screen
-
-
-async def press_at_once(pilot: Pilot, *keys: str) -> None:
-    """Keys typed faster than the screen handles them: every one is queued before the first is handled."""
-    app = pilot.app
-    for key in keys:
-        event = events.Key(key, " " if key == "space" else key if len(key) == 1 else None)
-        event.set_sender(app)
-        app._driver.send_message(event)  # noqa: SLF001  (as Pilot.press does, without waiting between keys)
-    await settle(pilot)
 
 
 async def focus_by_tab(pilot: Pilot, pane) -> None:  # noqa: ANN001

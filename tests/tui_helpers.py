@@ -6,8 +6,10 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -96,3 +98,16 @@ def palette_hits(app: App) -> int:
 def suggestions_settled(app: App) -> bool:
     """The person form on top shows the suggestions for what is typed (no lookup pending)."""
     return bool(getattr(app.screen, "settled", False))
+
+
+async def press_at_once(pilot: Pilot, *keys: str, then: Callable[[Pilot], Any] | None = None) -> None:
+    """Keys typed faster than the screen handles them: every one is queued before the first is handled.
+
+    ``then`` waits for the app afterwards (default :func:`settle`).
+    """
+    app = pilot.app
+    for key in keys:
+        event = events.Key(key, " " if key == "space" else key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)  # noqa: SLF001  (as Pilot.press does, without waiting between keys)
+    await (then or settle)(pilot)

@@ -108,9 +108,14 @@ class Form(ModalScreen[Any]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Save", id="form.save"),
-        Binding("tab", "next_field", "Next field", show=False, id="form.next"),
-        # Reached only from a field that does not take enter itself (a checkbox).
-        Binding("enter", "enter_field", "Next field", show=False, id="form.enter"),
+        # Priority: the move happens as the key is read, so keys typed ahead
+        # (two enters at once, a name right after) land in the field they were
+        # meant for. Without it a field handled enter itself and focus moved a
+        # tick later: the second of two quick enters repeated the first move, and
+        # what was typed next went into the field before (issue 13).
+        Binding("tab", "next_field", "Next field", show=False, id="form.next", priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, id="form.previous", priority=True),
+        Binding("enter", "enter_field", "Next field", show=False, id="form.enter", priority=True),
     ]
 
     fields: list[Any]
@@ -154,14 +159,26 @@ class Form(ModalScreen[Any]):
             return  # the choice already moved here: this tab is the one the person meant for it
         self.focus_next()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "enter_field":
+            # A text field or a checkbox moves on; a list (a Select, its open
+            # overlay, the suggestions) takes enter itself.
+            return isinstance(self.focused, (Input, Checkbox)) and self.focused in self.field_widgets()
+        return super().check_action(action, parameters)
+
+    def action_previous_field(self) -> None:
+        self._moved_to = None
+        self.focus_previous()
+
     def action_enter_field(self) -> None:
         widgets = self.field_widgets()
         if self.focused not in widgets:
             return
         if self.focused is widgets[-1]:
-            self.action_submit()
+            # After the keys already on their way to the field: what was typed before enter counts.
+            self.focused.call_later(self.action_submit)
         else:
-            widgets[widgets.index(self.focused) + 1].focus()
+            self.set_focus(widgets[widgets.index(self.focused) + 1])  # now, not a tick later
 
     def action_cancel(self) -> None:
         if not self.is_changed():
