@@ -130,6 +130,8 @@ amended with `vip amend` on the command line.
     WrapUpScreen #wrap-warnings.-clear { border: round $success; border-title-color: $success; }
     WrapUpScreen .section { height: 1; padding: 0 1; margin-top: 1; text-style: bold; color: $text-primary; }
     WrapUpScreen #wrap-tables { height: 1fr; }
+    WrapUpScreen Footer.-compact FooterLabel { margin: 0 1 0 0; }
+    WrapUpScreen Footer.-compact KeyGroup.-compact { padding-left: 0; }
     WrapUpScreen .none { height: 1; padding: 0 2; color: $text-muted; }
     """
 
@@ -153,7 +155,9 @@ amended with `vip amend` on the command line.
             yield Static("Old business closed at this meeting", id="closed-title", classes="section")
             yield DataTable(id="closed-old", cursor_type="row", zebra_stripes=True)
             yield Static("None.", id="closed-none", classes="none")
-        yield Footer()
+        # Compact and without ^p (it works, help lists it): `? Help` stays on an
+        # 80-column screen once the closed meeting adds `m Amend…`.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         for name in ("#decisions-none", "#closed-none"):
