@@ -35,9 +35,16 @@ def meeting_id(database: Database, date: dt.date = REVIEW_DATE) -> int:
 
 async def settle(pilot: Pilot) -> None:
     """Wait until every worker has finished and the screen has drawn what they loaded."""
+    from textual.worker import WorkerCancelled
+
     app = pilot.app
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        for _attempt in range(10):
+            try:
+                await app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:  # a load replaced by a newer one (an exclusive worker): wait for that one
+                await pilot.pause()
         await pilot.pause()
 
 
