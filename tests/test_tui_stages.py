@@ -149,6 +149,24 @@ async def test_a_closed_meetings_attendance_keys_say_why_they_do_nothing(meeting
     assert set(_statuses(db, meeting_db.third).values()) == {Attendance.invited}
 
 
+async def test_a_closed_meetings_old_business_keys_say_why_they_do_nothing(meeting_db) -> None:  # noqa: ANN001
+    from vip_tui.screens.base import CLOSED_MEETING
+
+    db = meeting_db.db
+    review.close_meeting(db, meeting_db.third, version=None)
+    before = [(r.kind, r.id, r.status, r.outcome) for r in review.old_business(db, meeting_db.third)]
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, meeting_db.third, "old_business")
+        for key in ("d", "x", "s", "o"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert [n.message for n in app._notifications] == [CLOSED_MEETING], key  # noqa: SLF001
+            assert not isinstance(app.screen, (FormDialog, ConfirmDialog)), key
+    assert [(r.kind, r.id, r.status, r.outcome) for r in review.old_business(db, meeting_db.third)] == before
+
+
 async def test_a_walk_in_from_an_unknown_agency_adds_the_agency(meeting_db) -> None:  # noqa: ANN001
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:

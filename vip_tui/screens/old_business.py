@@ -109,7 +109,6 @@ COLUMNS = (
 )
 WIDE = 110  # below this many columns, Kind and Outcome move to the detail line
 
-EDITING_ACTIONS = frozenset({"done", "drop", "set_status", "outcome", "undo"})
 KIND_WORDS = {"action": "action item", "notification": "notification"}
 
 
@@ -306,9 +305,16 @@ While presenting, the persons named in notifications show as initials.
     # ------------------------------------------------------------------ keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in EDITING_ACTIONS and self.closed:
+        # In a closed meeting the keys stay, and say why they change nothing (the row helper below).
+        if action == "undo" and self.closed:
             return None
         return super().check_action(action, parameters)
+
+    def _row_to_change(self) -> OldBusinessRow | None:
+        """The highlighted row, if this meeting may still change it; in a closed one, why not (None)."""
+        if self.say_closed(self.closed):
+            return None
+        return self.current_row()
 
     def _change(self, row: OldBusinessRow, status: str, outcome: str | None = None, *, what: str = "") -> bool:
         """Save a status (and outcome) as made in this meeting; False, with a message, if refused.
@@ -338,7 +344,7 @@ While presenting, the persons named in notifications show as initials.
             )
 
     def action_done(self) -> None:
-        row = self.current_row()
+        row = self._row_to_change()
         if row is None:
             return
         if row.kind != "action":
@@ -351,7 +357,7 @@ While presenting, the persons named in notifications show as initials.
             self.notify(f"{row.ref} done · u undoes")
 
     def action_drop(self) -> None:
-        row = self.current_row()
+        row = self._row_to_change()
         if row is None:
             return
         if row.kind == "action":
@@ -366,7 +372,7 @@ While presenting, the persons named in notifications show as initials.
             self.notify(f"{row.ref} cancelled · u undoes")
 
     def action_set_status(self) -> None:
-        row = self.current_row()
+        row = self._row_to_change()
         if row is None:
             return
         if row.kind == "action":
@@ -409,7 +415,7 @@ While presenting, the persons named in notifications show as initials.
             self.app.open_person(row.person_id)
 
     def action_outcome(self) -> None:
-        row = self.current_row()
+        row = self._row_to_change()
         if row is None:
             return
         what = shown.free(self.app, row.text)
