@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 from textual.widgets import OptionList, TextArea
 
 from tests.test_tui_review import notes_of
 from tests.tui_helpers import meeting_id, sample_database, type_text
-from tests.tui_helpers import press_at_once as queued
-from tests.tui_helpers import settle as settle_once
+from tests.tui_helpers import press_at_once
+from tests.tui_helpers import settle
 from vip_tui.app import make_app
 from vip_tui.enums import ReviewStatus, RetaliationRisk
 from vip_tui.models import Incident
@@ -68,25 +67,6 @@ def busy_item(database):  # noqa: ANN001, ANN201
     for n in range(1, 6):  # the last is in the editor, the four before it listed above the decisions
         svc.save_note(database, first.id, f"Note {n} of the discussion", version=None)
     return database
-
-
-async def settle(pilot: Pilot) -> None:
-    """tui_helpers.settle, where a load replaced by a newer one (an exclusive worker, cancelled) is no failure.
-
-    Keys pressed at once start loads that replace each other; waiting on one that was replaced raises.
-    """
-    for _ in range(10):
-        try:
-            await settle_once(pilot)
-            return
-        except WorkerCancelled:
-            await pilot.pause()
-    await settle_once(pilot)
-
-
-async def press_at_once(pilot: Pilot, *keys: str) -> None:
-    """tui_helpers.press_at_once, then this file's settle (a replaced load is no failure)."""
-    await queued(pilot, *keys, then=settle)
 
 
 async def open_review(app, pilot: Pilot) -> ReviewScreen:  # noqa: ANN001

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
 
 from textual import events
@@ -107,14 +106,11 @@ def suggestions_settled(app: App) -> bool:
     return bool(getattr(app.screen, "settled", False))
 
 
-async def press_at_once(pilot: Pilot, *keys: str, then: Callable[[Pilot], Any] | None = None) -> None:
-    """Keys typed faster than the screen handles them: every one is queued before the first is handled.
-
-    ``then`` waits for the app afterwards (default :func:`settle`).
-    """
+async def press_at_once(pilot: Pilot, *keys: str) -> None:
+    """Keys typed faster than the screen handles them: every one is queued before the first is handled."""
     app = pilot.app
     for key in keys:
         event = events.Key(key, " " if key == "space" else key if len(key) == 1 else None)
         event.set_sender(app)
         app._driver.send_message(event)  # noqa: SLF001  (as Pilot.press does, without waiting between keys)
-    await (then or settle)(pilot)
+    await settle(pilot)
