@@ -494,3 +494,33 @@ def test_the_minutes_read_amendments_in_statements_that_do_not_grow_with_them(da
               version=state.version)
         counts.append(statements())
     assert counts[0] == counts[1] == counts[2]
+
+
+async def test_the_amendments_list_is_masked_while_presenting(tmp_path: Path, clock) -> None:
+    from textual.widgets import Static
+
+    from tests.tui_helpers import sample_database, settle, until
+    from vip_tui.app import make_app
+    from vip_tui.services import review
+    from vip_tui.services.amendments import amend, find_record
+
+    database = sample_database(tmp_path, clock)
+    meeting = review.meeting_by_date(database, dt.date(2026, 11, 10))
+    item = review.agenda(database, meeting.id)[0]
+    name = review.item_detail(database, item.id, with_history=False).persons[0].name
+    review.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD")
+    review.close_meeting(database, meeting.id, version=None)
+    record = find_record(database, meeting.id, f"action item {meeting.number}-1")
+    amend(database, meeting.id, record.entity, record.id, {"owner_name": "Det. Z. Example"},
+          f"asked by {name.lower()}", version=record.version)
+    app = make_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.open_stage(meeting.id, "wrap_up")
+        await settle(pilot)
+        listing = lambda: str(app.screen.query_one("#amendments-list", Static).render())  # noqa: E731
+        await until(pilot, lambda: name.split()[0].lower() in listing().lower(), "the amendment listed")
+        await pilot.press("f2")
+        await until(pilot, lambda: name.split()[0].lower() not in listing().lower(), "the reason masked")
+        await settle(pilot)
+        assert all(part.lower() not in listing().lower() for part in name.split())

@@ -143,6 +143,7 @@ amended with `vip amend` on the command line.
         self.meeting_date = None
         self.agencies: list[str] = []
         self._width = 0
+        self.amendments: list[Any] | None = None  # a closed meeting's, as last shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -295,6 +296,8 @@ amended with `vip amend` on the command line.
 
     def present_mode_changed(self, presenting: bool) -> None:
         self.render_summary()
+        if self.amendments is not None:  # free text too: masked on the shared screen
+            self.show_amendments(self.amendments)
 
     # ------------------------------------------------------------------ keys
 
@@ -555,6 +558,7 @@ amended with `vip amend` on the command line.
 
     def show_amendments(self, rows: list[Any]) -> None:
         """The Amendments list under the tables: when, who, which record and field, before → after, why."""
+        self.amendments = rows
         tables = self.query_one("#wrap-tables", Vertical)
         if not self.query("#amendments-list"):
             listing = Static("", id="amendments-list")
