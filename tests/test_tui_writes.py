@@ -6,6 +6,7 @@ import threading
 
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 
 from vip_tui.screens.base import VipScreen
 from vip_tui.widgets.vim import VimList, VimTable
@@ -46,6 +47,9 @@ class Lane(VipScreen):
 
 
 class LaneApp(App[None]):
+    presenting = reactive(False)  # what VipScreen mirrors from VipApp
+    shown_as = reactive(0)
+
     def on_mount(self) -> None:
         self.push_screen(Lane())
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, OptionList
 from textual.worker import Worker, WorkerFailed, WorkerState
@@ -42,6 +43,11 @@ class VipScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(COMMON_BINDINGS)
 
     app: "VipApp"
+    # What the audience may see, mirrored from the app so the screen's widgets
+    # take it with data_bind (state down): presenting, and a counter bumped
+    # whenever what may be shown changed (mode toggled, masking index ready).
+    presenting: reactive[bool] = reactive(False, repaint=False)
+    shown_as: reactive[int] = reactive(0, repaint=False)
     # Shown in the help screen above the list of keys.
     HELP: ClassVar[str] = ""
 
@@ -107,9 +113,11 @@ class VipScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # Every screen in the stack follows what the audience may see (vip_tui.disclosure).
+        self.presenting, self.shown_as = self.app.presenting, self.app.shown_as
         self.watch(self.app, "shown_as", self._shown_as_changed, init=False)
 
-    def _shown_as_changed(self, _: int) -> None:
+    def _shown_as_changed(self, shown_as: int) -> None:
+        self.presenting, self.shown_as = self.app.presenting, shown_as
         self.present_mode_changed(self.app.presenting)
 
     def present_mode_changed(self, presenting: bool) -> None:
