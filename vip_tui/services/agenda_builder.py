@@ -65,25 +65,12 @@ from ..models import (
 )
 from ..names import name_key
 from ..sanitize import clean
-from .review import (
-    GONE,
-    AgendaRow,
-    ItemDetail,
-    MeetingClosed,
-    ReviewError,
-    StaleEdit,
-    agenda_rows,
-    check_version,
-    load_item_detail,
-    touch,
-    writing,
-)
+from .guard import GONE, Invalid, MeetingClosed, ReviewError, StaleEdit, check_version, touch, writing
+from .items import AgendaRow, ItemDetail, agenda_rows, load_item_detail
 from .meetings import next_meeting_number, take_write_lock
 
 __all__ = [
     "AgendaDraft",
-    "Invalid",
-    "StaleEdit",
     "Suggestion",
     "add_incident",
     "add_invitee",
@@ -105,14 +92,6 @@ __all__ = [
     "update_involvement",
     "update_meeting",
 ]
-
-
-class Invalid(ReviewError):
-    """Values refused by the agenda models: every ``(field, message)``, worded as an import words them."""
-
-    def __init__(self, problems: Sequence[tuple[str | None, str]]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(f"{name}: {message}" if name else message for name, message in self.problems))
 
 
 # --------------------------------------------------------------------------- validation
@@ -161,7 +140,7 @@ def _incident_values(values: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- writing
 
 
-# One translation of a lost race for every service (review.writing, review.check_version).
+# One translation of a lost race for every service (guard.writing, guard.check_version).
 _writing = writing
 _check = check_version
 
@@ -1061,14 +1040,14 @@ def save_note(
     db: Database, agenda_item_id: int, text: str, *, note_id: int | None, version: int | None,
     visibility: NoteVisibility | str | None = None,
 ) -> tuple[int, int]:
-    """:func:`services.review.save_note` refusing to overwrite a note changed by another instance.
+    """:func:`.items.save_note` refusing to overwrite a note changed by another instance.
 
     Returns ``(note id, its version now)``. A note changed since ``version``
     raises :class:`StaleEdit` and nothing is written: the screen keeps the
     typed text (as a new note) and reloads. A note deleted meanwhile is
     written again as a new note, so no word is lost.
     """
-    from .review import save_note as plain_save
+    from .items import save_note as plain_save
 
     if note_id is None or version is None:
         new_id = plain_save(db, agenda_item_id, text, note_id=note_id, version=None, visibility=visibility)
