@@ -14,7 +14,7 @@ from vip_tui.agenda.parse import parse_agenda
 from vip_tui.enums import IncidentType, MeetingStatus, Role
 from vip_tui.models import AgendaItem, AuditLog, Incident, Involvement, Meeting, Person
 from vip_tui.services import agenda_builder as ab
-from vip_tui.services import guard, items, meetings
+from vip_tui.services import guard, items, meetings, person_match
 
 INCIDENT = {
     "case_number": "26-0099001", "occurred_at": "2026-12-03T22:10", "type": "non_fatal",
@@ -204,37 +204,37 @@ def history(database):  # noqa: ANN001, ANN201
 
 
 def test_known_people_are_suggested_by_records_id_birth_date_and_name(history, meeting) -> None:  # noqa: ANN001
-    [by_id] = ab.suggest_persons(history, "", record_id="mni-62988")
+    [by_id] = person_match.suggest_persons(history, "", record_id="mni-62988")
     assert (by_id.name, by_id.score, by_id.reason) == ("Tobias Rendón-Hale", 1.0, "same records id")
     assert by_id.incidents == 2
-    best = ab.suggest_persons(history, "maria ibanez", dob="2004-07-16")[0]
+    best = person_match.suggest_persons(history, "maria ibanez", dob="2004-07-16")[0]
     assert best.name == "María-José Ibáñez" and best.score >= 0.9
     assert "same date of birth" in best.reason
-    names = [s.name for s in ab.suggest_persons(history, "Tobias Rendon Hale")]
+    names = [s.name for s in person_match.suggest_persons(history, "Tobias Rendon Hale")]
     assert names[0] == "Tobias Rendón-Hale"
-    misspelt = ab.suggest_persons(history, "Luis Ocampo Reina")
+    misspelt = person_match.suggest_persons(history, "Luis Ocampo Reina")
     assert misspelt and misspelt[0].name == "Luis Ocampo-Reyna" and misspelt[0].reason == "similar name"
-    assert ab.suggest_persons(history, "Zebulon Quackenbush") == []
+    assert person_match.suggest_persons(history, "Zebulon Quackenbush") == []
 
 
 def test_a_merged_record_is_never_suggested(history) -> None:  # noqa: ANN001
     from vip_tui.services.merge import merge_persons
 
-    [tobias] = ab.suggest_persons(history, "", record_id="MNI-62988")
+    [tobias] = person_match.suggest_persons(history, "", record_id="MNI-62988")
     with history.transaction() as s:
         twin = Person(name="Tobias Rendon Hale", name_key="tobias rendon hale")
         s.add(twin)
         s.flush()
         twin_id = twin.id
-    assert {s.person_id for s in ab.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id, twin_id}
+    assert {s.person_id for s in person_match.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id, twin_id}
     merge_persons(history, tobias.person_id, twin_id, survivor_version=None, absorbed_version=None)
-    assert {s.person_id for s in ab.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id}
+    assert {s.person_id for s in person_match.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id}
 
 
 def test_a_person_is_linked_or_made_new(history, meeting) -> None:  # noqa: ANN001
     item = ab.add_incident(history, meeting, INCIDENT).agenda_item_id
     persons_before = _count(history, Person)
-    [tobias] = ab.suggest_persons(history, "", record_id="MNI-62988")
+    [tobias] = person_match.suggest_persons(history, "", record_id="MNI-62988")
     ab.add_person(history, item, {"name": "T. Rendon", "role": "suspect", "group": "Tamarisk Court"},
                   tobias.person_id, tobias.version)
     ab.add_person(history, item, {"name": "Nadia Example", "role": "Victim", "dob": "2003-01-02", "record_id": "MNI-1"})
@@ -261,7 +261,7 @@ def test_an_involvement_is_edited_relinked_and_removed(history, meeting) -> None
         ab.update_involvement(history, p.involvement_id, p.version, p.person_version, {**p.form_values(), "dob": "2003-02-30"})
 
     # A wrong link fixed: the involvement goes to the right record, the stray record (nothing else) goes.
-    [tobias] = ab.suggest_persons(history, "", record_id="MNI-62988")
+    [tobias] = person_match.suggest_persons(history, "", record_id="MNI-62988")
     stray = p.person_id
     ab.relink_involvement(history, p.involvement_id, p.version, tobias.person_id)
     p = ab.load_agenda(history, meeting).items[0].persons[0]
