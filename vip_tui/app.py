@@ -267,7 +267,7 @@ class VipApp(App[None]):
 
     def open_case(self, incident_id: int) -> None:
         """Go to the latest review of an incident."""
-        from .services.review import latest_review_of
+        from .services.search import latest_review_of
 
         found = latest_review_of(self.db, incident_id)
         if found is None:

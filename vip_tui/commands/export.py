@@ -45,7 +45,7 @@ def _refused() -> Iterator[None]:
     from ..cli import Refused, _refusals
     from ..export import ExportError
     from ..sanitize import for_terminal
-    from ..services.review import ReviewError
+    from ..services.guard import ReviewError
 
     with _refusals():
         try:

@@ -144,7 +144,7 @@ def check_file(db, path: Path, *, apply_to: Checked | None = None, progress: obj
     from ..agenda.importer import import_agendas
     from ..agenda.parse import AgendaErrors, parse_agendas
     from ..db import DatabaseBusy
-    from ..services.review import meeting_by_date
+    from ..services.meetings import meeting_by_date
 
     if apply_to is not None:
         agendas, problems = apply_to.agendas, [p for p in apply_to.problems if p.severity != "error"]

@@ -141,7 +141,8 @@ and referral to its outcome) and `f` the program figures.
             self.app.open_stage(m.id, OPEN_STAGE[m.status])
 
     def action_start(self) -> None:
-        from ..services.review import ReviewError, start_meeting
+        from ..services.guard import ReviewError
+        from ..services.meetings import start_meeting
 
         m = self._selected()
         if m is None:
@@ -177,7 +178,7 @@ and referral to its outcome) and `f` the program figures.
 
     def action_new_meeting(self) -> None:
         from ..services.agenda_builder import create_meeting
-        from ..services.review import ReviewError
+        from ..services.guard import ReviewError
         from .agenda_builder import new_meeting_form
 
         created: list[int] = []

@@ -1,4 +1,4 @@
-"""Meetings: the list with its counts, and the write lock that numbers them."""
+"""Meetings: the list with its counts, the write lock that numbers them, and their lifecycle (start, close)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from ..enums import DEFAULT_MEETING_TITLE, ActionStatus, MeetingStatus, Notifica
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from ..models import Meeting
 
 # pg_advisory_xact_lock key of every transaction that matches or creates
 # persons and meetings ("vip" and 1): they queue, each sees the one before.
@@ -164,3 +166,79 @@ def list_meetings(db: Database) -> list[MeetingSummary]:
             MeetingSummary(id_, date, number, title, status, n_items, n_actions, n_notes, version)
             for id_, date, number, title, status, version, n_items, n_actions, n_notes in con.execute(stmt)
         ]
+
+
+# --------------------------------------------------------------------------- lifecycle
+# The ORM and the guarded write are imported inside these functions: the
+# meetings list above is the first screen, and the ORM import would put about
+# 150 ms in front of it (issue 7); a lifecycle change comes after it is drawn.
+
+
+def meeting_by_date(db: Database, date: dt.date) -> Meeting | None:
+    from sqlmodel import select
+
+    from ..models import Meeting
+
+    with db.session() as s:
+        return s.exec(select(Meeting).where(Meeting.date == date)).first()
+
+
+def get_meeting(db: Database, meeting_id: int) -> Meeting:
+    from .guard import load_meeting
+
+    with db.session() as s:
+        return load_meeting(s, meeting_id)
+
+
+def start_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meeting:
+    """draft -> in_progress, noting when it started; a meeting already in progress is left as it is."""
+    from ..models import Meeting
+    from .guard import check_version, writable_meeting, writing
+
+    with writing(db, "the meeting") as s:
+        check_version(s.get(Meeting, meeting_id), version, "the meeting")
+        meeting = writable_meeting(s, meeting_id)
+        if meeting.status == MeetingStatus.draft:
+            meeting.status = MeetingStatus.in_progress
+            meeting.started_at = db.now()
+        return meeting
+
+
+def close_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meeting:
+    """Close the meeting: its running timer stops and from now on it is read-only.
+
+    Each item keeps the record of its incident as it stands now (facts,
+    involvements, persons, groups): later imports may change the incident,
+    never what this meeting recorded (services/frozen.py). ``version`` is the
+    meeting's as the wrap-up showed it: a decision added meanwhile by another
+    instance refuses the close, so nobody closes a meeting they have not seen.
+    """
+    from sqlalchemy.orm import selectinload
+    from sqlmodel import select
+
+    from ..models import AgendaItem, Incident, Involvement
+    from .frozen import freeze
+    from .guard import check_version, writable_meeting, writing
+    from .items import stop_timer
+
+    with writing(db, "the meeting") as s:
+        meeting = writable_meeting(s, meeting_id)
+        check_version(meeting, version, f"the meeting of {meeting.date.isoformat()}")
+        now = db.now()
+        items = s.exec(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .options(
+                selectinload(AgendaItem.incident)  # type: ignore[arg-type]
+                .selectinload(Incident.involvements)  # type: ignore[arg-type]
+                .options(selectinload(Involvement.person), selectinload(Involvement.group))  # type: ignore[arg-type]
+            )
+        ).all()
+        for item in items:
+            stop_timer(item, now)
+            item.record = freeze(item.incident)  # type: ignore[arg-type]
+        meeting.status = MeetingStatus.closed
+        meeting.closed_at = now
+        if meeting.started_at is None:
+            meeting.started_at = now
+        return meeting

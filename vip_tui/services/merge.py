@@ -45,7 +45,7 @@ from sqlmodel import Session, col, select
 from ..db import Database
 from ..enums import Role
 from ..models import Involvement, Notification, Person, PersonGroup, PersonMerge, Referral
-from .review import ReviewError, check_version, writing
+from .guard import ReviewError, check_version, writing
 
 __all__ = ["MergeError", "MergeRecord", "merge_persons", "merges_into", "unmerge"]
 
