@@ -44,7 +44,8 @@ from ..models import (
 )
 from ..names import name_key
 from ..services.meetings import DatabaseBusy, next_meeting_number, take_write_lock
-from .parse import AgendaErrors, Problem, parse_agendas
+from .parse import parse_agendas
+from .problems import AgendaErrors, Problem
 from .schema import Agenda, AgencyIn, IncidentIn, PersonIn
 
 # Kinds of the partner agencies most programs have, used when an agenda names

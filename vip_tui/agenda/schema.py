@@ -4,7 +4,8 @@ One model per TOML table (or CSV row part): ``MeetingIn``, ``AgencyIn``,
 ``AttendeeIn``, ``IncidentIn`` with its ``PersonIn`` list, and ``Agenda`` for a
 whole file. The models only say what a valid value is; finding the file, the
 line and the field of a mistake, and wording it for people, is the job of
-:mod:`vip_tui.agenda.parse`.
+the readers (:mod:`vip_tui.agenda.toml_reader`, :mod:`vip_tui.agenda.csv_reader`)
+and :mod:`vip_tui.agenda.problems`.
 
 Values arrive in one of two ways, chosen by the validation context:
 

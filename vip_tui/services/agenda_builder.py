@@ -7,7 +7,7 @@ can act on:
 * **Validation is the agenda files' own.** Values arrive as text, as a CSV
   cell would, and are validated by the models of :mod:`vip_tui.agenda.schema`
   with ``TEXT_CONTEXT``; mistakes are worded by the parser's
-  :func:`~vip_tui.agenda.parse.problems_from_validation_error`. A bad date
+  :func:`~vip_tui.agenda.problems.problems_from_validation_error`. A bad date
   typed in the builder therefore reads exactly as the same bad date in an
   imported CSV, without the file name and line: ``occurred_at: "2026-13-01"
   is not a date-time (write 2026-11-27T22:15:00)``. :class:`Invalid` carries
@@ -42,7 +42,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..agenda.importer import ensure_agency, invite, link_group
-from ..agenda.parse import Loc, problems_from_validation_error
+from ..agenda.problems import Loc, problems_from_validation_error
 from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn
 from ..db import Database
 from ..enums import CaseStatus, IncidentType, MeetingStatus, NoteVisibility, RetaliationRisk, Role
