@@ -38,11 +38,6 @@ _Model = TypeVar("_Model", bound=BaseModel)
 
 
 _TOP_LEVEL: Final = ("meeting", "agencies", "attendees", "incidents")
-_LIST_TABLES: Final[dict[str, type[BaseModel]]] = {
-    "agencies": AgencyIn,
-    "attendees": AttendeeIn,
-    "incidents": IncidentIn,
-}
 _TOML_POSITION: Final = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 
 
