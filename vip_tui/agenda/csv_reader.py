@@ -28,7 +28,7 @@ from vip_tui.agenda.problems import (
     show,
     validate_model,
 )
-from vip_tui.agenda.schema import TEXT_CONTEXT, Agenda, IncidentIn, MeetingIn, PersonIn
+from vip_tui.agenda.schema import TEXT_CONTEXT, Agenda, IncidentIn, MeetingIn, PersonIn, split_list
 
 __all__ = ["parse_csv"]
 
@@ -285,7 +285,7 @@ def _csv_incident(
             meaning = _canonical(column, raw)
             if column not in firsts:
                 firsts[column] = (raw, meaning)
-                data[column] = _split_list(raw) if column == "nibin_leads" else raw
+                data[column] = split_list(raw) if column == "nibin_leads" else raw
                 locator.column_lines[column] = row.line
             elif meaning != firsts[column][1]:
                 problems.append(
@@ -303,7 +303,7 @@ def _csv_incident(
             if column in row.cells
         }
         if "aliases" in person:
-            person["aliases"] = _split_list(person["aliases"])
+            person["aliases"] = split_list(person["aliases"])
         if person:
             persons.append({**person, "line": row.line})
             locator.person_lines.append(row.line)
@@ -325,17 +325,13 @@ def _csv_incident(
     return incident, locator
 
 
-def _split_list(raw: str) -> list[str]:
-    return [lead.strip() for lead in raw.split(";") if lead.strip()]
-
-
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
 
 
 def _canonical(column: str, raw: str) -> object:
     """A cell's meaning, so "Non-Fatal" agrees with "non_fatal" across rows."""
     if column == "nibin_leads":
-        return tuple(_split_list(raw))
+        return tuple(split_list(raw))
     adapter = _ADAPTERS.get(column)
     if adapter is None:
         info = IncidentIn.model_fields[column]

@@ -58,6 +58,7 @@ __all__ = [
     "IncidentIn",
     "MeetingIn",
     "PersonIn",
+    "split_list",
 ]
 
 # Read-only, as they are shared by every validation.
@@ -255,6 +256,17 @@ def _required_text(value: object) -> object:
 
 def _leads(value: object) -> object:
     return [] if value is None else value
+
+
+def split_list(text: str | None) -> list[str]:
+    """A list written in one text cell, a CSV cell or a form field: items separated by ``;``.
+
+    The CSV format (README "CSV") separates ``nibin_leads`` and
+    ``person_aliases`` with ``;`` because the comma separates the columns; a
+    comma inside a cell is part of an item, in an import and in the agenda
+    builder's form alike.
+    """
+    return [item.strip() for item in (text or "").split(";") if item.strip()]
 
 
 # The most characters of each text: the length of the column it is stored in

@@ -43,7 +43,7 @@ from sqlmodel import Session, col, select
 
 from ..agenda.importer import ensure_agency, invite, link_group
 from ..agenda.problems import Loc, problems_from_validation_error
-from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn
+from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn, split_list
 from ..db import Database
 from ..enums import CaseStatus, IncidentType, MeetingStatus, NoteVisibility, RetaliationRisk, Role
 from ..models import (
@@ -146,15 +146,10 @@ def validate(model: type[BaseModel], values: Mapping[str, Any]) -> Any:
         raise Invalid([(p.field, p.message) for p in problems]) from None
 
 
-def split_leads(text: str | None) -> list[str]:
-    """NIBIN leads as typed: separated by ``;`` as in a CSV cell (commas accepted too)."""
-    return [lead.strip() for lead in (text or "").replace(",", ";").split(";") if lead.strip()]
-
-
 def _incident_values(values: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(values)
     if isinstance(out.get("nibin_leads"), str):
-        out["nibin_leads"] = split_leads(out["nibin_leads"])
+        out["nibin_leads"] = split_list(out["nibin_leads"])
     return out
 
 
