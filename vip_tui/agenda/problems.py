@@ -77,10 +77,12 @@ class AgendaErrors(Exception):
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
+    """Whether any of ``problems`` stops an import (warnings do not)."""
     return any(problem.severity == "error" for problem in problems)
 
 
 def present(items: Iterable[_Model | None]) -> list[_Model]:
+    """The entries that validated: None stands where a table was invalid."""
     return [item for item in items if item is not None]
 
 
@@ -127,6 +129,7 @@ def _field_names(model_name: str, loc: Loc) -> Sequence[str]:
 
 
 def unknown_field(name: str, known: Sequence[str], what: str = "field") -> str:
+    """The words for an unknown key: the closest known name as a hint, else every known one."""
     message = f"unknown {what} {show(name)}"
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
     if close:
@@ -227,6 +230,7 @@ def validate_model(
     context: Mapping[str, Any],
     problems: list[Problem],
 ) -> _Model | None:
+    """``data`` validated by ``model``, or None with its problems added to ``problems``."""
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
