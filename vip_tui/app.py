@@ -143,12 +143,17 @@ class VipApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
+        # The first screen was read without SQLAlchemy (services/meeting_list.py):
+        # the engine, its first connection and the ORM are made here, after the
+        # first frame, so that the first key does not wait for them.
         try:
             from sqlalchemy.orm import configure_mappers
 
             from . import models  # noqa: F401
 
             configure_mappers()
+            with self.db.engine.connect():
+                pass
             self.db.session().close()
         finally:
             # The ~150,000 objects of the imports live as long as the app: without
