@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..enums import MeetingStatus
-from ..services.meetings import MeetingSummary, list_meetings
+from ..services.meeting_list import MeetingSummary, list_meetings
 from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
 
