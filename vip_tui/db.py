@@ -121,9 +121,10 @@ def display_url(url: str) -> str:
 
 
 # An SQLite URL as resolve_url makes it from a plain path: read without
-# SQLAlchemy. Characters SQLAlchemy's URL parser gives a meaning to (%, ?, #,
-# @, :) send the URL to that parser instead (tests/test_storage.py compares).
-_PLAIN_SQLITE = re.compile(r"sqlite:///([^%?#@:]+)")
+# SQLAlchemy. A path with any other character (%, ?, #, @, :, which its URL
+# parser gives a meaning to, or one it quotes when it prints the URL, e.g.
+# non-ASCII) goes through SQLAlchemy instead (tests/test_startup.py compares).
+_PLAIN_SQLITE = re.compile(r"sqlite:///([A-Za-z0-9 ._~+/-]+)")
 
 
 def sqlite_file(url: str) -> str | None:
