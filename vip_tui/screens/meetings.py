@@ -166,9 +166,7 @@ and referral to its outcome) and `f` the program figures.
         self.app.push_screen(NotificationsScreen())
 
     def action_figures(self) -> None:
-        from .figures import FiguresScreen
-
-        self.app.push_screen(FiguresScreen())
+        self.app.open_figures()
 
     def action_import_agenda(self) -> None:
         from .agenda_import import AgendaImportScreen
