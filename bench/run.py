@@ -271,7 +271,7 @@ def _unpainted(screen: Any) -> set[Any]:
 # --------------------------------------------------------------------------- the floor of a key
 
 
-async def floor_keys(shots: list[Any], screen_class: type, keys: list[str]) -> list[float]:
+async def floor_keys(shots: list[Any], screen_class: type, keys: list[str], label: str = "") -> list[float]:
     """The floor of a key: the bare app moving from each snapshot to the next on the same keys, key to drawn."""
     from vip_tui.app import VipApp
 
@@ -301,7 +301,7 @@ async def floor_keys(shots: list[Any], screen_class: type, keys: list[str]) -> l
                 d, _ = await t.wait(f"floor {key}")
                 times.append(d)
                 await _quiet(app, pilot)
-            keep_screen(app, f"floor-{screen_class.__name__}")
+            keep_screen(app, f"floor-{screen_class.__name__}{label}")
     finally:
         frames.close()
     return times
@@ -716,14 +716,17 @@ def measure_figures(url: str, repeat: int, clock: Callable[[], dt.datetime]) -> 
 
 
 async def _figures(url: str, repeat: int, clock: Callable[[], dt.datetime]) -> list[Row]:
+    """The figures opened as `f` opens them (12 weeks), then `w` cycling 12 → 26 → 52 weeks; each to drawn."""
     from vip_tui.app import make_app
     from vip_tui.screens.figures import FiguresScreen
-    from vip_tui.services.figures import WEEK_CHOICES
+
+    from .floor import snapshot
 
     app = make_app(url, clock=clock, user="bench")
-    rows: list[Row] = []
-    vip: dict[int, tuple[list[float], list[float]]] = {}
-    shots: dict[int, Any] = {}
+    opens: list[float] = []
+    opened: Any = None  # the figures as opened (for the floor)
+    presses: list[float] = []
+    shots: list[Any] = []  # before the first `w` and after each (for the floor)
     current: dict[str, Any] = {}
     original = FiguresScreen._show
 
@@ -733,40 +736,43 @@ async def _figures(url: str, repeat: int, clock: Callable[[], dt.datetime]) -> l
             current.pop("t").shown(self)
 
     FiguresScreen._show = show  # type: ignore[method-assign]
-    from .floor import snapshot
-
     frames = Frames()
     try:
         async with app.run_test(size=REVIEW_SIZE) as pilot:
             await _quiet(app, pilot)
-            for weeks in (WEEK_CHOICES[0], WEEK_CHOICES[-1]):
-                times: list[float] = []
-                settled: list[float] = []
-                for i in range(repeat + 1):
-                    current["t"] = t = frames.start()
-                    app.push_screen(FiguresScreen(weeks))
-                    d, s = await t.wait("the figures")
-                    if i:  # the first open compiles the statements once per process
-                        times.append(d)
-                        settled.append(s)
-                    if i == repeat:
-                        await _quiet(app, pilot)
-                        shots[weeks] = snapshot(app.screen)
-                        keep_screen(app, f"vip-FiguresScreen-{weeks}")
+            for i in range(repeat + 1):
+                current["t"] = t = frames.start()
+                app.open_figures()
+                d, _ = await t.wait("the figures")
+                if i:  # the first open compiles the statements once per process
+                    opens.append(d)
+                if i < repeat:
                     app.pop_screen()
-                    await _quiet(app, pilot)
-                vip[weeks] = (times, settled)
+                await _quiet(app, pilot)
+            opened = snapshot(app.screen)
+            keep_screen(app, "vip-FiguresScreen")
+            shots.append(opened)
+            for i in range(repeat * 3):
+                current["t"] = t = frames.start()
+                _key(app, "w", "w")
+                d, _ = await t.wait("the figures for other weeks")
+                await _quiet(app, pilot)
+                if i >= 3:  # the first round compiles the statements for 26 and 52 weeks
+                    presses.append(d)
+                shots.append(snapshot(app.screen))
+            keep_screen(app, "vip-FiguresScreen-w")
     finally:
         FiguresScreen._show = original  # type: ignore[method-assign]
         frames.close()
-    for weeks, (times, settled) in vip.items():
-        floor = await floor_push(shots[weeks], FiguresScreen, repeat, f"-{weeks}")
-        rows.append(ratio_row(
-            f"figures screen ({weeks} weeks): push to figures drawn", times, floor, {"median": 1.5},
-            f"{len(times)} opens; floor: the same widgets and content pushed by a bare Textual app; "
-            f"settled (footer rebuilt too): median {ms(median(settled))}",
-        ))
-    return rows
+    floor_open = await floor_push(opened, FiguresScreen, repeat)
+    floor_w = (await floor_keys(shots, FiguresScreen, ["w"] * (len(shots) - 1), label="-w"))[3:]
+    note = "floor: the same widgets and content drawn by a bare Textual app"
+    return [
+        ratio_row("figures screen: `f` to the figures drawn (12 weeks)", opens, floor_open, {"median": 1.5},
+                  f"{len(opens)} opens; {note}"),
+        ratio_row("figures screen: `w` to the next weeks drawn (12 → 26 → 52)", presses, floor_w, {"median": 1.5},
+                  f"{len(presses)} presses; {note}"),
+    ]
 
 
 # --------------------------------------------------------------------------- the suite
