@@ -1,4 +1,4 @@
-"""Issue 7's measurements on a five-year history, each next to its baseline and bar.
+"""The benchmark on a five-year history (issues 7 and 14), each figure next to its baseline and bar.
 
     python -m bench.run                      # SQLite (generates the history first if missing)
     python -m bench.run --postgres           # the same on a throwaway PostgreSQL server
@@ -6,8 +6,11 @@
 
 Every figure is a median (and, where the bar asks for it, a 95th percentile)
 of several runs in this one process run, next to a baseline measured in the
-same run on the same machine: these machines are noisy, so compare ratios
-and medians, never single runs. See BENCHMARKS.md.
+same run on the same machine: start-up against a bare Textual app started
+the same way (bench/startup.py), a key against its floor, a bare Textual app
+drawing the same widgets with the same content (bench/floor.py). These
+machines are noisy, so compare ratios and medians, never single runs. See
+BENCHMARKS.md.
 """
 
 from __future__ import annotations
