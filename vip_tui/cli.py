@@ -17,11 +17,12 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
-from .commands.common import Context, Refused, refusals, run_tui
+from .commands.common import Context, Refused, echo, refusals, run_tui
 
 __all__ = ["COMMANDS", "Context", "Refused", "main"]
 
@@ -31,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "amend": "amend:amend",
     "amendments": "amend:amendments",
     "backup": "backup:backup",
+    "config": "config:config",
     "db": "db:db_group",
     "demo": "demo:demo",
     "disseminations": "export:disseminations",
@@ -75,21 +77,35 @@ class VipGroup(click.Group):
 @click.option(
     "--db",
     metavar="PATH_OR_URL",
-    envvar="VIP_DB",
     help="Database file or SQLAlchemy URL (postgresql+psycopg://…). Default: vip.db in the user data folder.",
 )
 @click.option("--user", metavar="NAME", help="Name recorded in the audit log (default: the OS user).")
+@click.option(
+    "--config",
+    "config_file",
+    metavar="FILE",
+    envvar="VIP_CONFIG",
+    type=click.Path(path_type=Path, dir_okay=True),
+    help="Configuration file to use instead of the one `vip config path` prints.",
+)
 @click.version_option(package_name="vip-tui", prog_name="vip")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, user: str | None) -> None:
+def main(ctx: click.Context, db: str | None, user: str | None, config_file: Path | None) -> None:
     """vip: run the weekly shooting review from the keyboard.
 
     Without a command, opens the TUI.
     """
-    ctx.obj = Context(db, user)
+    from . import config, locations
+
+    settings = config.load(config_file)
+    locations.use_documents_dir(settings.documents)
+    ctx.obj = Context(db or locations.env_database(), user, settings)
     if ctx.invoked_subcommand is None:
         gc.disable()  # from here, not only from make_app: the database's imports (see vip_tui.app.make_app)
-        run_tui(ctx.obj.open(create=True))
+        run_tui(ctx.obj.open(create=True), settings)  # the TUI tells the file's problems in a notification
+    elif ctx.invoked_subcommand != "config":  # `vip config` tells them itself, with the TUI's names checked
+        for problem in settings.problems:
+            echo(f"vip: {problem}; left out", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

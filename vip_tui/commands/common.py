@@ -30,21 +30,24 @@ import click
 from ..sanitize import for_terminal
 
 if TYPE_CHECKING:
+    from ..config import Config
     from ..db import Database
 
 class Context:
-    """What the group options give every command."""
+    """What the group options give every command: ``--db`` (or ``VIP_DB``), ``--user``, the configuration file."""
 
-    def __init__(self, db: str | None, user: str | None) -> None:
+    def __init__(self, db: str | None, user: str | None, config: Config | None = None) -> None:
         self.db = db
         self.user = user
+        self.config = config
 
     def open(self, *, create: bool = False) -> Database:
-        """The database; a missing SQLite file is created only for commands that write (``create``)."""
+        """The database (``--db``, else the configuration's, else the default); a missing SQLite file is
+        created only for commands that write (``create``)."""
         from ..db import open_database
 
         with refusals():
-            database = open_database(self.db, user=self.user, create=create)
+            database = open_database(self.db_in_effect, user=self.user, create=create)
         _wait_for_locks(database)
         if database.upgraded_from:
             echo(
@@ -53,6 +56,11 @@ class Context:
                 err=True,
             )
         return database
+
+    @property
+    def db_in_effect(self) -> str | None:
+        """Precedence: --db / VIP_DB, then the configuration file, then (None) the default file."""
+        return self.db or (self.config.database if self.config else None)
 
 
 def _wait_for_locks(database: Database) -> None:
@@ -75,10 +83,13 @@ def _wait_for_locks(database: Database) -> None:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-def run_tui(database: Database) -> None:
+def run_tui(database: Database, config: Config | None = None) -> None:
     from ..app import make_app
 
-    make_app(database).run()
+    app = make_app(database)
+    if config is not None:
+        app.use_config(config)
+    app.run()
 
 
 def count(items: Sequence[Any], noun: str) -> str:
