@@ -35,6 +35,12 @@ class VipScreen(Screen[None]):
     app: "VipApp"
     # Shown in the help screen above the list of keys.
     HELP: ClassVar[str] = ""
+    # Whether the class was declared with inherit_bindings (help.class_bindings reads it; Textual keeps it privately).
+    INHERIT_BINDINGS: ClassVar[bool] = True
+
+    def __init_subclass__(cls, inherit_bindings: bool = True, **kwargs: bool) -> None:
+        cls.INHERIT_BINDINGS = inherit_bindings
+        super().__init_subclass__(inherit_bindings=inherit_bindings, **kwargs)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
