@@ -207,3 +207,24 @@ async def test_mistakes_are_told_in_a_notification_and_the_rest_applies(tmp_path
         assert len(told) == 1
         assert f"{config_file}:2: layout: unknown key" in told[0]
         assert f"{config_file}:4: keymap.meetings.figure: no key has this binding id (did you mean 'meetings.figures'?)" in told[0]
+
+
+async def test_a_key_taken_from_another_binding_is_told(tmp_path: Path, clock, config_file: Path) -> None:  # noqa: ANN001
+    from vip_tui.screens.figures import FiguresScreen
+
+    config_file.write_text('[keymap]\nmeetings.figures = "n"\n')  # n was meetings.new's
+    app = make_app(sample_database(tmp_path, clock))
+    app.use_config(config.load())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, FiguresScreen), "figures")
+        told = [n.message for n in app._notifications]  # noqa: SLF001
+        assert told == ["keymap: meetings.figures takes n from meetings.new"]
+
+
+def test_config_show_tells_a_key_taken_from_another_binding(config_file: Path) -> None:
+    config_file.write_text('[keymap]\nmeetings.figures = "n"\n')
+    code, out, err = vip("config", "show")
+    assert code == 0 and _show(out)["keymap meetings.figures"] == ("n", f"{config_file}:2")
+    assert err == f"vip: {config_file}: keymap: meetings.figures takes n from meetings.new\n"

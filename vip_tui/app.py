@@ -179,17 +179,19 @@ class VipApp(App[None]):
         config = self.config
         if config is None:
             return
+        told: list[str] = []
         if config.theme or config.keymap:
-            from .screens.help import binding_ids  # imports every screen: only when there is a keymap to check
+            from .screens.help import binding_ids, keymap_clashes  # every screen: only when there is a keymap
 
             config = config.checked(themes=self.available_themes, binding_ids=binding_ids() if config.keymap else ())
+            told += keymap_clashes(config.keymap)
         if config.theme:
             self.theme = config.theme
         if config.keymap:
             self.set_keymap(config.keymap)
-        if config.problems:
-            self.notify("\n".join(str(p) for p in config.problems), title=f"{config.path.name}: left out",
-                        severity="warning", timeout=12)
+        told = [f"{p}; left out" for p in config.problems] + told
+        if told:
+            self.notify("\n".join(told), title=config.path.name, severity="warning", timeout=12)
 
     def set_keymap(self, keymap: Keymap) -> None:
         self.keymap = dict(keymap)

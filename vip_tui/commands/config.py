@@ -61,6 +61,11 @@ def config_show(ctx: Context) -> None:
     echo_table(rows)
     for problem in settings.problems:
         echo(f"vip: {problem}; left out", err=True)
+    if settings.keymap:
+        from ..screens.help import keymap_clashes
+
+        for clash in keymap_clashes(settings.keymap):
+            echo(f"vip: {settings.path}: {clash}", err=True)
 
 
 @config.command("keys")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
@@ -77,6 +79,29 @@ def binding_ids() -> dict[str, Binding]:
             if isinstance(binding, Binding) and binding.id:
                 found.setdefault(binding.id, binding)
     return dict(sorted(found.items()))
+
+
+def keymap_clashes(keymap: Mapping[str, str]) -> list[str]:
+    """Each key the keymap gives to a binding that another binding of the same screen has and keeps.
+
+    Textual gives the key to the keymap's binding and drops it from the other
+    without a word when that one has an id (all of vip's do): say so.
+    """
+    told: list[str] = []
+    classes: list[type] = [DOMNode]
+    while classes:
+        cls = classes.pop()
+        classes += cls.__subclasses__()
+        if not cls.__module__.startswith("vip_tui.") or "BINDINGS" not in cls.__dict__:
+            continue
+        bindings = class_bindings(cls)
+        for binding in [b for bs in bindings.key_to_bindings.values() for b in bs]:
+            for key in keymap.get(binding.id or "", "").split(","):
+                for other in bindings.key_to_bindings.get(key.strip(), []):
+                    line = f"keymap: {binding.id} takes {key.strip()} from {other.id or other.action}"
+                    if other.id != binding.id and other.id not in keymap and line not in told:
+                        told.append(line)
+    return told
 
 
 def screen_keys(screen: Screen) -> list[tuple[str, str]]:
