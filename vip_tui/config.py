@@ -32,7 +32,6 @@ import os
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -231,5 +230,7 @@ def _kind(value: object) -> str:
 
 
 def _did_you_mean(word: str, choices: Collection[str]) -> str:
+    from difflib import get_close_matches  # only for a mistake: not on every start
+
     close = get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
