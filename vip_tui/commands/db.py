@@ -33,7 +33,7 @@ def upgrade(ctx: "Context", owner_url: str) -> None:
     from ..db import HEAD, upgrade_as_owner
 
     with refusals():
-        before, granted = upgrade_as_owner(owner_url, ctx.db)
+        before, granted = upgrade_as_owner(owner_url, ctx.db_in_effect)
     click.echo(f"schema {HEAD}" + (f" (was {before or 'empty'})" if before != HEAD else " (already up to date)"))
     if granted:
         click.echo(f"granted {granted}: read and write the tables, read and append to the audit log")
