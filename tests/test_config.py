@@ -228,3 +228,23 @@ def test_config_show_tells_a_key_taken_from_another_binding(config_file: Path) -
     code, out, err = vip("config", "show")
     assert code == 0 and _show(out)["keymap meetings.figures"] == ("n", f"{config_file}:2")
     assert err == f"vip: {config_file}: keymap: meetings.figures takes n from meetings.new\n"
+
+
+def test_vip_opens_the_tui_with_the_file(config_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    config_file.write_text('theme = "nord"\n')
+    seen: list[object] = []
+
+    class _App:
+        def use_config(self, settings: config.Config) -> None:
+            seen.append(settings.theme)
+
+        def run(self) -> None:
+            seen.append("run")
+
+    monkeypatch.setattr(gc, "disable", lambda: None)  # vip turns the collector off for the TUI's start
+    monkeypatch.setattr("vip_tui.app.make_app", lambda database: (seen.append(database.url), _App())[1])
+    code, _out, err = vip("--db", str(tmp_path / "tui.db"))
+    assert code == 0, err
+    assert seen == [f"sqlite:///{tmp_path / 'tui.db'}", "nord", "run"]
