@@ -18,8 +18,10 @@ from .palette import SearchProvider
 from .sanitize import for_terminal
 
 if TYPE_CHECKING:
+    from textual.binding import Keymap
     from textual.notifications import SeverityLevel
 
+    from .config import Config
     from .db import Clock, Database
     from .disclosure import ProtectedIndex
 
@@ -166,6 +168,43 @@ class VipApp(App[None]):
         # Should the first screen never show its rows (a database gone away),
         # the collector must not stay off for the rest of the session.
         self.set_timer(GC_OFF_AT_MOST, gc.enable)
+        self._apply_config()
+
+    # ---------------------------------------------------------------- configuration (vip_tui.config)
+
+    config: Config | None = None
+    keymap: Keymap = {}  # what set_keymap was given, for help (Textual keeps it privately); replaced, never changed
+
+    def use_config(self, config: Config) -> None:
+        """Apply the configuration file's theme and keymap when the app starts."""
+        self.config = config
+
+    def _apply_config(self) -> None:
+        """Theme and keymap from the file; a mistake is told in a notification and left out, never fatal."""
+        config = self.config
+        if config is None:
+            return
+        told: list[str] = []
+        if config.theme or config.keymap:
+            from .screens.help import binding_ids, keymap_clashes  # every screen: only when there is a keymap
+
+            config = config.checked(themes=self.available_themes, binding_ids=binding_ids() if config.keymap else ())
+            told += keymap_clashes(config.keymap)
+        if config.theme:
+            self.theme = config.theme
+        if config.keymap:
+            self.set_keymap(config.keymap)
+        told = [f"{p}; left out" for p in config.problems] + told
+        if told:
+            self.notify("\n".join(told), title=config.path.name, severity="warning", timeout=12)
+
+    def set_keymap(self, keymap: Keymap) -> None:
+        self.keymap = dict(keymap)
+        super().set_keymap(keymap)
+
+    def update_keymap(self, keymap: Keymap) -> None:
+        self.keymap = {**self.keymap, **keymap}
+        super().update_keymap(keymap)
 
     def on_unmount(self) -> None:
         gc.enable()

@@ -92,7 +92,7 @@ def default_user() -> str:
 
 def resolve_url(db: str | None) -> str:
     """Turn ``--db`` / ``VIP_DB`` (a path or a SQLAlchemy URL) into a URL; default: the user data file."""
-    value = db or os.environ.get("VIP_DB") or ""
+    value = db or locations.env_database() or ""
     if not value.strip():
         return f"sqlite:///{locations.default_db_path()}"
     if "://" in value:
