@@ -106,6 +106,8 @@ def test_the_tui_shows_its_rows_before_sqlalchemy_and_loads_the_orm_after(histor
             async with app.run_test() as pilot:
                 while "at the rows" not in seen:
                     await pilot.pause()
+                while not app.warmed_up:  # asked for once the frame with the rows is drawn
+                    await pilot.pause()
                 await app.workers.wait_for_complete()  # the warm-up, in the background
                 seen["warmed up"] = loaded()
 

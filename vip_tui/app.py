@@ -55,7 +55,7 @@ class VipApp(App[None]):
     def __init__(self, database: Database) -> None:
         super().__init__()
         self.db = database
-        self._warmed_up = False
+        self.warmed_up = False
         self._busy_since: float | None = None  # when the first of the writes waiting for the lock met it
         self._busy_told = 0.0
         self._busy_waiting = 0  # writes to try again
@@ -139,8 +139,8 @@ class VipApp(App[None]):
 
     def warm_up(self) -> None:
         """Once the first screen shows: load the ORM in the background, then freeze the start-up heap."""
-        if not self._warmed_up:
-            self._warmed_up = True
+        if not self.warmed_up:
+            self.warmed_up = True
             self._warm_up()
 
     @work(thread=True, exit_on_error=False, group="warm-up")
