@@ -24,8 +24,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from ..db import DatabaseBusy
 from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
 from ..services import agenda_builder as concurrent
@@ -324,7 +322,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
                 version = items.enter_item(self.app.db, row.id)
                 if version is not None:  # the mark that follows writes against the clock's own change
                     self.rows[index] = row = replace(row, version=version)
-            except (guard.ReviewError, StaleDataError, DatabaseBusy):
+            except (guard.ReviewError, DatabaseBusy):
                 pass  # the item's clock only; the item itself loads below
         self._move_marker(previous)
         ahead = self._prefetched.pop(row.id, None)
@@ -843,7 +841,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         """Run ``write``; a refusal, or a race lost to another instance, is told instead (False)."""
         try:
             write()
-        except StaleDataError as exc:
+        except guard.StaleEdit as exc:
             self._refused(exc)
             return False
         except guard.ReviewError as exc:

@@ -86,7 +86,7 @@ def add_walk_in(db: Database, meeting_id: int, name: str, agency: str, role: str
         raise ReviewError("a walk-in needs a name")
     if not agency.strip():
         raise ReviewError("a walk-in needs an agency")
-    with db.transaction() as s:
+    with writing(db, "the attendance") as s:
         writable_meeting(s, meeting_id)
         ag = agency_by_short_name(s, agency, create=True)
         assert ag is not None

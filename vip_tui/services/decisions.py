@@ -182,7 +182,7 @@ def add_action_item(
 ) -> DecisionRow:
     """A new action item, numbered ``<meeting>-<n>``."""
     description = checked_description(description)
-    with db.transaction() as s:
+    with writing(db, "the action item") as s:
         meeting = writable_meeting(s, meeting_id)
         agency = parse_owner(s, owner_agency)
         number = _next_number(s, meeting)
@@ -261,7 +261,7 @@ def propose_notification(
 
     Refused for the victim of a homicide (:func:`notification_subject`).
     """
-    with db.transaction() as s:
+    with writing(db, "the notification") as s:
         meeting = writable_meeting(s, meeting_id)
         person = notification_subject(s, person_id, meeting)
         number = _next_number(s, meeting)
@@ -288,7 +288,7 @@ def add_referral(
 ) -> DecisionRow:
     """A service referral for a person (status offered)."""
     service = checked_service(service)
-    with db.transaction() as s:
+    with writing(db, "the referral") as s:
         if meeting_id is not None:
             writable_meeting(s, meeting_id)
         person = s.get(Person, person_id)

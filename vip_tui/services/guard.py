@@ -50,19 +50,27 @@ GONE = "was removed by someone else since you opened it; reloaded"
 
 
 @contextmanager
-def writing(db: Database, what: str) -> Iterator[Session]:
+def writing(
+    db: Database, what: str, *, stale: type[StaleEdit] = StaleEdit, duplicate_is_stale: bool = False
+) -> Iterator[Session]:
     """The transaction of every write: a lost race with another instance reads as :class:`StaleEdit`.
 
     This is the one place SQLAlchemy's ``StaleDataError`` (``version_id_col``
-    found the row changed between this transaction's read and its UPDATE) is
-    turned into the message a person reads.
+    found the row changed between this transaction's read and its UPDATE) and
+    ``IntegrityError`` (a unique row inserted by another instance meanwhile)
+    are turned into the message a person reads. ``stale``: the
+    :class:`StaleEdit` a caller's own screen tells apart (the release review's);
+    ``duplicate_is_stale``: the unique row is the very record the caller
+    decides on, so a duplicate is a lost race, not a refusal.
     """
     try:
         with db.transaction() as s:
             yield s
     except StaleDataError:
-        raise StaleEdit(f"{what} {STALE}") from None
+        raise stale(f"{what} {STALE}") from None
     except IntegrityError as exc:
+        if duplicate_is_stale:
+            raise stale(f"{what} {STALE}") from None
         raise ReviewError(f"refused by the database (another user may have just made the same change): {exc.orig}") from None
 
 

@@ -520,7 +520,7 @@ def record_attempt(
     when = attempted_at or now.replace(second=0, microsecond=0)
     if when > now:
         raise ReviewError(f"an attempt cannot be in the future ({when:%Y-%m-%d %H:%M})")
-    with db.transaction() as s:
+    with writing(db, "the attempt") as s:
         n = _notification(s, notification_id)
         if not takes_attempts(n.status):
             raise ReviewError(f"the notification is {n.status.label}, which is final: no more attempts")
