@@ -56,7 +56,7 @@ from vip_tui.models import (
 from vip_tui.names import name_key
 from vip_tui.services import agenda_builder as ab
 from vip_tui.services import amendments, attendance, decisions, items, meetings, merge, notifications, old_business, release
-from vip_tui.services.guard import STALE, ReviewError
+from vip_tui.services.guard import STALE, ServiceError
 
 README_MESSAGE = "changed by someone else since you opened it; reloaded"
 
@@ -400,7 +400,7 @@ def test_the_second_of_two_instances_is_refused_and_nothing_it_typed_is_written(
         _edit(first, model, row_id)
     after_first = _version(first, model, row_id)
     assert after_first > seen
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(ServiceError) as refused:
         call(second, w, seen)
     assert README_MESSAGE in str(refused.value)
     assert _version(first, model, row_id) == after_first  # nothing written over the first instance's change
@@ -422,9 +422,9 @@ def test_two_people_on_one_notification_the_second_is_refused_and_the_first_kept
     row_a = notifications.get_notification(first, w.notification, today=today)
     row_b = notifications.get_notification(second, w.notification, today=today)
     notifications.set_services(first, row_a.id, "job training", "job training", version=row_a.version)
-    with pytest.raises(ReviewError, match=README_MESSAGE):
+    with pytest.raises(ServiceError, match=README_MESSAGE):
         notifications.set_services(second, row_b.id, "housing", "", version=row_b.version)
-    with pytest.raises(ReviewError, match=README_MESSAGE):
+    with pytest.raises(ServiceError, match=README_MESSAGE):
         notifications.change_status(second, row_b.id, NotificationStatus.refused, "Refused", version=row_b.version)
     now = notifications.get_notification(second, w.notification, today=today)
     assert (now.services_offered, now.services_accepted, now.status) == (
@@ -442,7 +442,7 @@ def test_old_business_rows_carry_the_version_a_change_writes_against(two: tuple[
     b_rows = {r.kind: r for r in old_business.old_business(second, w.draft)}
     old_business.set_action_status(first, w.action, ActionStatus.done, "Canvassed", in_meeting_id=w.draft,
                              version=a_rows["action"].version)
-    with pytest.raises(ReviewError, match=README_MESSAGE):
+    with pytest.raises(ServiceError, match=README_MESSAGE):
         old_business.set_action_status(second, w.action, ActionStatus.dropped, "No longer needed", in_meeting_id=w.draft,
                                  version=b_rows["action"].version)
     with second.session() as s:

@@ -45,12 +45,12 @@ def _refused() -> Iterator[None]:
     from ..cli import Refused, _refusals
     from ..export import ExportError
     from ..sanitize import for_terminal
-    from ..services.guard import ReviewError
+    from ..services.guard import ServiceError
 
     with _refusals():
         try:
             yield
-        except (ExportError, ReviewError) as exc:
+        except (ExportError, ServiceError) as exc:
             raise Refused(for_terminal(str(exc))) from exc
 
 

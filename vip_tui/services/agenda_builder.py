@@ -64,7 +64,7 @@ from ..models import (
 )
 from ..names import name_key
 from ..sanitize import clean
-from .guard import GONE, Invalid, MeetingClosed, ReviewError, StaleEdit, check_version, touch, writing
+from .guard import GONE, Invalid, MeetingClosed, ServiceError, StaleEdit, check_version, touch, writing
 from .items import AgendaRow, ItemDetail, agenda_rows, load_item_detail
 from .meetings import next_meeting_number, take_write_lock
 
@@ -300,7 +300,7 @@ def load_agenda(db: Database, meeting_id: int) -> AgendaDraft:
     with db.session() as s:
         meeting = s.get(Meeting, meeting_id)
         if meeting is None:
-            raise ReviewError(f"no meeting with id {meeting_id}")
+            raise ServiceError(f"no meeting with id {meeting_id}")
         stamp = _stamp(s, meeting_id)
         info = MeetingInfo(
             meeting.id, meeting.version, meeting.date, meeting.number, meeting.title, meeting.location,  # type: ignore[arg-type]
@@ -497,7 +497,7 @@ def set_ready(db: Database, meeting_id: int, version: int, ready: bool) -> None:
     with _writing(db, "the meeting") as s:
         meeting = _writable(s, meeting_id, version)
         if ready and s.exec(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id)).first() is None:
-            raise ReviewError("an agenda with no incidents cannot be ready: add one with a")
+            raise ServiceError("an agenda with no incidents cannot be ready: add one with a")
         meeting.agenda_ready = ready
 
 
@@ -609,14 +609,14 @@ def remove_item(db: Database, agenda_item_id: int, version: int) -> str:
         item, incident = _item_and_incident(s, agenda_item_id, version)
         case = incident.case_number
         if s.exec(select(Note.id).where(Note.agenda_item_id == item.id)).first() is not None:
-            raise ReviewError(f"case {case} has notes from the meeting; it stays on the agenda")
+            raise ServiceError(f"case {case} has notes from the meeting; it stays on the agenda")
         decided = any(
             s.exec(select(model.id).where(model.meeting_id == item.meeting_id, model.incident_id == incident.id)).first()
             is not None
             for model in (ActionItem, Notification)
         )
         if decided:
-            raise ReviewError(f"case {case} has decisions from the meeting; it stays on the agenda")
+            raise ServiceError(f"case {case} has decisions from the meeting; it stays on the agenda")
         meeting_id = item.meeting_id
         s.delete(item)
         s.flush()
@@ -828,7 +828,7 @@ def relink_involvement(
             )
         ).first()
         if clash is not None:
-            raise ReviewError(f"{person.name} is already a {inv.role.label} in case {incident.case_number}")
+            raise ServiceError(f"{person.name} is already a {inv.role.label} in case {incident.case_number}")
         inv.person_id = person.id
         s.flush()
         _drop_if_orphan(s, old_id)  # type: ignore[arg-type]
@@ -947,7 +947,7 @@ def save_note(
         else:
             _check(note, version, "this note")
             if note.agenda_item_id != agenda_item_id:
-                raise ReviewError("that note belongs to another agenda item")
+                raise ServiceError("that note belongs to another agenda item")
             item = s.get(AgendaItem, agenda_item_id)
             assert item is not None
             _writable(s, item.meeting_id)

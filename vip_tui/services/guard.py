@@ -24,19 +24,19 @@ from ..enums import MeetingStatus
 from ..models import AgendaItem, Meeting
 
 
-class ReviewError(Exception):
+class ServiceError(Exception):
     """A change refused for a reason the user can act on; the message says which."""
 
 
-class MeetingClosed(ReviewError):
+class MeetingClosed(ServiceError):
     """The meeting is closed: corrections are amendments with a reason."""
 
 
-class StaleEdit(ReviewError):
+class StaleEdit(ServiceError):
     """Another instance changed (or removed) the record since this one loaded it; nothing was written."""
 
 
-class Invalid(ReviewError):
+class Invalid(ServiceError):
     """Values refused by the agenda models: every ``(field, message)``, worded as an import words them."""
 
     def __init__(self, problems: Sequence[tuple[str | None, str]]) -> None:
@@ -71,7 +71,7 @@ def writing(
     except IntegrityError as exc:
         if duplicate_is_stale:
             raise stale(f"{what} {STALE}") from None
-        raise ReviewError(f"refused by the database (another user may have just made the same change): {exc.orig}") from None
+        raise ServiceError(f"refused by the database (another user may have just made the same change): {exc.orig}") from None
 
 
 def check_version(obj: Any, version: int | None, what: str) -> Any:
@@ -96,7 +96,7 @@ def touch(obj: Any, attr: str) -> None:
 def load_meeting(s: Session, meeting_id: int) -> Meeting:
     meeting = s.get(Meeting, meeting_id)
     if meeting is None:
-        raise ReviewError(f"no meeting with id {meeting_id}")
+        raise ServiceError(f"no meeting with id {meeting_id}")
     return meeting
 
 
@@ -112,5 +112,5 @@ def writable_meeting(s: Session, meeting_id: int) -> Meeting:
 def load_item(s: Session, agenda_item_id: int) -> AgendaItem:
     item = s.get(AgendaItem, agenda_item_id)
     if item is None:
-        raise ReviewError(f"no agenda item with id {agenda_item_id}")
+        raise ServiceError(f"no agenda item with id {agenda_item_id}")
     return item

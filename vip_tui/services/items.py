@@ -19,7 +19,7 @@ from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
 from ..models import AgendaItem, Incident, Involvement, Meeting, Note
 from .decisions import DecisionRow, meeting_decisions
 from .frozen import recorded_incident
-from .guard import ReviewError, check_version, load_item, load_meeting, writable_meeting, writing
+from .guard import ServiceError, check_version, load_item, load_meeting, writable_meeting, writing
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def save_note(
         else:
             check_version(note, version, "this note")
             if note.agenda_item_id != item.id:
-                raise ReviewError("that note belongs to another agenda item")
+                raise ServiceError("that note belongs to another agenda item")
             if note.text != text:
                 note.text = text
                 note.updated_at = now

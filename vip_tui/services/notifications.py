@@ -53,7 +53,7 @@ from ..enums import (
     ReferralStatus,
 )
 from ..models import Incident, Meeting, Notification, NotificationAttempt, Person, Referral
-from .guard import ReviewError, check_version, writing
+from .guard import ServiceError, check_version, writing
 from .decisions import add_referral
 
 # --------------------------------------------------------------------------- rules
@@ -99,7 +99,7 @@ def check_transition(current: NotificationStatus, new: NotificationStatus) -> No
     allowed = NOTIFICATION_TRANSITIONS[current]
     if new not in allowed:
         options = ", ".join(sorted(a.label for a in allowed)) or "none: it is final"
-        raise ReviewError(f"a {current.label} notification cannot become {new.label} (allowed: {options})")
+        raise ServiceError(f"a {current.label} notification cannot become {new.label} (allowed: {options})")
 
 
 def check_referral_transition(current: ReferralStatus, new: ReferralStatus) -> None:
@@ -109,7 +109,7 @@ def check_referral_transition(current: ReferralStatus, new: ReferralStatus) -> N
     if new not in allowed:
         options = ", ".join(a.label for a in REFERRAL_ORDER if a in allowed) or "none: it is final"
         article = "an" if current.label[0] in "aeiou" else "a"
-        raise ReviewError(f"{article} {current.label} referral cannot become {new.label} (allowed: {options})")
+        raise ServiceError(f"{article} {current.label} referral cannot become {new.label} (allowed: {options})")
 
 
 def suggested_status(current: NotificationStatus, result: AttemptResult) -> NotificationStatus | None:
@@ -266,9 +266,9 @@ class NotificationFilter:
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUS_FILTERS:
-            raise ReviewError(f"unknown status {self.status!r}; use one of {', '.join(STATUS_FILTERS)}")
+            raise ServiceError(f"unknown status {self.status!r}; use one of {', '.join(STATUS_FILTERS)}")
         if self.due not in DUE_FILTERS:
-            raise ReviewError(f"unknown due filter {self.due!r}; use one of {', '.join(DUE_FILTERS)}")
+            raise ServiceError(f"unknown due filter {self.due!r}; use one of {', '.join(DUE_FILTERS)}")
 
     @property
     def active(self) -> bool:
@@ -390,7 +390,7 @@ def _attempt(a: NotificationAttempt) -> AttemptRow:
 def get_notification(db: Database, notification_id: int, *, today: dt.date) -> NotificationRow:
     rows = load_notifications(db, today=today, ids=[notification_id])
     if not rows:
-        raise ReviewError(f"no notification {notification_id}")
+        raise ServiceError(f"no notification {notification_id}")
     return rows[0]
 
 
@@ -415,7 +415,7 @@ def known_areas(db: Database) -> list[str]:
 def _notification(s: Session, notification_id: int, version: int | None = None) -> Notification:
     n = s.get(Notification, notification_id)
     if n is None:
-        raise ReviewError(f"no notification {notification_id}")
+        raise ServiceError(f"no notification {notification_id}")
     if version is not None and n.version != version:  # named only when refused: one query less per write
         check_version(n, version, f"notification {_ref(s, n)}")
     return n
@@ -445,7 +445,7 @@ def change_status(
 ) -> Notification:
     """Move a notification along its lifecycle from the board, between or during meetings.
 
-    A transition SPEC §2 does not allow is refused (ReviewError) and nothing
+    A transition SPEC §2 does not allow is refused (ServiceError) and nothing
     changes. Reaching a final status notes when and at which meeting it is
     reported as closed; going back to an open one (not located → assigned)
     clears that. ``outcome`` None leaves the outcome as it is, "" clears it.
@@ -486,13 +486,13 @@ def close_notification(
     required. Services None are left as they are, "" clears them.
     """
     if status in OPEN_NOTIFICATION_STATUSES:
-        raise ReviewError(f"{status.label} does not close a notification; choose how it ended")
+        raise ServiceError(f"{status.label} does not close a notification; choose how it ended")
     if not (outcome or "").strip():
-        raise ReviewError("closing a notification needs its outcome")
+        raise ServiceError("closing a notification needs its outcome")
     with writing(db, "the notification") as s:
         n = _notification(s, notification_id, version)
         if n.status not in OPEN_NOTIFICATION_STATUSES and n.status == status:
-            raise ReviewError(f"the notification is already {status.label}")
+            raise ServiceError(f"the notification is already {status.label}")
         _apply_status(s, n, status, outcome, db.now())
         if services_offered is not None:
             n.services_offered = _clean(services_offered)
@@ -519,11 +519,11 @@ def record_attempt(
     now = db.now()
     when = attempted_at or now.replace(second=0, microsecond=0)
     if when > now:
-        raise ReviewError(f"an attempt cannot be in the future ({when:%Y-%m-%d %H:%M})")
+        raise ServiceError(f"an attempt cannot be in the future ({when:%Y-%m-%d %H:%M})")
     with writing(db, "the attempt") as s:
         n = _notification(s, notification_id)
         if not takes_attempts(n.status):
-            raise ReviewError(f"the notification is {n.status.label}, which is final: no more attempts")
+            raise ServiceError(f"the notification is {n.status.label}, which is final: no more attempts")
         a = NotificationAttempt(
             notification_id=n.id, attempted_at=when, by=_clean(by), result=result,
             letter_left=bool(letter_left), door_hanger_left=bool(door_hanger_left), note=_clean(note),
@@ -649,7 +649,7 @@ def refer(
         with db.session() as s:
             n = _notification(s, notification_id)
             if n.person_id != person_id:
-                raise ReviewError("that notification is for someone else")
+                raise ServiceError("that notification is for someone else")
             incident_id = n.incident_id
     made = add_referral(db, person_id, service, provider=provider, incident_id=incident_id,
                         notification_id=notification_id, note=note)
@@ -673,13 +673,13 @@ def set_referral_status(
     today = db.now().date()
     on = on or today
     if on > today:
-        raise ReviewError(f"{on.isoformat()} is in the future")
+        raise ServiceError(f"{on.isoformat()} is in the future")
     with writing(db, "the referral") as s:
         r = check_version(s.get(Referral, referral_id), version, "the referral")
         check_referral_transition(r.status, status)
         if status != r.status:
             if r.offered_on is not None and on < r.offered_on:
-                raise ReviewError(f"{on.isoformat()} is before the referral was offered ({r.offered_on.isoformat()})")
+                raise ServiceError(f"{on.isoformat()} is before the referral was offered ({r.offered_on.isoformat()})")
             r.status = status
             r.status_on = on
         if note is not None:
@@ -730,7 +730,7 @@ def counts(rows: Sequence[NotificationRow], shown: Sequence[NotificationRow], to
 
 __all__ = [
     "ATTEMPT_STATUS", "AttemptRow", "BoardCounts", "DUE_FILTERS", "FINAL_STATUSES", "NotificationFilter",
-    "NotificationRow", "REFERRAL_ORDER", "REFERRAL_TRANSITIONS", "ReferralRow", "ReviewError", "STATUS_FILTERS", "change_status",
+    "NotificationRow", "REFERRAL_ORDER", "REFERRAL_TRANSITIONS", "ReferralRow", "ServiceError", "STATUS_FILTERS", "change_status",
     "check_referral_transition", "check_transition", "close_notification", "counts", "load_notifications", "load_referrals",
     "parse_when", "record_attempt", "refer", "reporting_meeting", "set_referral_status", "set_services",
     "suggested_status", "takes_attempts",

@@ -11,7 +11,7 @@ from sqlmodel import select
 from ..db import Database
 from ..enums import ActionStatus, NOTIFICATION_TRANSITIONS, NotificationStatus, OPEN_NOTIFICATION_STATUSES
 from ..models import ActionItem, Agency, Meeting, Notification, Person
-from .guard import ReviewError, check_version, load_meeting, writable_meeting, writing
+from .guard import ServiceError, check_version, load_meeting, writable_meeting, writing
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def set_notification_status(
             allowed = NOTIFICATION_TRANSITIONS[n.status]
             if status not in allowed:
                 options = ", ".join(sorted(a.label for a in allowed)) or "none: it is final"
-                raise ReviewError(f"a {n.status.label} notification cannot become {status.label} (allowed: {options})")
+                raise ServiceError(f"a {n.status.label} notification cannot become {status.label} (allowed: {options})")
             n.status = status
         if outcome is not None:
             n.outcome = outcome.strip() or None

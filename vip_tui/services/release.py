@@ -36,7 +36,7 @@ from ..disclosure.tokens import ProtectedIndex
 from ..enums import ReleaseDecision
 from ..models import Meeting, PartnerRelease, ReleaseExemption
 from ..sanitize import clean
-from .guard import STALE, ReviewError, StaleEdit, writing
+from .guard import STALE, ServiceError, StaleEdit, writing
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -57,7 +57,7 @@ __all__ = [
     "withhold",
 ]
 
-class ReleaseError(ReviewError):
+class ReleaseError(ServiceError):
     """A release decision refused; the message says what to do."""
 
 
