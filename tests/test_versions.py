@@ -63,7 +63,7 @@ README_MESSAGE = "changed by someone else since you opened it; reloaded"
 # Functions that take the database and need no version, with the reason.
 READ_ONLY = {
     "amendments": {"find_record", "record_state", "list_amendments"},
-    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "note_versions", "person_aliases"},
+    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "person_aliases"},
     "person_match": {"suggest_persons"},
     "release": {"passages", "unresolved"},
     "figures": {"program_figures"},
@@ -299,9 +299,6 @@ CASES: dict[str, Case] = {
                                            version=v), True),
     "agenda_builder.remove_invitee": (
         lambda w: (MeetingAttendance, w.att), lambda db, w, v: ab.remove_invitee(db, w.att, version=v), False),
-    "agenda_builder.save_note": (
-        lambda w: (Note, w.note),
-        lambda db, w, v: ab.save_note(db, w.item1, "Retaliation expected this week", note_id=w.note, version=v), True),
     "agenda_builder.set_partner_summary": (
         lambda w: (Incident, w.east),
         lambda db, w, v: ab.set_partner_summary(db, w.item1, "Shots fired at a gathering", version=v), True),

@@ -618,7 +618,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             return
         text = self.editor.text
         try:
-            self.note_id, self.note_version = concurrent.save_note(
+            self.note_id, self.note_version = items.save_note(
                 self.app.db, self._editor_item_id, text, note_id=self.note_id, version=self.note_version,
                 visibility=self.note_visibility,
             )
@@ -633,7 +633,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
     def _keep_as_new_note(self, text: str) -> None:
         """The note was changed in another instance: theirs stays, what was typed here becomes a new note."""
         try:
-            self.note_id, self.note_version = concurrent.save_note(
+            self.note_id, self.note_version = items.save_note(
                 self.app.db, self._editor_item_id, text, note_id=None, version=None, visibility=self.note_visibility,
             )
         except guard.ServiceError as exc:

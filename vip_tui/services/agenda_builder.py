@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from ..agenda.importer import ensure_agency, invite, link_group
 from ..agenda.parse import Loc, problems_from_validation_error
 from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn
 from ..db import Database
-from ..enums import CaseStatus, IncidentType, MeetingStatus, NoteVisibility, RetaliationRisk, Role
+from ..enums import CaseStatus, IncidentType, MeetingStatus, RetaliationRisk, Role
 from ..models import (
     ActionItem,
     Agency,
@@ -81,7 +81,6 @@ __all__ = [
     "remove_involvement",
     "remove_invitee",
     "remove_item",
-    "save_note",
     "set_budget",
     "set_ready",
     "update_incident",
@@ -911,57 +910,6 @@ def remove_invitee(db: Database, attendance_id: int, *, version: int | None) -> 
         row = _check(s.get(MeetingAttendance, attendance_id), version, "the invitee")
         _writable(s, row.meeting_id)
         s.delete(row)
-
-
-# --------------------------------------------------------------------------- notes (the review's autosave)
-
-
-def note_versions(db: Database, note_ids: Sequence[int]) -> dict[int, int]:
-    """The current version of each note, for the review's editor to write against."""
-    if not note_ids:
-        return {}
-    with db.session() as s:
-        return dict(s.exec(select(Note.id, Note.version).where(col(Note.id).in_(list(note_ids)))).all())  # type: ignore[arg-type]
-
-
-def save_note(
-    db: Database, agenda_item_id: int, text: str, *, note_id: int | None, version: int | None,
-    visibility: NoteVisibility | str | None = None,
-) -> tuple[int, int]:
-    """:func:`.items.save_note` refusing to overwrite a note changed by another instance.
-
-    Returns ``(note id, its version now)``. A note changed since ``version``
-    raises :class:`StaleEdit` and nothing is written: the screen keeps the
-    typed text (as a new note) and reloads. A note deleted meanwhile is
-    written again as a new note, so no word is lost.
-    """
-    from .items import save_note as plain_save
-
-    if note_id is None or version is None:
-        new_id = plain_save(db, agenda_item_id, text, note_id=note_id, version=None, visibility=visibility)
-        return new_id, note_versions(db, [new_id]).get(new_id, 1)
-    with _writing(db, "this note") as s:
-        note = s.get(Note, note_id)
-        if note is None:
-            pass  # written as a new note below
-        else:
-            _check(note, version, "this note")
-            if note.agenda_item_id != agenda_item_id:
-                raise ServiceError("that note belongs to another agenda item")
-            item = s.get(AgendaItem, agenda_item_id)
-            assert item is not None
-            _writable(s, item.meeting_id)
-            now = db.now()
-            if note.text != text:
-                note.text = text
-                note.updated_at = now
-            if visibility is not None and note.visibility != NoteVisibility(visibility):
-                note.visibility = NoteVisibility(visibility)
-                note.updated_at = now
-            s.flush()
-            return note.id, note.version  # type: ignore[return-value]
-    new_id = plain_save(db, agenda_item_id, text, note_id=None, version=None, visibility=visibility)
-    return new_id, note_versions(db, [new_id]).get(new_id, 1)
 
 
 # --------------------------------------------------------------------------- partner summary and aliases

@@ -178,19 +178,26 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
 def save_note(
     db: Database, agenda_item_id: int, text: str, *, note_id: int | None = None, version: int | None,
     visibility: NoteVisibility | str | None = None,
-) -> int:
-    """Create or update a note on an agenda item; returns its id. Called as the facilitator types.
+) -> tuple[int, int]:
+    """Create or update a note on an agenda item; returns ``(its id, its version now)``. Called as the facilitator types.
 
     ``visibility`` (law enforcement only / members / partners) is kept as it
     is when None; a new note is for the members unless told otherwise.
-    ``version``: the note's as its editor loaded it (refused if changed since).
+    ``version``: the note's as its editor loaded it. A note changed by another
+    instance since raises :class:`StaleEdit` and nothing is written (the
+    screen keeps the typed text as a new note and reloads); a note deleted
+    meanwhile is written again as a new note, so no word is lost.
     """
     visibility = NoteVisibility(visibility) if visibility is not None else None
     with writing(db, "this note") as s:
+        note = s.get(Note, note_id) if note_id is not None else None
+        if note is not None:
+            check_version(note, version, "this note")
+            if note.agenda_item_id != agenda_item_id:
+                raise ServiceError("that note belongs to another agenda item")
         item = load_item(s, agenda_item_id)
         writable_meeting(s, item.meeting_id)
         now = db.now()
-        note = s.get(Note, note_id) if note_id is not None else None
         if note is None:
             note = Note(
                 meeting_id=item.meeting_id, agenda_item_id=item.id, text=text, visibility=visibility or NoteVisibility.members,
@@ -198,9 +205,6 @@ def save_note(
             )
             s.add(note)
         else:
-            check_version(note, version, "this note")
-            if note.agenda_item_id != item.id:
-                raise ServiceError("that note belongs to another agenda item")
             if note.text != text:
                 note.text = text
                 note.updated_at = now
@@ -208,7 +212,7 @@ def save_note(
                 note.visibility = visibility
                 note.updated_at = now
         s.flush()
-        return note.id  # type: ignore[return-value]
+        return note.id, note.version  # type: ignore[return-value]
 
 
 def delete_note(db: Database, note_id: int, *, version: int | None) -> None:
