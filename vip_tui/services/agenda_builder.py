@@ -66,7 +66,7 @@ from ..names import name_key
 from ..sanitize import clean
 from .guard import GONE, Invalid, MeetingClosed, ServiceError, StaleEdit, check_version, touch, writing
 from .items import AgendaRow, ItemDetail, agenda_rows, load_item_detail
-from .meetings import next_meeting_number, take_write_lock
+from .meetings import MeetingInfo, meeting_info, next_meeting_number, take_write_lock
 
 __all__ = [
     "AgendaDraft",
@@ -151,31 +151,6 @@ def _writable(s: Session, meeting_id: int, version: int | None = None) -> Meetin
 
 
 # --------------------------------------------------------------------------- what the builder shows
-
-
-@dataclass(frozen=True)
-class MeetingInfo:
-    id: int
-    version: int
-    date: dt.date
-    number: int
-    title: str | None
-    location: str | None
-    facilitator: str | None
-    start_time: dt.time | None
-    minutes: int | None
-    status: MeetingStatus
-    agenda_ready: bool
-
-    def form_values(self) -> dict[str, str]:
-        return {
-            "date": self.date.isoformat(),
-            "title": self.title or "",
-            "location": self.location or "",
-            "facilitator": self.facilitator or "",
-            "start_time": self.start_time.strftime("%H:%M") if self.start_time else "",
-            "minutes": str(self.minutes or ""),
-        }
 
 
 @dataclass(frozen=True)
@@ -301,10 +276,7 @@ def load_agenda(db: Database, meeting_id: int) -> AgendaDraft:
         if meeting is None:
             raise ServiceError(f"no meeting with id {meeting_id}")
         stamp = _stamp(s, meeting_id)
-        info = MeetingInfo(
-            meeting.id, meeting.version, meeting.date, meeting.number, meeting.title, meeting.location,  # type: ignore[arg-type]
-            meeting.facilitator, meeting.start_time, meeting.minutes, meeting.status, meeting.agenda_ready,
-        )
+        info = meeting_info(meeting)
         pairs = s.exec(
             select(AgendaItem, Incident)
             .join(Incident, Incident.id == AgendaItem.incident_id)

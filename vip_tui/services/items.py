@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from ..db import Database
-from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
+from ..enums import CaseStatus, IncidentType, MeetingStatus, NoteVisibility, RetaliationRisk, ReviewStatus, Role
 from ..models import AgendaItem, Incident, Involvement, Meeting, Note
 from .decisions import DecisionRow, meeting_decisions
 from .frozen import recorded_incident
@@ -94,10 +94,37 @@ class NoteRow:
         return self.visibility == NoteVisibility.le_only
 
 
-@dataclass
+@dataclass(frozen=True)
+class IncidentFacts:
+    """An incident's facts as the review shows them (the columns of models.Incident, not the ORM row)."""
+
+    id: int
+    case_number: str
+    occurred_at: dt.datetime
+    type: IncidentType
+    location: str
+    area_command: str | None
+    summary: str | None
+    partner_summary: str | None
+    motive: str | None
+    case_status: CaseStatus | None
+    retaliation_risk: RetaliationRisk | None
+    nibin_leads: tuple[str, ...]
+    version: int
+
+
+def incident_facts(inc: Incident) -> IncidentFacts:
+    return IncidentFacts(
+        inc.id, inc.case_number, inc.occurred_at, inc.type, inc.location, inc.area_command, inc.summary,  # type: ignore[arg-type]
+        inc.partner_summary, inc.motive, inc.case_status, inc.retaliation_risk, tuple(inc.nibin_leads or ()),
+        inc.version,
+    )
+
+
+@dataclass(frozen=True)
 class ItemDetail:
     item: AgendaRow
-    incident: Incident
+    incident: IncidentFacts
     persons: list[PersonRow]
     notes: list[NoteRow]
     decisions: list[DecisionRow]
@@ -106,9 +133,8 @@ class ItemDetail:
     def shows_the_same_as(self, other: ItemDetail) -> bool:
         """Whether ``other`` draws the same item (its running clock aside: the pace bar keeps that)."""
         return (
-            (_clockless(self.item), self.persons, self.notes, self.decisions, self.histories)
-            == (_clockless(other.item), other.persons, other.notes, other.decisions, other.histories)
-            and self.incident.model_dump() == other.incident.model_dump()
+            (_clockless(self.item), self.incident, self.persons, self.notes, self.decisions, self.histories)
+            == (_clockless(other.item), other.incident, other.persons, other.notes, other.decisions, other.histories)
         )
 
 
@@ -167,7 +193,7 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
         incident.occurred_at, incident.location, item.minutes, item.review_status, item.elapsed_seconds,
         item.started_at, item.version,
     )
-    return ItemDetail(row, incident, persons, notes, decisions, histories)
+    return ItemDetail(row, incident_facts(incident), persons, notes, decisions, histories)
 
 
 
