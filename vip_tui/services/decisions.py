@@ -61,7 +61,7 @@ from ..models import (
     Referral,
 )
 from .attendance import agency_by_short_name
-from .guard import ServiceError, check_version, writable_meeting, writing
+from .guard import NotAllowed, ServiceError, check_version, writable_meeting, writing
 
 KINDS = ("action", "notification", "referral")
 WHAT = {"action": "the action item", "notification": "the notification", "referral": "the referral"}
@@ -480,7 +480,7 @@ def delete_action_item(db: Database, action_id: int, *, version: int | None) -> 
         meeting = writable_meeting(s, action.meeting_id)
         ref = meeting.ref(action.number)
         if action.status != ActionStatus.open:
-            raise ServiceError(f"action item {ref} is {action.status.value}: its outcome is a record; "
+            raise NotAllowed(f"action item {ref} is {action.status.value}: its outcome is a record; "
                               "reopen it in old business first if it was closed by mistake")
         s.delete(action)
         return ref
@@ -500,7 +500,7 @@ def delete_notification(db: Database, notification_id: int, *, version: int | No
         elif s.exec(select(func.count()).select_from(Referral).where(Referral.notification_id == n.id)).one():
             why = "a referral was made from it"
         if why:
-            raise ServiceError(f"notification {ref} cannot be removed: {why}, and that history is a record; "
+            raise NotAllowed(f"notification {ref} cannot be removed: {why}, and that history is a record; "
                               "cancel it instead (s on the notifications board)")
         s.delete(n)
         return ref
@@ -513,7 +513,7 @@ def delete_referral(db: Database, referral_id: int, *, version: int | None) -> s
         if r.meeting_id is not None:
             writable_meeting(s, r.meeting_id)
         if r.status != ReferralStatus.offered:
-            raise ServiceError(f"this referral is {r.status.label}: that history is a record; "
+            raise NotAllowed(f"this referral is {r.status.label}: that history is a record; "
                               "decline it instead (s on the referrals board)")
         s.delete(r)
         return r.service

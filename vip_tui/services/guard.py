@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -36,12 +37,24 @@ class StaleEdit(ServiceError):
     """Another instance changed (or removed) the record since this one loaded it; nothing was written."""
 
 
+class NotAllowed(ServiceError):
+    """A rule of the program forbids the change (a status it cannot move to, removing what is already history)."""
+
+
 class Invalid(ServiceError):
     """Values refused by the agenda models: every ``(field, message)``, worded as an import words them."""
 
     def __init__(self, problems: Sequence[tuple[str | None, str]]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(f"{name}: {message}" if name else message for name, message in self.problems))
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A row as a write left it: its id, and the version the next write of it names."""
+
+    id: int
+    version: int
 
 
 # The README's words for a refused write (SPEC §6, two instances).
