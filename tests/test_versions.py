@@ -69,7 +69,7 @@ READ_ONLY = {
     "figures": {"program_figures"},
     "merge": {"merges_into"},
     "notifications": {
-        "load_notifications", "get_notification", "known_areas", "load_referrals", "providers", "services",
+        "load_notifications", "known_areas", "load_referrals", "providers", "services",
     },
     "persons": {"person_profile"},
     "decisions": {"decision_values", "team_suggestions"},
@@ -416,20 +416,20 @@ def test_two_people_on_one_notification_the_second_is_refused_and_the_first_kept
     first, second = two
     w = _world(first)
     today = FIXED_NOW.date()
-    row_a = notifications.get_notification(first, w.notification, today=today)
-    row_b = notifications.get_notification(second, w.notification, today=today)
+    row_a = notifications.load_notifications(first, today=today, ids=[w.notification])[0]
+    row_b = notifications.load_notifications(second, today=today, ids=[w.notification])[0]
     notifications.set_services(first, row_a.id, "job training", "job training", version=row_a.version)
     with pytest.raises(ServiceError, match=README_MESSAGE):
         notifications.set_services(second, row_b.id, "housing", "", version=row_b.version)
     with pytest.raises(ServiceError, match=README_MESSAGE):
         notifications.change_status(second, row_b.id, NotificationStatus.refused, "Refused", version=row_b.version)
-    now = notifications.get_notification(second, w.notification, today=today)
+    now = notifications.load_notifications(second, today=today, ids=[w.notification])[0]
     assert (now.services_offered, now.services_accepted, now.status) == (
         "job training", "job training", NotificationStatus.assigned,
     )
     # Reloaded, the second person writes against what the first left.
     notifications.change_status(second, now.id, NotificationStatus.refused, "Refused", version=now.version)
-    assert notifications.get_notification(first, w.notification, today=today).outcome == "Refused"
+    assert notifications.load_notifications(first, today=today, ids=[w.notification])[0].outcome == "Refused"
 
 
 def test_old_business_rows_carry_the_version_a_change_writes_against(two: tuple[Database, Database]) -> None:

@@ -53,8 +53,8 @@ from ..enums import (
     ReferralStatus,
 )
 from ..models import Incident, Meeting, Notification, NotificationAttempt, Person, Referral
-from .guard import ServiceError, check_version, writing
 from .decisions import add_referral
+from .guard import NotAllowed, ServiceError, check_version, writing
 
 # --------------------------------------------------------------------------- rules
 
@@ -99,7 +99,7 @@ def check_transition(current: NotificationStatus, new: NotificationStatus) -> No
     allowed = NOTIFICATION_TRANSITIONS[current]
     if new not in allowed:
         options = ", ".join(sorted(a.label for a in allowed)) or "none: it is final"
-        raise ServiceError(f"a {current.label} notification cannot become {new.label} (allowed: {options})")
+        raise NotAllowed(f"a {current.label} notification cannot become {new.label} (allowed: {options})")
 
 
 def check_referral_transition(current: ReferralStatus, new: ReferralStatus) -> None:
@@ -109,7 +109,7 @@ def check_referral_transition(current: ReferralStatus, new: ReferralStatus) -> N
     if new not in allowed:
         options = ", ".join(a.label for a in REFERRAL_ORDER if a in allowed) or "none: it is final"
         article = "an" if current.label[0] in "aeiou" else "a"
-        raise ServiceError(f"{article} {current.label} referral cannot become {new.label} (allowed: {options})")
+        raise NotAllowed(f"{article} {current.label} referral cannot become {new.label} (allowed: {options})")
 
 
 def suggested_status(current: NotificationStatus, result: AttemptResult) -> NotificationStatus | None:
@@ -387,13 +387,6 @@ def _attempt(a: NotificationAttempt) -> AttemptRow:
     return AttemptRow(a.id, a.attempted_at, a.by, a.result, a.letter_left, a.door_hanger_left, a.note)  # type: ignore[arg-type]
 
 
-def get_notification(db: Database, notification_id: int, *, today: dt.date) -> NotificationRow:
-    rows = load_notifications(db, today=today, ids=[notification_id])
-    if not rows:
-        raise ServiceError(f"no notification {notification_id}")
-    return rows[0]
-
-
 def area_commands(rows: Iterable[NotificationRow]) -> list[str]:
     return sorted({r.area_command for r in rows if r.area_command}, key=str.casefold)
 
@@ -523,7 +516,7 @@ def record_attempt(
     with writing(db, "the attempt") as s:
         n = _notification(s, notification_id)
         if not takes_attempts(n.status):
-            raise ServiceError(f"the notification is {n.status.label}, which is final: no more attempts")
+            raise NotAllowed(f"the notification is {n.status.label}, which is final: no more attempts")
         a = NotificationAttempt(
             notification_id=n.id, attempted_at=when, by=_clean(by), result=result,
             letter_left=bool(letter_left), door_hanger_left=bool(door_hanger_left), note=_clean(note),
