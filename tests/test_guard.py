@@ -18,8 +18,8 @@ import pytest
 from sqlmodel import SQLModel
 
 from tests.tui_helpers import REVIEW_DATE, sample_database
-from vip_tui.enums import ActionStatus
-from vip_tui.services import decisions, guard, items, meetings, old_business, wrap_up
+from vip_tui.enums import ActionStatus, NotificationStatus
+from vip_tui.services import amendments, decisions, guard, items, meetings, notifications, old_business, wrap_up
 
 PACKAGE = Path(__file__).resolve().parent.parent / "vip_tui"
 # The agenda importer reports a lost race in its own import report (agenda/ is split under item 5).
@@ -79,9 +79,18 @@ def test_the_meeting_services_hand_out_frozen_dataclasses_not_orm_rows(tmp_path:
     earlier = min(m.id for m in meetings.list_meetings(database) if m.date < REVIEW_DATE)
     carried = decisions.add_action_item(database, earlier, "Ask the school for the camera footage")
     handed_out["set_action_status"] = old_business.set_action_status(
-        database, carried.id, ActionStatus.done, "Footage handed over", in_meeting_id=meeting.id, version=carried.version)
+        database, carried.id, ActionStatus.done, "Footage handed over", in_meeting_id=meeting.id,
+        version=carried.version)
+    subject = next(p for p in handed_out["item_detail"].persons if p.role.value != "victim")
+    proposed = decisions.propose_notification(database, meeting.id, subject.person_id, incident_id=row.incident_id)
+    handed_out["change_status"] = notifications.change_status(
+        database, proposed.id, NotificationStatus.approved, version=proposed.version)
     handed_out["close_meeting"] = meetings.close_meeting(
         database, meeting.id, version=wrap_up.wrap_up(database, meeting.id).meeting_version)
+    record = amendments.find_record(database, meeting.id, f"notification {proposed.ref}")
+    handed_out["amend"] = amendments.amend(database, meeting.id, record.entity, record.id,
+                                           {"reasons": "Named by a caller"}, "The caller was heard after the meeting",
+                                           version=record.version)
     assert [hit for name, value in handed_out.items() for hit in _orm_rows(value, name)] == []
     assert handed_out["wrap_up"].decisions and handed_out["item_detail"].incident.case_number == row.case_number
     for name, attribute in (("get_meeting", "status"), ("item_detail", "notes"), ("set_action_status", "version")):

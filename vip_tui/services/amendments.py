@@ -47,8 +47,8 @@ from ..models import (
 )
 from ..names import name_key
 from ..sanitize import clean
-from .guard import ServiceError, check_version, load_meeting, writing
 from .decisions import parse_owner
+from .guard import ServiceError, check_version, load_meeting, writing
 
 
 @dataclass(frozen=True)
@@ -183,10 +183,24 @@ def shown_value(value: Any) -> str:
 # --------------------------------------------------------------------------- writing
 
 
+@dataclass(frozen=True)
+class Amended:
+    """An amendment as written: who, when, why, and each field's ``[before, after]`` (plain values)."""
+
+    id: int
+    meeting_id: int
+    at: dt.datetime
+    user: str
+    reason: str
+    entity: str
+    entity_id: int | None
+    change: dict[str, list[Any]]
+
+
 def amend(
     db: Database, meeting_id: int, entity: str, entity_id: int, changes: dict[str, Any], reason: str,
     *, version: int | None,
-) -> Amendment:
+) -> Amended:
     """Correct a record of a closed meeting, keeping the reason and the before/after values.
 
     ``changes`` maps field names of :data:`AMENDABLE` to new values (typed,
@@ -225,7 +239,7 @@ def amend(
         )
         s.add(amendment)
         s.flush()
-        return amendment
+        return Amended(amendment.id, meeting_id, amendment.at, amendment.user, reason, entity, entity_id, change)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- reading

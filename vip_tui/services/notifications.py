@@ -54,7 +54,7 @@ from ..enums import (
 )
 from ..models import Incident, Meeting, Notification, NotificationAttempt, Person, Referral
 from .decisions import add_referral
-from .guard import NotAllowed, ServiceError, check_version, writing
+from .guard import NotAllowed, Saved, ServiceError, check_version, writing
 
 # --------------------------------------------------------------------------- rules
 
@@ -433,9 +433,41 @@ def reporting_meeting(s: Session, n: Notification) -> int | None:
     ).first()
 
 
+@dataclass(frozen=True)
+class NotificationState:
+    """A notification as a write left it: its stored columns (what the board's next write names: ``version``)."""
+
+    id: int
+    version: int
+    meeting_id: int
+    number: int
+    person_id: int
+    incident_id: int | None
+    status: NotificationStatus
+    reasons: str
+    team_officer: str | None
+    team_community_voice: str | None
+    team_outreach: str | None
+    due_date: dt.date | None
+    services_offered: str | None
+    services_accepted: str | None
+    outcome: str | None
+    closed_at: dt.datetime | None
+    closed_in_meeting_id: int | None
+    created_at: dt.datetime
+
+
+def _state(n: Notification) -> NotificationState:
+    return NotificationState(
+        n.id, n.version, n.meeting_id, n.number, n.person_id, n.incident_id, n.status, n.reasons,  # type: ignore[arg-type]
+        n.team_officer, n.team_community_voice, n.team_outreach, n.due_date, n.services_offered, n.services_accepted,
+        n.outcome, n.closed_at, n.closed_in_meeting_id, n.created_at,
+    )
+
+
 def change_status(
     db: Database, notification_id: int, status: NotificationStatus, outcome: str | None = None, *, version: int | None
-) -> Notification:
+) -> NotificationState:
     """Move a notification along its lifecycle from the board, between or during meetings.
 
     A transition SPEC §2 does not allow is refused (ServiceError) and nothing
@@ -447,7 +479,7 @@ def change_status(
         n = _notification(s, notification_id, version)
         _apply_status(s, n, status, outcome, db.now())
         s.flush()
-        return n
+        return _state(n)
 
 
 def _apply_status(s: Session, n: Notification, status: NotificationStatus, outcome: str | None, now: dt.datetime) -> None:
@@ -472,7 +504,7 @@ def close_notification(
     services_offered: str | None = None,
     services_accepted: str | None = None,
     version: int | None,
-) -> Notification:
+) -> NotificationState:
     """Close a notification with how it ended and what happened, and the services, in one change.
 
     ``status`` must be a final one the lifecycle allows; the outcome is
@@ -494,7 +526,7 @@ def close_notification(
         if n.services_accepted and not n.services_offered:
             n.services_offered = n.services_accepted
         s.flush()
-        return n
+        return _state(n)
 
 
 def record_attempt(
@@ -528,7 +560,7 @@ def record_attempt(
 
 def set_services(
     db: Database, notification_id: int, offered: str | None, accepted: str | None, *, version: int | None
-) -> Notification:
+) -> NotificationState:
     """Write the services offered and accepted ("" or None clears). Accepted ones must have been offered too."""
     with writing(db, "the notification") as s:
         n = _notification(s, notification_id, version)
@@ -537,7 +569,7 @@ def set_services(
         if n.services_accepted and not n.services_offered:
             n.services_offered = n.services_accepted
         s.flush()
-        return n
+        return _state(n)
 
 
 def _clean(value: str | None) -> str | None:
@@ -658,7 +690,7 @@ def set_referral_status(
     note: str | None = None,
     provider: str | None = None,
     version: int | None,
-) -> Referral:
+) -> Saved:
     """Move a referral along :data:`REFERRAL_TRANSITIONS` (others refused), dated ``on`` (default today).
 
     ``note`` and ``provider`` None leave them as they are, "" clears them.
@@ -680,7 +712,7 @@ def set_referral_status(
         if provider is not None:
             r.provider = _clean(provider)
         s.flush()
-        return r
+        return Saved(r.id, r.version)  # type: ignore[arg-type]
 
 
 def providers(db: Database) -> list[str]:
