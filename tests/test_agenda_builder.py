@@ -116,6 +116,19 @@ def test_the_meeting_details_are_edited_and_checked(database, meeting) -> None: 
 # --------------------------------------------------------------------------- incidents
 
 
+@pytest.mark.parametrize("typed", ["N-1; N-2", " N-1 ;; N-2 ;", "N-1, N-2", "N-1,N-2; N-3"])
+def test_nibin_leads_are_split_in_the_form_as_in_a_csv_cell(database, meeting, tmp_path, typed) -> None:  # noqa: ANN001
+    # One rule for both (README "CSV": leads separated by `;`); a comma stays inside a lead, as in an import.
+    item = ab.add_incident(database, meeting, {**INCIDENT, "nibin_leads": typed}).agenda_item_id
+    [added] = [i for i in ab.load_agenda(database, meeting).items if i.id == item]
+    row = {"meeting_date": "2026-12-08", **INCIDENT, "nibin_leads": typed}
+    path = tmp_path / "leads.csv"
+    path.write_text(",".join(row) + "\n" + ",".join(f'"{v}"' for v in row.values()) + "\n", encoding="utf-8")
+    agenda, problems = parse_agenda(path)
+    assert agenda is not None, problems
+    assert added.nibin_leads == tuple(agenda.incidents[0].nibin_leads)
+
+
 def test_incidents_are_added_edited_budgeted_moved_and_removed(database, meeting) -> None:  # noqa: ANN001
     first = ab.add_incident(database, meeting, {**INCIDENT, "nibin_leads": "N-1; N-2"}).agenda_item_id
     second = ab.add_incident(database, meeting, {**INCIDENT, "case_number": "26-0099002", "type": "Shots Fired",

@@ -19,7 +19,9 @@ from sqlmodel import SQLModel
 
 from tests.tui_helpers import REVIEW_DATE, sample_database
 from vip_tui.enums import ActionStatus, NotificationStatus
-from vip_tui.services import amendments, decisions, guard, items, meetings, notifications, old_business, wrap_up
+from vip_tui.services import (
+    amendments, decisions, guard, items, meeting_list, meetings, notifications, old_business, wrap_up,
+)
 
 PACKAGE = Path(__file__).resolve().parent.parent / "vip_tui"
 # The agenda importer reports a lost race in its own import report (agenda/ is split under item 5).
@@ -76,7 +78,7 @@ def test_the_meeting_services_hand_out_frozen_dataclasses_not_orm_rows(tmp_path:
         "item_detail": items.item_detail(database, row.id),
         "wrap_up": wrap_up.wrap_up(database, meeting.id),
     }
-    earlier = min(m.id for m in meetings.list_meetings(database) if m.date < REVIEW_DATE)
+    earlier = min(m.id for m in meeting_list.list_meetings(database) if m.date < REVIEW_DATE)
     carried = decisions.add_action_item(database, earlier, "Ask the school for the camera footage")
     handed_out["set_action_status"] = old_business.set_action_status(
         database, carried.id, ActionStatus.done, "Footage handed over", in_meeting_id=meeting.id,

@@ -96,11 +96,23 @@ def test_a_move_in_the_review_loads_the_item_and_the_agenda_in_one_session(histo
         assert count(db, ab.agenda_stamp, db, g.last_meeting_id) == 1
 
 
-def test_the_meetings_list_is_one_statement(histories) -> None:  # noqa: ANN001
-    from vip_tui.services.meetings import list_meetings
+def test_the_meetings_list_is_one_statement(histories, monkeypatch) -> None:  # noqa: ANN001
+    from types import SimpleNamespace
 
+    from vip_tui.services import meeting_list
+
+    # On SQLite the list is read with sqlite3, not the engine (the first screen, issue 14): count both.
+    traced: list[str] = []
+
+    def connect(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        con = sqlite3.connect(*args, **kwargs)
+        con.set_trace_callback(traced.append)
+        return con
+
+    monkeypatch.setattr(meeting_list, "sqlite3", SimpleNamespace(connect=connect))
     for db, _ in histories.values():
-        assert count(db, list_meetings, db) == MEETINGS_LIST
+        traced.clear()
+        assert count(db, meeting_list.list_meetings, db) + len(traced) == MEETINGS_LIST, traced
 
 
 def test_a_person_profile_is_a_fixed_number_of_statements(histories) -> None:  # noqa: ANN001

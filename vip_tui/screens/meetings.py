@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..enums import MeetingStatus
-from ..services.meetings import MeetingSummary, list_meetings
+from ..services.meeting_list import MeetingSummary, list_meetings
 from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
 
@@ -167,9 +167,7 @@ and referral to its outcome) and `f` the program figures.
         self.app.push_screen(NotificationsScreen())
 
     def action_figures(self) -> None:
-        from .figures import FiguresScreen
-
-        self.app.push_screen(FiguresScreen())
+        self.app.open_figures()
 
     def action_import_agenda(self) -> None:
         from .agenda_import import AgendaImportScreen

@@ -7,7 +7,7 @@ can act on:
 * **Validation is the agenda files' own.** Values arrive as text, as a CSV
   cell would, and are validated by the models of :mod:`vip_tui.agenda.schema`
   with ``TEXT_CONTEXT``; mistakes are worded by the parser's
-  :func:`~vip_tui.agenda.parse.problems_from_validation_error`. A bad date
+  :func:`~vip_tui.agenda.problems.problems_from_validation_error`. A bad date
   typed in the builder therefore reads exactly as the same bad date in an
   imported CSV, without the file name and line: ``occurred_at: "2026-13-01"
   is not a date-time (write 2026-11-27T22:15:00)``. :class:`Invalid` carries
@@ -41,8 +41,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..agenda.importer import ensure_agency, invite, link_group
-from ..agenda.parse import Loc, problems_from_validation_error
-from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn
+from ..agenda.problems import Loc, problems_from_validation_error
+from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn, split_list
 from ..db import Database
 from ..enums import CaseStatus, IncidentType, MeetingStatus, RetaliationRisk, Role
 from ..models import (
@@ -121,15 +121,10 @@ def validate(model: type[BaseModel], values: Mapping[str, Any]) -> Any:
         raise Invalid([(p.field, p.message) for p in problems]) from None
 
 
-def split_leads(text: str | None) -> list[str]:
-    """NIBIN leads as typed: separated by ``;`` as in a CSV cell (commas accepted too)."""
-    return [lead.strip() for lead in (text or "").replace(",", ";").split(";") if lead.strip()]
-
-
 def _incident_values(values: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(values)
     if isinstance(out.get("nibin_leads"), str):
-        out["nibin_leads"] = split_leads(out["nibin_leads"])
+        out["nibin_leads"] = split_list(out["nibin_leads"])
     return out
 
 
