@@ -189,13 +189,13 @@ def test_a_known_case_number_puts_that_incident_on_the_agenda(database, meeting)
 def test_an_item_with_notes_stays_on_the_agenda(database, meeting) -> None:  # noqa: ANN001
     item = ab.add_incident(database, meeting, INCIDENT).agenda_item_id
     items.save_note(database, item, "discussed already", version=None)
-    with pytest.raises(guard.ReviewError, match="has notes"):
+    with pytest.raises(guard.ServiceError, match="has notes"):
         ab.remove_item(database, item, ab.load_agenda(database, meeting).items[0].version)
     assert ab.load_agenda(database, meeting).items[0].discussed
 
 
 def test_ready_needs_an_incident_and_a_closed_meeting_is_read_only(database, meeting) -> None:  # noqa: ANN001
-    with pytest.raises(guard.ReviewError, match="no incidents"):
+    with pytest.raises(guard.ServiceError, match="no incidents"):
         ab.set_ready(database, meeting, ab.load_agenda(database, meeting).meeting.version, True)
     item = ab.add_incident(database, meeting, INCIDENT).agenda_item_id
     ab.set_ready(database, meeting, ab.load_agenda(database, meeting).meeting.version, True)

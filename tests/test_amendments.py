@@ -23,7 +23,7 @@ from vip_tui.enums import Attendance, MeetingStatus
 from vip_tui.export import export_minutes, list_disseminations
 from vip_tui.models import ActionItem, Amendment, AuditLog, Meeting, MeetingAttendance, Notification, Referral
 from vip_tui.services.amendments import amend, find_record, list_amendments, record_state
-from vip_tui.services.guard import ReviewError
+from vip_tui.services.guard import ServiceError
 
 REASON = "Team asked for more time: the family is away until the 18th"
 
@@ -98,7 +98,7 @@ def test_bad_input_is_refused_naming_what_to_fix_and_nothing_changes(
 ) -> None:
     meeting = _meeting_id(database)
     state = find_record(database, meeting, record)
-    with pytest.raises(ReviewError, match=message):
+    with pytest.raises(ServiceError, match=message):
         amend(database, meeting, state.entity, state.id, {field: value}, reason, version=state.version)
     assert _amendment_count(database) == 0
     assert record_state(database, meeting, state.entity, state.id) == state
@@ -112,7 +112,7 @@ def test_records_are_found_by_their_reference_or_refused(database: Database, sam
                            ("notification 9", "no notification '9'"),
                            ("decision 1", "unknown record"),
                            ("attendance Nobody", "no attendance 'Nobody'")):
-        with pytest.raises(ReviewError, match=message):
+        with pytest.raises(ServiceError, match=message):
             find_record(database, meeting, wrong)
 
 
@@ -121,7 +121,7 @@ def test_an_open_meeting_is_changed_directly_not_amended(database: Database, sam
     with database.transaction() as s:
         s.get(Meeting, meeting).status = MeetingStatus.in_progress
     state = find_record(database, meeting, "notification 47-2")
-    with pytest.raises(ReviewError, match="is not closed: change the record directly"):
+    with pytest.raises(ServiceError, match="is not closed: change the record directly"):
         amend(database, meeting, "notification", state.id, {"due_date": "2026-12-20"}, REASON, version=state.version)
     assert _amendment_count(database) == 0
 
@@ -130,7 +130,7 @@ def test_a_record_of_another_meeting_is_refused(database: Database, sample: Samp
     meeting = _meeting_id(database)
     earlier = _meeting_id(database, dt.date(2026, 11, 17))
     state = find_record(database, earlier, "notification 46-4")
-    with pytest.raises(ReviewError, match="not of the meeting of 2026-11-24"):
+    with pytest.raises(ServiceError, match="not of the meeting of 2026-11-24"):
         amend(database, meeting, "notification", state.id, {"due_date": "2026-12-20"}, REASON, version=state.version)
 
 
@@ -138,7 +138,7 @@ def test_a_record_changed_since_it_was_read_is_refused(database: Database, sampl
     meeting = _meeting_id(database)
     state = find_record(database, meeting, "attendance A. Sturridge")
     amend(database, meeting, "attendance", state.id, {"status": "absent"}, "Sent apologies", version=state.version)
-    with pytest.raises(ReviewError, match="changed by someone else"):
+    with pytest.raises(ServiceError, match="changed by someone else"):
         amend(database, meeting, "attendance", state.id, {"status": "present"}, "Came late", version=state.version)
     with database.session() as s:
         assert s.get(MeetingAttendance, state.id).status == Attendance.absent

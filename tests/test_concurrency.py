@@ -84,12 +84,12 @@ def test_a_race_inside_one_transaction_is_caught_by_the_version_column(two) -> N
 def test_a_stale_note_is_refused_and_a_deleted_one_rewritten(two) -> None:  # noqa: ANN001
     analyst, facilitator, meeting = two
     item = _first_item(analyst, meeting).id
-    note, version = ab.save_note(facilitator, item, "first words", note_id=None, version=None)
-    ab.save_note(analyst, item, "first words, and theirs", note_id=note, version=version)
+    note, version = items.save_note(facilitator, item, "first words", note_id=None, version=None)
+    items.save_note(analyst, item, "first words, and theirs", note_id=note, version=version)
     with pytest.raises(guard.StaleEdit, match="this note was changed by someone else"):
-        ab.save_note(facilitator, item, "first words, and mine", note_id=note, version=version)
+        items.save_note(facilitator, item, "first words, and mine", note_id=note, version=version)
     items.delete_note(analyst, note, version=None)
-    again, _ = ab.save_note(facilitator, item, "written again", note_id=note, version=version + 1)
+    again, _ = items.save_note(facilitator, item, "written again", note_id=note, version=version + 1)
     # (SQLite may hand the freed id out again: what matters is that the words are there.)
     with facilitator.session() as s:
         assert s.get(Note, again).text == "written again"

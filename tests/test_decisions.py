@@ -37,7 +37,7 @@ from vip_tui.models import (
 )
 from vip_tui.names import name_key
 from vip_tui.services import decisions, meetings, notifications, old_business, wrap_up
-from vip_tui.services.guard import MeetingClosed, ReviewError, StaleEdit
+from vip_tui.services.guard import MeetingClosed, ServiceError, StaleEdit
 
 
 def _world(db: Database) -> SimpleNamespace:
@@ -141,13 +141,13 @@ def test_an_edit_is_refused_with_the_checks_of_creating_and_nothing_changes(
     if kind == "referral":
         values = {**values, "person": world.hurt}
     before = decisions.decision_values(database, kind, decision.id)
-    with pytest.raises(ReviewError, match=message):
+    with pytest.raises(ServiceError, match=message):
         decisions.edit_decision(database, kind, decision.id, values, version=decision.version)
     assert decisions.decision_values(database, kind, decision.id) == before
 
 
 def test_a_notification_cannot_be_moved_to_a_homicide_victim(database: Database, world: SimpleNamespace) -> None:
-    with pytest.raises(ReviewError, match="victim of the homicide 26-0200001") as refused:
+    with pytest.raises(ServiceError, match="victim of the homicide 26-0200001") as refused:
         decisions.edit_notification(database, world.notification.id, person_id=world.killed, reasons="", team_officer=None,
                                     team_community_voice=None, team_outreach=None, due_date=None,
                                     version=world.notification.version)
@@ -184,7 +184,7 @@ def test_a_final_notification_is_not_edited(database: Database, world: SimpleNam
         n = old_business.set_notification_status(database, n.id, status, "at home" if not status.is_open else None,
                                            version=n.version)
     values = decisions.decision_values(database, "notification", n.id)
-    with pytest.raises(ReviewError, match="delivered, which is final"):
+    with pytest.raises(ServiceError, match="delivered, which is final"):
         decisions.edit_decision(database, "notification", n.id, {**values.values, "officer": "Someone"},
                                 version=values.version)
 
@@ -212,12 +212,12 @@ def test_a_notification_with_history_is_not_removed_and_the_message_says_why(
     notifications.record_attempt(database, n.id, result=notifications.AttemptResult.not_home,
                                  attempted_at=dt.datetime(2026, 11, 23, 18))
     n = decisions.decision_values(database, "notification", n.id)
-    with pytest.raises(ReviewError, match="a team has tried to deliver it.*cancel it instead"):
+    with pytest.raises(ServiceError, match="a team has tried to deliver it.*cancel it instead"):
         decisions.delete_notification(database, n.id, version=n.version)
-    with pytest.raises(ReviewError, match="who it is for cannot change now"):
+    with pytest.raises(ServiceError, match="who it is for cannot change now"):
         decisions.edit_decision(database, "notification", n.id, {**n.values, "person": world.hurt}, version=n.version)
     approved = old_business.set_notification_status(database, n.id, NotificationStatus.approved, version=n.version)
-    with pytest.raises(ReviewError, match="it is approved"):
+    with pytest.raises(ServiceError, match="it is approved"):
         decisions.delete_notification(database, n.id, version=approved.version)
     with database.session() as s:
         assert s.get(Notification, n.id) is not None
@@ -225,13 +225,13 @@ def test_a_notification_with_history_is_not_removed_and_the_message_says_why(
 
 def test_a_closed_action_item_or_a_moving_referral_is_not_removed(database: Database, world: SimpleNamespace) -> None:
     done = old_business.set_action_status(database, world.action.id, ActionStatus.done, "sent", version=world.action.version)
-    with pytest.raises(ReviewError, match="is done: its outcome is a record"):
+    with pytest.raises(ServiceError, match="is done: its outcome is a record"):
         decisions.delete_action_item(database, done.id, version=done.version)
     accepted = notifications.set_referral_status(database, world.referral.id, ReferralStatus.accepted,
                                                  version=world.referral.version)
-    with pytest.raises(ReviewError, match="accepted: that history is a record; decline it instead"):
+    with pytest.raises(ServiceError, match="accepted: that history is a record; decline it instead"):
         decisions.delete_referral(database, accepted.id, version=accepted.version)
-    with pytest.raises(ReviewError, match="person and service are a record"):
+    with pytest.raises(ServiceError, match="person and service are a record"):
         decisions.edit_referral(database, accepted.id, person_id=world.hurt, service="relocation", provider=None,
                                 version=accepted.version)
     # The provider can still be corrected.
@@ -243,7 +243,7 @@ def test_a_closed_action_item_or_a_moving_referral_is_not_removed(database: Data
 
 
 def test_a_homicide_victim_gets_no_notification(database: Database, world: SimpleNamespace) -> None:
-    with pytest.raises(ReviewError, match="victim of the homicide 26-0200001.*relative or an associate"):
+    with pytest.raises(ServiceError, match="victim of the homicide 26-0200001.*relative or an associate"):
         decisions.propose_notification(database, world.meeting, world.killed, incident_id=world.homicide)
     with database.session() as s:
         assert len(s.exec(select(Notification)).all()) == 1

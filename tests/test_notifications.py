@@ -48,7 +48,7 @@ from vip_tui.services.notifications import (
     load_notifications,
     load_referrals,
 )
-from vip_tui.services.guard import ReviewError
+from vip_tui.services.guard import ServiceError
 
 TODAY = FIXED_NOW.date()  # Tuesday 2026-11-24
 N = NotificationStatus
@@ -138,7 +138,7 @@ def test_every_transition_is_allowed_or_refused_as_the_lifecycle_says(world: Sim
                 follow.change_status(world.db, nid, new, version=None)
                 assert _get(world.db, nid).status == new
             else:
-                with pytest.raises(ReviewError) as refused:
+                with pytest.raises(ServiceError) as refused:
                     follow.change_status(world.db, nid, new, "should not be saved", version=None)
                 message = str(refused.value)
                 assert f"a {current.label} notification cannot become {new.label}" in message
@@ -148,7 +148,7 @@ def test_every_transition_is_allowed_or_refused_as_the_lifecycle_says(world: Sim
 
 
 def test_a_final_notification_says_it_is_final() -> None:
-    with pytest.raises(ReviewError, match=r"cannot become assigned \(allowed: none: it is final\)"):
+    with pytest.raises(ServiceError, match=r"cannot become assigned \(allowed: none: it is final\)"):
         follow.check_transition(N.delivered, N.assigned)
 
 
@@ -195,11 +195,11 @@ def test_going_back_to_assigned_reopens_it(world: SimpleNamespace) -> None:
 def test_close_needs_a_final_status_and_an_outcome_and_keeps_the_services(world: SimpleNamespace) -> None:
     nid = _notify(world, world.m3, world.ada, world.east, TODAY)
     follow.change_status(world.db, nid, N.approved, version=None)
-    with pytest.raises(ReviewError, match="does not close"):
+    with pytest.raises(ServiceError, match="does not close"):
         follow.close_notification(world.db, nid, N.assigned, "x", version=None)
-    with pytest.raises(ReviewError, match="needs its outcome"):
+    with pytest.raises(ServiceError, match="needs its outcome"):
         follow.close_notification(world.db, nid, N.cancelled, "  ", version=None)
-    with pytest.raises(ReviewError, match="cannot become delivered"):
+    with pytest.raises(ServiceError, match="cannot become delivered"):
         follow.close_notification(world.db, nid, N.delivered, "too early: never assigned", version=None)
     follow.change_status(world.db, nid, N.assigned, version=None)
     n = follow.close_notification(world.db, nid, N.delivered, "Delivered to him at his aunt's",
@@ -207,7 +207,7 @@ def test_close_needs_a_final_status_and_an_outcome_and_keeps_the_services(world:
     assert (n.status, n.outcome) == (N.delivered, "Delivered to him at his aunt's")
     # Accepted services were offered, necessarily.
     assert (n.services_offered, n.services_accepted) == ("peer support", "peer support")
-    with pytest.raises(ReviewError, match="already delivered"):
+    with pytest.raises(ServiceError, match="already delivered"):
         follow.close_notification(world.db, nid, N.delivered, "again", version=None)
 
 
@@ -228,14 +228,14 @@ def test_attempts_are_recorded_in_time_order_and_refused_when_final_or_in_the_fu
     assert row.attempts[0].describe() == "2026-11-20 18:10 not home · letter left"
     assert later.describe(team="Sgt. P. Ibarra") == "2026-11-24 09:30 not home · door hanger left — dog barking, nobody came"
 
-    with pytest.raises(ReviewError, match="cannot be in the future"):
+    with pytest.raises(ServiceError, match="cannot be in the future"):
         follow.record_attempt(world.db, nid, result=AttemptResult.delivered,
                               attempted_at=FIXED_NOW + dt.timedelta(minutes=1))
     for step in (N.approved, N.assigned, N.not_located):
         follow.change_status(world.db, nid, step, version=None)
     follow.record_attempt(world.db, nid, result=AttemptResult.not_home)  # not located: the team may try again
     follow.change_status(world.db, nid, N.cancelled, version=None)
-    with pytest.raises(ReviewError, match="cancelled, which is final"):
+    with pytest.raises(ServiceError, match="cancelled, which is final"):
         follow.record_attempt(world.db, nid, result=AttemptResult.delivered)
     with world.db.session() as s:
         assert len(s.exec(select(NotificationAttempt).where(NotificationAttempt.notification_id == nid)).all()) == 3
@@ -335,7 +335,7 @@ def test_the_list_has_every_field_the_board_shows_and_open_ones_first(world: Sim
     assert ids(status="open", area="Westgate") == [this_week]
     assert NotificationFilter(due="overdue", area="Eastside").describe() == "overdue · area Eastside"
     assert NotificationFilter().describe() == "all notifications" and not NotificationFilter().active
-    with pytest.raises(ReviewError, match="unknown status"):
+    with pytest.raises(ServiceError, match="unknown status"):
         NotificationFilter(status="lost")
     assert follow.area_commands(rows) == ["Eastside", "Westgate"]
     assert follow.team_members(rows) == ["J. Nakamura-Bell", "Rev. T. Okafor", "Sgt. P. Ibarra"]
@@ -378,7 +378,7 @@ def test_every_referral_transition_is_allowed_or_refused(world: SimpleNamespace)
             if new == current or new in REFERRAL_TRANSITIONS[current]:
                 follow.set_referral_status(world.db, made.id, new, version=None)
             else:
-                with pytest.raises(ReviewError, match=f"{current.label} referral cannot become {new.label}"):
+                with pytest.raises(ServiceError, match=f"{current.label} referral cannot become {new.label}"):
                     follow.set_referral_status(world.db, made.id, new, note="not saved", version=None)
                 with world.db.session() as s:
                     r = s.get(Referral, made.id)
@@ -403,9 +403,9 @@ def test_a_referral_moves_with_its_dates(world: SimpleNamespace, clock) -> None:
                         note="asked for a mentor")
     assert (made.source, made.case_number, made.offered_on) == ("notification 3-1", "26-0100101", dt.date(2026, 11, 12))
     clock.now = FIXED_NOW
-    with pytest.raises(ReviewError, match="before the referral was offered"):
+    with pytest.raises(ServiceError, match="before the referral was offered"):
         follow.set_referral_status(world.db, made.id, ReferralStatus.accepted, on=dt.date(2026, 11, 11), version=None)
-    with pytest.raises(ReviewError, match="in the future"):
+    with pytest.raises(ServiceError, match="in the future"):
         follow.set_referral_status(world.db, made.id, ReferralStatus.accepted, on=dt.date(2026, 11, 25), version=None)
     follow.set_referral_status(world.db, made.id, ReferralStatus.accepted, on=dt.date(2026, 11, 13), version=None)
     follow.set_referral_status(world.db, made.id, ReferralStatus.engaged, on=dt.date(2026, 11, 20), provider="", version=None)
@@ -413,9 +413,9 @@ def test_a_referral_moves_with_its_dates(world: SimpleNamespace, clock) -> None:
     assert (row.status, row.offered_on, row.status_on) == (ReferralStatus.engaged, dt.date(2026, 11, 12),
                                                           dt.date(2026, 11, 20))
     assert (row.provider, row.note, row.notification_id) == (None, "asked for a mentor", nid)
-    with pytest.raises(ReviewError, match="for someone else"):
+    with pytest.raises(ServiceError, match="for someone else"):
         follow.refer(world.db, world.bo, "housing", notification_id=nid)
-    with pytest.raises(ReviewError, match="needs a service"):
+    with pytest.raises(ServiceError, match="needs a service"):
         follow.refer(world.db, world.bo, "  ")
 
 

@@ -69,7 +69,7 @@ def test_the_runtime_role_works_and_audits_but_cannot_touch_the_audit_log(
     try:
         meeting = meetings.meeting_by_date(db, __import__("datetime").date(2026, 11, 10))
         item = items.agenda(db, meeting.id)[0]
-        note_id = items.save_note(db, item.id, "Canvass planned for Friday", version=None)
+        note_id, _ = items.save_note(db, item.id, "Canvass planned for Friday", version=None)
     finally:
         db.dispose()
     with psycopg.connect(roles.app_dsn) as con:

@@ -298,7 +298,7 @@ async def test_a_refused_correction_opens_the_form_again_with_what_was_typed(dat
     item, _detail = _first_item(database)
     action = decisions_svc.add_action_item(database, mid, "Pull doorbell video", incident_id=item.incident_id)
     real = dsvc.edit_decision
-    refusals = iter([guard.ReviewError("refused for a reason the test gives")])
+    refusals = iter([guard.ServiceError("refused for a reason the test gives")])
 
     def refuse_once(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         for exc in refusals:

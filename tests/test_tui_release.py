@@ -35,7 +35,7 @@ def meeting(tmp_path: Path, clock):  # noqa: ANN001, ANN201
                                  incident_id=first.incident.id, owner_agency="CVI")
     clean = decisions.add_action_item(database, mid, "Hold the vigil planning call", incident_id=first.incident.id,
                                 owner_agency="CVI")
-    note = items.save_note(database, rows[0].id, f"Meet at the corner of {surname} Street", visibility="partners", version=None)
+    note, _ = items.save_note(database, rows[0].id, f"Meet at the corner of {surname} Street", visibility="partners", version=None)
     token = " ".join(surname.casefold().replace("-", " ").split())  # as an exemption stores it
     return SimpleNamespace(db=database, id=mid, item=rows[0].id, incident=first.incident.id, victim=victim,
                            surname=surname, token=token, action=action.id, clean=clean.id, note=note)
@@ -139,7 +139,7 @@ async def test_from_the_wrap_up_every_passage_is_decided_and_read_back(meeting, 
 
 async def test_not_this_person_asks_which_hit_when_there_are_several(meeting) -> None:  # noqa: ANN001
     first = meeting.victim.split()[0]
-    note = items.save_note(meeting.db, meeting.item, f"{first} and {meeting.surname} Street", visibility="partners", version=None)
+    note, _ = items.save_note(meeting.db, meeting.item, f"{first} and {meeting.surname} Street", visibility="partners", version=None)
     app = make_app(meeting.db)
     async with app.run_test(size=SIZE) as pilot:
         await _open_review(app, pilot, meeting)

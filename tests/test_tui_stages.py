@@ -296,7 +296,7 @@ async def test_set_status_offers_only_allowed_notification_steps(meeting_db) -> 
 
 
 def test_the_service_refuses_a_notification_step_that_is_not_allowed(meeting_db) -> None:  # noqa: ANN001
-    with pytest.raises(guard.ReviewError, match="cannot become delivered"):
+    with pytest.raises(guard.ServiceError, match="cannot become delivered"):
         old_business.set_notification_status(
             meeting_db.db, meeting_db.notification, NotificationStatus.delivered, in_meeting_id=meeting_db.third, version=None
         )

@@ -19,7 +19,7 @@ from vip_tui.enums import ActionStatus, AttemptResult, IncidentType, MeetingStat
 from vip_tui.models import ActionItem, AuditLog, Incident, Meeting, Notification, NotificationAttempt, Person
 from vip_tui.names import name_key
 from vip_tui.services import notifications
-from vip_tui.services.guard import STALE, ReviewError, StaleEdit
+from vip_tui.services.guard import STALE, ServiceError, StaleEdit
 from vip_tui.services.old_business import set_action_status
 from vip_tui.services.undo import recording, undo
 
@@ -132,10 +132,10 @@ def test_undo_of_a_row_changed_since_is_refused_and_writes_nothing(database: Dat
 
 def test_a_refused_write_records_nothing_to_undo(database: Database) -> None:
     w = _world(database)
-    with recording("1-1 done") as change, pytest.raises(ReviewError):
+    with recording("1-1 done") as change, pytest.raises(ServiceError):
         set_action_status(database, w.action, ActionStatus.done, in_meeting_id=w.today, version=99)
     assert change.steps == []
-    with pytest.raises(ReviewError, match="nothing to undo"):
+    with pytest.raises(ServiceError, match="nothing to undo"):
         undo(database, change)
 
 

@@ -56,20 +56,20 @@ from vip_tui.models import (
 from vip_tui.names import name_key
 from vip_tui.services import agenda_builder as ab
 from vip_tui.services import amendments, attendance, decisions, items, meetings, merge, notifications, old_business, release
-from vip_tui.services.guard import STALE, ReviewError
+from vip_tui.services.guard import STALE, ServiceError
 
 README_MESSAGE = "changed by someone else since you opened it; reloaded"
 
 # Functions that take the database and need no version, with the reason.
 READ_ONLY = {
     "amendments": {"find_record", "record_state", "list_amendments"},
-    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "note_versions", "person_aliases"},
+    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "person_aliases"},
     "person_match": {"suggest_persons"},
     "release": {"passages", "unresolved"},
     "figures": {"program_figures"},
     "merge": {"merges_into"},
     "notifications": {
-        "load_notifications", "get_notification", "known_areas", "load_referrals", "providers", "services",
+        "load_notifications", "known_areas", "load_referrals", "providers", "services",
     },
     "persons": {"person_profile"},
     "decisions": {"decision_values", "team_suggestions"},
@@ -300,9 +300,6 @@ CASES: dict[str, Case] = {
                                            version=v), True),
     "agenda_builder.remove_invitee": (
         lambda w: (MeetingAttendance, w.att), lambda db, w, v: ab.remove_invitee(db, w.att, version=v), False),
-    "agenda_builder.save_note": (
-        lambda w: (Note, w.note),
-        lambda db, w, v: ab.save_note(db, w.item1, "Retaliation expected this week", note_id=w.note, version=v), True),
     "agenda_builder.set_partner_summary": (
         lambda w: (Incident, w.east),
         lambda db, w, v: ab.set_partner_summary(db, w.item1, "Shots fired at a gathering", version=v), True),
@@ -401,7 +398,7 @@ def test_the_second_of_two_instances_is_refused_and_nothing_it_typed_is_written(
         _edit(first, model, row_id)
     after_first = _version(first, model, row_id)
     assert after_first > seen
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(ServiceError) as refused:
         call(second, w, seen)
     assert README_MESSAGE in str(refused.value)
     assert _version(first, model, row_id) == after_first  # nothing written over the first instance's change
@@ -420,20 +417,20 @@ def test_two_people_on_one_notification_the_second_is_refused_and_the_first_kept
     first, second = two
     w = _world(first)
     today = FIXED_NOW.date()
-    row_a = notifications.get_notification(first, w.notification, today=today)
-    row_b = notifications.get_notification(second, w.notification, today=today)
+    row_a = notifications.load_notifications(first, today=today, ids=[w.notification])[0]
+    row_b = notifications.load_notifications(second, today=today, ids=[w.notification])[0]
     notifications.set_services(first, row_a.id, "job training", "job training", version=row_a.version)
-    with pytest.raises(ReviewError, match=README_MESSAGE):
+    with pytest.raises(ServiceError, match=README_MESSAGE):
         notifications.set_services(second, row_b.id, "housing", "", version=row_b.version)
-    with pytest.raises(ReviewError, match=README_MESSAGE):
+    with pytest.raises(ServiceError, match=README_MESSAGE):
         notifications.change_status(second, row_b.id, NotificationStatus.refused, "Refused", version=row_b.version)
-    now = notifications.get_notification(second, w.notification, today=today)
+    now = notifications.load_notifications(second, today=today, ids=[w.notification])[0]
     assert (now.services_offered, now.services_accepted, now.status) == (
         "job training", "job training", NotificationStatus.assigned,
     )
     # Reloaded, the second person writes against what the first left.
     notifications.change_status(second, now.id, NotificationStatus.refused, "Refused", version=now.version)
-    assert notifications.get_notification(first, w.notification, today=today).outcome == "Refused"
+    assert notifications.load_notifications(first, today=today, ids=[w.notification])[0].outcome == "Refused"
 
 
 def test_old_business_rows_carry_the_version_a_change_writes_against(two: tuple[Database, Database]) -> None:
@@ -443,7 +440,7 @@ def test_old_business_rows_carry_the_version_a_change_writes_against(two: tuple[
     b_rows = {r.kind: r for r in old_business.old_business(second, w.draft)}
     old_business.set_action_status(first, w.action, ActionStatus.done, "Canvassed", in_meeting_id=w.draft,
                              version=a_rows["action"].version)
-    with pytest.raises(ReviewError, match=README_MESSAGE):
+    with pytest.raises(ServiceError, match=README_MESSAGE):
         old_business.set_action_status(second, w.action, ActionStatus.dropped, "No longer needed", in_meeting_id=w.draft,
                                  version=b_rows["action"].version)
     with second.session() as s:

@@ -44,12 +44,12 @@ def _refused() -> Iterator[None]:
     """An export's refusal (bad date, unknown agency, unresolved passages, leak) as exit 1 with its message."""
     from ..export import ExportError
     from ..sanitize import for_terminal
-    from ..services.guard import ReviewError
+    from ..services.guard import ServiceError
 
     with refusals():
         try:
             yield
-        except (ExportError, ReviewError) as exc:
+        except (ExportError, ServiceError) as exc:
             raise Refused(for_terminal(str(exc))) from exc
 
 

@@ -27,7 +27,7 @@ from ..enums import CaseStatus, IncidentType, MeetingStatus, RetaliationRisk
 from ..services import agenda_builder as ab
 from ..services import guard
 from ..services.attendance import agency_short_names
-from ..services.guard import ReviewError
+from ..services.guard import ServiceError
 from ..services.merge import MergeRecord, merge_persons, merges_into, unmerge
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
@@ -516,7 +516,7 @@ with a message, never saved over theirs.
         """Run one service call from a key: a refusal is a notification, success reloads."""
         try:
             result = work_fn()
-        except ReviewError as exc:
+        except ServiceError as exc:
             self.notify(self._refused(exc), severity="error", timeout=8, markup=False)
             return False
         self.reload(select)
@@ -534,7 +534,7 @@ with a message, never saved over theirs.
         def save(values: dict[str, str]) -> str | None:
             try:
                 call(values)
-            except ReviewError as exc:
+            except ServiceError as exc:
                 return self._refused(exc)
             return None
 
@@ -677,7 +677,7 @@ with a message, never saved over theirs.
         def save(choice: PersonChoice) -> str | None:
             try:
                 added.append(ab.add_person(self.app.db, item.id, choice.values, choice.person_id, choice.person_version))
-            except ReviewError as exc:
+            except ServiceError as exc:
                 return self._refused(exc)
             return None
 
@@ -738,7 +738,7 @@ with a message, never saved over theirs.
         def save(choice: PersonChoice) -> str | None:
             try:
                 ab.relink_involvement(self.app.db, p.involvement_id, p.version, choice.person_id, choice.values)
-            except ReviewError as exc:
+            except ServiceError as exc:
                 return self._refused(exc)
             return None
 

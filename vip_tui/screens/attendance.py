@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from ..enums import Attendance, MeetingStatus
 from ..services.attendance import AttendanceRow, add_walk_in, agency_short_names, attendance, set_attendance
-from ..services.guard import ReviewError, StaleEdit
+from ..services.guard import ServiceError, StaleEdit
 from ..services.meetings import get_meeting
 from ..widgets.dialogs import Field, FormDialog
 from ..widgets import text as shown
@@ -188,7 +188,7 @@ amendments, made from the wrap-up).
         new = Attendance(status)
         try:
             version = set_attendance(self.app.db, attendance_id, new, version=self._version(attendance_id))
-        except ReviewError as exc:
+        except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
                 self.load(select_id=attendance_id)  # show what the other instance wrote, as the message says
@@ -223,7 +223,7 @@ amendments, made from the wrap-up).
             return
         try:
             row = add_walk_in(self.app.db, self.meeting_id, values["name"], values["agency"], values.get("role"))
-        except ReviewError as exc:
+        except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         new_agency = row.agency.casefold() not in {a.casefold() for a in self.agencies}

@@ -19,7 +19,7 @@ from ..enums import Role
 from ..services import decisions as dsvc
 from ..services.attendance import agency_short_names
 from ..services.decisions import DecisionRow
-from ..services.guard import MeetingClosed, ReviewError, StaleEdit
+from ..services.guard import MeetingClosed, ServiceError, StaleEdit
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 
@@ -111,7 +111,7 @@ def ask(
             screen.notify(shown.safe(exc), severity="error", timeout=8, markup=False)
             on_done()
             return
-        except ReviewError as exc:
+        except ServiceError as exc:
             screen.notify(f"Not saved: {shown.safe(exc)}", severity="error", timeout=10, markup=False)
             screen.app.push_screen(FormDialog(title, _refilled(fields, values), today=screen.app.now().date()), done)
             return
@@ -129,7 +129,7 @@ def edit(
     db = screen.app.db
     try:
         current = dsvc.decision_values(db, kind, decision_id)
-    except ReviewError as exc:
+    except ServiceError as exc:
         screen.notify(shown.safe(exc), severity="error", markup=False)
         on_done()
         return
@@ -174,7 +174,7 @@ def delete(
             return
         try:
             gone = dsvc.delete_decision(db, kind, decision_id, version=version)
-        except ReviewError as exc:
+        except ServiceError as exc:
             screen.notify(f"Not removed: {shown.safe(exc)}", severity="error", timeout=10, markup=False)
             on_done()
             return

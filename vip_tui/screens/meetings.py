@@ -141,7 +141,7 @@ and referral to its outcome) and `f` the program figures.
             self.app.open_stage(m.id, OPEN_STAGE[m.status])
 
     def action_start(self) -> None:
-        from ..services.guard import ReviewError
+        from ..services.guard import ServiceError
         from ..services.meetings import start_meeting
 
         m = self._selected()
@@ -152,7 +152,7 @@ and referral to its outcome) and `f` the program figures.
             return
         try:
             start_meeting(self.app.db, m.id, version=m.version)
-        except ReviewError as exc:
+        except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             self.load()  # as it is now (another instance may have changed the meeting)
             return
@@ -176,7 +176,7 @@ and referral to its outcome) and `f` the program figures.
 
     def action_new_meeting(self) -> None:
         from ..services.agenda_builder import create_meeting
-        from ..services.guard import ReviewError
+        from ..services.guard import ServiceError
         from .agenda_builder import new_meeting_form
 
         created: list[int] = []
@@ -184,7 +184,7 @@ and referral to its outcome) and `f` the program figures.
         def save(values: dict[str, str]) -> str | None:
             try:
                 created.append(create_meeting(self.app.db, values))
-            except ReviewError as exc:
+            except ServiceError as exc:
                 return str(exc)
             return None
 

@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 
 from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, AttemptResult, NotificationStatus
 from ..services import notifications as svc
-from ..services.guard import ReviewError, StaleEdit
+from ..services.guard import ServiceError, StaleEdit
 from ..services.notifications import NotificationFilter, NotificationRow
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
@@ -352,7 +352,7 @@ While presenting, persons show as initials.
                     by=values.get("by"), letter_left=values.get("letter", False),
                     door_hanger_left=values.get("door_hanger", False), note=values.get("note"),
                 )
-        except (ReviewError, ValueError) as exc:
+        except (ServiceError, ValueError) as exc:
             self._refused(exc)
             return
         suggested = svc.suggested_status(row.status, result)
@@ -380,7 +380,7 @@ While presenting, persons show as initials.
         try:
             with self.recording(f"{row.ref}: {status.label}"):
                 svc.change_status(self.app.db, row.id, status, version=row.version)
-        except ReviewError as exc:
+        except ServiceError as exc:
             self._refused(exc)
             return
         self._saved(row, f"{row.ref}: attempt saved, now {status.label}")
@@ -414,7 +414,7 @@ While presenting, persons show as initials.
         try:
             with self.recording(f"{row.ref}: {status.label}"):
                 svc.change_status(self.app.db, row.id, status, values.get("outcome") or "", version=row.version)
-        except ReviewError as exc:
+        except ServiceError as exc:
             self._refused(exc)
             return
         self._saved(row, f"{row.ref}: {status.label}")
@@ -457,7 +457,7 @@ While presenting, persons show as initials.
                     services_offered=values.get("offered"), services_accepted=values.get("accepted"),
                     version=row.version,
                 )
-        except ReviewError as exc:
+        except ServiceError as exc:
             self._refused(exc)
             return
         self._saved(row, f"{row.ref} closed: {status.label}" + (
@@ -479,7 +479,7 @@ While presenting, persons show as initials.
         try:
             with self.recording(f"{row.ref}: outcome"):
                 svc.change_status(self.app.db, row.id, row.status, values.get("outcome") or "", version=row.version)
-        except ReviewError as exc:
+        except ServiceError as exc:
             self._refused(exc)
             return
         self._saved(row, f"{row.ref}: outcome saved")
@@ -505,7 +505,7 @@ While presenting, persons show as initials.
         try:
             with self.recording(f"{row.ref}: services"):
                 svc.set_services(self.app.db, row.id, values.get("offered"), values.get("accepted"), version=row.version)
-        except ReviewError as exc:
+        except ServiceError as exc:
             self._refused(exc)
             return
         self._saved(row, f"{row.ref}: services saved")
@@ -618,7 +618,7 @@ def refer_dialog(
         try:
             made = svc.refer(db, person_id, values["service"], provider=values.get("provider"),
                              notification_id=notification.id if notification else None, note=values.get("note"))
-        except ReviewError as exc:
+        except ServiceError as exc:
             screen.notify(str(exc), severity="error", markup=False)
             return
         screen.notify(f"Referral to {made.service} offered ({made.source})", markup=False)

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, ActionStatus, MeetingStatus, NotificationStatus
-from ..services.guard import ReviewError, StaleEdit
+from ..services.guard import ServiceError, StaleEdit
 from ..services.meetings import get_meeting
 from ..services.old_business import OldBusinessRow, old_business, set_action_status, set_notification_status
 from ..widgets import text as shown
@@ -318,7 +318,7 @@ While presenting, the persons named in notifications show as initials.
         try:
             with self.recording(what or f"{row.ref}: {status.replace('_', ' ')}"):
                 self._write(row, status, outcome)
-        except ReviewError as exc:
+        except ServiceError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
                 self.load(select_key=_key(row))  # show what the other instance wrote, as the message says

@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 
 from ..enums import ReferralStatus
 from ..services import notifications as svc
-from ..services.guard import ReviewError, StaleEdit
+from ..services.guard import ServiceError, StaleEdit
 from ..services.notifications import REFERRAL_ORDER, REFERRAL_TRANSITIONS, ReferralRow
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
@@ -241,7 +241,7 @@ While presenting, persons show as initials.
                 svc.set_referral_status(
                     self.app.db, row.id, status, on=values.get("on"), note=values.get("note") or "", version=row.version
                 )
-        except ReviewError as exc:
+        except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
                 self.load(select_id=row.id)  # show what the other instance wrote, as the message says
@@ -269,7 +269,7 @@ While presenting, persons show as initials.
             with self.recording(f"{row.service}: provider and note"):
                 svc.set_referral_status(self.app.db, row.id, row.status, provider=values.get("provider") or "",
                                         note=values.get("note") or "", version=row.version)
-        except ReviewError as exc:
+        except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
                 self.load(select_id=row.id)  # show what the other instance wrote, as the message says

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from ..enums import ReleaseDecision
 from ..services import release as svc
-from ..services.guard import ReviewError
+from ..services.guard import ServiceError
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen
@@ -241,7 +241,7 @@ when none does.
         with self._writing:
             try:
                 p: svc.Passage = write()
-            except (ReviewError, DatabaseBusy) as exc:
+            except (ServiceError, DatabaseBusy) as exc:
                 self.app.call_from_thread(self._refused, exc)
                 return
         self.app.call_from_thread(self._show_decided, p, what)
@@ -329,7 +329,7 @@ when none does.
         with self._writing:
             try:
                 count = svc.release_all_clean(self.app.db, self.meeting_id)
-            except (ReviewError, DatabaseBusy) as exc:
+            except (ServiceError, DatabaseBusy) as exc:
                 self.app.call_from_thread(self._refused, exc)
                 return
         self.app.call_from_thread(

@@ -24,8 +24,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from ..db import DatabaseBusy
 from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
 from ..services import agenda_builder as concurrent
@@ -324,7 +322,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
                 version = items.enter_item(self.app.db, row.id)
                 if version is not None:  # the mark that follows writes against the clock's own change
                     self.rows[index] = row = replace(row, version=version)
-            except (guard.ReviewError, StaleDataError, DatabaseBusy):
+            except (guard.ServiceError, DatabaseBusy):
                 pass  # the item's clock only; the item itself loads below
         self._move_marker(previous)
         ahead = self._prefetched.pop(row.id, None)
@@ -620,7 +618,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             return
         text = self.editor.text
         try:
-            self.note_id, self.note_version = concurrent.save_note(
+            self.note_id, self.note_version = items.save_note(
                 self.app.db, self._editor_item_id, text, note_id=self.note_id, version=self.note_version,
                 visibility=self.note_visibility,
             )
@@ -628,17 +626,17 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self._dirty = False
         except guard.StaleEdit:
             self._keep_as_new_note(text)
-        except guard.ReviewError as exc:
+        except guard.ServiceError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             self._dirty = False
 
     def _keep_as_new_note(self, text: str) -> None:
         """The note was changed in another instance: theirs stays, what was typed here becomes a new note."""
         try:
-            self.note_id, self.note_version = concurrent.save_note(
+            self.note_id, self.note_version = items.save_note(
                 self.app.db, self._editor_item_id, text, note_id=None, version=None, visibility=self.note_visibility,
             )
-        except guard.ReviewError as exc:
+        except guard.ServiceError as exc:
             # Not even a new note could be written (the meeting closed meanwhile): the text stays in the editor.
             self.notify(f"{shown.safe(exc)}. Your text is still in the editor.", severity="error", timeout=10, markup=False)
             return
@@ -686,7 +684,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 
     def _refused(self, exc: Exception) -> None:
         """A write lost a race with another instance: say so and show what is there now."""
-        self.notify(shown.safe(exc) if isinstance(exc, guard.ReviewError) else
+        self.notify(shown.safe(exc) if isinstance(exc, guard.ServiceError) else
                     "That record was changed by someone else at the same moment; reloaded. Try again.",
                     severity="error", timeout=8, markup=False)
         self.load_agenda()
@@ -843,10 +841,10 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         """Run ``write``; a refusal, or a race lost to another instance, is told instead (False)."""
         try:
             write()
-        except StaleDataError as exc:
+        except guard.StaleEdit as exc:
             self._refused(exc)
             return False
-        except guard.ReviewError as exc:
+        except guard.ServiceError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             return False
         return True

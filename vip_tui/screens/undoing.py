@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from ..services.guard import ReviewError
+from ..services.guard import ServiceError
 from ..services.undo import Change, recording, undo
 from ..widgets import text as shown
 
@@ -53,7 +53,7 @@ class UndoLast(_Screen):
         change = self._changes.pop()
         try:
             undo(self.app.db, change)  # type: ignore[attr-defined]
-        except ReviewError as exc:
+        except ServiceError as exc:
             self.notify(f"Not undone: {shown.safe(exc)}", severity="error", markup=False)
             self.load()
             return

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 from ..enums import MeetingStatus
 from ..services.attendance import agency_short_names
 from ..services.decisions import DecisionRow
-from ..services.guard import ReviewError
+from ..services.guard import ServiceError
 from ..services.meetings import close_meeting, get_meeting
 from ..services.old_business import OldBusinessRow
 from ..services.wrap_up import Loose, WrapUp, wrap_up
@@ -322,7 +322,7 @@ amended with `vip amend` on the command line.
             meeting = close_meeting(
                 self.app.db, self.meeting_id, version=self.summary.meeting_version if self.summary else None
             )
-        except ReviewError as exc:
+        except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             self.load()  # what changed meanwhile, so the next close is of what the facilitator has seen
             return
@@ -494,7 +494,7 @@ amended with `vip amend` on the command line.
         kind, _, raw_id = key.partition(":")
         try:
             state = record_state(self.app.db, self.meeting_id, DECISION_ENTITIES[kind], int(raw_id))
-        except (ReviewError, KeyError, ValueError) as exc:
+        except (ServiceError, KeyError, ValueError) as exc:
             self.notify(f"Cannot amend that row: {exc}", severity="error", markup=False)
             return
         from .amend import AmendDialog
@@ -516,11 +516,11 @@ amended with `vip amend` on the command line.
             except StaleEdit as exc:
                 try:  # what the other instance wrote becomes the value before; what was typed stays
                     dialog.state = record_state(self.app.db, self.meeting_id, now.entity, now.id)
-                except ReviewError:
+                except ServiceError:
                     return str(exc)
                 before = dialog.state.values.get(field) or "(none)"
                 return f"{exc}: the {field.replace('_', ' ')} now reads {before}; ctrl+s amends it to what you typed"
-            except ReviewError as exc:
+            except ServiceError as exc:
                 return str(exc)
             except Exception as exc:  # noqa: BLE001 - a busy or failing database, said in words; the form stays
                 return f"not saved: {exc}"

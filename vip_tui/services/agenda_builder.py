@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from ..agenda.importer import ensure_agency, invite, link_group
 from ..agenda.problems import Loc, problems_from_validation_error
 from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn, split_list
 from ..db import Database
-from ..enums import CaseStatus, IncidentType, MeetingStatus, NoteVisibility, RetaliationRisk, Role
+from ..enums import CaseStatus, IncidentType, MeetingStatus, RetaliationRisk, Role
 from ..models import (
     ActionItem,
     Agency,
@@ -64,9 +64,9 @@ from ..models import (
 )
 from ..names import name_key
 from ..sanitize import clean
-from .guard import GONE, Invalid, MeetingClosed, ReviewError, StaleEdit, check_version, touch, writing
+from .guard import GONE, Invalid, MeetingClosed, ServiceError, StaleEdit, check_version, touch, writing
 from .items import AgendaRow, ItemDetail, agenda_rows, load_item_detail
-from .meetings import next_meeting_number, take_write_lock
+from .meetings import MeetingInfo, meeting_info, next_meeting_number, take_write_lock
 
 __all__ = [
     "AgendaDraft",
@@ -81,7 +81,6 @@ __all__ = [
     "remove_involvement",
     "remove_invitee",
     "remove_item",
-    "save_note",
     "set_budget",
     "set_ready",
     "update_incident",
@@ -147,31 +146,6 @@ def _writable(s: Session, meeting_id: int, version: int | None = None) -> Meetin
 
 
 # --------------------------------------------------------------------------- what the builder shows
-
-
-@dataclass(frozen=True)
-class MeetingInfo:
-    id: int
-    version: int
-    date: dt.date
-    number: int
-    title: str | None
-    location: str | None
-    facilitator: str | None
-    start_time: dt.time | None
-    minutes: int | None
-    status: MeetingStatus
-    agenda_ready: bool
-
-    def form_values(self) -> dict[str, str]:
-        return {
-            "date": self.date.isoformat(),
-            "title": self.title or "",
-            "location": self.location or "",
-            "facilitator": self.facilitator or "",
-            "start_time": self.start_time.strftime("%H:%M") if self.start_time else "",
-            "minutes": str(self.minutes or ""),
-        }
 
 
 @dataclass(frozen=True)
@@ -295,12 +269,9 @@ def load_agenda(db: Database, meeting_id: int) -> AgendaDraft:
     with db.session() as s:
         meeting = s.get(Meeting, meeting_id)
         if meeting is None:
-            raise ReviewError(f"no meeting with id {meeting_id}")
+            raise ServiceError(f"no meeting with id {meeting_id}")
         stamp = _stamp(s, meeting_id)
-        info = MeetingInfo(
-            meeting.id, meeting.version, meeting.date, meeting.number, meeting.title, meeting.location,  # type: ignore[arg-type]
-            meeting.facilitator, meeting.start_time, meeting.minutes, meeting.status, meeting.agenda_ready,
-        )
+        info = meeting_info(meeting)
         pairs = s.exec(
             select(AgendaItem, Incident)
             .join(Incident, Incident.id == AgendaItem.incident_id)
@@ -492,7 +463,7 @@ def set_ready(db: Database, meeting_id: int, version: int, ready: bool) -> None:
     with _writing(db, "the meeting") as s:
         meeting = _writable(s, meeting_id, version)
         if ready and s.exec(select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id)).first() is None:
-            raise ReviewError("an agenda with no incidents cannot be ready: add one with a")
+            raise ServiceError("an agenda with no incidents cannot be ready: add one with a")
         meeting.agenda_ready = ready
 
 
@@ -604,14 +575,14 @@ def remove_item(db: Database, agenda_item_id: int, version: int) -> str:
         item, incident = _item_and_incident(s, agenda_item_id, version)
         case = incident.case_number
         if s.exec(select(Note.id).where(Note.agenda_item_id == item.id)).first() is not None:
-            raise ReviewError(f"case {case} has notes from the meeting; it stays on the agenda")
+            raise ServiceError(f"case {case} has notes from the meeting; it stays on the agenda")
         decided = any(
             s.exec(select(model.id).where(model.meeting_id == item.meeting_id, model.incident_id == incident.id)).first()
             is not None
             for model in (ActionItem, Notification)
         )
         if decided:
-            raise ReviewError(f"case {case} has decisions from the meeting; it stays on the agenda")
+            raise ServiceError(f"case {case} has decisions from the meeting; it stays on the agenda")
         meeting_id = item.meeting_id
         s.delete(item)
         s.flush()
@@ -823,7 +794,7 @@ def relink_involvement(
             )
         ).first()
         if clash is not None:
-            raise ReviewError(f"{person.name} is already a {inv.role.label} in case {incident.case_number}")
+            raise ServiceError(f"{person.name} is already a {inv.role.label} in case {incident.case_number}")
         inv.person_id = person.id
         s.flush()
         _drop_if_orphan(s, old_id)  # type: ignore[arg-type]
@@ -906,57 +877,6 @@ def remove_invitee(db: Database, attendance_id: int, *, version: int | None) -> 
         row = _check(s.get(MeetingAttendance, attendance_id), version, "the invitee")
         _writable(s, row.meeting_id)
         s.delete(row)
-
-
-# --------------------------------------------------------------------------- notes (the review's autosave)
-
-
-def note_versions(db: Database, note_ids: Sequence[int]) -> dict[int, int]:
-    """The current version of each note, for the review's editor to write against."""
-    if not note_ids:
-        return {}
-    with db.session() as s:
-        return dict(s.exec(select(Note.id, Note.version).where(col(Note.id).in_(list(note_ids)))).all())  # type: ignore[arg-type]
-
-
-def save_note(
-    db: Database, agenda_item_id: int, text: str, *, note_id: int | None, version: int | None,
-    visibility: NoteVisibility | str | None = None,
-) -> tuple[int, int]:
-    """:func:`.items.save_note` refusing to overwrite a note changed by another instance.
-
-    Returns ``(note id, its version now)``. A note changed since ``version``
-    raises :class:`StaleEdit` and nothing is written: the screen keeps the
-    typed text (as a new note) and reloads. A note deleted meanwhile is
-    written again as a new note, so no word is lost.
-    """
-    from .items import save_note as plain_save
-
-    if note_id is None or version is None:
-        new_id = plain_save(db, agenda_item_id, text, note_id=note_id, version=None, visibility=visibility)
-        return new_id, note_versions(db, [new_id]).get(new_id, 1)
-    with _writing(db, "this note") as s:
-        note = s.get(Note, note_id)
-        if note is None:
-            pass  # written as a new note below
-        else:
-            _check(note, version, "this note")
-            if note.agenda_item_id != agenda_item_id:
-                raise ReviewError("that note belongs to another agenda item")
-            item = s.get(AgendaItem, agenda_item_id)
-            assert item is not None
-            _writable(s, item.meeting_id)
-            now = db.now()
-            if note.text != text:
-                note.text = text
-                note.updated_at = now
-            if visibility is not None and note.visibility != NoteVisibility(visibility):
-                note.visibility = NoteVisibility(visibility)
-                note.updated_at = now
-            s.flush()
-            return note.id, note.version  # type: ignore[return-value]
-    new_id = plain_save(db, agenda_item_id, text, note_id=None, version=None, visibility=visibility)
-    return new_id, note_versions(db, [new_id]).get(new_id, 1)
 
 
 # --------------------------------------------------------------------------- partner summary and aliases

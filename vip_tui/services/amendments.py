@@ -47,8 +47,8 @@ from ..models import (
 )
 from ..names import name_key
 from ..sanitize import clean
-from .guard import ReviewError, check_version, load_meeting, writing
 from .decisions import parse_owner
+from .guard import ServiceError, check_version, load_meeting, writing
 
 
 @dataclass(frozen=True)
@@ -115,14 +115,14 @@ DECISION_ENTITIES = {"action": "action_item", "notification": "notification", "r
 
 def fields_of(entity: str) -> dict[str, FieldSpec]:
     if entity not in AMENDABLE:
-        raise ReviewError(f"{entity.replace('_', ' ')} records cannot be amended; amendable: {', '.join(KIND_WORDS)}")
+        raise ServiceError(f"{entity.replace('_', ' ')} records cannot be amended; amendable: {', '.join(KIND_WORDS)}")
     return AMENDABLE[entity][2]
 
 
 def _spec(entity: str, field: str) -> FieldSpec:
     fields = fields_of(entity)
     if field not in fields:
-        raise ReviewError(
+        raise ServiceError(
             f"cannot amend {field!r} of a {AMENDABLE[entity][1]}; amendable: {', '.join(fields)}"
         )
     return fields[field]
@@ -139,9 +139,9 @@ def _parse(s: Session, spec: FieldSpec, value: Any) -> Any:
             value = None
     if value is None:
         if spec.required:
-            raise ReviewError(f"the {spec.label} cannot be empty")
+            raise ServiceError(f"the {spec.label} cannot be empty")
         if spec.kind == "choice":
-            raise ReviewError(f"the {spec.label} must be one of: {', '.join(spec.choices)}")
+            raise ServiceError(f"the {spec.label} must be one of: {', '.join(spec.choices)}")
         return None
     if spec.kind == "date":
         if isinstance(value, dt.date):
@@ -149,7 +149,7 @@ def _parse(s: Session, spec: FieldSpec, value: Any) -> Any:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise ReviewError(f"the {spec.label} must be a date as YYYY-MM-DD, not {str(value)!r}") from None
+            raise ServiceError(f"the {spec.label} must be a date as YYYY-MM-DD, not {str(value)!r}") from None
     if spec.kind == "agency":
         if isinstance(value, int):
             return value
@@ -158,7 +158,7 @@ def _parse(s: Session, spec: FieldSpec, value: Any) -> Any:
     if spec.kind == "choice":
         text = getattr(value, "value", str(value)).strip().lower().replace(" ", "_")
         if text not in spec.choices:
-            raise ReviewError(f"the {spec.label} must be one of: {', '.join(spec.choices)}, not {str(value)!r}")
+            raise ServiceError(f"the {spec.label} must be one of: {', '.join(spec.choices)}, not {str(value)!r}")
         return text
     return str(value)
 
@@ -183,10 +183,24 @@ def shown_value(value: Any) -> str:
 # --------------------------------------------------------------------------- writing
 
 
+@dataclass(frozen=True)
+class Amended:
+    """An amendment as written: who, when, why, and each field's ``[before, after]`` (plain values)."""
+
+    id: int
+    meeting_id: int
+    at: dt.datetime
+    user: str
+    reason: str
+    entity: str
+    entity_id: int | None
+    change: dict[str, list[Any]]
+
+
 def amend(
     db: Database, meeting_id: int, entity: str, entity_id: int, changes: dict[str, Any], reason: str,
     *, version: int | None,
-) -> Amendment:
+) -> Amended:
     """Correct a record of a closed meeting, keeping the reason and the before/after values.
 
     ``changes`` maps field names of :data:`AMENDABLE` to new values (typed,
@@ -195,28 +209,28 @@ def amend(
     """
     reason = " ".join(clean(reason).split())
     if not reason:
-        raise ReviewError("an amendment needs a reason: say why the record is corrected")
+        raise ServiceError("an amendment needs a reason: say why the record is corrected")
     specs = [_spec(entity, f) for f in changes]
     if not specs:
-        raise ReviewError("nothing to amend: name a field and its new value")
+        raise ServiceError("nothing to amend: name a field and its new value")
     model, words, _fields = AMENDABLE[entity]
     with writing(db, f"the {words}") as s:
         meeting = load_meeting(s, meeting_id)
         if meeting.status != MeetingStatus.closed:
-            raise ReviewError(
+            raise ServiceError(
                 f"the meeting of {meeting.date.isoformat()} is not closed: change the record directly, "
                 "amendments are for closed meetings"
             )
         obj = s.get(model, entity_id)
         if obj is not None and getattr(obj, "meeting_id", None) != meeting_id:
-            raise ReviewError(f"that {words} is not of the meeting of {meeting.date.isoformat()}")
+            raise ServiceError(f"that {words} is not of the meeting of {meeting.date.isoformat()}")
         check_version(obj, version, f"the {words}")
         change: dict[str, list[Any]] = {}
         for spec in specs:
             new = _parse(s, spec, changes[spec.name])
             old = getattr(obj, spec.column)
             if _plain(s, spec, old) == _plain(s, spec, new):
-                raise ReviewError(f"the {spec.label} is already {shown_value(_plain(s, spec, old))}: nothing to amend")
+                raise ServiceError(f"the {spec.label} is already {shown_value(_plain(s, spec, old))}: nothing to amend")
             change[spec.name] = [_plain(s, spec, old), _plain(s, spec, new)]
             setattr(obj, spec.column, new)
         amendment = Amendment(
@@ -225,7 +239,7 @@ def amend(
         )
         s.add(amendment)
         s.flush()
-        return amendment
+        return Amended(amendment.id, meeting_id, amendment.at, amendment.user, reason, entity, entity_id, change)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- reading
@@ -274,7 +288,7 @@ def find_record(db: Database, meeting_id: int, text: str) -> RecordState:
     """The record a person names ("notification 47-2", "action item 2", "referral 17", "attendance Ana Ruiz")."""
     m = _REF.match(text or "")
     if m is None or not m.group("rest").strip():
-        raise ReviewError(
+        raise ServiceError(
             f"unknown record {text!r}: name it as 'action item 47-3', 'notification 47-4', 'referral 12', "
             "'note 40' or 'attendance NAME'"
         )
@@ -293,12 +307,12 @@ def find_record(db: Database, meeting_id: int, text: str) -> RecordState:
                 MeetingAttendance.meeting_id == meeting_id)
             found = s.exec(q.where(Attendee.name_key == name_key(rest))).all()
             if len(found) > 1:
-                raise ReviewError(f"{rest!r} names {len(found)} attendees of this meeting; name one by its number")
+                raise ServiceError(f"{rest!r} names {len(found)} attendees of this meeting; name one by its number")
             obj = found[0] if found else (s.get(MeetingAttendance, int(rest)) if rest.isdigit() else None)
         elif rest.isdigit():
             obj = s.get(AMENDABLE[entity][0], int(rest))
         if obj is None or obj.meeting_id != meeting_id:
-            raise ReviewError(f"no {AMENDABLE[entity][1]} {rest!r} in the meeting of {meeting.date.isoformat()}")
+            raise ServiceError(f"no {AMENDABLE[entity][1]} {rest!r} in the meeting of {meeting.date.isoformat()}")
         return _state(s, meeting, entity, obj)
 
 
@@ -309,7 +323,7 @@ def record_state(db: Database, meeting_id: int, entity: str, entity_id: int) -> 
         meeting = load_meeting(s, meeting_id)
         obj = s.get(AMENDABLE[entity][0], entity_id)
         if obj is None or obj.meeting_id != meeting_id:
-            raise ReviewError(f"no {AMENDABLE[entity][1]} {entity_id} in the meeting of {meeting.date.isoformat()}")
+            raise ServiceError(f"no {AMENDABLE[entity][1]} {entity_id} in the meeting of {meeting.date.isoformat()}")
         return _state(s, meeting, entity, obj)
 
 

@@ -11,7 +11,7 @@ from ..db import Database
 from ..enums import Attendance
 from ..models import Agency, Attendee, MeetingAttendance
 from ..names import name_key
-from .guard import ReviewError, check_version, writable_meeting, writing
+from .guard import ServiceError, check_version, writable_meeting, writing
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,10 @@ def add_walk_in(db: Database, meeting_id: int, name: str, agency: str, role: str
     name = " ".join(name.split())
     role = " ".join((role or "").split()) or None
     if not name:
-        raise ReviewError("a walk-in needs a name")
+        raise ServiceError("a walk-in needs a name")
     if not agency.strip():
-        raise ReviewError("a walk-in needs an agency")
-    with db.transaction() as s:
+        raise ServiceError("a walk-in needs an agency")
+    with writing(db, "the attendance") as s:
         writable_meeting(s, meeting_id)
         ag = agency_by_short_name(s, agency, create=True)
         assert ag is not None

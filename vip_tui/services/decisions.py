@@ -61,7 +61,7 @@ from ..models import (
     Referral,
 )
 from .attendance import agency_by_short_name
-from .guard import ReviewError, check_version, writable_meeting, writing
+from .guard import NotAllowed, ServiceError, check_version, writable_meeting, writing
 
 KINDS = ("action", "notification", "referral")
 WHAT = {"action": "the action item", "notification": "the notification", "referral": "the referral"}
@@ -166,7 +166,7 @@ def parse_owner(s: Session, owner_agency: str | None) -> Agency | None:
     agency = agency_by_short_name(s, owner_agency, create=False)
     if agency is None:
         known = ", ".join(sorted(s.exec(select(Agency.short_name)).all())[:12])
-        raise ReviewError(f"unknown agency {owner_agency.strip()!r}; known: {known}")
+        raise ServiceError(f"unknown agency {owner_agency.strip()!r}; known: {known}")
     return agency
 
 
@@ -182,7 +182,7 @@ def add_action_item(
 ) -> DecisionRow:
     """A new action item, numbered ``<meeting>-<n>``."""
     description = checked_description(description)
-    with db.transaction() as s:
+    with writing(db, "the action item") as s:
         meeting = writable_meeting(s, meeting_id)
         agency = parse_owner(s, owner_agency)
         number = _next_number(s, meeting)
@@ -200,7 +200,7 @@ def checked_description(description: str) -> str:
     """An action item's words, refused when empty (creating and editing alike)."""
     description = (description or "").strip()
     if not description:
-        raise ReviewError("an action item needs a description")
+        raise ServiceError("an action item needs a description")
     return description
 
 
@@ -208,7 +208,7 @@ def checked_service(service: str) -> str:
     """A referral's service, refused when empty (creating and editing alike)."""
     service = (service or "").strip()
     if not service:
-        raise ReviewError("a referral needs a service")
+        raise ServiceError("a referral needs a service")
     return service
 
 
@@ -235,10 +235,10 @@ def notification_subject(s: Session, person_id: int, meeting: Meeting) -> Person
     """
     person = s.get(Person, person_id)
     if person is None:
-        raise ReviewError(f"no person {person_id}")
+        raise ServiceError(f"no person {person_id}")
     case = homicide_case(s, person_id, meeting)
     if case is not None:
-        raise ReviewError(
+        raise ServiceError(
             f"this person is the victim of the homicide {case}: a custom notification cannot be delivered to them; "
             "propose it for a relative or an associate instead"
         )
@@ -261,7 +261,7 @@ def propose_notification(
 
     Refused for the victim of a homicide (:func:`notification_subject`).
     """
-    with db.transaction() as s:
+    with writing(db, "the notification") as s:
         meeting = writable_meeting(s, meeting_id)
         person = notification_subject(s, person_id, meeting)
         number = _next_number(s, meeting)
@@ -288,12 +288,12 @@ def add_referral(
 ) -> DecisionRow:
     """A service referral for a person (status offered)."""
     service = checked_service(service)
-    with db.transaction() as s:
+    with writing(db, "the referral") as s:
         if meeting_id is not None:
             writable_meeting(s, meeting_id)
         person = s.get(Person, person_id)
         if person is None:
-            raise ReviewError(f"no person {person_id}")
+            raise ServiceError(f"no person {person_id}")
         r = Referral(
             person_id=person_id, service=service, provider=_clean(provider), meeting_id=meeting_id,
             incident_id=incident_id, notification_id=notification_id, status=ReferralStatus.offered,
@@ -337,7 +337,7 @@ def decision_values(db: Database, kind: str, decision_id: int) -> DecisionValues
             meeting = s.get(Meeting, r.meeting_id) if r.meeting_id is not None else None
             return DecisionValues(kind, r.id, "", r.version, r.status.value, r.meeting_id, r.incident_id,  # type: ignore[arg-type]
                                   values, _persons(s, r.incident_id, r.person_id), _closed(meeting))
-    raise ReviewError(f"no kind of decision called {kind!r}")
+    raise ServiceError(f"no kind of decision called {kind!r}")
 
 
 def team_suggestions(db: Database, meeting_id: int | None) -> list[str]:
@@ -405,13 +405,13 @@ def edit_notification(
         n = check_version(s.get(Notification, notification_id), version, WHAT["notification"])
         meeting = writable_meeting(s, n.meeting_id)
         if n.status not in OPEN_NOTIFICATION_STATUSES:
-            raise ReviewError(
+            raise ServiceError(
                 f"notification {meeting.ref(n.number)} is {n.status.label}, which is final: "
                 "what was decided stays as it was (its outcome is edited on the notifications board)"
             )
         if person_id != n.person_id:
             if n.status != NotificationStatus.proposed or _attempts(s, n.id):
-                raise ReviewError(
+                raise ServiceError(
                     f"notification {meeting.ref(n.number)} is {n.status.label}"
                     f"{' and a team has tried to deliver it' if _attempts(s, n.id) else ''}: "
                     "who it is for cannot change now; cancel it and propose a new one"
@@ -437,13 +437,13 @@ def edit_referral(
         if r.meeting_id is not None:
             writable_meeting(s, r.meeting_id)
         if (person_id != r.person_id or service != r.service) and r.status != ReferralStatus.offered:
-            raise ReviewError(
+            raise ServiceError(
                 f"this referral is {r.status.label}: its person and service are a record now; "
                 "decline it and refer again (the provider can still be corrected)"
             )
         person = s.get(Person, person_id)
         if person is None:
-            raise ReviewError(f"no person {person_id}")
+            raise ServiceError(f"no person {person_id}")
         r.person_id = person.id  # type: ignore[assignment]
         r.service = service
         r.provider = _clean(provider)
@@ -467,7 +467,7 @@ def edit_decision(db: Database, kind: str, decision_id: int, values: dict[str, A
     if kind == "referral":
         return edit_referral(db, decision_id, person_id=values["person"], service=values.get("service") or "",
                              provider=values.get("provider"), version=version)
-    raise ReviewError(f"no kind of decision called {kind!r}")
+    raise ServiceError(f"no kind of decision called {kind!r}")
 
 
 # --------------------------------------------------------------------------- removing
@@ -480,7 +480,7 @@ def delete_action_item(db: Database, action_id: int, *, version: int | None) -> 
         meeting = writable_meeting(s, action.meeting_id)
         ref = meeting.ref(action.number)
         if action.status != ActionStatus.open:
-            raise ReviewError(f"action item {ref} is {action.status.value}: its outcome is a record; "
+            raise NotAllowed(f"action item {ref} is {action.status.value}: its outcome is a record; "
                               "reopen it in old business first if it was closed by mistake")
         s.delete(action)
         return ref
@@ -500,7 +500,7 @@ def delete_notification(db: Database, notification_id: int, *, version: int | No
         elif s.exec(select(func.count()).select_from(Referral).where(Referral.notification_id == n.id)).one():
             why = "a referral was made from it"
         if why:
-            raise ReviewError(f"notification {ref} cannot be removed: {why}, and that history is a record; "
+            raise NotAllowed(f"notification {ref} cannot be removed: {why}, and that history is a record; "
                               "cancel it instead (s on the notifications board)")
         s.delete(n)
         return ref
@@ -513,7 +513,7 @@ def delete_referral(db: Database, referral_id: int, *, version: int | None) -> s
         if r.meeting_id is not None:
             writable_meeting(s, r.meeting_id)
         if r.status != ReferralStatus.offered:
-            raise ReviewError(f"this referral is {r.status.label}: that history is a record; "
+            raise NotAllowed(f"this referral is {r.status.label}: that history is a record; "
                               "decline it instead (s on the referrals board)")
         s.delete(r)
         return r.service
@@ -527,7 +527,7 @@ def delete_decision(db: Database, kind: str, decision_id: int, *, version: int |
         return f"notification {delete_notification(db, decision_id, version=version)}"
     if kind == "referral":
         return f"referral to {delete_referral(db, decision_id, version=version)}"
-    raise ReviewError(f"no kind of decision called {kind!r}")
+    raise ServiceError(f"no kind of decision called {kind!r}")
 
 
 # --------------------------------------------------------------------------- helpers

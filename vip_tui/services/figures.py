@@ -54,6 +54,7 @@ from sqlmodel import Session, select
 from ..db import Database
 from ..enums import ActionStatus, IncidentType, NotificationStatus
 from ..models import ActionItem, AgendaItem, Incident, Meeting, Notification, Person
+from .guard import ServiceError
 
 MIN_WEEKS = 1
 MAX_WEEKS = 260  # five years: as far back as a history is expected to go
@@ -70,7 +71,7 @@ NO_AREA = "no area command"
 DELIVERY_RATE = "Delivery rate"
 
 
-class FiguresError(ValueError):
+class FiguresError(ServiceError, ValueError):
     """A request for figures that cannot be answered (e.g. weeks out of range); the message says why."""
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -24,24 +25,36 @@ from ..enums import MeetingStatus
 from ..models import AgendaItem, Meeting
 
 
-class ReviewError(Exception):
+class ServiceError(Exception):
     """A change refused for a reason the user can act on; the message says which."""
 
 
-class MeetingClosed(ReviewError):
+class MeetingClosed(ServiceError):
     """The meeting is closed: corrections are amendments with a reason."""
 
 
-class StaleEdit(ReviewError):
+class StaleEdit(ServiceError):
     """Another instance changed (or removed) the record since this one loaded it; nothing was written."""
 
 
-class Invalid(ReviewError):
+class NotAllowed(ServiceError):
+    """A rule of the program forbids the change (a status it cannot move to, removing what is already history)."""
+
+
+class Invalid(ServiceError):
     """Values refused by the agenda models: every ``(field, message)``, worded as an import words them."""
 
     def __init__(self, problems: Sequence[tuple[str | None, str]]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(f"{name}: {message}" if name else message for name, message in self.problems))
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A row as a write left it: its id, and the version the next write of it names."""
+
+    id: int
+    version: int
 
 
 # The README's words for a refused write (SPEC §6, two instances).
@@ -50,20 +63,28 @@ GONE = "was removed by someone else since you opened it; reloaded"
 
 
 @contextmanager
-def writing(db: Database, what: str) -> Iterator[Session]:
+def writing(
+    db: Database, what: str, *, stale: type[StaleEdit] = StaleEdit, duplicate_is_stale: bool = False
+) -> Iterator[Session]:
     """The transaction of every write: a lost race with another instance reads as :class:`StaleEdit`.
 
     This is the one place SQLAlchemy's ``StaleDataError`` (``version_id_col``
-    found the row changed between this transaction's read and its UPDATE) is
-    turned into the message a person reads.
+    found the row changed between this transaction's read and its UPDATE) and
+    ``IntegrityError`` (a unique row inserted by another instance meanwhile)
+    are turned into the message a person reads. ``stale``: the
+    :class:`StaleEdit` a caller's own screen tells apart (the release review's);
+    ``duplicate_is_stale``: the unique row is the very record the caller
+    decides on, so a duplicate is a lost race, not a refusal.
     """
     try:
         with db.transaction() as s:
             yield s
     except StaleDataError:
-        raise StaleEdit(f"{what} {STALE}") from None
+        raise stale(f"{what} {STALE}") from None
     except IntegrityError as exc:
-        raise ReviewError(f"refused by the database (another user may have just made the same change): {exc.orig}") from None
+        if duplicate_is_stale:
+            raise stale(f"{what} {STALE}") from None
+        raise ServiceError(f"refused by the database (another user may have just made the same change): {exc.orig}") from None
 
 
 def check_version(obj: Any, version: int | None, what: str) -> Any:
@@ -88,7 +109,7 @@ def touch(obj: Any, attr: str) -> None:
 def load_meeting(s: Session, meeting_id: int) -> Meeting:
     meeting = s.get(Meeting, meeting_id)
     if meeting is None:
-        raise ReviewError(f"no meeting with id {meeting_id}")
+        raise ServiceError(f"no meeting with id {meeting_id}")
     return meeting
 
 
@@ -104,5 +125,5 @@ def writable_meeting(s: Session, meeting_id: int) -> Meeting:
 def load_item(s: Session, agenda_item_id: int) -> AgendaItem:
     item = s.get(AgendaItem, agenda_item_id)
     if item is None:
-        raise ReviewError(f"no agenda item with id {agenda_item_id}")
+        raise ServiceError(f"no agenda item with id {agenda_item_id}")
     return item

@@ -15,11 +15,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from ..db import Database
-from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
+from ..enums import CaseStatus, IncidentType, MeetingStatus, NoteVisibility, RetaliationRisk, ReviewStatus, Role
 from ..models import AgendaItem, Incident, Involvement, Meeting, Note
 from .decisions import DecisionRow, meeting_decisions
 from .frozen import recorded_incident
-from .guard import ReviewError, check_version, load_item, load_meeting, writable_meeting, writing
+from .guard import ServiceError, check_version, load_item, load_meeting, writable_meeting, writing
 
 
 @dataclass(frozen=True)
@@ -94,10 +94,37 @@ class NoteRow:
         return self.visibility == NoteVisibility.le_only
 
 
-@dataclass
+@dataclass(frozen=True)
+class IncidentFacts:
+    """An incident's facts as the review shows them (the columns of models.Incident, not the ORM row)."""
+
+    id: int
+    case_number: str
+    occurred_at: dt.datetime
+    type: IncidentType
+    location: str
+    area_command: str | None
+    summary: str | None
+    partner_summary: str | None
+    motive: str | None
+    case_status: CaseStatus | None
+    retaliation_risk: RetaliationRisk | None
+    nibin_leads: tuple[str, ...]
+    version: int
+
+
+def incident_facts(inc: Incident) -> IncidentFacts:
+    return IncidentFacts(
+        inc.id, inc.case_number, inc.occurred_at, inc.type, inc.location, inc.area_command, inc.summary,  # type: ignore[arg-type]
+        inc.partner_summary, inc.motive, inc.case_status, inc.retaliation_risk, tuple(inc.nibin_leads or ()),
+        inc.version,
+    )
+
+
+@dataclass(frozen=True)
 class ItemDetail:
     item: AgendaRow
-    incident: Incident
+    incident: IncidentFacts
     persons: list[PersonRow]
     notes: list[NoteRow]
     decisions: list[DecisionRow]
@@ -106,9 +133,8 @@ class ItemDetail:
     def shows_the_same_as(self, other: ItemDetail) -> bool:
         """Whether ``other`` draws the same item (its running clock aside: the pace bar keeps that)."""
         return (
-            (_clockless(self.item), self.persons, self.notes, self.decisions, self.histories)
-            == (_clockless(other.item), other.persons, other.notes, other.decisions, other.histories)
-            and self.incident.model_dump() == other.incident.model_dump()
+            (_clockless(self.item), self.incident, self.persons, self.notes, self.decisions, self.histories)
+            == (_clockless(other.item), other.incident, other.persons, other.notes, other.decisions, other.histories)
         )
 
 
@@ -167,7 +193,7 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
         incident.occurred_at, incident.location, item.minutes, item.review_status, item.elapsed_seconds,
         item.started_at, item.version,
     )
-    return ItemDetail(row, incident, persons, notes, decisions, histories)
+    return ItemDetail(row, incident_facts(incident), persons, notes, decisions, histories)
 
 
 
@@ -178,19 +204,26 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
 def save_note(
     db: Database, agenda_item_id: int, text: str, *, note_id: int | None = None, version: int | None,
     visibility: NoteVisibility | str | None = None,
-) -> int:
-    """Create or update a note on an agenda item; returns its id. Called as the facilitator types.
+) -> tuple[int, int]:
+    """Create or update a note on an agenda item; returns ``(its id, its version now)``. Called as the facilitator types.
 
     ``visibility`` (law enforcement only / members / partners) is kept as it
     is when None; a new note is for the members unless told otherwise.
-    ``version``: the note's as its editor loaded it (refused if changed since).
+    ``version``: the note's as its editor loaded it. A note changed by another
+    instance since raises :class:`StaleEdit` and nothing is written (the
+    screen keeps the typed text as a new note and reloads); a note deleted
+    meanwhile is written again as a new note, so no word is lost.
     """
     visibility = NoteVisibility(visibility) if visibility is not None else None
     with writing(db, "this note") as s:
+        note = s.get(Note, note_id) if note_id is not None else None
+        if note is not None:
+            check_version(note, version, "this note")
+            if note.agenda_item_id != agenda_item_id:
+                raise ServiceError("that note belongs to another agenda item")
         item = load_item(s, agenda_item_id)
         writable_meeting(s, item.meeting_id)
         now = db.now()
-        note = s.get(Note, note_id) if note_id is not None else None
         if note is None:
             note = Note(
                 meeting_id=item.meeting_id, agenda_item_id=item.id, text=text, visibility=visibility or NoteVisibility.members,
@@ -198,9 +231,6 @@ def save_note(
             )
             s.add(note)
         else:
-            check_version(note, version, "this note")
-            if note.agenda_item_id != item.id:
-                raise ReviewError("that note belongs to another agenda item")
             if note.text != text:
                 note.text = text
                 note.updated_at = now
@@ -208,7 +238,7 @@ def save_note(
                 note.visibility = visibility
                 note.updated_at = now
         s.flush()
-        return note.id  # type: ignore[return-value]
+        return note.id, note.version  # type: ignore[return-value]
 
 
 def delete_note(db: Database, note_id: int, *, version: int | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -88,29 +89,70 @@ def next_meeting_number(session: Session) -> int:
 _meeting = sa.table("meeting", sa.column("number"))
 
 
+@dataclass(frozen=True)
+class MeetingInfo:
+    """One meeting as services hand it out (never the ORM row): the builder's form, the stages' headers, the pace."""
+
+    id: int
+    version: int
+    date: dt.date
+    number: int
+    title: str | None
+    location: str | None
+    facilitator: str | None
+    start_time: dt.time | None
+    minutes: int | None
+    status: MeetingStatus
+    agenda_ready: bool
+    started_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+
+    def ref(self, n: int) -> str:
+        """``<meeting number>-<n>``: how its action items and notifications are referred to (models.Meeting.ref)."""
+        return f"{self.number}-{n}"
+
+    def form_values(self) -> dict[str, str]:
+        return {
+            "date": self.date.isoformat(),
+            "title": self.title or "",
+            "location": self.location or "",
+            "facilitator": self.facilitator or "",
+            "start_time": self.start_time.strftime("%H:%M") if self.start_time else "",
+            "minutes": str(self.minutes or ""),
+        }
+
+
+def meeting_info(m: Meeting) -> MeetingInfo:
+    return MeetingInfo(
+        m.id, m.version, m.date, m.number, m.title, m.location, m.facilitator, m.start_time,  # type: ignore[arg-type]
+        m.minutes, m.status, m.agenda_ready, m.started_at, m.closed_at,
+    )
+
+
 # --------------------------------------------------------------------------- lifecycle
-# The ORM and the guarded write are imported inside these functions: the
-# meetings list above is the first screen, and the ORM import would put about
-# 150 ms in front of it (issue 7); a lifecycle change comes after it is drawn.
+# The ORM and the guarded write are imported inside these functions, as when
+# the meetings list (now services/meeting_list.py) lived here: the write lock
+# and numbering above need neither.
 
 
-def meeting_by_date(db: Database, date: dt.date) -> Meeting | None:
+def meeting_by_date(db: Database, date: dt.date) -> MeetingInfo | None:
     from sqlmodel import select
 
     from ..models import Meeting
 
     with db.session() as s:
-        return s.exec(select(Meeting).where(Meeting.date == date)).first()
+        meeting = s.exec(select(Meeting).where(Meeting.date == date)).first()
+        return meeting_info(meeting) if meeting is not None else None
 
 
-def get_meeting(db: Database, meeting_id: int) -> Meeting:
+def get_meeting(db: Database, meeting_id: int) -> MeetingInfo:
     from .guard import load_meeting
 
     with db.session() as s:
-        return load_meeting(s, meeting_id)
+        return meeting_info(load_meeting(s, meeting_id))
 
 
-def start_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meeting:
+def start_meeting(db: Database, meeting_id: int, *, version: int | None) -> MeetingInfo:
     """draft -> in_progress, noting when it started; a meeting already in progress is left as it is."""
     from ..models import Meeting
     from .guard import check_version, writable_meeting, writing
@@ -121,10 +163,11 @@ def start_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meet
         if meeting.status == MeetingStatus.draft:
             meeting.status = MeetingStatus.in_progress
             meeting.started_at = db.now()
-        return meeting
+        s.flush()
+        return meeting_info(meeting)
 
 
-def close_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meeting:
+def close_meeting(db: Database, meeting_id: int, *, version: int | None) -> MeetingInfo:
     """Close the meeting: its running timer stops and from now on it is read-only.
 
     Each item keeps the record of its incident as it stands now (facts,
@@ -161,4 +204,5 @@ def close_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meet
         meeting.closed_at = now
         if meeting.started_at is None:
             meeting.started_at = now
-        return meeting
+        s.flush()
+        return meeting_info(meeting)

@@ -45,12 +45,12 @@ from sqlmodel import Session, col, select
 from ..db import Database
 from ..enums import Role
 from ..models import Involvement, Notification, Person, PersonGroup, PersonMerge, Referral
-from .guard import ReviewError, check_version, writing
+from .guard import ServiceError, check_version, writing
 
 __all__ = ["MergeError", "MergeRecord", "merge_persons", "merges_into", "unmerge"]
 
 
-class MergeError(ReviewError):
+class MergeError(ServiceError):
     """A merge or an undo refused for a reason the user can act on."""
 
 

@@ -53,8 +53,8 @@ from ..enums import (
     ReferralStatus,
 )
 from ..models import Incident, Meeting, Notification, NotificationAttempt, Person, Referral
-from .guard import ReviewError, check_version, writing
 from .decisions import add_referral
+from .guard import NotAllowed, Saved, ServiceError, check_version, writing
 
 # --------------------------------------------------------------------------- rules
 
@@ -99,7 +99,7 @@ def check_transition(current: NotificationStatus, new: NotificationStatus) -> No
     allowed = NOTIFICATION_TRANSITIONS[current]
     if new not in allowed:
         options = ", ".join(sorted(a.label for a in allowed)) or "none: it is final"
-        raise ReviewError(f"a {current.label} notification cannot become {new.label} (allowed: {options})")
+        raise NotAllowed(f"a {current.label} notification cannot become {new.label} (allowed: {options})")
 
 
 def check_referral_transition(current: ReferralStatus, new: ReferralStatus) -> None:
@@ -109,7 +109,7 @@ def check_referral_transition(current: ReferralStatus, new: ReferralStatus) -> N
     if new not in allowed:
         options = ", ".join(a.label for a in REFERRAL_ORDER if a in allowed) or "none: it is final"
         article = "an" if current.label[0] in "aeiou" else "a"
-        raise ReviewError(f"{article} {current.label} referral cannot become {new.label} (allowed: {options})")
+        raise NotAllowed(f"{article} {current.label} referral cannot become {new.label} (allowed: {options})")
 
 
 def suggested_status(current: NotificationStatus, result: AttemptResult) -> NotificationStatus | None:
@@ -266,9 +266,9 @@ class NotificationFilter:
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUS_FILTERS:
-            raise ReviewError(f"unknown status {self.status!r}; use one of {', '.join(STATUS_FILTERS)}")
+            raise ServiceError(f"unknown status {self.status!r}; use one of {', '.join(STATUS_FILTERS)}")
         if self.due not in DUE_FILTERS:
-            raise ReviewError(f"unknown due filter {self.due!r}; use one of {', '.join(DUE_FILTERS)}")
+            raise ServiceError(f"unknown due filter {self.due!r}; use one of {', '.join(DUE_FILTERS)}")
 
     @property
     def active(self) -> bool:
@@ -387,13 +387,6 @@ def _attempt(a: NotificationAttempt) -> AttemptRow:
     return AttemptRow(a.id, a.attempted_at, a.by, a.result, a.letter_left, a.door_hanger_left, a.note)  # type: ignore[arg-type]
 
 
-def get_notification(db: Database, notification_id: int, *, today: dt.date) -> NotificationRow:
-    rows = load_notifications(db, today=today, ids=[notification_id])
-    if not rows:
-        raise ReviewError(f"no notification {notification_id}")
-    return rows[0]
-
-
 def area_commands(rows: Iterable[NotificationRow]) -> list[str]:
     return sorted({r.area_command for r in rows if r.area_command}, key=str.casefold)
 
@@ -415,7 +408,7 @@ def known_areas(db: Database) -> list[str]:
 def _notification(s: Session, notification_id: int, version: int | None = None) -> Notification:
     n = s.get(Notification, notification_id)
     if n is None:
-        raise ReviewError(f"no notification {notification_id}")
+        raise ServiceError(f"no notification {notification_id}")
     if version is not None and n.version != version:  # named only when refused: one query less per write
         check_version(n, version, f"notification {_ref(s, n)}")
     return n
@@ -440,12 +433,44 @@ def reporting_meeting(s: Session, n: Notification) -> int | None:
     ).first()
 
 
+@dataclass(frozen=True)
+class NotificationState:
+    """A notification as a write left it: its stored columns (what the board's next write names: ``version``)."""
+
+    id: int
+    version: int
+    meeting_id: int
+    number: int
+    person_id: int
+    incident_id: int | None
+    status: NotificationStatus
+    reasons: str
+    team_officer: str | None
+    team_community_voice: str | None
+    team_outreach: str | None
+    due_date: dt.date | None
+    services_offered: str | None
+    services_accepted: str | None
+    outcome: str | None
+    closed_at: dt.datetime | None
+    closed_in_meeting_id: int | None
+    created_at: dt.datetime
+
+
+def _state(n: Notification) -> NotificationState:
+    return NotificationState(
+        n.id, n.version, n.meeting_id, n.number, n.person_id, n.incident_id, n.status, n.reasons,  # type: ignore[arg-type]
+        n.team_officer, n.team_community_voice, n.team_outreach, n.due_date, n.services_offered, n.services_accepted,
+        n.outcome, n.closed_at, n.closed_in_meeting_id, n.created_at,
+    )
+
+
 def change_status(
     db: Database, notification_id: int, status: NotificationStatus, outcome: str | None = None, *, version: int | None
-) -> Notification:
+) -> NotificationState:
     """Move a notification along its lifecycle from the board, between or during meetings.
 
-    A transition SPEC §2 does not allow is refused (ReviewError) and nothing
+    A transition SPEC §2 does not allow is refused (ServiceError) and nothing
     changes. Reaching a final status notes when and at which meeting it is
     reported as closed; going back to an open one (not located → assigned)
     clears that. ``outcome`` None leaves the outcome as it is, "" clears it.
@@ -454,7 +479,7 @@ def change_status(
         n = _notification(s, notification_id, version)
         _apply_status(s, n, status, outcome, db.now())
         s.flush()
-        return n
+        return _state(n)
 
 
 def _apply_status(s: Session, n: Notification, status: NotificationStatus, outcome: str | None, now: dt.datetime) -> None:
@@ -479,20 +504,20 @@ def close_notification(
     services_offered: str | None = None,
     services_accepted: str | None = None,
     version: int | None,
-) -> Notification:
+) -> NotificationState:
     """Close a notification with how it ended and what happened, and the services, in one change.
 
     ``status`` must be a final one the lifecycle allows; the outcome is
     required. Services None are left as they are, "" clears them.
     """
     if status in OPEN_NOTIFICATION_STATUSES:
-        raise ReviewError(f"{status.label} does not close a notification; choose how it ended")
+        raise ServiceError(f"{status.label} does not close a notification; choose how it ended")
     if not (outcome or "").strip():
-        raise ReviewError("closing a notification needs its outcome")
+        raise ServiceError("closing a notification needs its outcome")
     with writing(db, "the notification") as s:
         n = _notification(s, notification_id, version)
         if n.status not in OPEN_NOTIFICATION_STATUSES and n.status == status:
-            raise ReviewError(f"the notification is already {status.label}")
+            raise ServiceError(f"the notification is already {status.label}")
         _apply_status(s, n, status, outcome, db.now())
         if services_offered is not None:
             n.services_offered = _clean(services_offered)
@@ -501,7 +526,7 @@ def close_notification(
         if n.services_accepted and not n.services_offered:
             n.services_offered = n.services_accepted
         s.flush()
-        return n
+        return _state(n)
 
 
 def record_attempt(
@@ -519,11 +544,11 @@ def record_attempt(
     now = db.now()
     when = attempted_at or now.replace(second=0, microsecond=0)
     if when > now:
-        raise ReviewError(f"an attempt cannot be in the future ({when:%Y-%m-%d %H:%M})")
-    with db.transaction() as s:
+        raise ServiceError(f"an attempt cannot be in the future ({when:%Y-%m-%d %H:%M})")
+    with writing(db, "the attempt") as s:
         n = _notification(s, notification_id)
         if not takes_attempts(n.status):
-            raise ReviewError(f"the notification is {n.status.label}, which is final: no more attempts")
+            raise NotAllowed(f"the notification is {n.status.label}, which is final: no more attempts")
         a = NotificationAttempt(
             notification_id=n.id, attempted_at=when, by=_clean(by), result=result,
             letter_left=bool(letter_left), door_hanger_left=bool(door_hanger_left), note=_clean(note),
@@ -535,7 +560,7 @@ def record_attempt(
 
 def set_services(
     db: Database, notification_id: int, offered: str | None, accepted: str | None, *, version: int | None
-) -> Notification:
+) -> NotificationState:
     """Write the services offered and accepted ("" or None clears). Accepted ones must have been offered too."""
     with writing(db, "the notification") as s:
         n = _notification(s, notification_id, version)
@@ -544,7 +569,7 @@ def set_services(
         if n.services_accepted and not n.services_offered:
             n.services_offered = n.services_accepted
         s.flush()
-        return n
+        return _state(n)
 
 
 def _clean(value: str | None) -> str | None:
@@ -649,7 +674,7 @@ def refer(
         with db.session() as s:
             n = _notification(s, notification_id)
             if n.person_id != person_id:
-                raise ReviewError("that notification is for someone else")
+                raise ServiceError("that notification is for someone else")
             incident_id = n.incident_id
     made = add_referral(db, person_id, service, provider=provider, incident_id=incident_id,
                         notification_id=notification_id, note=note)
@@ -665,7 +690,7 @@ def set_referral_status(
     note: str | None = None,
     provider: str | None = None,
     version: int | None,
-) -> Referral:
+) -> Saved:
     """Move a referral along :data:`REFERRAL_TRANSITIONS` (others refused), dated ``on`` (default today).
 
     ``note`` and ``provider`` None leave them as they are, "" clears them.
@@ -673,13 +698,13 @@ def set_referral_status(
     today = db.now().date()
     on = on or today
     if on > today:
-        raise ReviewError(f"{on.isoformat()} is in the future")
+        raise ServiceError(f"{on.isoformat()} is in the future")
     with writing(db, "the referral") as s:
         r = check_version(s.get(Referral, referral_id), version, "the referral")
         check_referral_transition(r.status, status)
         if status != r.status:
             if r.offered_on is not None and on < r.offered_on:
-                raise ReviewError(f"{on.isoformat()} is before the referral was offered ({r.offered_on.isoformat()})")
+                raise ServiceError(f"{on.isoformat()} is before the referral was offered ({r.offered_on.isoformat()})")
             r.status = status
             r.status_on = on
         if note is not None:
@@ -687,7 +712,7 @@ def set_referral_status(
         if provider is not None:
             r.provider = _clean(provider)
         s.flush()
-        return r
+        return Saved(r.id, r.version)  # type: ignore[arg-type]
 
 
 def providers(db: Database) -> list[str]:
@@ -730,7 +755,7 @@ def counts(rows: Sequence[NotificationRow], shown: Sequence[NotificationRow], to
 
 __all__ = [
     "ATTEMPT_STATUS", "AttemptRow", "BoardCounts", "DUE_FILTERS", "FINAL_STATUSES", "NotificationFilter",
-    "NotificationRow", "REFERRAL_ORDER", "REFERRAL_TRANSITIONS", "ReferralRow", "ReviewError", "STATUS_FILTERS", "change_status",
+    "NotificationRow", "REFERRAL_ORDER", "REFERRAL_TRANSITIONS", "ReferralRow", "ServiceError", "STATUS_FILTERS", "change_status",
     "check_referral_transition", "check_transition", "close_notification", "counts", "load_notifications", "load_referrals",
     "parse_when", "record_attempt", "refer", "reporting_meeting", "set_referral_status", "set_services",
     "suggested_status", "takes_attempts",

@@ -9,9 +9,10 @@ from sqlalchemy import or_
 from sqlmodel import select
 
 from ..db import Database
-from ..enums import ActionStatus, NOTIFICATION_TRANSITIONS, NotificationStatus, OPEN_NOTIFICATION_STATUSES
+from ..enums import ActionStatus, NotificationStatus, OPEN_NOTIFICATION_STATUSES
 from ..models import ActionItem, Agency, Meeting, Notification, Person
-from .guard import ReviewError, check_version, load_meeting, writable_meeting, writing
+from .guard import Saved, check_version, load_meeting, writable_meeting, writing
+from .notifications import check_transition
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def old_business(db: Database, meeting_id: int) -> list[OldBusinessRow]:
 def set_action_status(
     db: Database, action_id: int, status: ActionStatus, outcome: str | None = None, *,
     in_meeting_id: int | None = None, version: int | None,
-) -> ActionItem:
+) -> Saved:
     """Change an action item's status (and outcome); closing it notes the meeting where that happened."""
     with writing(db, "the action item") as s:
         action = check_version(s.get(ActionItem, action_id), version, "the action item")
@@ -106,7 +107,8 @@ def set_action_status(
         elif action.closed_at is None:
             action.closed_at = db.now()
             action.closed_in_meeting_id = in_meeting_id
-        return action
+        s.flush()
+        return Saved(action.id, action.version)  # type: ignore[arg-type]
 
 
 def set_notification_status(
@@ -117,16 +119,13 @@ def set_notification_status(
     *,
     in_meeting_id: int | None = None,
     version: int | None,
-) -> Notification:
+) -> Saved:
     """Move a notification along its lifecycle; a transition SPEC §2 does not allow is refused."""
     with writing(db, "the notification") as s:
         n = check_version(s.get(Notification, notification_id), version, "the notification")
         writable_meeting(s, in_meeting_id if in_meeting_id is not None else n.meeting_id)
         if status != n.status:
-            allowed = NOTIFICATION_TRANSITIONS[n.status]
-            if status not in allowed:
-                options = ", ".join(sorted(a.label for a in allowed)) or "none: it is final"
-                raise ReviewError(f"a {n.status.label} notification cannot become {status.label} (allowed: {options})")
+            check_transition(n.status, status)
             n.status = status
         if outcome is not None:
             n.outcome = outcome.strip() or None
@@ -136,4 +135,5 @@ def set_notification_status(
         elif n.closed_at is None:
             n.closed_at = db.now()
             n.closed_in_meeting_id = in_meeting_id
-        return n
+        s.flush()
+        return Saved(n.id, n.version)  # type: ignore[arg-type]

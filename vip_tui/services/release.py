@@ -27,8 +27,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
 from ..db import Database
@@ -38,7 +36,7 @@ from ..disclosure.tokens import ProtectedIndex
 from ..enums import ReleaseDecision
 from ..models import Meeting, PartnerRelease, ReleaseExemption
 from ..sanitize import clean
-from .guard import STALE, ReviewError, StaleEdit
+from .guard import STALE, ServiceError, StaleEdit, writing
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -59,7 +57,7 @@ __all__ = [
     "withhold",
 ]
 
-class ReleaseError(ReviewError):
+class ReleaseError(ServiceError):
     """A release decision refused; the message says what to do."""
 
 
@@ -247,27 +245,24 @@ def _find(s: Session, meeting_id: int, key: str) -> tuple[Passage, Callable[[], 
 def _decide(
     db: Database, meeting_id: int, key: str, decision: ReleaseDecision, partner_text: str | None, version: int | None
 ) -> Passage:
-    try:
-        with db.transaction() as s:
-            current, again = _find(s, meeting_id, key)
-            row = s.exec(
-                select(PartnerRelease).where(PartnerRelease.meeting_id == meeting_id, PartnerRelease.passage == key)
-            ).first()
-            if (row.version if row is not None else None) != version:
-                raise StaleRelease(f"the decision on {current.field} ({current.where}) was {STALE}")
-            if row is None:
-                row = PartnerRelease(meeting_id=meeting_id, passage=key, source_hash="", decision=decision,
-                                     decided_by=db.user, decided_at=db.now())  # fmt: skip
-            row.source_hash = text_hash(current.text)
-            row.decision = decision
-            row.partner_text = partner_text
-            row.decided_by = db.user
-            row.decided_at = db.now()
-            s.add(row)
-            s.flush()
-            return again()
-    except (StaleDataError, IntegrityError):
-        raise StaleRelease(f"the decision on {key} was {STALE}") from None
+    with writing(db, f"the decision on {key}", stale=StaleRelease, duplicate_is_stale=True) as s:
+        current, again = _find(s, meeting_id, key)
+        row = s.exec(
+            select(PartnerRelease).where(PartnerRelease.meeting_id == meeting_id, PartnerRelease.passage == key)
+        ).first()
+        if (row.version if row is not None else None) != version:
+            raise StaleRelease(f"the decision on {current.field} ({current.where}) was {STALE}")
+        if row is None:
+            row = PartnerRelease(meeting_id=meeting_id, passage=key, source_hash="", decision=decision,
+                                 decided_by=db.user, decided_at=db.now())  # fmt: skip
+        row.source_hash = text_hash(current.text)
+        row.decision = decision
+        row.partner_text = partner_text
+        row.decided_by = db.user
+        row.decided_at = db.now()
+        s.add(row)
+        s.flush()
+        return again()
 
 
 def release(db: Database, meeting_id: int, key: str, *, version: int | None) -> Passage:
@@ -291,28 +286,25 @@ def edit(db: Database, meeting_id: int, key: str, partner_text: str, *, version:
 def not_this_person(db: Database, meeting_id: int, key: str, token: str) -> Passage:
     """Mark a hit of the passage as not meaning anyone on file (a street, a staff member): audited."""
     token = " ".join(token.split()).casefold()
-    try:
-        with db.transaction() as s:
-            current, again = _find(s, meeting_id, key)
-            if token not in {h.token for h in current.hits}:
-                found = ", ".join(sorted({f'"{h.token}"' for h in current.hits})) or "none"
-                raise ReleaseError(f'"{token}" is not a protected token of this passage (its hits: {found})')
-            digest = text_hash(current.scanned)
-            exists = s.exec(
-                select(ReleaseExemption).where(
-                    ReleaseExemption.meeting_id == meeting_id,
-                    ReleaseExemption.passage == key,
-                    ReleaseExemption.source_hash == digest,
-                    ReleaseExemption.token == token,
-                )
-            ).first()
-            if exists is None:
-                s.add(ReleaseExemption(meeting_id=meeting_id, passage=key, source_hash=digest, token=token,
-                                       decided_by=db.user, decided_at=db.now()))  # fmt: skip
-                s.flush()
-            return again()
-    except IntegrityError:
-        raise StaleRelease(f"the passage {key} was {STALE}") from None
+    with writing(db, f"the passage {key}", stale=StaleRelease, duplicate_is_stale=True) as s:
+        current, again = _find(s, meeting_id, key)
+        if token not in {h.token for h in current.hits}:
+            found = ", ".join(sorted({f'"{h.token}"' for h in current.hits})) or "none"
+            raise ReleaseError(f'"{token}" is not a protected token of this passage (its hits: {found})')
+        digest = text_hash(current.scanned)
+        exists = s.exec(
+            select(ReleaseExemption).where(
+                ReleaseExemption.meeting_id == meeting_id,
+                ReleaseExemption.passage == key,
+                ReleaseExemption.source_hash == digest,
+                ReleaseExemption.token == token,
+            )
+        ).first()
+        if exists is None:
+            s.add(ReleaseExemption(meeting_id=meeting_id, passage=key, source_hash=digest, token=token,
+                                   decided_by=db.user, decided_at=db.now()))  # fmt: skip
+            s.flush()
+        return again()
 
 
 def release_all_clean(db: Database, meeting_id: int, *, withhold_rest: bool = False) -> int:
@@ -322,7 +314,7 @@ def release_all_clean(db: Database, meeting_id: int, *, withhold_rest: bool = Fa
     same transaction (generated histories and tests; a facilitator decides
     those one by one).
     """
-    with db.transaction() as s:
+    with writing(db, "the partner edition's decisions") as s:
         now: dt.datetime = db.now()
         existing = {
             r.passage: r for r in s.exec(select(PartnerRelease).where(PartnerRelease.meeting_id == meeting_id))

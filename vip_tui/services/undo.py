@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..db import RECORDING, Database
-from .guard import GONE, STALE, ReviewError, StaleEdit, writing
+from .guard import GONE, STALE, ServiceError, StaleEdit, writing
 
 # Never set back: the version moves on by itself, and the row keeps its key.
 _KEPT = frozenset({"version"})
@@ -72,7 +72,7 @@ def _model(entity: str) -> Any:
     for mapper in SQLModel._sa_registry.mappers:  # noqa: SLF001 - the one registry of the models
         if getattr(mapper.local_table, "name", None) == entity:
             return mapper.class_
-    raise ReviewError(f"cannot undo a change to {entity}")
+    raise ServiceError(f"cannot undo a change to {entity}")
 
 
 def _value(column: sa.Column[Any], value: Any) -> Any:
@@ -99,7 +99,7 @@ def _value(column: sa.Column[Any], value: Any) -> Any:
 
 def _key(model: Any, entity_id: str | None) -> tuple[Any, ...]:
     if entity_id is None:
-        raise ReviewError("this change cannot be undone")
+        raise ServiceError("this change cannot be undone")
     columns = sa.inspect(model).primary_key
     parts = entity_id.split(",")
     return tuple(_value(c, p) if c.type.python_type is not int else int(p) for c, p in zip(columns, parts))
@@ -111,9 +111,9 @@ def undo(db: Database, change: Change) -> Change:
     Returns the change the undo itself made (undoing that redoes).
     """
     if not change.steps:
-        raise ReviewError("nothing to undo")
+        raise ServiceError("nothing to undo")
     if any(step.action == "statement" for step in change.steps):
-        raise ReviewError(f"{change.what or 'this change'} cannot be undone")
+        raise ServiceError(f"{change.what or 'this change'} cannot be undone")
     what = change.what or "the last change"
     with recording(f"undo of {what}") as redo, writing(db, what) as s:
         # Each row as the change left it (its last step: a row may be flushed twice in one change).
