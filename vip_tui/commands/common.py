@@ -192,7 +192,7 @@ def _refusal(exc: Exception) -> str | None:
 
     import sqlalchemy.exc as sa_exc
 
-    from ..agenda.parse import AgendaErrors
+    from ..agenda.problems import AgendaErrors
     from ..db import StorageError
     from ..outputs import OutputRefused
 

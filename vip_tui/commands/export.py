@@ -44,7 +44,7 @@ def _refused() -> Iterator[None]:
     """An export's refusal (bad date, unknown agency, unresolved passages, leak) as exit 1 with its message."""
     from ..export import ExportError
     from ..sanitize import for_terminal
-    from ..services.review import ReviewError
+    from ..services.guard import ReviewError
 
     with refusals():
         try:

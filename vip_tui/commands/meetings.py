@@ -11,7 +11,7 @@ from .common import Context, echo_table, pass_ctx
 @pass_ctx
 def meetings(ctx: Context) -> None:
     """List meetings: date, status, items, open action items."""
-    from ..services.meetings import list_meetings
+    from ..services.meeting_list import list_meetings
 
     rows = list_meetings(ctx.open())
     if not rows:

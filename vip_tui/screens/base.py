@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+import threading
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, OptionList
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 if TYPE_CHECKING:
     from ..app import VipApp
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# The worker group of every screen's writes (VipScreen.write).
+WRITES = "writes"
 
 
 # Keys every screen has; shown in each screen's help. `?` is also a key in
@@ -33,6 +43,11 @@ class VipScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(COMMON_BINDINGS)
 
     app: "VipApp"
+    # What the audience may see, mirrored from the app so the screen's widgets
+    # take it with data_bind (state down): presenting, and a counter bumped
+    # whenever what may be shown changed (mode toggled, masking index ready).
+    presenting: reactive[bool] = reactive(False, repaint=False)
+    shown_as: reactive[int] = reactive(0, repaint=False)
     # Shown in the help screen above the list of keys.
     HELP: ClassVar[str] = ""
     # Whether the class was declared with inherit_bindings (help.class_bindings reads it; Textual keeps it privately).
@@ -41,6 +56,45 @@ class VipScreen(Screen[None]):
     def __init_subclass__(cls, inherit_bindings: bool = True, **kwargs: bool) -> None:
         cls.INHERIT_BINDINGS = inherit_bindings
         super().__init_subclass__(inherit_bindings=inherit_bindings, **kwargs)
+
+    # The last write this screen asked for (see write): the next one starts after it.
+    _write_tail: threading.Event | None = None
+    _awaited_writes: weakref.WeakSet[Worker] | None = None
+
+    def write(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Worker[T]:
+        """Run ``fn`` (a service write) off the UI thread, after every write this screen asked for before.
+
+        One ordered lane per screen: the writes of a screen run one at a time,
+        in the order the keys asked for them, so a key's write never overtakes
+        the previous key's, and whatever waits for a write sees every write
+        before it too. The UI thread keeps drawing while a write waits for a
+        busy database. A failure that nobody awaits (see :meth:`written`) is
+        told: "Not saved: …".
+        """
+        previous, done = self._write_tail, threading.Event()
+        self._write_tail = done
+
+        def in_order() -> T:
+            try:
+                if previous is not None:
+                    previous.wait()
+                return fn(*args, **kwargs)
+            finally:
+                done.set()
+
+        name = getattr(fn, "__name__", "write")
+        return self.run_worker(in_order, name=name, group=WRITES, thread=True, exit_on_error=False)
+
+    async def written(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """:meth:`write`, waited for: its result, or the service's own exception (StaleEdit, DatabaseBusy…)."""
+        worker = self.write(fn, *args, **kwargs)
+        if self._awaited_writes is None:
+            self._awaited_writes = weakref.WeakSet()
+        self._awaited_writes.add(worker)  # its failure is the caller's to tell, not on_worker_state_changed's
+        try:
+            return await worker.wait()
+        except WorkerFailed as failed:
+            raise failed.error from None
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
@@ -51,7 +105,10 @@ class VipScreen(Screen[None]):
         # the meeting; the failure is shown, not swallowed.
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             self.log.error(event.worker.error)
-            self.notify(f"Could not load: {event.worker.error}", severity="error", timeout=8)
+            if event.worker.group != WRITES:
+                self.notify(f"Could not load: {event.worker.error}", severity="error", timeout=8)
+            elif event.worker not in (self._awaited_writes or ()):
+                self.notify(f"Not saved: {event.worker.error}", severity="error", timeout=8)
 
     def on_screen_resume(self) -> None:
         # Nothing to do: Textual refreshes the bindings itself when the screen
@@ -62,9 +119,11 @@ class VipScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # Every screen in the stack follows what the audience may see (vip_tui.disclosure).
+        self.presenting, self.shown_as = self.app.presenting, self.app.shown_as
         self.watch(self.app, "shown_as", self._shown_as_changed, init=False)
 
-    def _shown_as_changed(self, _: int) -> None:
+    def _shown_as_changed(self, shown_as: int) -> None:
+        self.presenting, self.shown_as = self.app.presenting, shown_as
         self.present_mode_changed(self.app.presenting)
 
     def present_mode_changed(self, presenting: bool) -> None:
