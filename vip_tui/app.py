@@ -184,17 +184,31 @@ class VipApp(App[None]):
         config = self.config
         if config is None:
             return
-        told: list[str] = []
-        if config.theme or config.keymap:
-            from .screens.help import binding_ids, keymap_clashes  # every screen: only when there is a keymap
-
-            config = config.checked(themes=self.available_themes, binding_ids=binding_ids() if config.keymap else ())
-            told += keymap_clashes(config.keymap)
+        config = config.checked(themes=self.available_themes, binding_ids=config.keymap)  # ids: below
         if config.theme:
             self.theme = config.theme
         if config.keymap:
+            # Applied at once (an id no binding has changes nothing); checked in the background, since
+            # knowing every binding id means importing every screen and the services behind them.
             self.set_keymap(config.keymap)
-        told = [f"{p}; left out" for p in config.problems] + told
+            self._check_keymap(config)
+        elif config.problems:
+            self._tell_config(config, [])
+
+    @work(thread=True, exit_on_error=False, group="config")
+    def _check_keymap(self, config: Config) -> None:
+        from .screens.help import binding_ids, keymap_clashes
+
+        checked = config.checked(themes=(config.theme,) if config.theme else (), binding_ids=binding_ids())
+        self.call_from_thread(self._keymap_checked, checked, keymap_clashes(checked.keymap))
+
+    def _keymap_checked(self, config: Config, clashes: list[str]) -> None:
+        if dict(config.keymap) != self.keymap:
+            self.set_keymap(config.keymap)  # without the ids no binding has, so help never lists them
+        self._tell_config(config, clashes)
+
+    def _tell_config(self, config: Config, clashes: list[str]) -> None:
+        told = [f"{p}; left out" for p in config.problems] + clashes
         if told:
             self.notify("\n".join(told), title=config.path.name, severity="warning", timeout=12)
 

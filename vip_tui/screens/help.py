@@ -58,8 +58,9 @@ def declared_bindings(node: DOMNode) -> dict[str, tuple[Binding, list[str]]]:
 def binding_ids() -> dict[str, Binding]:
     """Every binding id a keymap may name -> its binding: the app's, every screen's and every widget's.
 
-    Imports every screen and widget module (about a tenth of a second): only
-    when there is a keymap to check, or ``vip config keys`` asks.
+    Imports every screen and widget module, and so the services and the ORM
+    behind them: only when there is a keymap to check (the app does it in a
+    worker) or ``vip config keys`` asks.
     """
     import importlib
     import pkgutil
