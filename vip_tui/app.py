@@ -149,14 +149,7 @@ class VipApp(App[None]):
         # the engine, its first connection and the ORM are made here, after the
         # first frame, so that the first key does not wait for them.
         try:
-            from sqlalchemy.orm import configure_mappers
-
-            from . import models  # noqa: F401
-
-            configure_mappers()
-            with self.db.engine.connect():
-                pass
-            self.db.session().close()
+            self.db.warm_up()
         finally:
             # The ~150,000 objects of the imports live as long as the app: without
             # this, every full collection walks them all (80-200 ms, measured), a
@@ -257,16 +250,10 @@ class VipApp(App[None]):
     def _load_protected(self) -> None:
         from textual.worker import get_current_worker
 
-        import sqlalchemy as sa
+        from .disclosure import persons_stamp, screen_index
 
-        from .disclosure import screen_index
-        from .models import Person
-
-        persons = Person.__table__  # type: ignore[attr-defined]
-        # Any person added, removed or changed (in this app or another process) changes this.
-        count = sa.select(sa.func.count(), sa.func.max(persons.c.id), sa.func.sum(persons.c.version))
         with self.db.session() as s:
-            stamp = tuple(s.connection().execute(count).one())
+            stamp = persons_stamp(s)
             if stamp == self._protected_stamp and self.protected is not None:
                 return
             self.call_from_thread(self._protected_ready, None, None)  # hidden, not shown unmasked, meanwhile

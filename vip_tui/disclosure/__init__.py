@@ -147,6 +147,17 @@ def free_text(text: str | None, audience: Audience | str, index: ProtectedIndex 
     raise ValueError("free text reaches partners only through the release review")
 
 
+def persons_stamp(session: Session) -> tuple:
+    """What changes whenever a person is added, removed or changed, here or in another process: the index's freshness."""
+    import sqlalchemy as sa
+
+    from ..models import Person
+
+    persons = Person.__table__  # type: ignore[attr-defined]
+    count = sa.select(sa.func.count(), sa.func.max(persons.c.id), sa.func.sum(persons.c.version))
+    return tuple(session.connection().execute(count).one())
+
+
 def screen_index(session: Session) -> ProtectedIndex:
     """Every person on file, for masking free text on the shared screen (see :func:`protected_index`)."""
     return protected_index(session)
