@@ -190,21 +190,6 @@ class LazyEngine:
                     _install_lock_wait(self.built, self.lock_wait_ms)
             return self.built
 
-    def warm_up(self) -> None:
-        """Build the engine, its first connection and the ORM's mappers now, so that the first write does not.
-
-        The TUI calls it in the background once the first screen shows: that
-        screen was read without SQLAlchemy (services/meeting_list.py).
-        """
-        from sqlalchemy.orm import configure_mappers
-
-        from . import models  # noqa: F401  (the mappers to configure)
-
-        configure_mappers()
-        with self.engine.connect():
-            pass
-        self.session().close()
-
     def limit_lock_wait(self, ms: int) -> None:
         with self._lock:
             self.lock_wait_ms = ms
@@ -329,6 +314,21 @@ class Database:
             except BaseException:
                 s.rollback()
                 raise
+
+    def warm_up(self) -> None:
+        """Build the engine, its first connection and the ORM's mappers now, so that the first write does not.
+
+        The TUI calls it in the background once the first screen shows: that
+        screen was read without SQLAlchemy (services/meeting_list.py).
+        """
+        from sqlalchemy.orm import configure_mappers
+
+        from . import models  # noqa: F401  (the mappers to configure)
+
+        configure_mappers()
+        with self.engine.connect():
+            pass
+        self.session().close()
 
     def limit_lock_wait(self, ms: int) -> None:
         """Wait at most ``ms`` for another process's lock before a write raises :class:`DatabaseBusy`.
