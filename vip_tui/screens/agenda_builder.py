@@ -30,6 +30,7 @@ from ..services.review import ReviewError, agency_short_names
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from ..widgets.person_suggest import CompactForm, FormField, PersonChoice, PersonPicker
+from ..widgets.vim import VimList
 from .base import COMMON_BINDINGS, VipScreen
 
 POLL_SECONDS = 2.0
@@ -150,8 +151,6 @@ with a message, never saved over theirs.
         Binding("r", "ready", "Ready", id="builder.ready", tooltip="Mark the agenda ready, or not ready"),
         Binding("w", "export", "Pre-read", id="builder.export",
                 tooltip="Write the pre-read agenda (Word) and log who receives it"),
-        Binding("j", "cursor_down", "Down", show=False, id="builder.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="builder.up"),
         *COMMON_BINDINGS,
     ]
 
@@ -191,11 +190,11 @@ with a message, never saved over theirs.
         yield Static("", id="builder-budget")
         yield Static("This meeting is closed: its agenda is read-only.", id="builder-closed")
         with Horizontal():
-            yield OptionList(id="builder-agenda")
+            yield VimList(id="builder-agenda")
             with Vertical(id="builder-side"):
                 with VerticalScroll(id="builder-detail-box"):
                     yield Static("", id="builder-detail")
-                yield OptionList(id="builder-invitees")
+                yield VimList(id="builder-invitees")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -497,10 +496,6 @@ with a message, never saved over theirs.
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_edit()
-
-    def cursor_list(self) -> OptionList:
-        focused = self.focused
-        return focused if isinstance(focused, OptionList) else self.query_one("#builder-agenda", OptionList)
 
     # ------------------------------------------------------------------ refusals
 

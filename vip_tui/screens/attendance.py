@@ -26,6 +26,7 @@ from ..services.review import (
 )
 from ..widgets.dialogs import Field, FormDialog
 from ..widgets import text as shown
+from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .old_business import theme_colour
 
@@ -82,8 +83,6 @@ amendments, made from the wrap-up).
                 tooltip="Mark absent and move down"),
         Binding("w", "walk_in", "Walk-in", id="attendance.walk_in",
                 tooltip="Add someone who came without an invitation"),
-        Binding("j", "cursor_down", "Down", show=False, id="attendance.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="attendance.up"),
         *STAGE_BINDINGS,
         *COMMON_BINDINGS,
     ]
@@ -105,7 +104,7 @@ amendments, made from the wrap-up).
         yield Header()
         yield Static("", id="attendance-summary")
         yield Static("", id="attendance-state")
-        yield DataTable(id="attendance", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="attendance", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, OptionList
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 if TYPE_CHECKING:
@@ -122,17 +121,6 @@ class VipScreen(Screen[None]):
 
     def present_mode_changed(self, presenting: bool) -> None:
         """Presentation mode was toggled or its masking became ready: redraw what shows persons or free text."""
-
-    # j / k on the screens that bind them: the list they move in.
-
-    def cursor_list(self) -> DataTable | OptionList:
-        return self.query_one(DataTable)
-
-    def action_cursor_down(self) -> None:
-        self.cursor_list().action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.cursor_list().action_cursor_up()
 
 
 # The four stages of a meeting, in the order the facilitator goes through them.

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ..enums import MeetingStatus
 from ..services.meetings import MeetingSummary, list_meetings
 from ..widgets import text as shown
+from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS, VipScreen
 
 # The status words are MeetingStatus.label, the same as `vip meetings` prints (issue 13 item 8).
@@ -57,8 +58,6 @@ and referral to its outcome) and `f` the program figures.
         Binding("b", "build", "Build", id="meetings.build",
                 tooltip="Open the highlighted meeting in the agenda builder"),
         Binding("r", "refresh", "Refresh", id="meetings.refresh", show=False),
-        Binding("j", "cursor_down", "Down", show=False, id="meetings.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="meetings.up"),
         Binding("q", "app.quit", "Quit", id="meetings.quit"),
         Binding("N", "notifications", "Notifications", id="meetings.notifications",
                 tooltip="Follow notifications and referrals to their outcome"),
@@ -73,7 +72,7 @@ and referral to its outcome) and `f` the program figures.
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="meetings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="meetings-hint", classes="empty-hint")
         yield Footer(compact=True)
 

@@ -18,6 +18,7 @@ from ..services.notifications import NotificationFilter, NotificationRow
 from ..services.review import ReviewError, StaleEdit
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
+from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS, VipScreen
 from . import decision_forms
 from .board import BoardScreen
@@ -106,8 +107,6 @@ While presenting, persons show as initials.
         Binding("f", "filter", "Filter…", id="notifications.filter",
                 tooltip="Filter by status, due date, area command and team member"),
         Binding("F", "clear_filters", "Clear filters", id="notifications.clear", show=False),
-        Binding("j", "cursor_down", "Down", show=False, id="notifications.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="notifications.up"),
         Binding("escape", "back", "Back", id="notifications.back", show=False),
         Binding("E", "edit_decision", "Correct…", id="notifications.correct", show=False,
                 tooltip="Correct what the meeting decided: person, reasons, team, due (its meeting still open)"),
@@ -140,7 +139,7 @@ While presenting, persons show as initials.
         yield Header()
         yield Static("", id="nb-summary")
         yield Static("", id="nb-filters")
-        yield DataTable(id="nb-table", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="nb-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="nb-detail")
         yield Static("", id="nb-empty", classes="empty-hint")
         yield Footer()

@@ -27,6 +27,7 @@ from ..services.review import (
 )
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
+from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .board import RowTable
 from .undoing import UNDO_BINDING, UndoLast
@@ -146,8 +147,6 @@ While presenting, the persons named in notifications show as initials.
         Binding("o", "outcome", "Outcome…", id="old_business.outcome", tooltip="Write or edit the outcome note"),
         Binding("v", "person", "Person", id="old_business.person", show=False,
                 tooltip="Open the profile of the notification's person"),
-        Binding("j", "cursor_down", "Down", show=False, id="old_business.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="old_business.up"),
         UNDO_BINDING,
         *STAGE_BINDINGS,
         *COMMON_BINDINGS,
@@ -174,7 +173,7 @@ While presenting, the persons named in notifications show as initials.
         yield Header()
         yield Static("", id="old-summary")
         yield Static("", id="old-state")
-        yield DataTable(id="old-business", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="old-business", cursor_type="row", zebra_stripes=True)
         yield Static("", id="old-detail")
         yield Static("", id="old-empty", classes="empty-hint")
         yield Footer()

@@ -17,6 +17,7 @@ from ..services.notifications import REFERRAL_ORDER, REFERRAL_TRANSITIONS, Refer
 from ..services.review import ReviewError, StaleEdit
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
+from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS
 from . import decision_forms
 from .board import BoardScreen
@@ -68,8 +69,6 @@ While presenting, persons show as initials.
         Binding("s", "set_status", "Status…", id="referrals.status", tooltip="Move it to the next status, dated"),
         Binding("e", "edit", "Edit…", id="referrals.edit", tooltip="Provider and note"),
         Binding("f", "cycle_status", "Filter", id="referrals.filter", tooltip="Cycle the status filter"),
-        Binding("j", "cursor_down", "Down", show=False, id="referrals.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="referrals.up"),
         Binding("escape", "back", "Back", id="referrals.back", show=False),
         Binding("E", "edit_decision", "Correct…", id="referrals.correct", show=False,
                 tooltip="Correct the person, service or provider of a referral recorded by mistake"),
@@ -102,7 +101,7 @@ While presenting, persons show as initials.
         yield Header()
         yield Static("", id="rf-summary")
         yield Static("", id="rf-filters")
-        yield DataTable(id="rf-table", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="rf-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="rf-detail")
         yield Static("", id="rf-empty", classes="empty-hint")
         yield Footer()

@@ -24,6 +24,7 @@ from ..services import release as svc
 from ..services.review import ReviewError
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
+from ..widgets.vim import VimList
 from .base import COMMON_BINDINGS, VipScreen
 
 HIT_STYLE = "bold reverse red"  # a protected token: the reason the passage cannot go as it is
@@ -93,8 +94,6 @@ when none does.
         Binding("A", "release_clean", "Release all clean", id="release.clean",
                 tooltip="Release every undecided passage with no protected token"),
         Binding("u", "next_unresolved", "Next open", id="release.next", tooltip="Go to the next unresolved passage"),
-        Binding("j", "cursor_down", "Down", show=False, id="release.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="release.up"),
         *COMMON_BINDINGS,
     ]
 
@@ -119,7 +118,7 @@ when none does.
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the passages of the partner minutes…", id="release-summary")
-        yield OptionList(id="passages")
+        yield VimList(id="passages")
         yield Static("", id="release-detail")
         yield Footer(compact=True)
 
@@ -127,9 +126,6 @@ when none does.
         self.sub_title = "Release review · partner minutes"
         self.query_one("#passages", OptionList).focus()
         self.load()
-
-    def cursor_list(self) -> OptionList:
-        return self.query_one("#passages", OptionList)
 
     # ------------------------------------------------------------------ loading and drawing
 

@@ -30,6 +30,7 @@ from ..services.review import (
 from ..widgets import text as shown
 from ..widgets.decisions import WordsList
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
+from ..widgets.vim import VimList, VimTable
 from . import decision_forms
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .old_business import KIND_WORDS, WIDE, Col, cell, fit_columns, theme_colour
@@ -64,6 +65,10 @@ def warning_lines(summary: WrapUp) -> list[Loose]:
         lines.append(Loose(f"{len(cases)} cases were not discussed (still pending): {', '.join(numbers)}", "case",
                            cases[0].id))
     return lines
+
+
+class WarningList(VimList, WordsList):
+    """The wrap-up's warnings: its words as one text (WordsList), moved with j/k/g/G (VimList)."""
 
 
 class WrapUpScreen(MeetingStageScreen, inherit_bindings=False):
@@ -114,8 +119,6 @@ amended with `vip amend` on the command line.
                 tooltip="Remove the highlighted decision, recorded by mistake (asks first)"),
         Binding("m", "amend", "Amend…", id="wrap_up.amend",
                 tooltip="Correct the highlighted decision of this closed meeting, with a reason"),
-        Binding("j", "cursor_down", "Down", show=False, id="wrap_up.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="wrap_up.up"),
         *STAGE_BINDINGS,
         *COMMON_BINDINGS,
     ]
@@ -148,13 +151,13 @@ amended with `vip amend` on the command line.
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="wrap-state")
-        yield WordsList(id="wrap-warnings")
+        yield WarningList(id="wrap-warnings")
         with Vertical(id="wrap-tables"):
             yield Static("Decided in this meeting", id="decisions-title", classes="section")
-            yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
+            yield VimTable(id="decisions", cursor_type="row", zebra_stripes=True)
             yield Static("No decisions yet.", id="decisions-none", classes="none")
             yield Static("Old business closed at this meeting", id="closed-title", classes="section")
-            yield DataTable(id="closed-old", cursor_type="row", zebra_stripes=True)
+            yield VimTable(id="closed-old", cursor_type="row", zebra_stripes=True)
             yield Static("None.", id="closed-none", classes="none")
         # Compact and without ^p (it works, help lists it): `? Help` stays on an
         # 80-column screen once the closed meeting adds `m Amend…`.
@@ -417,10 +420,6 @@ amended with `vip amend` on the command line.
         from .release import ReleaseReviewScreen
 
         self.app.push_screen(ReleaseReviewScreen(self.meeting_id))
-
-    def cursor_list(self) -> DataTable | OptionList:
-        focused = self.focused
-        return focused if isinstance(focused, (DataTable, OptionList)) else self.query_one("#decisions", DataTable)
 
     # ------------------------------------------------------------------ correcting decisions (issue 13 item 1)
 
