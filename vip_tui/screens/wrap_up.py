@@ -378,8 +378,10 @@ amended with `vip amend` on the command line.
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export(self, receivers: dict[str, str | None], folder: Path) -> None:
-        written: dict[str, Path] = {}
+        from ..export.minutes import export_minutes  # python-docx: loaded when minutes are written
         from ..services.release import unresolved
+
+        written: dict[str, Path] = {}
 
         open_ = unresolved(self.app.db, self.meeting_id)
         if open_:
@@ -395,17 +397,12 @@ amended with `vip amend` on the command line.
             )
             return
         try:
-            from ..export.minutes import export_minutes
-
             # Partner first: if its redaction check refuses, nothing at all is written.
             for audience in ("partner", "full"):
                 written[audience] = export_minutes(
                     self.app.db, self.meeting_date, audience, path=folder, to_agency=receivers.get(audience),
                     sent_by=None,
                 )
-        except ImportError:
-            self.notify("The minutes export is not available in this version", severity="error")
-            return
         except Exception as exc:  # noqa: BLE001 - a leak refusal or a write error, said in words
             done = "".join(f"\n{a} minutes were written: {p}" for a, p in written.items())
             self.notify(f"{exc}{done}", severity="error", timeout=20, markup=False)
