@@ -505,10 +505,10 @@ with a message, never saved over theirs.
             self.reload()
         return str(exc)
 
-    def _attempt(self, work_fn: Any, *, select: str | None = None, done: str | None = None) -> bool:
-        """Run one service call from a key: a refusal is a notification, success reloads."""
+    async def _attempt(self, work_fn: Any, *, select: str | None = None, done: str | None = None) -> bool:
+        """Run one service call from a key, in the write lane: a refusal is a notification, success reloads."""
         try:
-            result = work_fn()
+            result = await self.written(work_fn)
         except ReviewError as exc:
             self.notify(self._refused(exc), severity="error", timeout=8, markup=False)
             return False
@@ -524,9 +524,9 @@ with a message, never saved over theirs.
     def _form_save(self, call: Any) -> Any:
         """A form's save callback: the service's message stays in the form; a stale record also reloads."""
 
-        def save(values: dict[str, str]) -> str | None:
+        async def save(values: dict[str, str]) -> str | None:
             try:
-                call(values)
+                await self.written(call, values)
             except ReviewError as exc:
                 return self._refused(exc)
             return None
@@ -548,7 +548,7 @@ with a message, never saved over theirs.
             lambda values: self.reload() if values is not None else None,
         )
 
-    def action_ready(self) -> None:
+    async def action_ready(self) -> None:
         if self.draft is None or self.closed:
             return
         m = self.draft.meeting
@@ -557,7 +557,7 @@ with a message, never saved over theirs.
         message = "Agenda marked ready" if ready else "Agenda marked not ready"
         if ready and state == "over":
             message += f" (note: {words.split('· ', 1)[1]})"
-        self._attempt(lambda: ab.set_ready(self.app.db, m.id, m.version, ready), done=message)
+        await self._attempt(lambda: ab.set_ready(self.app.db, m.id, m.version, ready), done=message)
 
     # ------------------------------------------------------------------ incidents
 
@@ -628,13 +628,13 @@ with a message, never saved over theirs.
             lambda values: self.reload(f"item:{item.id}") if values is not None else None,
         )
 
-    def action_move(self, delta: int) -> None:
+    async def action_move(self, delta: int) -> None:
         kind, item = self.highlighted()
         if kind != "item" or self.closed:
             return
-        self._attempt(lambda: ab.move_item(self.app.db, item.id, item.version, delta), select=f"item:{item.id}")
+        await self._attempt(lambda: ab.move_item(self.app.db, item.id, item.version, delta), select=f"item:{item.id}")
 
-    def action_remove(self) -> None:
+    async def action_remove(self) -> None:
         if self.closed:
             return
         kind, obj = self.highlighted()
@@ -651,7 +651,7 @@ with a message, never saved over theirs.
                 lambda: ab.remove_involvement(self.app.db, p.involvement_id, p.version), select=f"item:{item.id}"))
         elif kind == "invitee":
             row: ab.InviteeLine = obj
-            self._attempt(lambda: ab.remove_invitee(self.app.db, row.attendance_id, version=row.version),
+            await self._attempt(lambda: ab.remove_invitee(self.app.db, row.attendance_id, version=row.version),
                           done=f"{row.name} ({row.agency}) is no longer invited")
 
     # ------------------------------------------------------------------ persons
@@ -667,9 +667,11 @@ with a message, never saved over theirs.
             return
         added: list[int] = []
 
-        def save(choice: PersonChoice) -> str | None:
+        async def save(choice: PersonChoice) -> str | None:
             try:
-                added.append(ab.add_person(self.app.db, item.id, choice.values, choice.person_id, choice.person_version))
+                added.append(await self.written(
+                    ab.add_person, self.app.db, item.id, choice.values, choice.person_id, choice.person_version
+                ))
             except ReviewError as exc:
                 return self._refused(exc)
             return None
@@ -728,9 +730,11 @@ with a message, never saved over theirs.
             return
         item, p = obj
 
-        def save(choice: PersonChoice) -> str | None:
+        async def save(choice: PersonChoice) -> str | None:
             try:
-                ab.relink_involvement(self.app.db, p.involvement_id, p.version, choice.person_id, choice.values)
+                await self.written(
+                    ab.relink_involvement, self.app.db, p.involvement_id, p.version, choice.person_id, choice.values
+                )
             except ReviewError as exc:
                 return self._refused(exc)
             return None

@@ -186,14 +186,15 @@ amendments, made from the wrap-up).
 
     # In a closed meeting the marking keys stay shown and say why they do nothing (say_closed).
 
-    def action_mark(self, status: str) -> None:
+    async def action_mark(self, status: str) -> None:
         table = self.query_one(DataTable)
         attendance_id = self._current_id()
         if attendance_id is None or self.say_closed(self.closed):
             return
         new = Attendance(status)
         try:
-            version = set_attendance(self.app.db, attendance_id, new, version=self._version(attendance_id))
+            version = await self.written(set_attendance, self.app.db, attendance_id, new,
+                                         version=self._version(attendance_id))
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
@@ -224,11 +225,13 @@ amendments, made from the wrap-up).
             self._walk_in_done,
         )
 
-    def _walk_in_done(self, values: dict[str, Any] | None) -> None:
+    async def _walk_in_done(self, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         try:
-            row = add_walk_in(self.app.db, self.meeting_id, values["name"], values["agency"], values.get("role"))
+            row = await self.written(
+                add_walk_in, self.app.db, self.meeting_id, values["name"], values["agency"], values.get("role")
+            )
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

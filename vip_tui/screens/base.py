@@ -80,7 +80,14 @@ class VipScreen(Screen[None]):
 
     async def written(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """:meth:`write`, waited for: its result, or the service's own exception (StaleEdit, DatabaseBusy…)."""
-        worker = self.write(fn, *args, **kwargs)
+        return await self.outcome(self.write(fn, *args, **kwargs))
+
+    async def outcome(self, worker: Worker[T]) -> T:
+        """What a write started with :meth:`write` returned, or its own exception; its failure is the caller's to tell.
+
+        For a key that must not wait for its write (the next key is handled at
+        once) but tells how it went: ``self.run_worker(self.outcome(...))``.
+        """
         if self._awaited_writes is None:
             self._awaited_writes = weakref.WeakSet()
         self._awaited_writes.add(worker)  # its failure is the caller's to tell, not on_worker_state_changed's

@@ -139,7 +139,7 @@ and referral to its outcome) and `f` the program figures.
         if m is not None:
             self.app.open_stage(m.id, OPEN_STAGE[m.status])
 
-    def action_start(self) -> None:
+    async def action_start(self) -> None:
         from ..services.review import ReviewError, start_meeting
 
         m = self._selected()
@@ -149,7 +149,7 @@ and referral to its outcome) and `f` the program figures.
             self.notify("This meeting is closed", severity="warning")
             return
         try:
-            start_meeting(self.app.db, m.id, version=m.version)
+            await self.written(start_meeting, self.app.db, m.id, version=m.version)
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             self.load()  # as it is now (another instance may have changed the meeting)
@@ -181,9 +181,9 @@ and referral to its outcome) and `f` the program figures.
 
         created: list[int] = []
 
-        def save(values: dict[str, str]) -> str | None:
+        async def save(values: dict[str, str]) -> str | None:
             try:
-                created.append(create_meeting(self.app.db, values))
+                created.append(await self.written(create_meeting, self.app.db, values))
             except ReviewError as exc:
                 return str(exc)
             return None

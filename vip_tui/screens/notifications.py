@@ -340,17 +340,17 @@ While presenting, persons show as initials.
             lambda values: self._attempt_entered(row, values),
         )
 
-    def _attempt_entered(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
+    async def _attempt_entered(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         result = AttemptResult(values["result"])
         try:
-            with self.recording(f"{row.ref}: attempt"):
-                svc.record_attempt(
-                    self.app.db, row.id, result=result, attempted_at=svc.parse_when(values.get("when") or "", self.app.now()),
-                    by=values.get("by"), letter_left=values.get("letter", False),
-                    door_hanger_left=values.get("door_hanger", False), note=values.get("note"),
-                )
+            await self.recorded(
+                f"{row.ref}: attempt", svc.record_attempt, self.app.db, row.id, result=result,
+                attempted_at=svc.parse_when(values.get("when") or "", self.app.now()), by=values.get("by"),
+                letter_left=values.get("letter", False), door_hanger_left=values.get("door_hanger", False),
+                note=values.get("note"),
+            )
         except (ReviewError, ValueError) as exc:
             self._refused(exc)
             return
@@ -372,13 +372,14 @@ While presenting, persons show as initials.
                 severity="warning", timeout=8,
             )
 
-    def _set_suggested(self, row: NotificationRow, status: NotificationStatus, yes: bool | None) -> None:
+    async def _set_suggested(self, row: NotificationRow, status: NotificationStatus, yes: bool | None) -> None:
         if not yes:
             self.notify(f"{row.ref}: attempt saved; status left {row.status.label}")
             return
         try:
-            with self.recording(f"{row.ref}: {status.label}"):
-                svc.change_status(self.app.db, row.id, status, version=row.version)
+            await self.recorded(
+                f"{row.ref}: {status.label}", svc.change_status, self.app.db, row.id, status, version=row.version,
+            )
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -406,13 +407,15 @@ While presenting, persons show as initials.
             lambda values: self._status_chosen(row, values),
         )
 
-    def _status_chosen(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
+    async def _status_chosen(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         status = NotificationStatus(values["status"])
         try:
-            with self.recording(f"{row.ref}: {status.label}"):
-                svc.change_status(self.app.db, row.id, status, values.get("outcome") or "", version=row.version)
+            await self.recorded(
+                f"{row.ref}: {status.label}", svc.change_status, self.app.db, row.id, status,
+                values.get("outcome") or "", version=row.version,
+            )
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -445,17 +448,16 @@ While presenting, persons show as initials.
             lambda values: self._close_entered(row, values),
         )
 
-    def _close_entered(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
+    async def _close_entered(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         status = NotificationStatus(values["status"])
         try:
-            with self.recording(f"{row.ref} closed: {status.label}"):
-                n = svc.close_notification(
-                    self.app.db, row.id, status, values["outcome"],
-                    services_offered=values.get("offered"), services_accepted=values.get("accepted"),
-                    version=row.version,
-                )
+            n = await self.recorded(
+                f"{row.ref} closed: {status.label}", svc.close_notification, self.app.db, row.id, status,
+                values["outcome"], services_offered=values.get("offered"), services_accepted=values.get("accepted"),
+                version=row.version,
+            )
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -472,12 +474,14 @@ While presenting, persons show as initials.
             lambda values: self._outcome_written(row, values),
         )
 
-    def _outcome_written(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
+    async def _outcome_written(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         try:
-            with self.recording(f"{row.ref}: outcome"):
-                svc.change_status(self.app.db, row.id, row.status, values.get("outcome") or "", version=row.version)
+            await self.recorded(
+                f"{row.ref}: outcome", svc.change_status, self.app.db, row.id, row.status,
+                values.get("outcome") or "", version=row.version,
+            )
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -498,12 +502,14 @@ While presenting, persons show as initials.
             lambda values: self._services_written(row, values),
         )
 
-    def _services_written(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
+    async def _services_written(self, row: NotificationRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         try:
-            with self.recording(f"{row.ref}: services"):
-                svc.set_services(self.app.db, row.id, values.get("offered"), values.get("accepted"), version=row.version)
+            await self.recorded(
+                f"{row.ref}: services", svc.set_services, self.app.db, row.id, values.get("offered"),
+                values.get("accepted"), version=row.version,
+            )
         except ReviewError as exc:
             self._refused(exc)
             return
@@ -611,12 +617,14 @@ def refer_dialog(
     """Ask for a referral's service, provider and note, then save it (from the board or a profile)."""
     db = screen.app.db
 
-    def done(values: dict[str, Any] | None) -> None:
+    async def done(values: dict[str, Any] | None) -> None:
         if values is None:
             return
         try:
-            made = svc.refer(db, person_id, values["service"], provider=values.get("provider"),
-                             notification_id=notification.id if notification else None, note=values.get("note"))
+            made = await screen.written(
+                svc.refer, db, person_id, values["service"], provider=values.get("provider"),
+                notification_id=notification.id if notification else None, note=values.get("note"),
+            )
         except ReviewError as exc:
             screen.notify(str(exc), severity="error", markup=False)
             return

@@ -315,14 +315,13 @@ While presenting, the persons named in notifications show as initials.
             return None
         return self.current_row()
 
-    def _change(self, row: OldBusinessRow, status: str, outcome: str | None = None, *, what: str = "") -> bool:
+    async def _change(self, row: OldBusinessRow, status: str, outcome: str | None = None, *, what: str = "") -> bool:
         """Save a status (and outcome) as made in this meeting; False, with a message, if refused.
 
         ``what`` names the change for ``u`` ("47-3 done").
         """
         try:
-            with self.recording(what or f"{row.ref}: {status.replace('_', ' ')}"):
-                self._write(row, status, outcome)
+            await self.recorded(what or f"{row.ref}: {status.replace('_', ' ')}", self._write, row, status, outcome)
         except ReviewError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
@@ -342,7 +341,7 @@ While presenting, the persons named in notifications show as initials.
                 version=row.version,
             )
 
-    def action_done(self) -> None:
+    async def action_done(self) -> None:
         row = self._row_to_change()
         if row is None:
             return
@@ -352,22 +351,22 @@ While presenting, the persons named in notifications show as initials.
                 severity="warning",
             )
             return
-        if self._change(row, ActionStatus.done.value, what=f"{row.ref} done"):
+        if await self._change(row, ActionStatus.done.value, what=f"{row.ref} done"):
             self.notify(f"{row.ref} done · u undoes")
 
-    def action_drop(self) -> None:
+    async def action_drop(self) -> None:
         row = self._row_to_change()
         if row is None:
             return
         if row.kind == "action":
-            if self._change(row, ActionStatus.dropped.value, what=f"{row.ref} dropped"):
+            if await self._change(row, ActionStatus.dropped.value, what=f"{row.ref} dropped"):
                 self.notify(f"{row.ref} dropped · u undoes")
             return
         if NotificationStatus.cancelled not in NOTIFICATION_TRANSITIONS[NotificationStatus(row.status)]:
             self.notify(f"{row.ref} is {row.status.replace('_', ' ')}: it can no longer be cancelled", severity="error")
             return
         # At once, no question: u undoes it.
-        if self._change(row, NotificationStatus.cancelled.value, what=f"{row.ref} cancelled"):
+        if await self._change(row, NotificationStatus.cancelled.value, what=f"{row.ref} cancelled"):
             self.notify(f"{row.ref} cancelled · u undoes")
 
     def action_set_status(self) -> None:
@@ -401,11 +400,11 @@ While presenting, the persons named in notifications show as initials.
             lambda values: self._status_chosen(row, values),
         )
 
-    def _status_chosen(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
+    async def _status_chosen(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         status = values.get("status") or row.status
-        if self._change(row, status, values.get("outcome") or ""):
+        if await self._change(row, status, values.get("outcome") or ""):
             self.notify(f"{row.ref}: {status.replace('_', ' ')} · u undoes")
 
     def action_person(self) -> None:
@@ -424,10 +423,10 @@ While presenting, the persons named in notifications show as initials.
             lambda values: self._outcome_written(row, values),
         )
 
-    def _outcome_written(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
+    async def _outcome_written(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
-        if self._change(row, row.status, values.get("outcome") or "", what=f"{row.ref}: outcome"):
+        if await self._change(row, row.status, values.get("outcome") or "", what=f"{row.ref}: outcome"):
             self.notify(f"{row.ref}: outcome saved · u undoes")
 
 

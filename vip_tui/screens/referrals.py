@@ -231,15 +231,15 @@ While presenting, persons show as initials.
             lambda values: self._status_chosen(row, values),
         )
 
-    def _status_chosen(self, row: ReferralRow, values: dict[str, Any] | None) -> None:
+    async def _status_chosen(self, row: ReferralRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         status = ReferralStatus(values["status"])
         try:
-            with self.recording(f"{row.service}: {status.label}"):
-                svc.set_referral_status(
-                    self.app.db, row.id, status, on=values.get("on"), note=values.get("note") or "", version=row.version
-                )
+            await self.recorded(
+                f"{row.service}: {status.label}", svc.set_referral_status, self.app.db, row.id, status,
+                on=values.get("on"), note=values.get("note") or "", version=row.version,
+            )
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
@@ -261,13 +261,14 @@ While presenting, persons show as initials.
             lambda values: self._edited(row, values),
         )
 
-    def _edited(self, row: ReferralRow, values: dict[str, Any] | None) -> None:
+    async def _edited(self, row: ReferralRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         try:
-            with self.recording(f"{row.service}: provider and note"):
-                svc.set_referral_status(self.app.db, row.id, row.status, provider=values.get("provider") or "",
-                                        note=values.get("note") or "", version=row.version)
+            await self.recorded(
+                f"{row.service}: provider and note", svc.set_referral_status, self.app.db, row.id, row.status,
+                provider=values.get("provider") or "", note=values.get("note") or "", version=row.version,
+            )
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):

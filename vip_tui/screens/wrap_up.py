@@ -323,12 +323,12 @@ amended with `vip amend` on the command line.
         question += "A closed meeting is read-only."
         self.app.push_screen(ConfirmDialog(question), self._close_answered)
 
-    def _close_answered(self, yes: bool | None) -> None:
+    async def _close_answered(self, yes: bool | None) -> None:
         if not yes:
             return
         try:
-            meeting = close_meeting(
-                self.app.db, self.meeting_id, version=self.summary.meeting_version if self.summary else None
+            meeting = await self.written(
+                close_meeting, self.app.db, self.meeting_id, version=self.summary.meeting_version if self.summary else None
             )
         except ReviewError as exc:
             self.notify(str(exc), severity="error", markup=False)
@@ -500,7 +500,7 @@ amended with `vip amend` on the command line.
             return
         from .amend import AmendDialog
 
-        def save(field: str, value: str, reason: str) -> str | None:
+        async def save(field: str, value: str, reason: str) -> str | None:
             from ..services.amendments import amend
             from ..services.review import StaleEdit
 
@@ -513,7 +513,9 @@ amended with `vip amend` on the command line.
                 except ValueError as exc:
                     return f"New value: {exc}"
             try:
-                amend(self.app.db, self.meeting_id, now.entity, now.id, {field: value}, reason, version=now.version)
+                await self.written(
+                    amend, self.app.db, self.meeting_id, now.entity, now.id, {field: value}, reason, version=now.version
+                )
             except StaleEdit as exc:
                 try:  # what the other instance wrote becomes the value before; what was typed stays
                     dialog.state = record_state(self.app.db, self.meeting_id, now.entity, now.id)
