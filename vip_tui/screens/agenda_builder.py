@@ -23,11 +23,12 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ..enums import CaseStatus, IncidentType, MeetingStatus, RetaliationRisk
+from ..enums import IncidentType, MeetingStatus
 from ..services import agenda_builder as ab
 from ..services.merge import MergeRecord, merge_persons, merges_into, unmerge
 from ..services.review import ReviewError, agency_short_names
 from ..widgets import text as shown
+from ..widgets.agenda_forms import incident_fields, invitee_fields, meeting_fields, partner_apart
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from ..widgets.person_suggest import CompactForm, FormField, PersonChoice, PersonPicker
 from ..widgets.vim import VimList
@@ -37,10 +38,6 @@ POLL_SECONDS = 2.0
 # Role words on a narrow terminal, where "person of interest" would wrap every line.
 SHORT_ROLES = {"associate": "assoc.", "person_of_interest": "POI"}
 
-TYPE_WORDS = IncidentType.values()
-CASE_STATUS_WORDS = CaseStatus.values()
-RISK_WORDS = RetaliationRisk.values()
-
 # What each kind of highlighted line allows.
 ITEM_ACTIONS = frozenset({"edit", "remove", "move", "budget", "add_person"})
 PERSON_ACTIONS = frozenset({"edit", "remove", "add_person", "relink", "merge", "unmerge", "view_person"})
@@ -49,54 +46,6 @@ EDITING = frozenset(
     {"add_incident", "add_person", "edit", "remove", "move", "budget", "relink", "merge", "unmerge", "add_invitee",
      "meeting", "ready"}
 )
-
-
-def incident_fields(values: dict[str, str], areas: list[str]) -> list[FormField]:
-    """The SPEC §4 incident fields, named as the agenda files name them."""
-    v = values.get
-    return [
-        FormField("case_number", "case_number", v("case_number", ""), True, "26-0098123"),
-        FormField("occurred_at", "occurred_at", v("occurred_at", ""), True, "2026-11-18T23:42"),
-        FormField("type", "type", v("type", ""), True, " | ".join(TYPE_WORDS), TYPE_WORDS),
-        FormField("location", "location", v("location", ""), True, "5600 block Central Ave SE"),
-        FormField("area_command", "area_command", v("area_command", ""), False, "Southeast", areas),
-        FormField("minutes", "minutes (budget)", v("minutes", ""), False, "8"),
-        FormField("summary", "summary", v("summary", "")),
-        FormField("motive", "motive", v("motive", ""), False, "ongoing dispute"),
-        FormField("case_status", "case_status", v("case_status", ""), False, " | ".join(CASE_STATUS_WORDS),
-                  CASE_STATUS_WORDS),
-        FormField("retaliation_risk", "retaliation_risk", v("retaliation_risk", ""), False, " | ".join(RISK_WORDS),
-                  RISK_WORDS),
-        FormField("nibin_leads", "nibin_leads", v("nibin_leads", ""), False, "N-2026-0042; N-2026-0043"),
-        FormField("partner_summary", "partner_summary", v("partner_summary", ""), False,
-                  "for partners: no names, no dates of birth"),
-    ]
-
-
-def _partner_apart(values: dict[str, str]) -> tuple[dict[str, str], str | None]:
-    """The incident form's values without the partner summary (written on its own), and the checked summary."""
-    partner = ab.check_partner_summary(values.get("partner_summary"))
-    return {k: v for k, v in values.items() if k != "partner_summary"}, partner
-
-
-def meeting_fields(values: dict[str, str]) -> list[FormField]:
-    v = values.get
-    return [
-        FormField("date", "date", v("date", ""), True, "2026-12-08"),
-        FormField("title", "title", v("title", ""), False, "Weekly Shooting Review"),
-        FormField("location", "location", v("location", ""), False, "Real Time Crime Center"),
-        FormField("facilitator", "facilitator", v("facilitator", ""), False, "Lt. A. Example"),
-        FormField("start_time", "start_time", v("start_time", ""), False, "09:00"),
-        FormField("minutes", "minutes (length)", v("minutes", ""), False, "90"),
-    ]
-
-
-def new_meeting_form(today_text: str, save: Any) -> CompactForm:
-    """The form that creates a meeting (from the meetings screen)."""
-    return CompactForm(
-        "New meeting", meeting_fields({"date": today_text, "title": "Weekly Shooting Review"}), save,
-        note="Only the date is required; everything else can be set later with t in the agenda builder.",
-    )
 
 
 class AgendaBuilderScreen(VipScreen, inherit_bindings=False):
@@ -568,7 +517,7 @@ with a message, never saved over theirs.
         added: list[ab.Added] = []
 
         def call(values: dict[str, str]) -> None:
-            incident, partner = _partner_apart(values)
+            incident, partner = partner_apart(values)
             added.append(ab.add_incident(self.app.db, meeting_id, incident))
             if partner:  # the incident was just created by this form: nobody else has seen it
                 ab.set_partner_summary(self.app.db, added[-1].agenda_item_id, partner, version=None)
@@ -609,7 +558,7 @@ with a message, never saved over theirs.
         )
 
     def _save_item(self, item: ab.ItemLine, values: dict[str, str]) -> None:
-        incident, partner = _partner_apart(values)
+        incident, partner = partner_apart(values)
         ab.update_incident(self.app.db, item.id, item.version, item.incident_version, incident)
         # The same form, checked against the version it showed one statement ago by update_incident.
         ab.set_partner_summary(self.app.db, item.id, partner, version=None)
@@ -830,20 +779,12 @@ with a message, never saved over theirs.
 
     # ------------------------------------------------------------------ invitees
 
-    def _invitee_fields(self, values: dict[str, str]) -> list[FormField]:
-        return [
-            FormField("name", "name", values.get("name", ""), True, "Det. B. Example"),
-            FormField("agency", "agency (short name)", values.get("agency", ""), True,
-                      ", ".join(self.agencies[:6]) or "RMPD", self.agencies),
-            FormField("role", "role", values.get("role", ""), False, "Homicide"),
-        ]
-
     def action_add_invitee(self) -> None:
         if self.draft is None or self.closed:
             return
         meeting_id = self.draft.meeting.id
         self.app.push_screen(
-            CompactForm("Invite", self._invitee_fields({}),
+            CompactForm("Invite", invitee_fields(self.agencies, {}),
                         self._form_save(lambda v: ab.add_invitee(self.app.db, meeting_id, v)),
                         note="An agency not yet known is added."),
             lambda values: self.reload() if values is not None else None,
@@ -851,7 +792,7 @@ with a message, never saved over theirs.
 
     def _edit_invitee(self, row: ab.InviteeLine) -> None:
         self.app.push_screen(
-            CompactForm(f"Invitee {row.name}", self._invitee_fields(row.form_values()),
+            CompactForm(f"Invitee {row.name}", invitee_fields(self.agencies, row.form_values()),
                         self._form_save(lambda v: ab.update_invitee(self.app.db, row.attendance_id, v, version=row.version))),
             lambda values: self.reload() if values is not None else None,
         )

@@ -177,7 +177,7 @@ and referral to its outcome) and `f` the program figures.
     def action_new_meeting(self) -> None:
         from ..services.agenda_builder import create_meeting
         from ..services.review import ReviewError
-        from .agenda_builder import new_meeting_form
+        from ..widgets.agenda_forms import new_meeting_form
 
         created: list[int] = []
 
