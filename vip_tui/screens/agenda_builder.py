@@ -20,23 +20,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ..enums import IncidentType, MeetingStatus
+from ..enums import MeetingStatus
 from ..services import agenda_builder as ab
 from ..services.merge import MergeRecord, merge_persons, merges_into, unmerge
 from ..services.review import ReviewError, agency_short_names
 from ..widgets import text as shown
+from ..widgets.agenda_outline import AgendaDetail, AgendaOutline, InviteeList
 from ..widgets.agenda_forms import incident_fields, invitee_fields, meeting_fields, partner_apart
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from ..widgets.person_suggest import CompactForm, FormField, PersonChoice, PersonPicker
-from ..widgets.vim import VimList
 from .base import COMMON_BINDINGS, VipScreen
 
 POLL_SECONDS = 2.0
-# Role words on a narrow terminal, where "person of interest" would wrap every line.
-SHORT_ROLES = {"associate": "assoc.", "person_of_interest": "POI"}
 
 # What each kind of highlighted line allows.
 ITEM_ACTIONS = frozenset({"edit", "remove", "move", "budget", "add_person"})
@@ -139,11 +136,12 @@ with a message, never saved over theirs.
         yield Static("", id="builder-budget")
         yield Static("This meeting is closed: its agenda is read-only.", id="builder-closed")
         with Horizontal():
-            yield VimList(id="builder-agenda")
+            # What the audience may see comes down to the panes that show persons (state down, data_bind).
+            yield AgendaOutline(id="builder-agenda").data_bind(VipScreen.shown_as)
             with Vertical(id="builder-side"):
                 with VerticalScroll(id="builder-detail-box"):
-                    yield Static("", id="builder-detail")
-                yield VimList(id="builder-invitees")
+                    yield AgendaDetail("", id="builder-detail").data_bind(VipScreen.shown_as)
+                yield InviteeList(id="builder-invitees")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -224,163 +222,17 @@ with a message, never saved over theirs.
         for s in ("ok", "over", "unknown"):
             budget.set_class(s == state, f"-{s}")
         self._draw_agenda()
-        self._draw_invitees()
+        self.query_one(InviteeList).show(draft.invitees)
         self._draw_detail()
         self.refresh_bindings()
 
     def _draw_agenda(self) -> None:
         assert self.draft is not None
-        listing = self.query_one("#builder-agenda", OptionList)
-        wanted = self._select or self._highlighted_id(listing)
+        self.query_one(AgendaOutline).show(self.draft, narrow=self.has_class("-narrow"), select=self._select)
         self._select = None
-        old_index = listing.highlighted
-        listing.clear_options()
-        for item in self.draft.items:
-            listing.add_option(Option(self._item_prompt(item), id=f"item:{item.id}"))
-            for n, p in enumerate(item.persons, start=1):
-                listing.add_option(Option(self._person_prompt(p, n == len(item.persons)), id=f"inv:{p.involvement_id}"))
-        if not self.draft.items:
-            listing.add_option(Option(Text("No incidents yet: press a to add one.", style="dim"), id="empty",
-                                      disabled=True))
-        listing.border_title = f"Agenda ({len(self.draft.items)} incident{'s' * (len(self.draft.items) != 1)})"
-        ids = [o.id for o in listing.options]
-        if wanted in ids:
-            listing.highlighted = ids.index(wanted)
-        elif ids and self.draft.items:
-            listing.highlighted = min(old_index or 0, len(ids) - 1)
-
-    def _draw_invitees(self) -> None:
-        assert self.draft is not None
-        listing = self.query_one("#builder-invitees", OptionList)
-        wanted = self._highlighted_id(listing)
-        listing.clear_options()
-        for r in self.draft.invitees:
-            t = Text()
-            t.append(f"{r.agency:<6} ", style="bold")
-            t.append(r.name)
-            if r.role:
-                t.append(f" · {r.role}", style="dim")
-            listing.add_option(Option(t, id=f"att:{r.attendance_id}"))
-        if not self.draft.invitees:
-            listing.add_option(Option(Text("No invitees: press i to invite.", style="dim"), disabled=True))
-        listing.border_title = f"Invitees ({len(self.draft.invitees)})"
-        ids = [o.id for o in listing.options]
-        if wanted in ids:
-            listing.highlighted = ids.index(wanted)
-        elif self.draft.invitees:
-            listing.highlighted = 0
-
-    @staticmethod
-    def _highlighted_id(listing: OptionList) -> str | None:
-        if listing.highlighted is None or not listing.option_count:
-            return None
-        return listing.get_option_at_index(listing.highlighted).id
-
-    # Option prompts: Textual's OptionList drops whitespace at the start of a
-    # line or of a styled span, so separators end the span before them.
-
-    def _item_prompt(self, item: ab.ItemLine) -> Text:
-        narrow = self.has_class("-narrow")
-        t = Text()
-        t.append(f"{item.position}. ", style="bold")
-        t.append(f"{item.case_number}  ", style="bold")
-        t.append(f"{item.type.label} ", style="bold red" if item.type == IncidentType.homicide else "bold")
-        if not narrow:
-            t.append(f"· {item.area_command or 'no area'} · {item.occurred_at:%a %d %b %H:%M} ")
-        t.append("· ")
-        t.append(f"{item.minutes} min" if item.minutes else "no budget", style="bold" if item.minutes else "bold yellow")
-        if item.discussed:
-            t.append(" · discussed", style="dim italic")
-        if not item.persons:
-            t.append("\n└ no persons", style="dim")
-        return t
-
-    def _person_prompt(self, p: ab.PersonLine, last: bool) -> Text:
-        narrow = self.has_class("-narrow")
-        t = Text()
-        t.append("└ " if last else "├ ", style="dim")
-        role = SHORT_ROLES.get(p.role.value, p.role.label) if narrow else p.role.label
-        t.append(f"{role:<{9 if narrow else 18}} ")
-        t.append(f"{shown.name(self.app, p.name)} ", style="bold")
-        extra = [shown.safe(p.record_id)] if p.record_id and shown.may_see(self.app, "person.record_id") and not narrow else []
-        if p.elsewhere:
-            extra.append(f"{len(p.elsewhere)} other case{'s' * (len(p.elsewhere) != 1)}" if not narrow
-                         else f"+{len(p.elsewhere)}")
-        if p.merges:
-            extra.append("merged")
-        if extra:
-            t.append("· " + " · ".join(extra), style="dim")
-        return t
 
     def _draw_detail(self) -> None:
-        detail = self.query_one("#builder-detail", Static)
-        kind, obj = self.highlighted()
-        t = Text()
-        if kind == "item":
-            i: ab.ItemLine = obj
-            t.append(f"{shown.safe(i.case_number)}\n", style="bold")
-            rows = [
-                ("occurred_at", f"{i.occurred_at:%Y-%m-%d %H:%M}"), ("type", i.type.value),
-                ("location", shown.free(self.app, i.location)),
-                ("area_command", shown.safe(i.area_command)), ("minutes", str(i.minutes) if i.minutes else None),
-                ("motive", shown.free(self.app, i.motive)),
-                ("case_status", i.case_status.value if i.case_status else None),
-                ("retaliation_risk", i.retaliation_risk.value if i.retaliation_risk else None),
-                ("nibin_leads", shown.safe("; ".join(i.nibin_leads)) or None),
-            ]
-            for name, value in rows:
-                t.append(f"{name}: ", style="dim")
-                t.append(f"{value or '—'}\n")
-            if i.summary:
-                t.append(f"\n{shown.free(self.app, i.summary)}\n")
-            partner = i.partner_summary
-            if partner:
-                t.append("\nfor partners: ", style="bold")
-                t.append(f"{shown.free(self.app, partner)}\n")
-            t.append("\ne edit · b budget · p add person · K/J move · x remove", style="dim")
-        elif kind == "person":
-            item, p = obj
-            t.append(f"{shown.name(self.app, p.name)}\n", style="bold")
-            t.append(f"{p.role.label} in {shown.safe(item.case_number)}\n")
-            if shown.may_see(self.app, "person.record_id"):
-                t.append("records id: ", style="dim")
-                t.append(f"{shown.safe(p.record_id) or '—'}\n")
-            if shown.may_see(self.app, "person.dob"):
-                t.append("born: ", style="dim")
-                t.append(f"{p.dob.isoformat() if p.dob else '—'}\n")
-            aliases = p.aliases
-            if shown.may_see(self.app, "person.aliases"):
-                t.append("aliases: ", style="dim")
-                t.append(f"{shown.safe(', '.join(aliases)) or '—'}\n")
-            t.append("group: ", style="dim")
-            t.append(f"{shown.free(self.app, p.group) or '—'}\n")
-            if p.notes and shown.may_see(self.app, "person.notes"):
-                t.append(f"{shown.safe(p.notes)}\n", style="italic")
-            t.append("\nLinked record's other incidents:\n", style="bold")
-            if p.elsewhere:
-                for line in p.elsewhere[:8]:
-                    t.append(f"  {shown.safe(line)}\n")
-                if len(p.elsewhere) > 8:
-                    t.append(f"  … and {len(p.elsewhere) - 8} more\n", style="dim")
-            else:
-                t.append("  none: first time on an agenda\n", style="dim")
-            if p.merges:
-                t.append(f"\n{p.merges} record{'s' * (p.merges != 1)} merged into this one (u to undo)\n", style="cyan")
-            t.append("\ne edit · l link to another record · m merge · v profile · x remove", style="dim")
-        elif kind == "invitee":
-            r: ab.InviteeLine = obj
-            t.append(f"{shown.free(self.app, r.name)}\n", style="bold")
-            t.append(f"{shown.safe(r.agency)}{' · ' + shown.free(self.app, r.role) if r.role else ''}\n")
-            t.append(f"attendance: {r.status}{' (walk-in)' if r.walk_in else ''}\n", style="dim")
-            t.append("\ne edit · x remove · i invite another", style="dim")
-        else:
-            t.append("a add an incident · i invite · t meeting details", style="dim")
-        detail.update(t)
-
-    def present_mode_changed(self, presenting: bool) -> None:
-        if self.draft is not None:
-            self._draw_agenda()
-            self._draw_detail()
+        self.query_one(AgendaDetail).show(self.highlighted())
 
     # ------------------------------------------------------------------ what is highlighted
 
@@ -388,25 +240,10 @@ with a message, never saved over theirs.
         """``("item", ItemLine)``, ``("person", (ItemLine, PersonLine))``, ``("invitee", InviteeLine)`` or (None, None)."""
         if self.draft is None:
             return None, None
-        invitees = self.query_one("#builder-invitees", OptionList)
+        invitees = self.query_one(InviteeList)
         if self.focused is invitees:
-            oid = self._highlighted_id(invitees)
-            if oid and oid.startswith("att:"):
-                row = next((r for r in self.draft.invitees if r.attendance_id == int(oid[4:])), None)
-                return ("invitee", row) if row else (None, None)
-            return None, None
-        oid = self._highlighted_id(self.query_one("#builder-agenda", OptionList))
-        if oid is None:
-            return None, None
-        if oid.startswith("item:"):
-            item = next((i for i in self.draft.items if i.id == int(oid[5:])), None)
-            return ("item", item) if item else (None, None)
-        if oid.startswith("inv:"):
-            for item in self.draft.items:
-                for p in item.persons:
-                    if p.involvement_id == int(oid[4:]):
-                        return "person", (item, p)
-        return None, None
+            return invitees.line(self.draft.invitees)
+        return self.query_one(AgendaOutline).line()
 
     def _current_item(self) -> ab.ItemLine | None:
         kind, obj = self.highlighted()
