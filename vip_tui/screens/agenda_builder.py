@@ -7,6 +7,13 @@ committed at once by services/agenda_builder.py and audited; a refusal (a bad
 value, a record another instance changed meanwhile) is said in the form or in
 a notification, and the agenda reloads. Every two seconds the screen asks
 whether anyone else changed the agenda and reloads if so.
+
+The panes are widgets (widgets/agenda_outline.py), the forms too
+(widgets/agenda_forms.py), and the keys on persons are apart
+(builder_persons.py). Why the class is still ~450 lines, over the ~400 of
+issue 14: 70 are its help, keys and CSS, and the rest are the keys on the
+meeting, incidents and invitees, which share the highlighted line, the
+refusal wording and the reload after each write.
 """
 
 from __future__ import annotations
