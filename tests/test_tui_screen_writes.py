@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 from tests.tui_helpers import meeting_id, press_at_once, sample_database, settle
 from vip_tui.app import make_app
 from vip_tui.enums import Attendance
-from vip_tui.services import review
+from vip_tui.services import attendance as attendance_svc
 
 SIZE = (120, 36)
 
@@ -49,23 +49,23 @@ async def test_attendance_marks_typed_at_once_are_written_off_the_ui_thread_in_k
         app.open_stage(third, "attendance")
         await settle(pilot)
         table = app.screen.query_one(DataTable)
-        rows = review.attendance(database, third)
+        rows = attendance_svc.attendance(database, third)
         await press_at_once(pilot, "p", "r", "a", "p")
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert table.cursor_row == 4
     assert [on_ui for on_ui, _ in calls] == [False] * 4  # never on the UI thread
     assert [ident for _, ident in calls] == [r.id for r in rows[:4]]  # one a row, in the order of the keys
-    now = review.attendance(database, third)
+    now = attendance_svc.attendance(database, third)
     assert [r.status for r in now[:5]] == [
         Attendance.present, Attendance.remote, Attendance.absent, Attendance.present, Attendance.invited,
     ]
 
 
 async def test_starting_a_meeting_is_written_off_the_ui_thread(database, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    from vip_tui.services import review as review_module
+    from vip_tui.services import meetings as meetings_module
 
-    calls = _spy(monkeypatch, review_module, "start_meeting")
+    calls = _spy(monkeypatch, meetings_module, "start_meeting")
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -31,7 +31,9 @@ from textual.worker import get_current_worker
 
 from ..enums import MeetingStatus
 from ..services import agenda_builder as ab
-from ..services.review import ReviewError, agency_short_names
+from ..services import guard
+from ..services.attendance import agency_short_names
+from ..services.guard import ReviewError
 from ..widgets import text as shown
 from ..widgets.agenda_outline import AgendaDetail, AgendaOutline, InviteeList
 from ..widgets.agenda_forms import incident_fields, invitee_fields, meeting_fields, partner_apart
@@ -294,7 +296,7 @@ with a message, never saved over theirs.
 
     def _refused(self, exc: Exception) -> str:
         """The words for a refusal; a stale record reloads the agenda."""
-        if isinstance(exc, ab.StaleEdit) or "someone else" in str(exc):
+        if isinstance(exc, guard.StaleEdit) or "someone else" in str(exc):
             self.reload()
         return str(exc)
 

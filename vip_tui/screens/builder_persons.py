@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..services import agenda_builder as ab
 from ..services.merge import MergeRecord, merge_persons, merges_into, unmerge
-from ..services.review import ReviewError
+from ..services.guard import ReviewError
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from ..widgets.person_suggest import CompactForm, FormField, PersonChoice, PersonPicker

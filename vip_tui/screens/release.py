@@ -22,7 +22,7 @@ from textual.worker import Worker
 
 from ..enums import ReleaseDecision
 from ..services import release as svc
-from ..services.review import ReviewError
+from ..services.guard import ReviewError
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
 from ..widgets.vim import VimList

@@ -30,7 +30,7 @@ from ..db import DatabaseBusy
 from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
 from ..services import agenda_builder as concurrent
 from .. import disclosure
-from ..services import review as svc
+from ..services import attendance, guard, items, meetings
 from ..services import decisions as dsvc
 from ..widgets.decisions import DecisionList
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
@@ -66,7 +66,7 @@ STALE_NOTE = (
 )
 
 
-def _plan(rows: list[svc.AgendaRow]) -> list[tuple]:
+def _plan(rows: list[items.AgendaRow]) -> list[tuple]:
     """What the agenda says, leaving out the clocks that move as the meeting runs."""
     return [(r.id, r.case_number, r.minutes, r.type, r.area_command) for r in rows]
 
@@ -189,9 +189,9 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
     def __init__(self, meeting_id: int, agenda_item_id: int | None = None, **_: object) -> None:
         super().__init__(meeting_id)
         self.start_item_id = agenda_item_id
-        self.rows: list[svc.AgendaRow] = []
+        self.rows: list[items.AgendaRow] = []
         self.current: int | None = None  # index into rows
-        self.detail: svc.ItemDetail | None = None
+        self.detail: items.ItemDetail | None = None
         self.note_id: int | None = None
         self.note_visibility = NoteVisibility.members
         self._save_timer: Timer | None = None
@@ -204,7 +204,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         # then a reload may show a newer version of the note (see _load_note_editor).
         self._editor_loaded = True
         # The items next to the current one, loaded while it is on screen (see go_to).
-        self._prefetched: dict[int, svc.ItemDetail] = {}
+        self._prefetched: dict[int, items.ItemDetail] = {}
         self._drawn: list[tuple[int, ReviewStatus]] = []  # the agenda as drawn: (item id, mark)
         # Two instances at once: the agenda's stamp when last loaded, and the
         # version of the note in the editor as loaded (the editor writes against it).
@@ -258,11 +258,11 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
     def load_agenda(self) -> None:
         # The stamp first: a change made while loading shows at the next poll.
         self._stamp = concurrent.agenda_stamp(self.app.db, self.meeting_id)
-        meeting = svc.get_meeting(self.app.db, self.meeting_id)
-        rows = svc.agenda(self.app.db, self.meeting_id)
+        meeting = meetings.get_meeting(self.app.db, self.meeting_id)
+        rows = items.agenda(self.app.db, self.meeting_id)
         self.app.call_from_thread(self._show_agenda, meeting, rows)
 
-    def _show_agenda(self, meeting, rows: list[svc.AgendaRow]) -> None:  # noqa: ANN001
+    def _show_agenda(self, meeting, rows: list[items.AgendaRow]) -> None:  # noqa: ANN001
         self._meeting = meeting
         self.rows = rows
         self.set_class(meeting.status == MeetingStatus.closed, "-closed")
@@ -278,7 +278,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self._draw_agenda()
             self.tick()
 
-    def _agenda_label(self, i: int, r: svc.AgendaRow) -> Text:
+    def _agenda_label(self, i: int, r: items.AgendaRow) -> Text:
         mark = "▶" if i == self.current else MARKS[r.review_status]
         label = Text()
         label.append(f"{mark} ", style="bold" if i == self.current else "")
@@ -321,10 +321,10 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self._reset_editor(row.id)
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
             try:
-                version = svc.enter_item(self.app.db, row.id)
+                version = items.enter_item(self.app.db, row.id)
                 if version is not None:  # the mark that follows writes against the clock's own change
                     self.rows[index] = row = replace(row, version=version)
-            except (svc.ReviewError, StaleDataError, DatabaseBusy):
+            except (guard.ReviewError, StaleDataError, DatabaseBusy):
                 pass  # the item's clock only; the item itself loads below
         self._move_marker(previous)
         ahead = self._prefetched.pop(row.id, None)
@@ -348,7 +348,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self._show_item(view.detail, view.rows)
 
     def _show_item(
-        self, detail: svc.ItemDetail, rows: list[svc.AgendaRow] | None = None, *, prefetched: bool = False,
+        self, detail: items.ItemDetail, rows: list[items.AgendaRow] | None = None, *, prefetched: bool = False,
     ) -> None:
         """Show ``detail`` (and the agenda ``rows`` read with it), drawing only what differs from the screen."""
         if self.current is None or self.rows[self.current].id != detail.item.id:
@@ -384,10 +384,10 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-prefetch")
     def prefetch(self, agenda_item_ids: list[int]) -> None:
-        found = {i: svc.item_detail(self.app.db, i) for i in agenda_item_ids}
+        found = {i: items.item_detail(self.app.db, i) for i in agenda_item_ids}
         self.app.call_from_thread(self._keep_prefetched, found)
 
-    def _keep_prefetched(self, found: dict[int, svc.ItemDetail]) -> None:
+    def _keep_prefetched(self, found: dict[int, items.ItemDetail]) -> None:
         self._prefetched.update(found)
 
     # ---------------------------------------------------------------- drawing
@@ -423,7 +423,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             t.append(shown.free(self.app, partner))
         self.query_one("#facts", Static).update(t)
 
-    def _person_prompt(self, p: svc.PersonRow) -> Text:
+    def _person_prompt(self, p: items.PersonRow) -> Text:
         d = self.detail
         assert d is not None
         h = d.histories.get(p.person_id)
@@ -576,7 +576,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         if self._meeting is None:
             return
         current_id = self.rows[self.current].id if self.current is not None and self.rows else None
-        p = svc.pace(self._meeting, self.rows, current_id, self.app.now())
+        p = items.pace(self._meeting, self.rows, current_id, self.app.now())
         self.query_one(PaceBar).show(p, None if self.current is None else self.current + 1)
 
     def on_screen_suspend(self) -> None:
@@ -586,7 +586,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self.flush_note()
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
             try:
-                svc.stop_timers(self.app.db, self.meeting_id)
+                items.stop_timers(self.app.db, self.meeting_id)
             except Exception:  # noqa: BLE001  (closing the app must not fail on a timer)
                 pass
 
@@ -626,9 +626,9 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             )
             self._saved_text = text
             self._dirty = False
-        except concurrent.StaleEdit:
+        except guard.StaleEdit:
             self._keep_as_new_note(text)
-        except svc.ReviewError as exc:
+        except guard.ReviewError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             self._dirty = False
 
@@ -638,7 +638,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self.note_id, self.note_version = concurrent.save_note(
                 self.app.db, self._editor_item_id, text, note_id=None, version=None, visibility=self.note_visibility,
             )
-        except svc.ReviewError as exc:
+        except guard.ReviewError as exc:
             # Not even a new note could be written (the meeting closed meanwhile): the text stays in the editor.
             self.notify(f"{shown.safe(exc)}. Your text is still in the editor.", severity="error", timeout=10, markup=False)
             return
@@ -658,11 +658,11 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         if stamp == self._stamp:
             return
         self._stamp = stamp
-        meeting = svc.get_meeting(self.app.db, self.meeting_id)
-        rows = svc.agenda(self.app.db, self.meeting_id)
+        meeting = meetings.get_meeting(self.app.db, self.meeting_id)
+        rows = items.agenda(self.app.db, self.meeting_id)
         self.app.call_from_thread(self._changed_elsewhere, meeting, rows)
 
-    def _changed_elsewhere(self, meeting, rows: list[svc.AgendaRow]) -> None:  # noqa: ANN001
+    def _changed_elsewhere(self, meeting, rows: list[items.AgendaRow]) -> None:  # noqa: ANN001
         """Show the agenda as another instance left it, staying on the same item (found by id, not place)."""
         was = self.current
         current_id = self.rows[was].id if was is not None and self.rows else None
@@ -686,7 +686,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 
     def _refused(self, exc: Exception) -> None:
         """A write lost a race with another instance: say so and show what is there now."""
-        self.notify(shown.safe(exc) if isinstance(exc, svc.ReviewError) else
+        self.notify(shown.safe(exc) if isinstance(exc, guard.ReviewError) else
                     "That record was changed by someone else at the same moment; reloaded. Try again.",
                     severity="error", timeout=8, markup=False)
         self.load_agenda()
@@ -825,7 +825,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         if self.current is None or self._say_closed():
             return
         row = self.rows[self.current]
-        if not self._written(lambda: svc.mark_item(self.app.db, row.id, ReviewStatus(status), version=row.version)):
+        if not self._written(lambda: items.mark_item(self.app.db, row.id, ReviewStatus(status), version=row.version)):
             return
         self.flush_note()
         if self.current < len(self.rows) - 1:
@@ -846,14 +846,14 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         except StaleDataError as exc:
             self._refused(exc)
             return False
-        except svc.ReviewError as exc:
+        except guard.ReviewError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             return False
         return True
 
     # ---------------------------------------------------------------- decisions
 
-    def _highlighted_person(self) -> svc.PersonRow | None:
+    def _highlighted_person(self) -> items.PersonRow | None:
         if self.detail is None or not self.detail.persons:
             return None
         index = self.query_one("#persons", OptionList).highlighted
@@ -901,9 +901,9 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         incident = self.detail.incident
         self._decide(
             f"Action item · {incident.case_number}",
-            decision_forms.action_fields(svc.agency_short_names(self.app.db),
+            decision_forms.action_fields(attendance.agency_short_names(self.app.db),
                                          dsvc.team_suggestions(self.app.db, self.meeting_id)),
-            lambda v: svc.add_action_item(
+            lambda v: dsvc.add_action_item(
                 self.app.db, self.meeting_id, v["description"], incident_id=incident.id,
                 owner_agency=v.get("agency"), owner_name=v.get("owner"), due_date=v.get("due"),
             ),
@@ -927,7 +927,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             return
         self._notification_form(person)
 
-    def _notification_form(self, person: svc.PersonRow) -> None:
+    def _notification_form(self, person: items.PersonRow) -> None:
         if self.detail is None:
             return
         incident = self.detail.incident
@@ -940,7 +940,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
                 {"person": person.person_id, "reasons": reasons or f"{person.role.label} in {incident.case_number}"},
                 killed=self._killed(),
             ),
-            lambda v: svc.propose_notification(
+            lambda v: dsvc.propose_notification(
                 self.app.db, self.meeting_id, v["person"], incident_id=incident.id, reasons=v.get("reasons") or "",
                 team_officer=v.get("officer"), team_community_voice=v.get("voice"), team_outreach=v.get("outreach"),
                 due_date=v.get("due"),
@@ -955,13 +955,13 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self._decide(
             f"Referral · {incident.case_number}",
             decision_forms.referral_fields(self._person_options(), {"person": person.person_id}),
-            lambda v: svc.add_referral(
+            lambda v: dsvc.add_referral(
                 self.app.db, v["person"], v["service"], provider=v.get("provider"), meeting_id=self.meeting_id,
                 incident_id=incident.id,
             ),
         )
 
-    def _person_to_act_on(self, verb: str) -> svc.PersonRow | None:
+    def _person_to_act_on(self, verb: str) -> items.PersonRow | None:
         if self.detail is None or self._say_closed():
             return None
         person = self._highlighted_person()
@@ -969,7 +969,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self.notify(f"No person on this incident to {verb}", severity="warning")
         return person
 
-    def _decision_prompt(self, x: svc.DecisionRow) -> Text:
+    def _decision_prompt(self, x: dsvc.DecisionRow) -> Text:
         t = Text()
         ref = f"{shown.safe(x.ref)} " if x.ref else ""
         t.append(f"{x.kind:<12} ", style="bold")

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..services.review import DecisionRow
+from ..services.decisions import DecisionRow
 
 EMPTY = "No decisions yet: a action item · c notification · r referral"
 
