@@ -2,9 +2,9 @@
 
 A screen makes each write with :meth:`UndoLast.recorded`, in its ordered
 write lane; ``u`` reverts the last one recorded (services/undo.py) and says
-what was undone; pressed again,
-the one before (an attempt, then the status it led to). Changes act at
-once instead of asking first: a slip costs one key, not a question per change.
+what was undone; pressed again, the one before (an attempt, then the status
+it led to). Changes act at once instead of asking first: a slip costs one
+key, not a question per change.
 """
 
 from __future__ import annotations
