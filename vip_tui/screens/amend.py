@@ -102,9 +102,9 @@ class AmendDialog(ModalScreen[bool]):
         self.query_one("#amend-reason", Input).focus()
 
     @on(Input.Submitted, "#amend-reason")
-    def _submitted(self, event: Input.Submitted) -> None:
+    async def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
+        await self.action_save()
 
     def _typed(self) -> tuple[str, str, str]:
         return (

@@ -132,12 +132,12 @@ class CompactForm(Form):
         error.set_class(not message, "-empty")
 
     @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
+    async def _next(self, event: Input.Submitted) -> None:
         event.stop()
         names = [f.name for f in self.fields]
         index = names.index((event.input.id or "").removeprefix("f-"))
         if index == len(names) - 1:
-            self.action_submit()
+            await self.action_submit()
         else:
             self.query_one(f"#f-{names[index + 1]}", Input).focus()
 
@@ -358,9 +358,9 @@ class PersonPicker(CompactForm):
         self._draw_choice()
 
     @on(OptionList.OptionSelected, "#suggestions")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    async def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_submit()
+        await self.action_submit()
 
     def action_suggestion(self, step: int) -> None:
         listing = self.query_one(SuggestionList)
