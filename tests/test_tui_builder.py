@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 from textual.binding import Binding
-from textual.widgets import Input, Markdown
+from textual.widgets import Input, Markdown, OptionList, Static
 
 from tests.tui_helpers import meeting_id, sample_database, settle, suggestions_settled, type_text, until
 from vip_tui.agenda.parse import parse_agenda
@@ -468,3 +468,27 @@ async def test_aliases_are_edited_in_the_person_form_and_shown_in_the_full_view_
         assert "Slim" not in str(app.screen.query_one("#profile", Static).render())
     with database.session() as s:
         assert s.get(Person, person.person_id).aliases == ["Slim", "J-Money"]
+
+
+async def test_presenting_the_agenda_and_its_details_show_initials_and_back(database) -> None:  # noqa: ANN001
+    """The panes take presentation mode themselves (data_bind from the screen): names go to initials and back."""
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        builder = await open_builder(app, pilot)
+        await pilot.press("j")  # the first incident's first person
+        kind, (_item, person) = builder.highlighted()
+        assert kind == "person"
+        outline = builder.query_one("#builder-agenda", OptionList)
+        detail = builder.query_one("#builder-detail", Static)
+
+        def agenda() -> str:
+            return "\n".join(str(o.prompt) for o in outline.options)
+
+        assert person.name in agenda() and person.name in str(detail.render())
+        await pilot.press("f2")
+        await settle(pilot)
+        assert person.name not in agenda() and person.name not in str(detail.render())
+        assert builder.highlighted()[1][1].person_id == person.person_id  # the highlight stayed on the person
+        await pilot.press("f2")
+        await settle(pilot)
+        assert person.name in agenda() and person.name in str(detail.render())

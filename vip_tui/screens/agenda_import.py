@@ -30,18 +30,14 @@ from textual.widgets import DirectoryTree, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from ..widgets import text as shown
+from ..widgets.vim import VimDirectoryTree
 from .base import COMMON_BINDINGS, VipScreen
 
 AGENDA_SUFFIXES = (".toml", ".csv")
 
 
-class AgendaTree(DirectoryTree):
+class AgendaTree(VimDirectoryTree):
     """Folders and agenda files (TOML, CSV); hidden entries left out."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="tree.up"),
-    ]
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if _agenda_entry(p)]

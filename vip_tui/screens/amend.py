@@ -11,7 +11,8 @@ changed form asks first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,7 +27,7 @@ from ..widgets.dialogs import ConfirmDialog
 from ..widgets.text import plain
 
 # (field, new value as typed, reason) -> a refusal to show, or None when written
-Save = Callable[[str, str, str], "str | None"]
+Save = Callable[[str, str, str], "str | None | Awaitable[str | None]"]
 
 
 class AmendDialog(ModalScreen[bool]):
@@ -101,9 +102,9 @@ class AmendDialog(ModalScreen[bool]):
         self.query_one("#amend-reason", Input).focus()
 
     @on(Input.Submitted, "#amend-reason")
-    def _submitted(self, event: Input.Submitted) -> None:
+    async def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
+        await self.action_save()
 
     def _typed(self) -> tuple[str, str, str]:
         return (
@@ -112,13 +113,15 @@ class AmendDialog(ModalScreen[bool]):
             self.query_one("#amend-reason", Input).value,
         )
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
         field, value, reason = self._typed()
         if not reason.strip():
             self.query_one("#amend-error", Static).update("Why: required (the reason is kept with the amendment)")
             self.query_one("#amend-reason", Input).focus()
             return
         refused = self.save(field, value, reason)
+        if inspect.isawaitable(refused):  # a write in the screen's lane
+            refused = await refused
         if refused:
             self.query_one("#amend-error", Static).update(plain(refused))
             return

@@ -19,6 +19,7 @@ from ..services.guard import ServiceError, StaleEdit
 from ..services.meetings import get_meeting
 from ..widgets.dialogs import Field, FormDialog
 from ..widgets import text as shown
+from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .old_business import theme_colour
 
@@ -75,8 +76,6 @@ amendments, made from the wrap-up).
                 tooltip="Mark absent and move down"),
         Binding("w", "walk_in", "Walk-in", id="attendance.walk_in",
                 tooltip="Add someone who came without an invitation"),
-        Binding("j", "cursor_down", "Down", show=False, id="attendance.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="attendance.up"),
         *STAGE_BINDINGS,
         *COMMON_BINDINGS,
     ]
@@ -98,7 +97,7 @@ amendments, made from the wrap-up).
         yield Header()
         yield Static("", id="attendance-summary")
         yield Static("", id="attendance-state")
-        yield DataTable(id="attendance", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="attendance", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -180,14 +179,15 @@ amendments, made from the wrap-up).
 
     # In a closed meeting the marking keys stay shown and say why they do nothing (say_closed).
 
-    def action_mark(self, status: str) -> None:
+    async def action_mark(self, status: str) -> None:
         table = self.query_one(DataTable)
         attendance_id = self._current_id()
         if attendance_id is None or self.say_closed(self.closed):
             return
         new = Attendance(status)
         try:
-            version = set_attendance(self.app.db, attendance_id, new, version=self._version(attendance_id))
+            version = await self.written(set_attendance, self.app.db, attendance_id, new,
+                                         version=self._version(attendance_id))
         except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
@@ -218,11 +218,13 @@ amendments, made from the wrap-up).
             self._walk_in_done,
         )
 
-    def _walk_in_done(self, values: dict[str, Any] | None) -> None:
+    async def _walk_in_done(self, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         try:
-            row = add_walk_in(self.app.db, self.meeting_id, values["name"], values["agency"], values.get("role"))
+            row = await self.written(
+                add_walk_in, self.app.db, self.meeting_id, values["name"], values["agency"], values.get("role")
+            )
         except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, OptionList
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 if TYPE_CHECKING:
@@ -87,7 +86,14 @@ class VipScreen(Screen[None]):
 
     async def written(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """:meth:`write`, waited for: its result, or the service's own exception (StaleEdit, DatabaseBusy…)."""
-        worker = self.write(fn, *args, **kwargs)
+        return await self.outcome(self.write(fn, *args, **kwargs))
+
+    async def outcome(self, worker: Worker[T]) -> T:
+        """What a write started with :meth:`write` returned, or its own exception; its failure is the caller's to tell.
+
+        For a key that must not wait for its write (the next key is handled at
+        once) but tells how it went: ``self.run_worker(self.outcome(...))``.
+        """
         if self._awaited_writes is None:
             self._awaited_writes = weakref.WeakSet()
         self._awaited_writes.add(worker)  # its failure is the caller's to tell, not on_worker_state_changed's
@@ -128,17 +134,6 @@ class VipScreen(Screen[None]):
 
     def present_mode_changed(self, presenting: bool) -> None:
         """Presentation mode was toggled or its masking became ready: redraw what shows persons or free text."""
-
-    # j / k on the screens that bind them: the list they move in.
-
-    def cursor_list(self) -> DataTable | OptionList:
-        return self.query_one(DataTable)
-
-    def action_cursor_down(self) -> None:
-        self.cursor_list().action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.cursor_list().action_cursor_up()
 
 
 # The four stages of a meeting, in the order the facilitator goes through them.

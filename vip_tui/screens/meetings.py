@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ..enums import MeetingStatus
 from ..services.meeting_list import MeetingSummary, list_meetings
 from ..widgets import text as shown
+from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS, VipScreen
 
 # The status words are MeetingStatus.label, the same as `vip meetings` prints (issue 13 item 8).
@@ -57,8 +58,6 @@ and referral to its outcome) and `f` the program figures.
         Binding("b", "build", "Build", id="meetings.build",
                 tooltip="Open the highlighted meeting in the agenda builder"),
         Binding("r", "refresh", "Refresh", id="meetings.refresh", show=False),
-        Binding("j", "cursor_down", "Down", show=False, id="meetings.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="meetings.up"),
         Binding("q", "app.quit", "Quit", id="meetings.quit"),
         Binding("N", "notifications", "Notifications", id="meetings.notifications",
                 tooltip="Follow notifications and referrals to their outcome"),
@@ -73,7 +72,7 @@ and referral to its outcome) and `f` the program figures.
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="meetings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="meetings-hint", classes="empty-hint")
         yield Footer(compact=True)
 
@@ -140,7 +139,7 @@ and referral to its outcome) and `f` the program figures.
         if m is not None:
             self.app.open_stage(m.id, OPEN_STAGE[m.status])
 
-    def action_start(self) -> None:
+    async def action_start(self) -> None:
         from ..services.guard import ServiceError
         from ..services.meetings import start_meeting
 
@@ -151,7 +150,7 @@ and referral to its outcome) and `f` the program figures.
             self.notify("This meeting is closed", severity="warning")
             return
         try:
-            start_meeting(self.app.db, m.id, version=m.version)
+            await self.written(start_meeting, self.app.db, m.id, version=m.version)
         except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             self.load()  # as it is now (another instance may have changed the meeting)
@@ -177,13 +176,13 @@ and referral to its outcome) and `f` the program figures.
     def action_new_meeting(self) -> None:
         from ..services.agenda_builder import create_meeting
         from ..services.guard import ServiceError
-        from .agenda_builder import new_meeting_form
+        from ..widgets.agenda_forms import new_meeting_form
 
         created: list[int] = []
 
-        def save(values: dict[str, str]) -> str | None:
+        async def save(values: dict[str, str]) -> str | None:
             try:
-                created.append(create_meeting(self.app.db, values))
+                created.append(await self.written(create_meeting, self.app.db, values))
             except ServiceError as exc:
                 return str(exc)
             return None

@@ -21,6 +21,7 @@ from ..services.meetings import get_meeting
 from ..services.old_business import OldBusinessRow, old_business, set_action_status, set_notification_status
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
+from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
 from .board import RowTable
 from .undoing import UNDO_BINDING, UndoLast
@@ -140,8 +141,6 @@ While presenting, the persons named in notifications show as initials.
         Binding("o", "outcome", "Outcome…", id="old_business.outcome", tooltip="Write or edit the outcome note"),
         Binding("v", "person", "Person", id="old_business.person", show=False,
                 tooltip="Open the profile of the notification's person"),
-        Binding("j", "cursor_down", "Down", show=False, id="old_business.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="old_business.up"),
         UNDO_BINDING,
         *STAGE_BINDINGS,
         *COMMON_BINDINGS,
@@ -168,7 +167,7 @@ While presenting, the persons named in notifications show as initials.
         yield Header()
         yield Static("", id="old-summary")
         yield Static("", id="old-state")
-        yield DataTable(id="old-business", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="old-business", cursor_type="row", zebra_stripes=True)
         yield Static("", id="old-detail")
         yield Static("", id="old-empty", classes="empty-hint")
         yield Footer()
@@ -310,14 +309,13 @@ While presenting, the persons named in notifications show as initials.
             return None
         return self.current_row()
 
-    def _change(self, row: OldBusinessRow, status: str, outcome: str | None = None, *, what: str = "") -> bool:
+    async def _change(self, row: OldBusinessRow, status: str, outcome: str | None = None, *, what: str = "") -> bool:
         """Save a status (and outcome) as made in this meeting; False, with a message, if refused.
 
         ``what`` names the change for ``u`` ("47-3 done").
         """
         try:
-            with self.recording(what or f"{row.ref}: {status.replace('_', ' ')}"):
-                self._write(row, status, outcome)
+            await self.recorded(what or f"{row.ref}: {status.replace('_', ' ')}", self._write, row, status, outcome)
         except ServiceError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
@@ -337,7 +335,7 @@ While presenting, the persons named in notifications show as initials.
                 version=row.version,
             )
 
-    def action_done(self) -> None:
+    async def action_done(self) -> None:
         row = self._row_to_change()
         if row is None:
             return
@@ -347,22 +345,22 @@ While presenting, the persons named in notifications show as initials.
                 severity="warning",
             )
             return
-        if self._change(row, ActionStatus.done.value, what=f"{row.ref} done"):
+        if await self._change(row, ActionStatus.done.value, what=f"{row.ref} done"):
             self.notify(f"{row.ref} done · u undoes")
 
-    def action_drop(self) -> None:
+    async def action_drop(self) -> None:
         row = self._row_to_change()
         if row is None:
             return
         if row.kind == "action":
-            if self._change(row, ActionStatus.dropped.value, what=f"{row.ref} dropped"):
+            if await self._change(row, ActionStatus.dropped.value, what=f"{row.ref} dropped"):
                 self.notify(f"{row.ref} dropped · u undoes")
             return
         if NotificationStatus.cancelled not in NOTIFICATION_TRANSITIONS[NotificationStatus(row.status)]:
             self.notify(f"{row.ref} is {row.status.replace('_', ' ')}: it can no longer be cancelled", severity="error")
             return
         # At once, no question: u undoes it.
-        if self._change(row, NotificationStatus.cancelled.value, what=f"{row.ref} cancelled"):
+        if await self._change(row, NotificationStatus.cancelled.value, what=f"{row.ref} cancelled"):
             self.notify(f"{row.ref} cancelled · u undoes")
 
     def action_set_status(self) -> None:
@@ -396,11 +394,11 @@ While presenting, the persons named in notifications show as initials.
             lambda values: self._status_chosen(row, values),
         )
 
-    def _status_chosen(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
+    async def _status_chosen(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         status = values.get("status") or row.status
-        if self._change(row, status, values.get("outcome") or ""):
+        if await self._change(row, status, values.get("outcome") or ""):
             self.notify(f"{row.ref}: {status.replace('_', ' ')} · u undoes")
 
     def action_person(self) -> None:
@@ -419,10 +417,10 @@ While presenting, the persons named in notifications show as initials.
             lambda values: self._outcome_written(row, values),
         )
 
-    def _outcome_written(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
+    async def _outcome_written(self, row: OldBusinessRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
-        if self._change(row, row.status, values.get("outcome") or "", what=f"{row.ref}: outcome"):
+        if await self._change(row, row.status, values.get("outcome") or "", what=f"{row.ref}: outcome"):
             self.notify(f"{row.ref}: outcome saved · u undoes")
 
 

@@ -17,6 +17,7 @@ from ..services.guard import ServiceError, StaleEdit
 from ..services.notifications import REFERRAL_ORDER, REFERRAL_TRANSITIONS, ReferralRow
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
+from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS
 from . import decision_forms
 from .board import BoardScreen
@@ -68,8 +69,6 @@ While presenting, persons show as initials.
         Binding("s", "set_status", "Status…", id="referrals.status", tooltip="Move it to the next status, dated"),
         Binding("e", "edit", "Edit…", id="referrals.edit", tooltip="Provider and note"),
         Binding("f", "cycle_status", "Filter", id="referrals.filter", tooltip="Cycle the status filter"),
-        Binding("j", "cursor_down", "Down", show=False, id="referrals.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="referrals.up"),
         Binding("escape", "back", "Back", id="referrals.back", show=False),
         Binding("E", "edit_decision", "Correct…", id="referrals.correct", show=False,
                 tooltip="Correct the person, service or provider of a referral recorded by mistake"),
@@ -102,7 +101,7 @@ While presenting, persons show as initials.
         yield Header()
         yield Static("", id="rf-summary")
         yield Static("", id="rf-filters")
-        yield DataTable(id="rf-table", cursor_type="row", zebra_stripes=True)
+        yield VimTable(id="rf-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="rf-detail")
         yield Static("", id="rf-empty", classes="empty-hint")
         yield Footer()
@@ -232,15 +231,15 @@ While presenting, persons show as initials.
             lambda values: self._status_chosen(row, values),
         )
 
-    def _status_chosen(self, row: ReferralRow, values: dict[str, Any] | None) -> None:
+    async def _status_chosen(self, row: ReferralRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         status = ReferralStatus(values["status"])
         try:
-            with self.recording(f"{row.service}: {status.label}"):
-                svc.set_referral_status(
-                    self.app.db, row.id, status, on=values.get("on"), note=values.get("note") or "", version=row.version
-                )
+            await self.recorded(
+                f"{row.service}: {status.label}", svc.set_referral_status, self.app.db, row.id, status,
+                on=values.get("on"), note=values.get("note") or "", version=row.version,
+            )
         except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):
@@ -262,13 +261,14 @@ While presenting, persons show as initials.
             lambda values: self._edited(row, values),
         )
 
-    def _edited(self, row: ReferralRow, values: dict[str, Any] | None) -> None:
+    async def _edited(self, row: ReferralRow, values: dict[str, Any] | None) -> None:
         if values is None:
             return
         try:
-            with self.recording(f"{row.service}: provider and note"):
-                svc.set_referral_status(self.app.db, row.id, row.status, provider=values.get("provider") or "",
-                                        note=values.get("note") or "", version=row.version)
+            await self.recorded(
+                f"{row.service}: provider and note", svc.set_referral_status, self.app.db, row.id, row.status,
+                provider=values.get("provider") or "", note=values.get("note") or "", version=row.version,
+            )
         except ServiceError as exc:
             self.notify(str(exc), severity="error", markup=False)
             if isinstance(exc, StaleEdit):

@@ -9,7 +9,7 @@ by the export (:mod:`vip_tui.services.release`).
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,12 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from ..enums import ReleaseDecision
 from ..services import release as svc
 from ..services.guard import ServiceError
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
+from ..widgets.vim import VimList
 from .base import COMMON_BINDINGS, VipScreen
 
 HIT_STYLE = "bold reverse red"  # a protected token: the reason the passage cannot go as it is
@@ -93,8 +95,6 @@ when none does.
         Binding("A", "release_clean", "Release all clean", id="release.clean",
                 tooltip="Release every undecided passage with no protected token"),
         Binding("u", "next_unresolved", "Next open", id="release.next", tooltip="Go to the next unresolved passage"),
-        Binding("j", "cursor_down", "Down", show=False, id="release.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="release.up"),
         *COMMON_BINDINGS,
     ]
 
@@ -114,12 +114,11 @@ when none does.
         super().__init__()
         self.meeting_id = meeting_id
         self.passages: list[svc.Passage] = []
-        self._writing = threading.Lock()  # decisions one at a time, as the keys came
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the passages of the partner minutes…", id="release-summary")
-        yield OptionList(id="passages")
+        yield VimList(id="passages")
         yield Static("", id="release-detail")
         yield Footer(compact=True)
 
@@ -127,9 +126,6 @@ when none does.
         self.sub_title = "Release review · partner minutes"
         self.query_one("#passages", OptionList).focus()
         self.load()
-
-    def cursor_list(self) -> OptionList:
-        return self.query_one("#passages", OptionList)
 
     # ------------------------------------------------------------------ loading and drawing
 
@@ -233,18 +229,23 @@ when none does.
             return True if p is not None and any(not h.exempt for h in p.hits) else None
         return True
 
-    @work(thread=True, group="release-write", exit_on_error=False)
-    def _decided(self, write: Any, what: str) -> None:
-        """Run a decision off the UI thread (it reads every person on file), one at a time, in key order."""
+    def _decided(self, write: Callable[[], svc.Passage], what: str) -> None:
+        """Run a decision in the screen's ordered write lane (it reads every person on file).
+
+        The key does not wait for it: the next key is handled at once, and its
+        write runs after this one, in key order.
+        """
+        self.run_worker(self._told(self.write(write), what), group="release-write", exit_on_error=False)
+
+    async def _told(self, worker: Worker[svc.Passage], what: str) -> None:
         from ..db import DatabaseBusy
 
-        with self._writing:
-            try:
-                p: svc.Passage = write()
-            except (ServiceError, DatabaseBusy) as exc:
-                self.app.call_from_thread(self._refused, exc)
-                return
-        self.app.call_from_thread(self._show_decided, p, what)
+        try:
+            p = await self.outcome(worker)
+        except (ServiceError, DatabaseBusy) as exc:
+            self._refused(exc)
+            return
+        self._show_decided(p, what)
 
     def _refused(self, exc: Exception) -> None:
         self.notify(str(exc), severity="error", timeout=8, markup=False)
@@ -320,22 +321,19 @@ when none does.
                       f'"{token}" marked not this person')
 
     def action_release_clean(self) -> None:
-        self._release_clean()
+        worker = self.write(svc.release_all_clean, self.app.db, self.meeting_id)  # in key order
+        self.run_worker(self._released_clean(worker), group="release-write", exit_on_error=False)
 
-    @work(thread=True, group="release-write", exit_on_error=False)
-    def _release_clean(self) -> None:
+    async def _released_clean(self, worker: Worker[int]) -> None:
         from ..db import DatabaseBusy
 
-        with self._writing:
-            try:
-                count = svc.release_all_clean(self.app.db, self.meeting_id)
-            except (ServiceError, DatabaseBusy) as exc:
-                self.app.call_from_thread(self._refused, exc)
-                return
-        self.app.call_from_thread(
-            self.notify, f"{count} passage{'s' * (count != 1)} with no protected token released", timeout=4
-        )
-        self.app.call_from_thread(self.load)
+        try:
+            count = await self.outcome(worker)
+        except (ServiceError, DatabaseBusy) as exc:
+            self._refused(exc)
+            return
+        self.notify(f"{count} passage{'s' * (count != 1)} with no protected token released", timeout=4)
+        self.load()
 
     def action_next_unresolved(self) -> None:
         if not self.passages:

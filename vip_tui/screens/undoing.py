@@ -1,16 +1,16 @@
 """`u` on the boards and in old business: undo the last change made on that screen.
 
-A screen wraps each write in :meth:`UndoLast.recording`; ``u`` reverts the
-last one recorded (services/undo.py) and says what was undone; pressed again,
-the one before (an attempt, then the status it led to). Changes act at
-once instead of asking first: a slip costs one key, not a question per change.
+A screen makes each write with :meth:`UndoLast.recorded`, in its ordered
+write lane; ``u`` reverts the last one recorded (services/undo.py) and says
+what was undone; pressed again, the one before (an attempt, then the status
+it led to). Changes act at once instead of asking first: a slip costs one
+key, not a question per change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.binding import Binding
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 else:
     _Screen = object
 
+T = TypeVar("T")
+
 UNDO_BINDING = Binding("u", "undo", "Undo", id="undo.last", show=False,
                        tooltip="Undo the last change made on this screen")
 
@@ -38,21 +40,30 @@ class UndoLast(_Screen):
     def load(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError
 
-    @contextmanager
-    def recording(self, what: str) -> Iterator[Change]:
-        """Record the writes of the block as this screen's last change (a refused write changes nothing)."""
-        with recording(what) as change:
-            yield change
+    async def recorded(self, what: str, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """``fn`` in the screen's ordered write lane, its writes recorded as this screen's last change.
+
+        Recorded in the writing thread (the record is a context variable of
+        that thread); a refused write raises here and is not remembered.
+        """
+
+        def run() -> tuple[T, Change]:
+            with recording(what) as change:
+                result = fn(*args, **kwargs)
+            return result, change
+
+        result, change = await self.written(run)  # type: ignore[attr-defined]
         if change.steps:
             self._changes = [*(self._changes or [])[-(self.KEEP - 1):], change]
+        return result
 
-    def action_undo(self) -> None:
+    async def action_undo(self) -> None:
         if not self._changes:
             self.notify("Nothing to undo: no change was made on this screen since it opened", severity="warning")
             return
         change = self._changes.pop()
         try:
-            undo(self.app.db, change)  # type: ignore[attr-defined]
+            await self.written(undo, self.app.db, change)  # type: ignore[attr-defined]
         except ServiceError as exc:
             self.notify(f"Not undone: {shown.safe(exc)}", severity="error", markup=False)
             self.load()

@@ -19,7 +19,8 @@ into.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -40,6 +41,11 @@ from . import text as shown
 from .dialogs import Form
 
 
+async def _answered(message: str | None | Awaitable[str | None]) -> str | None:
+    """A save callback's answer: at once, or once its write (in the screen's write lane) is done."""
+    return await message if inspect.isawaitable(message) else message
+
+
 @dataclass
 class FormField:
     """One line of a :class:`CompactForm`: ``name`` as the agenda files call the field."""
@@ -53,7 +59,8 @@ class FormField:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-Save = Callable[[dict[str, str]], "str | None"]
+# Returns the message to show (the form stays), or None (it closes); may be awaitable (a write in the lane).
+Save = Callable[[dict[str, str]], "str | None | Awaitable[str | None]"]
 
 
 class CompactForm(Form):
@@ -125,18 +132,18 @@ class CompactForm(Form):
         error.set_class(not message, "-empty")
 
     @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
+    async def _next(self, event: Input.Submitted) -> None:
         event.stop()
         names = [f.name for f in self.fields]
         index = names.index((event.input.id or "").removeprefix("f-"))
         if index == len(names) - 1:
-            self.action_submit()
+            await self.action_submit()
         else:
             self.query_one(f"#f-{names[index + 1]}", Input).focus()
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
         values = self.values()
-        message = self.save(values)
+        message = await _answered(self.save(values))
         if message:
             self.show_error(message)
             return
@@ -198,7 +205,7 @@ class PersonPicker(CompactForm):
         self,
         title: str,
         mode: str,
-        save: Callable[[PersonChoice], str | None],
+        save: Callable[[PersonChoice], str | None | Awaitable[str | None]],
         *,
         values: dict[str, str] | None = None,
         exclude: Sequence[int] = (),
@@ -351,9 +358,9 @@ class PersonPicker(CompactForm):
         self._draw_choice()
 
     @on(OptionList.OptionSelected, "#suggestions")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    async def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_submit()
+        await self.action_submit()
 
     def action_suggestion(self, step: int) -> None:
         listing = self.query_one(SuggestionList)
@@ -365,13 +372,13 @@ class PersonPicker(CompactForm):
 
     # ------------------------------------------------------------------ saving
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
         s = self.chosen()
         if s is None and self.mode == "merge":
             self.show_error("pick the record to keep from the list (↑/↓)")
             return
         choice = PersonChoice(self.values(), s.person_id if s else None, s.version if s else None, self._choice_label())
-        message = self.on_save(choice)
+        message = await _answered(self.on_save(choice))
         if message:
             self.show_error(message)
             return
