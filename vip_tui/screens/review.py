@@ -14,7 +14,7 @@ the screen's ordered write lane, off the UI thread, in the order the keys
 asked for them; the loads wait for the writes asked before them, so the next
 key sees the previous write. Notes are saved as they are typed: at most half
 a second after the first unsaved key, and again when the item changes or the
-screen closes (screens/note_saves.py).
+screen closes (screens/review_writes.py).
 
 Over 400 lines, for a reason: the decisions' actions (a, c, r, S and the
 list's E/x) stay here beside the item they act on, because each builds its
@@ -35,7 +35,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -55,7 +55,7 @@ from . import decision_forms
 from ..widgets import text as shown
 from ..widgets.pace import PaceBar
 from .base import CLOSED_MEETING, COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
-from .note_saves import DRAIN_SECONDS, NoteSave, NoteSaves
+from .review_writes import DRAIN_SECONDS, Pending, PendingWrites
 
 __all__ = ["POLL_SECONDS", "SAVE_DELAY", "STALE_NOTE", "ReviewScreen"]
 
@@ -121,8 +121,10 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
                 id="review.notes_next", show=False, priority=True),
         Binding("shift+tab", "leave_editor('previous')", "Leave the notes editor for the previous pane",
                 id="review.notes_previous", show=False, priority=True),
-        Binding("d", "mark('discussed')", "Discussed", id="review.discussed"),
-        Binding("f", "mark('deferred')", "Defer", id="review.deferred"),
+        # d and f too: a mark waits for its write before the next key is read, so an e typed right after it
+        # opens the next item's note, not this one's (issue 14). In the editor they are letters (check_action).
+        Binding("d", "mark('discussed')", "Discussed", id="review.discussed", priority=True),
+        Binding("f", "mark('deferred')", "Defer", id="review.deferred", priority=True),
         Binding("a", "add_action", "Action", id="review.action"),
         Binding("c", "propose_notification", "Notify", id="review.notification",
                 tooltip="Propose a custom notification for the highlighted person"),
@@ -198,7 +200,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         # Two instances at once: the agenda's stamp when last loaded.
         self._stamp: tuple | None = None
         self._focus_before_editor: Widget | None = None  # where escape returns to from the editor
-        self._saves = NoteSaves()
+        self._pending: PendingWrites | None = None  # the writes asked for and not yet written (on_mount)
         # Each item's version after its clock started (written in the lane): the mark that follows writes against it.
         self._clocked: dict[int, int] = {}
 
@@ -238,6 +240,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self.earlier = self.query_one("#earlier-pane", EarlierNotes)
         # Entered with e (or ctrl+n) only: tab passes the editor by, so a command key never lands in a note.
         self.editor.can_focus = False
+        self._pending = PendingWrites(self.app.db)
         self.agenda.border_title = "Agenda"
         self.load_agenda()
         self.set_interval(1.0, self.tick)
@@ -294,7 +297,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         row = self.rows[index]
         self._reset_editor(row.id)
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
-            self.write(self._start_clock, row.id)
+            self._queue(self.pending.other(lambda: self._start_clock(row.id)))
         self.agenda.move_marker(self.rows, previous, index)
         ahead = self._prefetched.pop(row.id, None)
         if ahead is not None:
@@ -428,9 +431,10 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         """
         text = self.editor.take_unsaved()
         if text is not None and self.editor.slot is not None:
-            self._saves.queue(self.editor.slot, text)
-        self._saves.drain(self.app.db)
-        self._writes_landed()
+            self.pending.note(self.editor.slot, text)
+        self.pending.drain()
+        if self._write_tail is not None:
+            self._write_tail.set()  # every write of this screen is written: a load still waiting may go on
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
             try:
                 svc.stop_timers(self.app.db, self.meeting_id)
@@ -450,20 +454,25 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         text = self.editor.take_unsaved()
         if text is None or self.editor.slot is None:
             return
-        self._queue_save(self._saves.queue(self.editor.slot, text))
+        self._queue(self.pending.note(self.editor.slot, text))
 
-    def _queue_save(self, job: NoteSave) -> Worker[NoteSave]:
-        return self.write(self._saves.run, self.app.db, job)
+    @property
+    def pending(self) -> PendingWrites:
+        assert self._pending is not None
+        return self._pending
+
+    def _queue(self, job: Pending) -> Worker[Pending]:
+        return self.write(self.pending.run, job)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)
         result = event.worker.result if event.state == WorkerState.SUCCESS else None
-        if isinstance(result, NoteSave):
+        if isinstance(result, Pending) and event.worker not in (self._awaited_writes or ()):
             self._saved(result)
 
-    def _saved(self, job: NoteSave) -> None:
-        """A save's outcome, on the UI thread: said, and the item reloaded where the note changed meanwhile."""
-        self._saves.finished(job)
+    def _saved(self, job: Pending) -> None:
+        """A write's outcome, on the UI thread: said, and the item reloaded where the note changed meanwhile."""
+        self.pending.finished(job)
         if job.outcome == "kept as new":
             self.notify(STALE_NOTE, severity="warning", timeout=8)
             self._reload_item()
@@ -476,9 +485,15 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         elif job.outcome == "busy":
             self.app.retry_when_free(lambda: self._save_again(job))
 
-    async def _save_again(self, job: NoteSave) -> None:
-        if self.is_attached and self._saves.again(job):
-            await self._queue_save(job).wait()
+    async def _save_again(self, job: Pending) -> None:
+        """The BUSY retry of a save: waited for, so the all-clear is said only once it is written."""
+        if not self.is_attached or not self.pending.again(job):
+            return
+        try:
+            await self.written(self.pending.run, job)
+        except WorkerCancelled:  # the screen went meanwhile: it wrote the save as it went (on_unmount)
+            return
+        self._saved(job)
 
     # ---------------------------------------------------------------- another instance
 
@@ -504,6 +519,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self.notify("The agenda was changed in another instance; updated", timeout=3)
         self._meeting = meeting
         self.rows = rows
+        self.editor.closed = self.read_only_now
         if not rows:
             self.current = None
             self.facts.say(NO_AGENDA)
@@ -648,8 +664,8 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         typing = self.focused is not None and self.focused.id == "notes"  # (asked before on_mount too)
-        if action == "edit_notes" and typing:
-            return False  # e is a letter of the note
+        if action in ("edit_notes", "mark") and typing:
+            return False  # e, d and f are letters of the note
         if action == "leave_editor" and not typing:
             return False  # escape is the stage's own: back
         return super().check_action(action, parameters)
