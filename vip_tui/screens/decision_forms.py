@@ -22,7 +22,7 @@ from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
+    from .base import VipScreen as Screen
 
 DUE_HINT = "2026-12-04, +7, 2w, fri"
 SERVICES = [
@@ -100,11 +100,11 @@ def ask(
     says why; a decision changed or removed elsewhere is said and redrawn.
     """
 
-    def done(values: dict[str, Any] | None) -> None:
+    async def done(values: dict[str, Any] | None) -> None:
         if values is None:
             return
         try:
-            result = write(values)
+            result = await screen.written(write, values)  # in the screen's ordered write lane, off the UI thread
         except (StaleEdit, MeetingClosed) as exc:  # asking again would not help: said, and redrawn
             screen.notify(shown.safe(exc), severity="error", timeout=8, markup=False)
             on_done()
@@ -167,11 +167,11 @@ def delete(
     """Ask, then remove the decision (refused, with the reason, when it has a history)."""
     db = screen.app.db
 
-    def answered(yes: bool | None) -> None:
+    async def answered(yes: bool | None) -> None:
         if not yes:
             return
         try:
-            gone = dsvc.delete_decision(db, kind, decision_id, version=version)
+            gone = await screen.written(dsvc.delete_decision, db, kind, decision_id, version=version)
         except ReviewError as exc:
             screen.notify(f"Not removed: {shown.safe(exc)}", severity="error", timeout=10, markup=False)
             on_done()

@@ -24,9 +24,8 @@ to another module.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -40,21 +39,20 @@ from textual.worker import Worker, WorkerCancelled, WorkerState
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import DatabaseBusy
-from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
+from ..enums import MeetingStatus, NoteVisibility, ReviewStatus
 from ..services import agenda_builder as concurrent
 from .. import disclosure
 from ..services import review as svc
-from ..services import decisions as dsvc
 from ..widgets.agenda_list import AgendaList
 from ..widgets.decisions import DecisionList
-from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
+from ..widgets.dialogs import Field, FormDialog
 from ..widgets.item_panes import NO_AGENDA, EarlierNotes, FactsPane
 from ..widgets.notes_editor import SAVE_DELAY, NotesEditor
 from ..widgets.persons_panel import PersonsPanel
-from . import decision_forms
 from ..widgets import text as shown
 from ..widgets.pace import PaceBar
-from .base import CLOSED_MEETING, COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
+from .base import CLOSED_MEETING, COMMON_BINDINGS, STAGE_BINDINGS
+from .review_decisions import ReviewDecisions
 from .review_writes import DRAIN_SECONDS, Pending, PendingWrites
 
 __all__ = ["POLL_SECONDS", "SAVE_DELAY", "STALE_NOTE", "ReviewScreen"]
@@ -79,7 +77,7 @@ ITEM_GROUP = Binding.Group("Item")
 PANES = ("agenda", "persons", "decisions", "facts-pane", "earlier-pane")
 
 
-class ReviewScreen(MeetingStageScreen, inherit_bindings=False):
+class ReviewScreen(ReviewDecisions, inherit_bindings=False):
     STAGE = "review"
     HELP = """
 ## Incident review
@@ -147,46 +145,6 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         # tab and shift+tab are the review's own (PANES): the common ones would reach the notes editor.
         *(b for b in COMMON_BINDINGS if b.id not in {"common.focus_next", "common.focus_previous"}),
     ]
-
-    # Every pane tab reaches is a focusable scroll area whose border (or left bar) lights up when focused;
-    # at 80x24 (-narrow) each is shorter and scrolls, so nothing is cut without a key to reach it.
-    DEFAULT_CSS = """
-    ReviewScreen #agenda { width: 32; border: round $panel-lighten-2; border-title-color: $text-muted; }
-    ReviewScreen.-narrow #agenda { width: 20; }
-    ReviewScreen #agenda:focus { border: round $primary; }
-    ReviewScreen #detail { width: 1fr; }
-    ReviewScreen .pane {
-        height: auto; max-height: 7; padding: 0 1 0 0; border: none; border-left: outer $panel-lighten-2;
-        scrollbar-size-vertical: 1;
-    }
-    ReviewScreen.-narrow .pane { max-height: 5; }
-    ReviewScreen .pane:focus { border-left: outer $primary; background: $boost; }
-    ReviewScreen #facts, ReviewScreen #earlier-notes { height: auto; }
-    ReviewScreen #earlier-pane { max-height: 3; color: $text-muted; }
-    ReviewScreen.-narrow #earlier-pane { max-height: 2; }
-    ReviewScreen #persons {
-        height: 1fr; min-height: 5; border: round $panel-lighten-2;
-        border-title-color: $text-muted; border-subtitle-color: $text-muted;
-    }
-    ReviewScreen #persons:focus { border: round $secondary; }
-    ReviewScreen #notes { height: 6; border: round $panel-lighten-2; border-title-color: $text-muted; }
-    ReviewScreen.-narrow #notes { height: 4; }
-    ReviewScreen #notes:focus { border: round $accent; }
-    ReviewScreen #notes.-le-only { border: round $error; }
-    ReviewScreen #note-masked {
-        height: 6; border: round $panel-lighten-2; border-title-color: $text-muted; padding: 0 1; display: none;
-    }
-    ReviewScreen.-narrow #note-masked { height: 4; }
-    ReviewScreen #decisions {
-        padding: 0 1; height: auto; max-height: 8; border: none; border-top: solid $primary-darken-3;
-    }
-    ReviewScreen.-narrow #decisions { max-height: 4; }
-    ReviewScreen #decisions:focus { border-top: solid $primary; background: $boost; }
-    ReviewScreen Footer.-compact FooterLabel { margin: 0 1 0 0; }
-    ReviewScreen Footer.-compact KeyGroup.-compact { padding-left: 0; }
-    ReviewScreen #closed-banner { background: $warning 30%; padding: 0 1; display: none; }
-    ReviewScreen.-closed #closed-banner { display: block; }
-    """
 
     def __init__(self, meeting_id: int, agenda_item_id: int | None = None, **_: object) -> None:
         super().__init__(meeting_id)
@@ -704,148 +662,6 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self.notify(shown.safe(exc), severity="error", markup=False)
             return False
         return True
-
-    # ---------------------------------------------------------------- decisions
-
-    def _highlighted_person(self) -> svc.PersonRow | None:
-        return None if self.detail is None else self.persons.current
-
-    def _person_options(self) -> list[tuple[str, int]]:
-        assert self.detail is not None
-        return [(decision_forms.person_label(self, p.name, p.role), p.person_id) for p in self.detail.persons]
-
-    def _killed(self) -> frozenset[int]:
-        """The homicide victims of the current incident: nobody can deliver them a notification."""
-        assert self.detail is not None
-        if self.detail.incident.type.value != "homicide":
-            return frozenset()
-        return frozenset(p.person_id for p in self.detail.persons if p.role == Role.victim)
-
-    def _today(self) -> dt.date:
-        return self.app.now().date()
-
-    def _decide(self, title: str, fields: list[Field], record: Callable[[dict[str, Any]], object]) -> None:
-        """Ask with a form, then record the decision through ``record`` and redraw the item.
-
-        A refusal opens the form again with what was typed (screens/decision_forms.py).
-        """
-        decision_forms.ask(self, title, fields, record, self._reload_item)
-
-    def action_partner_summary(self) -> None:
-        if self.detail is None or self._say_closed():
-            return
-        item_id, incident = self.detail.item.id, self.detail.incident
-        if self.app.presenting:
-            self.notify("Partner summaries are written with presentation mode off (F2)", severity="warning")
-            return
-        self._decide(
-            f"Summary for partners · {incident.case_number}",
-            [Field("partner_summary", "What partners may read of this incident (no names; empty: none)",
-                   value=getattr(incident, "partner_summary", None) or "")],
-            lambda v: concurrent.set_partner_summary(self.app.db, item_id, v.get("partner_summary"),
-                                                     version=getattr(incident, "version", None)),
-        )
-
-    def action_add_action(self) -> None:
-        if self.detail is None or self._say_closed():
-            return
-        incident = self.detail.incident
-        self._decide(
-            f"Action item · {incident.case_number}",
-            decision_forms.action_fields(svc.agency_short_names(self.app.db),
-                                         dsvc.team_suggestions(self.app.db, self.meeting_id)),
-            lambda v: svc.add_action_item(
-                self.app.db, self.meeting_id, v["description"], incident_id=incident.id,
-                owner_agency=v.get("agency"), owner_name=v.get("owner"), due_date=v.get("due"),
-            ),
-        )
-
-    def action_propose_notification(self) -> None:
-        person = self._person_to_act_on("notify")
-        if person is None or self.detail is None:
-            return
-        who = shown.name(self.app, person.name)
-        if person.person_id in self._killed():
-            self.notify(f"{who} is the homicide victim of {shown.safe(self.detail.incident.case_number)}: "
-                        "a notification cannot be delivered to them. Highlight a relative or an associate "
-                        "(↓ in the persons) and press c.", severity="warning", timeout=8, markup=False)
-            return
-        if person.role == Role.victim:
-            self.app.push_screen(
-                ConfirmDialog(f"{who} is the victim in this incident. Propose a notification for them?"),
-                lambda yes: self._notification_form(person) if yes else None,
-            )
-            return
-        self._notification_form(person)
-
-    def _notification_form(self, person: svc.PersonRow) -> None:
-        if self.detail is None:
-            return
-        incident = self.detail.incident
-        history = self.detail.histories.get(person.person_id)
-        reasons = ", ".join(f.label for f in history.flags) if history else ""
-        self._decide(
-            f"Custom notification for {shown.name(self.app, person.name)} · {incident.case_number}",
-            decision_forms.notification_fields(
-                self._person_options(), dsvc.team_suggestions(self.app.db, self.meeting_id),
-                {"person": person.person_id, "reasons": reasons or f"{person.role.label} in {incident.case_number}"},
-                killed=self._killed(),
-            ),
-            lambda v: svc.propose_notification(
-                self.app.db, self.meeting_id, v["person"], incident_id=incident.id, reasons=v.get("reasons") or "",
-                team_officer=v.get("officer"), team_community_voice=v.get("voice"), team_outreach=v.get("outreach"),
-                due_date=v.get("due"),
-            ),
-        )
-
-    def action_add_referral(self) -> None:
-        person = self._person_to_act_on("refer")
-        if person is None or self.detail is None:
-            return
-        incident = self.detail.incident
-        self._decide(
-            f"Referral · {incident.case_number}",
-            decision_forms.referral_fields(self._person_options(), {"person": person.person_id}),
-            lambda v: svc.add_referral(
-                self.app.db, v["person"], v["service"], provider=v.get("provider"), meeting_id=self.meeting_id,
-                incident_id=incident.id,
-            ),
-        )
-
-    def _person_to_act_on(self, verb: str) -> svc.PersonRow | None:
-        if self.detail is None or self._say_closed():
-            return None
-        person = self._highlighted_person()
-        if person is None:
-            self.notify(f"No person on this incident to {verb}", severity="warning")
-        return person
-
-    def _decisions_closed(self) -> bool:
-        if self.read_only_now:
-            self.notify("This meeting is closed: its decisions are corrected as amendments, from the wrap-up (4)",
-                        severity="warning", timeout=6)
-        return self.read_only_now
-
-    @on(DecisionList.Edit)
-    def _edit_decision(self, event: DecisionList.Edit) -> None:
-        if not self._decisions_closed():
-            decision_forms.edit(self, event.decision.kind, event.decision.id, self._reload_item,
-                                meeting_id=self.meeting_id)
-
-    @on(DecisionList.Delete)
-    def _delete_decision(self, event: DecisionList.Delete) -> None:
-        if not self._decisions_closed():
-            d = event.decision
-            decision_forms.delete(self, d.kind, d.id, d.version, decision_forms.describe(self, d), self._reload_item)
-
-    def action_view_person(self) -> None:
-        person = self._highlighted_person()
-        if person is not None:
-            self.app.open_person(person.person_id)
-
-    @on(PersonsPanel.ProfileRequested)
-    def _person_picked(self, event: PersonsPanel.ProfileRequested) -> None:
-        self.app.open_person(event.person_id)
 
     def action_leave_editor(self, to: str = "back") -> None:
         if to == "back":
