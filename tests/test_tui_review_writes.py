@@ -9,6 +9,7 @@ does. Both backends; data from the fictional sample agendas.
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from tests.test_busy import Lock, lock, messages, sample  # noqa: F401  (fixtures)
@@ -25,6 +26,13 @@ def _notes(database: Database, item: int) -> list[str]:
         return [n.text for n in s.exec(select(Note).where(Note.agenda_item_id == item).order_by(Note.id))]
 
 
+@pytest.fixture
+def started(sample: Database) -> Database:
+    """The sample database, its meeting of 2026-11-24 in progress (the review's clocks run)."""
+    svc.start_meeting(sample, meeting_id(sample), version=None)
+    return sample
+
+
 async def _review(app, pilot):  # noqa: ANN001, ANN202
     app.open_stage(meeting_id(app.db), "review")
     await settle(pilot)
@@ -32,8 +40,8 @@ async def _review(app, pilot):  # noqa: ANN001, ANN202
     return app.screen
 
 
-async def test_the_screen_moves_on_while_the_note_waits_for_a_locked_database(sample, lock) -> None:  # noqa: ANN001
-    svc.start_meeting(sample, meeting_id(sample), version=None)
+async def test_the_screen_moves_on_while_the_note_waits_for_a_locked_database(started, lock) -> None:  # noqa: ANN001
+    sample = started
     app = make_app(sample)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _review(app, pilot)
@@ -52,8 +60,8 @@ async def test_the_screen_moves_on_while_the_note_waits_for_a_locked_database(sa
         assert app.return_code is None
 
 
-async def test_a_mark_then_a_note_on_the_next_item_land_in_order(sample) -> None:  # noqa: ANN001
-    svc.start_meeting(sample, meeting_id(sample), version=None)
+async def test_a_mark_then_a_note_on_the_next_item_land_in_order(started) -> None:  # noqa: ANN001
+    sample = started
     app = make_app(sample)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _review(app, pilot)
@@ -67,24 +75,17 @@ async def test_a_mark_then_a_note_on_the_next_item_land_in_order(sample) -> None
     assert _notes(sample, first) == [] and _notes(sample, second) == ["witness"]
 
 
-async def test_a_note_typed_right_before_a_stage_key_is_saved(sample) -> None:  # noqa: ANN001
-    svc.start_meeting(sample, meeting_id(sample), version=None)
-    app = make_app(sample)
+@pytest.mark.parametrize("leave", ["stage key", "quit"])
+async def test_a_note_typed_right_before_the_screen_goes_is_saved(started, leave) -> None:  # noqa: ANN001
+    app = make_app(started)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _review(app, pilot)
         first = screen.rows[0].id
-        await press_at_once(pilot, "e", "V", "i", "g", "i", "l", "escape", "4")
-        assert type(app.screen).__name__ == "WrapUpScreen"
-    assert _notes(sample, first) == ["Vigil"]
-
-
-async def test_a_note_typed_right_before_quitting_is_saved(sample) -> None:  # noqa: ANN001
-    svc.start_meeting(sample, meeting_id(sample), version=None)
-    app = make_app(sample)
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _review(app, pilot)
-        first = screen.rows[0].id
-        await pilot.press("e")
-        await type_text(pilot, "Call the school")
-        await pilot.press("ctrl+q")
-    assert _notes(sample, first) == ["Call the school"]
+        if leave == "stage key":
+            await press_at_once(pilot, "e", "V", "i", "g", "i", "l", "escape", "4")
+            assert type(app.screen).__name__ == "WrapUpScreen"
+        else:
+            await pilot.press("e")
+            await type_text(pilot, "Vigil")
+            await pilot.press("ctrl+q")
+    assert _notes(started, first) == ["Vigil"]

@@ -334,10 +334,6 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self.earlier.show(self.detail.notes, self.editor.note_id)
         self.query_one("#decisions", DecisionList).show(self.detail.decisions)
 
-    @property
-    def read_only_now(self) -> bool:
-        return self._meeting is not None and self._meeting.status == MeetingStatus.closed
-
     def present_mode_changed(self, presenting: bool) -> None:
         # The panes, the persons and the decisions have drawn themselves again (bound to shown_as).
         if self.detail is not None:
@@ -419,10 +415,6 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
                     severity="error", timeout=8, markup=False)
         self.load_agenda()
         self._reload_item()
-
-    def _say_closed(self) -> bool:
-        """In a closed meeting, tell why a key that would change it does nothing (True), instead of silence."""
-        return self.say_closed(self.read_only_now)
 
     def action_pane_down(self) -> None:
         self._move_in_pane("down")

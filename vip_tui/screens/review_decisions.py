@@ -23,24 +23,11 @@ from ..widgets.decisions import DecisionList
 from ..widgets.dialogs import ConfirmDialog, Field
 from ..widgets.persons_panel import PersonsPanel
 from . import decision_forms
-from .base import MeetingStageScreen
+from .review_part import ReviewPart
 
 
-class ReviewDecisions(MeetingStageScreen):
+class ReviewDecisions(ReviewPart):
     """The decisions' half of :class:`~vip_tui.screens.review.ReviewScreen` (a screen class, so @on applies)."""
-
-    detail: svc.ItemDetail | None
-    persons: PersonsPanel
-
-    @property
-    def read_only_now(self) -> bool:
-        raise NotImplementedError
-
-    def _say_closed(self) -> bool:
-        raise NotImplementedError
-
-    def _reload_item(self) -> None:
-        raise NotImplementedError
 
     def _highlighted_person(self) -> svc.PersonRow | None:
         return None if self.detail is None else self.persons.current

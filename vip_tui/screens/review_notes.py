@@ -18,12 +18,10 @@ from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from .. import disclosure
 from ..enums import NoteVisibility
-from ..services import review as svc
 from ..widgets import text as shown
 from ..widgets.item_panes import EarlierNotes
 from ..widgets.notes_editor import NotesEditor
-from ..widgets.persons_panel import PersonsPanel
-from .base import MeetingStageScreen
+from .review_part import ReviewPart
 from .review_writes import Pending, PendingWrites
 
 STALE_NOTE = (
@@ -32,25 +30,13 @@ STALE_NOTE = (
 )
 
 
-class ReviewNotes(MeetingStageScreen):
+class ReviewNotes(ReviewPart):
     """The notes' half of :class:`~vip_tui.screens.review.ReviewScreen` (a screen class, so @on applies)."""
 
     editor: NotesEditor
     earlier: EarlierNotes
-    persons: PersonsPanel
-    detail: svc.ItemDetail | None
     _pending: PendingWrites | None = None  # the writes asked for and not yet written (on_mount)
     _focus_before_editor: Widget | None = None  # where escape returns to from the editor
-
-    @property
-    def read_only_now(self) -> bool:
-        raise NotImplementedError
-
-    def _say_closed(self) -> bool:
-        raise NotImplementedError
-
-    def _reload_item(self) -> None:
-        raise NotImplementedError
 
     def _reset_editor(self, agenda_item_id: int, *, fresh: bool = False) -> None:
         self.editor.reset(agenda_item_id, fresh=fresh)
