@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from ..services.review import DecisionRow
 from . import text as shown
+from .vim import VimList
 
 EMPTY = "No decisions yet: a action item · c notification · r referral"
 
@@ -43,8 +44,10 @@ def decision_prompt(widget: OptionList, x: DecisionRow) -> Text:
     return t
 
 
-class DecisionList(WordsList):
+class DecisionList(WordsList, VimList):
     """One line (or more) a decision; ``enter``/``E`` edits the highlighted one, ``x`` removes it.
+
+    j/k move in it (VimList); its g/G are left to the screen (the review's g jumps to an item).
 
     Drawn again, masked or not, when what the audience may see changes: a
     screen binds ``presenting``/``shown_as`` to it (data_bind).
@@ -59,8 +62,6 @@ class DecisionList(WordsList):
                 tooltip="Correct the highlighted decision (the same form, filled in)"),
         Binding("x", "delete", "Remove", id="decisions.delete", show=False,
                 tooltip="Remove the highlighted decision, recorded by mistake (asks first)"),
-        Binding("j", "cursor_down", "Down", show=False, id="decisions.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="decisions.up"),
     ]
 
     DEFAULT_CSS = """
@@ -80,7 +81,7 @@ class DecisionList(WordsList):
         decision: DecisionRow
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
+        super().__init__(id=id, first_last=False)
         self.rows: list[DecisionRow] = []
         self._shown = False
 
