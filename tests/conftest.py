@@ -54,6 +54,11 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.delenv("VIP_DB", raising=False)
     monkeypatch.delenv("VIP_AGENDAS", raising=False)
     monkeypatch.setenv("VIP_DOCUMENTS_DIR", str(home / "Documents" / "vip"))  # exports without a path go here
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))  # vip_tui.config: never the real config.toml
+    monkeypatch.delenv("VIP_CONFIG", raising=False)
+    from vip_tui import locations
+
+    monkeypatch.setattr(locations, "configured_documents_dir", None)  # set by a test's `vip` run: not the next's
     monkeypatch.setenv("USER", "tester")
     monkeypatch.setenv("LOGNAME", "tester")
 

@@ -14,7 +14,7 @@ from vip_tui.agenda.parse import parse_agenda
 from vip_tui.enums import IncidentType, MeetingStatus, Role
 from vip_tui.models import AgendaItem, AuditLog, Incident, Involvement, Meeting, Person
 from vip_tui.services import agenda_builder as ab
-from vip_tui.services import review
+from vip_tui.services import guard, items, meetings, person_match
 
 INCIDENT = {
     "case_number": "26-0099001", "occurred_at": "2026-12-03T22:10", "type": "non_fatal",
@@ -50,7 +50,7 @@ def test_a_meeting_is_created_for_a_date_once(database, meeting) -> None:  # noq
     draft = ab.load_agenda(database, meeting)
     assert (draft.meeting.date, draft.meeting.number, draft.meeting.minutes) == (dt.date(2026, 12, 8), 1, 60)
     assert draft.meeting.status == MeetingStatus.draft and not draft.meeting.agenda_ready
-    with pytest.raises(ab.Invalid, match="2026-12-08 already has a meeting"):
+    with pytest.raises(guard.Invalid, match="2026-12-08 already has a meeting"):
         ab.create_meeting(database, {"date": "2026-12-08"})
     assert ab.create_meeting(database, {"date": "2026-12-15"}) != meeting
 
@@ -71,7 +71,7 @@ def test_a_meeting_is_created_for_a_date_once(database, meeting) -> None:  # noq
 )
 def test_a_bad_value_reads_exactly_as_in_an_import(database, meeting, tmp_path: Path, field: str, value: str) -> None:  # noqa: ANN001
     expected = _csv_problem(tmp_path, field, value)
-    with pytest.raises(ab.Invalid) as info:
+    with pytest.raises(guard.Invalid) as info:
         ab.add_incident(database, meeting, {**INCIDENT, field: value})
     assert info.value.problems == [(field, expected)]
     assert str(info.value) == f"{field}: {expected}"
@@ -86,17 +86,17 @@ def test_a_bad_meeting_date_and_birth_date_read_as_in_an_import(database, meetin
     )
     _, problems = parse_agenda(path)
     by_field = {p.field: p.message for p in problems}
-    with pytest.raises(ab.Invalid) as info:
+    with pytest.raises(guard.Invalid) as info:
         ab.create_meeting(database, {"date": "2026-02-30"})
     assert info.value.problems == [("date", by_field["meeting_date"])]
     item = ab.add_incident(database, meeting, INCIDENT).agenda_item_id
-    with pytest.raises(ab.Invalid) as info:
+    with pytest.raises(guard.Invalid) as info:
         ab.add_person(database, item, {"name": "A. Example", "role": "victim", "dob": "14/03/2002"})
     assert info.value.problems == [("dob", by_field["person_dob"])]
 
 
 def test_every_problem_of_a_form_is_reported(database, meeting) -> None:  # noqa: ANN001
-    with pytest.raises(ab.Invalid) as info:
+    with pytest.raises(guard.Invalid) as info:
         ab.add_incident(database, meeting, {"case_number": "26-1", "occurred_at": "yesterday", "type": ""})
     assert [f for f, _ in info.value.problems] == ["occurred_at", "type", "location"]
     assert info.value.problems[2] == ("location", "missing (required)")
@@ -109,11 +109,24 @@ def test_the_meeting_details_are_edited_and_checked(database, meeting) -> None: 
     m = ab.load_agenda(database, meeting).meeting
     assert (m.date, m.title, m.location, m.start_time, m.minutes) == (
         dt.date(2026, 12, 9), "Week 5", "RTCC", dt.time(9, 0), 90)
-    with pytest.raises(ab.Invalid, match=r"start_time: \"9h\" is not a time \(write 09:00\)"):
+    with pytest.raises(guard.Invalid, match=r"start_time: \"9h\" is not a time \(write 09:00\)"):
         ab.update_meeting(database, meeting, m.version, {"date": "2026-12-09", "start_time": "9h"})
 
 
 # --------------------------------------------------------------------------- incidents
+
+
+@pytest.mark.parametrize("typed", ["N-1; N-2", " N-1 ;; N-2 ;", "N-1, N-2", "N-1,N-2; N-3"])
+def test_nibin_leads_are_split_in_the_form_as_in_a_csv_cell(database, meeting, tmp_path, typed) -> None:  # noqa: ANN001
+    # One rule for both (README "CSV": leads separated by `;`); a comma stays inside a lead, as in an import.
+    item = ab.add_incident(database, meeting, {**INCIDENT, "nibin_leads": typed}).agenda_item_id
+    [added] = [i for i in ab.load_agenda(database, meeting).items if i.id == item]
+    row = {"meeting_date": "2026-12-08", **INCIDENT, "nibin_leads": typed}
+    path = tmp_path / "leads.csv"
+    path.write_text(",".join(row) + "\n" + ",".join(f'"{v}"' for v in row.values()) + "\n", encoding="utf-8")
+    agenda, problems = parse_agenda(path)
+    assert agenda is not None, problems
+    assert added.nibin_leads == tuple(agenda.incidents[0].nibin_leads)
 
 
 def test_incidents_are_added_edited_budgeted_moved_and_removed(database, meeting) -> None:  # noqa: ANN001
@@ -131,7 +144,7 @@ def test_incidents_are_added_edited_budgeted_moved_and_removed(database, meeting
     ab.set_budget(database, second, item.version, "25")
     assert ab.load_agenda(database, meeting).budget_words() == (
         "Budgets: 65 of 60 min · 5 min over the meeting's length", "over")
-    with pytest.raises(ab.Invalid, match=r"minutes: 0 is too small \(the least is 1\)"):
+    with pytest.raises(guard.Invalid, match=r"minutes: 0 is too small \(the least is 1\)"):
         ab.set_budget(database, second, ab.load_agenda(database, meeting).items[1].version, "0")
 
     draft = ab.load_agenda(database, meeting)
@@ -168,29 +181,29 @@ def test_a_known_case_number_puts_that_incident_on_the_agenda(database, meeting)
     assert again.summary == known.summary  # left empty in the form: kept
     message = ab.remove_item(database, added.agenda_item_id, ab.load_agenda(database, meeting).items[0].version)
     assert "stays known" in message
-    with pytest.raises(ab.Invalid, match="already on this agenda"):
+    with pytest.raises(guard.Invalid, match="already on this agenda"):
         ab.add_incident(database, meeting, {**INCIDENT})
         ab.add_incident(database, meeting, {**INCIDENT})
 
 
 def test_an_item_with_notes_stays_on_the_agenda(database, meeting) -> None:  # noqa: ANN001
     item = ab.add_incident(database, meeting, INCIDENT).agenda_item_id
-    review.save_note(database, item, "discussed already", version=None)
-    with pytest.raises(review.ReviewError, match="has notes"):
+    items.save_note(database, item, "discussed already", version=None)
+    with pytest.raises(guard.ReviewError, match="has notes"):
         ab.remove_item(database, item, ab.load_agenda(database, meeting).items[0].version)
     assert ab.load_agenda(database, meeting).items[0].discussed
 
 
 def test_ready_needs_an_incident_and_a_closed_meeting_is_read_only(database, meeting) -> None:  # noqa: ANN001
-    with pytest.raises(review.ReviewError, match="no incidents"):
+    with pytest.raises(guard.ReviewError, match="no incidents"):
         ab.set_ready(database, meeting, ab.load_agenda(database, meeting).meeting.version, True)
     item = ab.add_incident(database, meeting, INCIDENT).agenda_item_id
     ab.set_ready(database, meeting, ab.load_agenda(database, meeting).meeting.version, True)
     assert ab.load_agenda(database, meeting).meeting.agenda_ready
-    review.close_meeting(database, meeting, version=None)
-    with pytest.raises(review.MeetingClosed):
+    meetings.close_meeting(database, meeting, version=None)
+    with pytest.raises(guard.MeetingClosed):
         ab.add_incident(database, meeting, {**INCIDENT, "case_number": "26-2"})
-    with pytest.raises(review.MeetingClosed):
+    with pytest.raises(guard.MeetingClosed):
         ab.set_budget(database, item, ab.load_agenda(database, meeting).items[0].version, "5")
 
 
@@ -204,37 +217,37 @@ def history(database):  # noqa: ANN001, ANN201
 
 
 def test_known_people_are_suggested_by_records_id_birth_date_and_name(history, meeting) -> None:  # noqa: ANN001
-    [by_id] = ab.suggest_persons(history, "", record_id="mni-62988")
+    [by_id] = person_match.suggest_persons(history, "", record_id="mni-62988")
     assert (by_id.name, by_id.score, by_id.reason) == ("Tobias Rendón-Hale", 1.0, "same records id")
     assert by_id.incidents == 2
-    best = ab.suggest_persons(history, "maria ibanez", dob="2004-07-16")[0]
+    best = person_match.suggest_persons(history, "maria ibanez", dob="2004-07-16")[0]
     assert best.name == "María-José Ibáñez" and best.score >= 0.9
     assert "same date of birth" in best.reason
-    names = [s.name for s in ab.suggest_persons(history, "Tobias Rendon Hale")]
+    names = [s.name for s in person_match.suggest_persons(history, "Tobias Rendon Hale")]
     assert names[0] == "Tobias Rendón-Hale"
-    misspelt = ab.suggest_persons(history, "Luis Ocampo Reina")
+    misspelt = person_match.suggest_persons(history, "Luis Ocampo Reina")
     assert misspelt and misspelt[0].name == "Luis Ocampo-Reyna" and misspelt[0].reason == "similar name"
-    assert ab.suggest_persons(history, "Zebulon Quackenbush") == []
+    assert person_match.suggest_persons(history, "Zebulon Quackenbush") == []
 
 
 def test_a_merged_record_is_never_suggested(history) -> None:  # noqa: ANN001
     from vip_tui.services.merge import merge_persons
 
-    [tobias] = ab.suggest_persons(history, "", record_id="MNI-62988")
+    [tobias] = person_match.suggest_persons(history, "", record_id="MNI-62988")
     with history.transaction() as s:
         twin = Person(name="Tobias Rendon Hale", name_key="tobias rendon hale")
         s.add(twin)
         s.flush()
         twin_id = twin.id
-    assert {s.person_id for s in ab.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id, twin_id}
+    assert {s.person_id for s in person_match.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id, twin_id}
     merge_persons(history, tobias.person_id, twin_id, survivor_version=None, absorbed_version=None)
-    assert {s.person_id for s in ab.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id}
+    assert {s.person_id for s in person_match.suggest_persons(history, "Tobias Rendon Hale")} == {tobias.person_id}
 
 
 def test_a_person_is_linked_or_made_new(history, meeting) -> None:  # noqa: ANN001
     item = ab.add_incident(history, meeting, INCIDENT).agenda_item_id
     persons_before = _count(history, Person)
-    [tobias] = ab.suggest_persons(history, "", record_id="MNI-62988")
+    [tobias] = person_match.suggest_persons(history, "", record_id="MNI-62988")
     ab.add_person(history, item, {"name": "T. Rendon", "role": "suspect", "group": "Tamarisk Court"},
                   tobias.person_id, tobias.version)
     ab.add_person(history, item, {"name": "Nadia Example", "role": "Victim", "dob": "2003-01-02", "record_id": "MNI-1"})
@@ -243,9 +256,9 @@ def test_a_person_is_linked_or_made_new(history, meeting) -> None:  # noqa: ANN0
     assert [(p.name, p.role, p.group) for p in persons] == [
         ("Nadia Example", Role.victim, None), ("Tobias Rendón-Hale", Role.suspect, "Tamarisk Court")]
     assert persons[1].elsewhere  # his earlier incidents show
-    with pytest.raises(ab.Invalid, match='record_id: "MNI-62988" is the records id of Tobias'):
+    with pytest.raises(guard.Invalid, match='record_id: "MNI-62988" is the records id of Tobias'):
         ab.add_person(history, item, {"name": "Someone", "role": "witness", "record_id": "MNI-62988"})
-    with pytest.raises(ab.Invalid, match="already a suspect"):
+    with pytest.raises(guard.Invalid, match="already a suspect"):
         ab.add_person(history, item, {"name": "x", "role": "suspect"}, tobias.person_id)
 
 
@@ -257,11 +270,11 @@ def test_an_involvement_is_edited_relinked_and_removed(history, meeting) -> None
                           {**p.form_values(), "name": "Nadia Example", "dob": "2003-01-02", "notes": "GSW leg"})
     p = ab.load_agenda(history, meeting).items[0].persons[0]
     assert (p.name, p.dob, p.notes) == ("Nadia Example", dt.date(2003, 1, 2), "GSW leg")
-    with pytest.raises(ab.Invalid, match=r'dob: "2003-02-30" is not a date'):
+    with pytest.raises(guard.Invalid, match=r'dob: "2003-02-30" is not a date'):
         ab.update_involvement(history, p.involvement_id, p.version, p.person_version, {**p.form_values(), "dob": "2003-02-30"})
 
     # A wrong link fixed: the involvement goes to the right record, the stray record (nothing else) goes.
-    [tobias] = ab.suggest_persons(history, "", record_id="MNI-62988")
+    [tobias] = person_match.suggest_persons(history, "", record_id="MNI-62988")
     stray = p.person_id
     ab.relink_involvement(history, p.involvement_id, p.version, tobias.person_id)
     p = ab.load_agenda(history, meeting).items[0].persons[0]
@@ -286,9 +299,9 @@ def test_an_involvement_is_edited_relinked_and_removed(history, meeting) -> None
 def test_invitees_are_added_corrected_and_removed(database, meeting) -> None:  # noqa: ANN001
     ab.add_invitee(database, meeting, {"name": "Det. B. Example", "agency": "rmpd", "role": "Homicide"})
     ab.add_invitee(database, meeting, {"name": "SA C. Example", "agency": "ATF"})
-    with pytest.raises(ab.Invalid, match="already invited"):
+    with pytest.raises(guard.Invalid, match="already invited"):
         ab.add_invitee(database, meeting, {"name": "det b example", "agency": "RMPD"})
-    with pytest.raises(ab.Invalid, match=r"agency: missing \(required\)"):
+    with pytest.raises(guard.Invalid, match=r"agency: missing \(required\)"):
         ab.add_invitee(database, meeting, {"name": "Nobody"})
     rows = ab.load_agenda(database, meeting).invitees
     assert [(r.agency, r.name, r.role) for r in rows] == [("ATF", "SA C. Example", None), ("rmpd", "Det. B. Example", "Homicide")]
@@ -304,16 +317,16 @@ def test_an_edit_of_a_record_changed_since_it_was_loaded_is_refused(database, me
     item = ab.add_incident(database, meeting, INCIDENT).agenda_item_id
     seen = ab.load_agenda(database, meeting).items[0]
     ab.update_incident(database, item, seen.version, seen.incident_version, {**seen.form_values(), "location": "theirs"})
-    with pytest.raises(ab.StaleEdit) as info:
+    with pytest.raises(guard.StaleEdit) as info:
         ab.update_incident(database, item, seen.version, seen.incident_version, {**seen.form_values(), "location": "mine"})
     assert str(info.value) == "case 26-0099001 was changed by someone else since you opened it; reloaded"
     assert ab.load_agenda(database, meeting).items[0].location == "theirs"
     m = ab.load_agenda(database, meeting).meeting
     ab.update_meeting(database, meeting, m.version, {**m.form_values(), "title": "theirs"})
-    with pytest.raises(ab.StaleEdit, match="the meeting was changed by someone else"):
+    with pytest.raises(guard.StaleEdit, match="the meeting was changed by someone else"):
         ab.set_ready(database, meeting, m.version, True)
     ab.remove_item(database, item, ab.load_agenda(database, meeting).items[0].version)
-    with pytest.raises(ab.StaleEdit, match="was removed by someone else"):
+    with pytest.raises(guard.StaleEdit, match="was removed by someone else"):
         ab.set_budget(database, item, seen.version, "5")
 
 
@@ -342,7 +355,7 @@ def test_the_agenda_stamp_moves_with_every_change_but_notes(database, meeting) -
     ab.add_invitee(database, meeting, {"name": "B", "agency": "RMPD"})
     stamps.append(ab.agenda_stamp(database, meeting))
     assert len(set(stamps)) == len(stamps)
-    review.save_note(database, item, "typing…", version=None)
+    items.save_note(database, item, "typing…", version=None)
     assert ab.agenda_stamp(database, meeting) == stamps[-1]
     assert ab.load_agenda(database, meeting).stamp == stamps[-1]
 

@@ -12,7 +12,7 @@ from vip_tui.agenda.importer import import_files
 from vip_tui.enums import Audience
 from vip_tui.export.minutes import build_minutes
 from vip_tui.models import AgendaItem, Incident, Meeting
-from vip_tui.services import review
+from vip_tui.services import items, meetings
 
 WEEK1 = textwrap.dedent(
     """\
@@ -78,10 +78,10 @@ def test_an_import_reusing_a_closed_meetings_case_leaves_its_minutes_and_review_
     with database.session() as s:
         meeting = s.exec(select(Meeting)).one()
         [item] = s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all()
-    review.start_meeting(database, meeting.id, version=None)
-    review.close_meeting(database, meeting.id, version=None)
+    meetings.start_meeting(database, meeting.id, version=None)
+    meetings.close_meeting(database, meeting.id, version=None)
     before = _minutes(database, tmp_path, "before.docx")
-    detail_before = review.item_detail(database, item.id)
+    detail_before = items.item_detail(database, item.id)
 
     import_files(database, [tmp_path / "week2.toml"])
 
@@ -92,9 +92,9 @@ def test_an_import_reusing_a_closed_meetings_case_leaves_its_minutes_and_review_
     assert "300 block Fictional Rd" in before and "W. Example" in before
     assert after == before
     with database.session() as s:
-        [row] = review.agenda_rows(s, meeting.id)
+        [row] = items.agenda_rows(s, meeting.id)
     assert (row.location, row.type) == ("300 block Fictional Rd", "non_fatal")
-    detail_after = review.item_detail(database, item.id)
+    detail_after = items.item_detail(database, item.id)
     assert detail_after.incident.location == "300 block Fictional Rd"
     assert [(p.name, p.role.value, p.group) for p in detail_after.persons] == [
         (p.name, p.role.value, p.group) for p in detail_before.persons
@@ -110,4 +110,4 @@ def test_an_open_meeting_reads_the_incident_as_it_is(database, tmp_path: Path) -
         meeting = s.exec(select(Meeting).where(Meeting.number == 1)).one()
         [item] = s.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all()
     assert item.record is None
-    assert review.item_detail(database, item.id).incident.location == "900 block Other St"
+    assert items.item_detail(database, item.id).incident.location == "900 block Other St"

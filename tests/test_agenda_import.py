@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from tests.conftest import AGENDAS
 from vip_tui.agenda.importer import import_files
-from vip_tui.agenda.parse import AgendaErrors
+from vip_tui.agenda.problems import AgendaErrors
 from vip_tui.enums import MeetingStatus, Role
 from vip_tui.models import (
     Agency,

@@ -468,7 +468,8 @@ def test_models_accept_text_from_python_callers() -> None:
 
 def test_the_agenda_layer_imports_no_ui_or_database() -> None:
     code = (
-        "import sys, vip_tui.agenda, vip_tui.agenda.parse, vip_tui.agenda.schema; "
+        "import sys, vip_tui.agenda, vip_tui.agenda.parse, vip_tui.agenda.schema, vip_tui.agenda.problems, "
+        "vip_tui.agenda.toml_reader, vip_tui.agenda.csv_reader; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('textual', 'sqlalchemy', 'sqlmodel')))"
     )

@@ -23,7 +23,7 @@ from vip_tui.enums import Attendance, MeetingStatus
 from vip_tui.export import export_minutes, list_disseminations
 from vip_tui.models import ActionItem, Amendment, AuditLog, Meeting, MeetingAttendance, Notification, Referral
 from vip_tui.services.amendments import amend, find_record, list_amendments, record_state
-from vip_tui.services.review import ReviewError
+from vip_tui.services.guard import ReviewError
 
 REASON = "Team asked for more time: the family is away until the 18th"
 
@@ -299,19 +299,19 @@ async def test_wrap_up_m_amends_the_highlighted_decision_with_keys_only(tmp_path
     from tests.tui_helpers import sample_database, settle, type_text
     from vip_tui.app import make_app
     from vip_tui.screens.amend import AmendDialog
-    from vip_tui.services import review
+    from vip_tui.services import decisions, items, meetings
 
     database = sample_database(tmp_path, clock)
-    meeting = review.meeting_by_date(database, dt.date(2026, 11, 10))
-    item = review.agenda(database, meeting.id)[0]
-    persons = review.item_detail(database, item.id, with_history=False).persons
+    meeting = meetings.meeting_by_date(database, dt.date(2026, 11, 10))
+    item = items.agenda(database, meeting.id)[0]
+    persons = items.item_detail(database, item.id, with_history=False).persons
     person = next(p for p in persons if p.role.value != "victim")  # a homicide victim is never notified
-    review.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD",
+    decisions.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD",
                            due_date=dt.date(2026, 11, 12))
-    review.propose_notification(database, meeting.id, person.person_id, incident_id=item.incident_id,
+    decisions.propose_notification(database, meeting.id, person.person_id, incident_id=item.incident_id,
                                 reasons="victim twice this year", team_officer="Ofc. M. Duran",
                                 due_date=dt.date(2026, 11, 17))
-    review.close_meeting(database, meeting.id, version=None)
+    meetings.close_meeting(database, meeting.id, version=None)
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -359,19 +359,19 @@ async def test_escape_on_a_changed_amendment_asks_and_an_open_meeting_has_no_m(t
     from tests.tui_helpers import sample_database, settle, type_text
     from vip_tui.app import make_app
     from vip_tui.screens.amend import AmendDialog
-    from vip_tui.services import review
+    from vip_tui.services import decisions, meetings
     from vip_tui.widgets.dialogs import ConfirmDialog
 
     database = sample_database(tmp_path, clock)
-    meeting = review.meeting_by_date(database, dt.date(2026, 11, 10))
-    review.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD")
+    meeting = meetings.meeting_by_date(database, dt.date(2026, 11, 10))
+    decisions.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD")
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         app.open_stage(meeting.id, "wrap_up")
         await settle(pilot)
         assert app.screen.check_action("amend", ()) is False  # open: changed directly, not amended
-        review.close_meeting(database, meeting.id, version=None)
+        meetings.close_meeting(database, meeting.id, version=None)
         app.screen.load()
         await settle(pilot)
         await pilot.press("m")
@@ -419,12 +419,12 @@ async def test_a_record_changed_by_another_instance_is_reloaded_and_nothing_type
 ) -> None:
     from tests.tui_helpers import sample_database, settle, type_text
     from vip_tui.app import make_app
-    from vip_tui.services import review
+    from vip_tui.services import decisions, meetings
 
     database = sample_database(tmp_path, clock)
-    meeting = review.meeting_by_date(database, dt.date(2026, 11, 10))
-    action = review.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD")
-    review.close_meeting(database, meeting.id, version=None)
+    meeting = meetings.meeting_by_date(database, dt.date(2026, 11, 10))
+    action = decisions.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD")
+    meetings.close_meeting(database, meeting.id, version=None)
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -501,15 +501,15 @@ async def test_the_amendments_list_is_masked_while_presenting(tmp_path: Path, cl
 
     from tests.tui_helpers import sample_database, settle, until
     from vip_tui.app import make_app
-    from vip_tui.services import review
+    from vip_tui.services import decisions, items, meetings
     from vip_tui.services.amendments import amend, find_record
 
     database = sample_database(tmp_path, clock)
-    meeting = review.meeting_by_date(database, dt.date(2026, 11, 10))
-    item = review.agenda(database, meeting.id)[0]
-    name = review.item_detail(database, item.id, with_history=False).persons[0].name
-    review.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD")
-    review.close_meeting(database, meeting.id, version=None)
+    meeting = meetings.meeting_by_date(database, dt.date(2026, 11, 10))
+    item = items.agenda(database, meeting.id)[0]
+    name = items.item_detail(database, item.id, with_history=False).persons[0].name
+    decisions.add_action_item(database, meeting.id, "Pull the ShotSpotter audio", owner_agency="RMPD")
+    meetings.close_meeting(database, meeting.id, version=None)
     record = find_record(database, meeting.id, f"action item {meeting.number}-1")
     amend(database, meeting.id, record.entity, record.id, {"owner_name": "Det. Z. Example"},
           f"asked by {name.lower()}", version=record.version)

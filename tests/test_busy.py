@@ -24,7 +24,7 @@ from vip_tui.app import BUSY, make_app
 from vip_tui.db import Database, DatabaseBusy, open_database
 from vip_tui.enums import MeetingStatus, ReviewStatus
 from vip_tui.models import AgendaItem, Meeting, Note
-from vip_tui.services import review as svc
+from vip_tui.services import meetings
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ async def test_a_note_typed_while_the_database_is_locked_is_kept_and_saved_once_
     sample: Database, lock: Lock
 ) -> None:
     mid = meeting_id(sample)
-    svc.start_meeting(sample, mid, version=None)
+    meetings.start_meeting(sample, mid, version=None)
     app = make_app(sample)
     async with app.run_test(size=(120, 36)) as pilot:
         await _review(app, pilot, mid)
@@ -140,7 +140,7 @@ async def test_a_note_typed_while_the_database_is_locked_is_kept_and_saved_once_
 
 async def test_a_mark_on_a_locked_database_is_made_once_the_lock_is_released(sample: Database, lock: Lock) -> None:
     mid = meeting_id(sample)
-    svc.start_meeting(sample, mid, version=None)
+    meetings.start_meeting(sample, mid, version=None)
     app = make_app(sample)
     async with app.run_test(size=(120, 36)) as pilot:
         await _review(app, pilot, mid)
@@ -163,12 +163,12 @@ async def test_a_mark_on_a_locked_database_is_made_once_the_lock_is_released(sam
 def test_a_busy_write_is_a_database_busy_error_and_changes_nothing(sample: Database, lock: Lock) -> None:
     mid = meeting_id(sample)
     sample.limit_lock_wait(100)
-    version = svc.get_meeting(sample, mid).version
+    version = meetings.get_meeting(sample, mid).version
     lock.take()
     with pytest.raises(DatabaseBusy, match="database is busy"):
-        svc.start_meeting(sample, mid, version=version)
+        meetings.start_meeting(sample, mid, version=version)
     lock.release()
     assert _status(sample, mid) == MeetingStatus.draft
-    svc.start_meeting(sample, mid, version=version)  # the same write, tried again
+    meetings.start_meeting(sample, mid, version=version)  # the same write, tried again
     assert _status(sample, mid) == MeetingStatus.in_progress
 

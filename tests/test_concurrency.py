@@ -25,7 +25,7 @@ from vip_tui.models import Incident, Meeting, Note
 from vip_tui.screens.agenda_builder import AgendaBuilderScreen
 from vip_tui.screens.review import POLL_SECONDS, STALE_NOTE, ReviewScreen
 from vip_tui.services import agenda_builder as ab
-from vip_tui.services import review
+from vip_tui.services import guard, items, meetings
 from vip_tui.widgets.person_suggest import CompactForm
 
 WEEK3 = dt.date(2026, 11, 24)
@@ -37,7 +37,7 @@ def two(db_url: str, clock: FixedClock):  # noqa: ANN201
     analyst = open_database(db_url, user="analyst", clock=clock)
     import_files(analyst, sorted(AGENDAS.glob("week*")))
     facilitator = open_database(db_url, user="facilitator", clock=clock)
-    meeting = review.meeting_by_date(analyst, WEEK3)
+    meeting = meetings.meeting_by_date(analyst, WEEK3)
     yield analyst, facilitator, meeting.id
     analyst.dispose()
     facilitator.dispose()
@@ -56,7 +56,7 @@ def test_the_second_write_to_a_record_is_refused_not_overwritten(two) -> None:  
     theirs = _first_item(facilitator, meeting)
     ab.update_incident(facilitator, theirs.id, theirs.version, theirs.incident_version,
                        {**theirs.form_values(), "motive": "theirs"})
-    with pytest.raises(ab.StaleEdit) as info:
+    with pytest.raises(guard.StaleEdit) as info:
         ab.update_incident(analyst, mine.id, mine.version, mine.incident_version, {**mine.form_values(), "motive": "mine"})
     assert str(info.value) == f"case {mine.case_number} was changed by someone else since you opened it; reloaded"
     assert _first_item(analyst, meeting).motive == "theirs"
@@ -70,7 +70,7 @@ def test_a_race_inside_one_transaction_is_caught_by_the_version_column(two) -> N
     """The check and the UPDATE are not atomic; the version in the UPDATE's WHERE closes the gap."""
     analyst, facilitator, meeting = two
     item = _first_item(analyst, meeting)
-    with pytest.raises(ab.StaleEdit, match="changed by someone else"):
+    with pytest.raises(guard.StaleEdit, match="changed by someone else"):
         with ab._writing(analyst, f"case {item.case_number}") as s:  # noqa: SLF001
             incident = s.get(Incident, item.incident_id)
             assert incident.version == item.incident_version
@@ -86,9 +86,9 @@ def test_a_stale_note_is_refused_and_a_deleted_one_rewritten(two) -> None:  # no
     item = _first_item(analyst, meeting).id
     note, version = ab.save_note(facilitator, item, "first words", note_id=None, version=None)
     ab.save_note(analyst, item, "first words, and theirs", note_id=note, version=version)
-    with pytest.raises(ab.StaleEdit, match="this note was changed by someone else"):
+    with pytest.raises(guard.StaleEdit, match="this note was changed by someone else"):
         ab.save_note(facilitator, item, "first words, and mine", note_id=note, version=version)
-    review.delete_note(analyst, note, version=None)
+    items.delete_note(analyst, note, version=None)
     again, _ = ab.save_note(facilitator, item, "written again", note_id=note, version=version + 1)
     # (SQLite may hand the freed id out again: what matters is that the words are there.)
     with facilitator.session() as s:
@@ -106,7 +106,7 @@ def test_an_older_database_gets_the_version_columns_on_open(db_url: str, clock: 
     try:
         with database.session() as s:
             assert s.exec(select(Meeting.version)).one() == 1
-        meeting = review.meeting_by_date(database, dt.date(2026, 11, 10))
+        meeting = meetings.meeting_by_date(database, dt.date(2026, 11, 10))
         ab.update_meeting(database, meeting.id, 1, {"date": "2026-11-10", "minutes": "90"})
         assert ab.load_agenda(database, meeting.id).meeting.version == 2
     finally:
@@ -134,7 +134,7 @@ async def _eventually(pilot, condition, limit: float = 4 * POLL_SECONDS) -> floa
 
 async def test_the_facilitator_sees_the_analysts_change_within_seconds(two) -> None:  # noqa: ANN001
     analyst_db, facilitator_db, meeting = two
-    review.start_meeting(facilitator_db, meeting, version=None)
+    meetings.start_meeting(facilitator_db, meeting, version=None)
     analyst, facilitator = make_app(analyst_db), make_app(facilitator_db)
     async with analyst.run_test(size=(120, 36)) as a, facilitator.run_test(size=(120, 36)) as f:
         facilitator.open_stage(meeting, "review")
@@ -215,7 +215,7 @@ async def test_two_analysts_editing_one_incident_the_second_is_refused_in_the_fo
 
 async def test_a_note_changed_in_another_instance_keeps_what_was_typed(two) -> None:  # noqa: ANN001
     one_db, other_db, meeting = two
-    review.start_meeting(one_db, meeting, version=None)
+    meetings.start_meeting(one_db, meeting, version=None)
     one, other = make_app(one_db), make_app(other_db)
     async with one.run_test(size=(120, 36)) as p1, other.run_test(size=(120, 36)) as p2:
         one.open_stage(meeting, "review")
@@ -256,7 +256,7 @@ async def test_a_note_changed_in_another_instance_keeps_what_was_typed(two) -> N
 async def test_the_next_item_loaded_ahead_still_shows_a_change_made_meanwhile(two) -> None:  # noqa: ANN001
     """n/p draws the neighbour loaded ahead at once (issue 7), then the fresh copy wherever it differs."""
     analyst_db, facilitator_db, meeting = two
-    review.start_meeting(facilitator_db, meeting, version=None)
+    meetings.start_meeting(facilitator_db, meeting, version=None)
     facilitator = make_app(facilitator_db)
     async with facilitator.run_test(size=(120, 36)) as f:
         facilitator.open_stage(meeting, "review")
@@ -268,7 +268,7 @@ async def test_the_next_item_loaded_ahead_still_shows_a_change_made_meanwhile(tw
         # Meanwhile, in the analyst's instance: a new motive and a note on the next item.
         ab.update_incident(analyst_db, second.id, second.version, second.incident_version,
                            {**second.form_values(), "motive": "dispute over a parking space"})
-        review.save_note(analyst_db, second.id, "Witness saw a grey sedan leave north", version=None)
+        items.save_note(analyst_db, second.id, "Witness saw a grey sedan leave north", version=None)
         await f.press("n")
         await settle(f)
         assert screen.current == 1

@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import AGENDAS, REPO
 from vip_tui.agenda.importer import import_files
 from vip_tui.db import open_database
-from vip_tui.services import review as svc
+from vip_tui.services import items, meetings
 
 NOTE = "Typed one second before the crash"
 
@@ -75,8 +75,8 @@ def test_a_note_survives_sigkill_one_second_after_typing(tmp_path: Path) -> None
     db_path = tmp_path / "vip.db"
     database = open_database(str(db_path), user="analyst")
     import_files(database, sorted(AGENDAS.glob("week*")))
-    meeting = svc.meeting_by_date(database, __import__("datetime").date(2026, 11, 24))
-    svc.start_meeting(database, meeting.id, version=None)
+    meeting = meetings.meeting_by_date(database, __import__("datetime").date(2026, 11, 24))
+    meetings.start_meeting(database, meeting.id, version=None)
     database.dispose()
 
     term = Terminal(db_path)
@@ -93,8 +93,8 @@ def test_a_note_survives_sigkill_one_second_after_typing(tmp_path: Path) -> None
         term.kill()
 
     database = open_database(str(db_path))
-    first = svc.agenda(database, meeting.id)[0]
-    notes = svc.item_detail(database, first.id, with_history=False).notes
+    first = items.agenda(database, meeting.id)[0]
+    notes = items.item_detail(database, first.id, with_history=False).notes
     assert [n.text for n in notes] == [NOTE]
     assert notes[0].author == "facilitator"
     database.dispose()

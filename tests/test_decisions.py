@@ -36,8 +36,8 @@ from vip_tui.models import (
     Referral,
 )
 from vip_tui.names import name_key
-from vip_tui.services import decisions, notifications, review
-from vip_tui.services.review import MeetingClosed, ReviewError, StaleEdit
+from vip_tui.services import decisions, meetings, notifications, old_business, wrap_up
+from vip_tui.services.guard import MeetingClosed, ReviewError, StaleEdit
 
 
 def _world(db: Database) -> SimpleNamespace:
@@ -69,9 +69,9 @@ def _world(db: Database) -> SimpleNamespace:
         ])
         w.meeting, w.homicide, w.shooting = meeting.id, homicide.id, shooting.id
         w.killed, w.hurt, w.shooter = killed.id, hurt.id, shooter.id
-    w.action = review.add_action_item(db, w.meeting, "Pull doorbell video", incident_id=w.shooting, owner_agency="RMPD")
-    w.notification = review.propose_notification(db, w.meeting, w.shooter, incident_id=w.shooting, reasons="shooter")
-    w.referral = review.add_referral(db, w.hurt, "housing", meeting_id=w.meeting, incident_id=w.shooting)
+    w.action = decisions.add_action_item(db, w.meeting, "Pull doorbell video", incident_id=w.shooting, owner_agency="RMPD")
+    w.notification = decisions.propose_notification(db, w.meeting, w.shooter, incident_id=w.shooting, reasons="shooter")
+    w.referral = decisions.add_referral(db, w.hurt, "housing", meeting_id=w.meeting, incident_id=w.shooting)
     return w
 
 
@@ -167,21 +167,21 @@ def test_a_stale_version_is_refused_and_nothing_written(database: Database, worl
 
 
 def test_a_closed_meeting_refuses_edits_and_deletes(database: Database, world: SimpleNamespace) -> None:
-    meeting = review.get_meeting(database, world.meeting)
-    review.close_meeting(database, world.meeting, version=meeting.version)
+    meeting = meetings.get_meeting(database, world.meeting)
+    meetings.close_meeting(database, world.meeting, version=meeting.version)
     for kind, d in (("action", world.action), ("notification", world.notification), ("referral", world.referral)):
         values = decisions.decision_values(database, kind, d.id).values
         with pytest.raises(MeetingClosed, match="amendment"):
             decisions.edit_decision(database, kind, d.id, values, version=d.version)
         with pytest.raises(MeetingClosed, match="amendment"):
             decisions.delete_decision(database, kind, d.id, version=d.version)
-    assert len(review.wrap_up(database, world.meeting).decisions) == 3
+    assert len(wrap_up.wrap_up(database, world.meeting).decisions) == 3
 
 
 def test_a_final_notification_is_not_edited(database: Database, world: SimpleNamespace) -> None:
     n = world.notification
     for status in (NotificationStatus.approved, NotificationStatus.assigned, NotificationStatus.delivered):
-        n = review.set_notification_status(database, n.id, status, "at home" if not status.is_open else None,
+        n = old_business.set_notification_status(database, n.id, status, "at home" if not status.is_open else None,
                                            version=n.version)
     values = decisions.decision_values(database, "notification", n.id)
     with pytest.raises(ReviewError, match="delivered, which is final"):
@@ -198,7 +198,7 @@ def test_each_kind_is_removed_and_the_removal_audited(database: Database, world:
                                      version=world.notification.version) == "notification 48-2"
     assert decisions.delete_decision(database, "referral", world.referral.id,
                                      version=world.referral.version) == "referral to housing"
-    assert review.wrap_up(database, world.meeting).decisions == []
+    assert wrap_up.wrap_up(database, world.meeting).decisions == []
     for table, row_id in (("action_item", world.action.id), ("notification", world.notification.id),
                           ("referral", world.referral.id)):
         deleted = _audit(database, table, row_id)[-1]
@@ -216,7 +216,7 @@ def test_a_notification_with_history_is_not_removed_and_the_message_says_why(
         decisions.delete_notification(database, n.id, version=n.version)
     with pytest.raises(ReviewError, match="who it is for cannot change now"):
         decisions.edit_decision(database, "notification", n.id, {**n.values, "person": world.hurt}, version=n.version)
-    approved = review.set_notification_status(database, n.id, NotificationStatus.approved, version=n.version)
+    approved = old_business.set_notification_status(database, n.id, NotificationStatus.approved, version=n.version)
     with pytest.raises(ReviewError, match="it is approved"):
         decisions.delete_notification(database, n.id, version=approved.version)
     with database.session() as s:
@@ -224,7 +224,7 @@ def test_a_notification_with_history_is_not_removed_and_the_message_says_why(
 
 
 def test_a_closed_action_item_or_a_moving_referral_is_not_removed(database: Database, world: SimpleNamespace) -> None:
-    done = review.set_action_status(database, world.action.id, ActionStatus.done, "sent", version=world.action.version)
+    done = old_business.set_action_status(database, world.action.id, ActionStatus.done, "sent", version=world.action.version)
     with pytest.raises(ReviewError, match="is done: its outcome is a record"):
         decisions.delete_action_item(database, done.id, version=done.version)
     accepted = notifications.set_referral_status(database, world.referral.id, ReferralStatus.accepted,
@@ -244,11 +244,11 @@ def test_a_closed_action_item_or_a_moving_referral_is_not_removed(database: Data
 
 def test_a_homicide_victim_gets_no_notification(database: Database, world: SimpleNamespace) -> None:
     with pytest.raises(ReviewError, match="victim of the homicide 26-0200001.*relative or an associate"):
-        review.propose_notification(database, world.meeting, world.killed, incident_id=world.homicide)
+        decisions.propose_notification(database, world.meeting, world.killed, incident_id=world.homicide)
     with database.session() as s:
         assert len(s.exec(select(Notification)).all()) == 1
     # A victim who survived may be notified (the screen asks first).
-    review.propose_notification(database, world.meeting, world.hurt, incident_id=world.shooting)
+    decisions.propose_notification(database, world.meeting, world.hurt, incident_id=world.shooting)
 
 
 def test_team_suggestions_are_the_attendees_then_the_program_people(database: Database, world: SimpleNamespace) -> None:
@@ -288,6 +288,6 @@ def test_nothing_is_left_half_done_on_a_second_instance(db_url: str, clock) -> N
 
 
 def test_the_edit_form_knows_the_homicide_victims_among_its_persons(database: Database, world: SimpleNamespace) -> None:
-    n = review.propose_notification(database, world.meeting, world.shooter, incident_id=world.homicide)
+    n = decisions.propose_notification(database, world.meeting, world.shooter, incident_id=world.homicide)
     assert decisions.decision_values(database, "notification", n.id).killed == {world.killed}
     assert decisions.decision_values(database, "notification", world.notification.id).killed == frozenset()

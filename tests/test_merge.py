@@ -11,7 +11,7 @@ from tests.conftest import AGENDAS
 from vip_tui.agenda.importer import import_files
 from vip_tui.enums import Role
 from vip_tui.models import AuditLog, Group, Incident, Involvement, Notification, Person, PersonGroup, PersonMerge, Referral
-from vip_tui.services import review
+from vip_tui.services import decisions, meetings
 from vip_tui.services.merge import MergeError, merge_persons, merges_into, unmerge
 from vip_tui.services.persons import person_profile
 
@@ -33,7 +33,7 @@ def _state(database) -> dict:  # noqa: ANN001
 def twins(database):  # noqa: ANN001, ANN201
     """Tobias Rendón-Hale (MNI-62988) and a second record of him typed by hand, with its own history."""
     import_files(database, sorted(AGENDAS.glob("week*")))
-    meeting = review.meeting_by_date(database, dt.date(2026, 11, 24))
+    meeting = meetings.meeting_by_date(database, dt.date(2026, 11, 24))
     with database.transaction() as s:
         tobias = s.exec(select(Person).where(Person.record_id == "MNI-62988")).one()
         shared = s.exec(select(Involvement).where(Involvement.person_id == tobias.id)).first()
@@ -53,8 +53,8 @@ def twins(database):  # noqa: ANN001, ANN201
         s.add(PersonGroup(person_id=twin.id, group_id=tmc.id, last_seen=dt.date(2026, 12, 1)))
         s.add(PersonGroup(person_id=twin.id, group_id=crew.id, last_seen=dt.date(2026, 11, 20)))
         ids = dict(tobias=tobias.id, twin=twin.id, other=other.id, tmc=tmc.id)
-    notification = review.propose_notification(database, meeting.id, ids["twin"], reasons="retaliation risk")
-    referral = review.add_referral(database, ids["twin"], "peer support", meeting_id=meeting.id)
+    notification = decisions.propose_notification(database, meeting.id, ids["twin"], reasons="retaliation risk")
+    referral = decisions.add_referral(database, ids["twin"], "peer support", meeting_id=meeting.id)
     return dict(db=database, notification=notification.id, referral=referral.id, **ids)
 
 
@@ -106,8 +106,8 @@ def test_unmerge_restores_exactly_what_moved(twins) -> None:  # noqa: ANN001
 def test_what_came_to_the_survivor_after_the_merge_stays(twins) -> None:  # noqa: ANN001
     db = twins["db"]
     record = merge_persons(db, twins["tobias"], twins["twin"], survivor_version=None, absorbed_version=None)
-    meeting = review.meeting_by_date(db, dt.date(2026, 11, 24))
-    later = review.propose_notification(db, meeting.id, twins["tobias"], reasons="after the merge")
+    meeting = meetings.meeting_by_date(db, dt.date(2026, 11, 24))
+    later = decisions.propose_notification(db, meeting.id, twins["tobias"], reasons="after the merge")
     unmerge(db, record.id, version=None)
     with db.session() as s:
         assert s.get(Notification, later.id).person_id == twins["tobias"]

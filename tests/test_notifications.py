@@ -39,8 +39,8 @@ from vip_tui.models import (
     Referral,
 )
 from vip_tui.names import name_key
+from vip_tui.services import decisions, meetings, old_business
 from vip_tui.services import notifications as follow
-from vip_tui.services import review
 from vip_tui.services.notifications import (
     LIST_STATEMENTS,
     REFERRAL_TRANSITIONS,
@@ -48,7 +48,7 @@ from vip_tui.services.notifications import (
     load_notifications,
     load_referrals,
 )
-from vip_tui.services.review import ReviewError
+from vip_tui.services.guard import ReviewError
 
 TODAY = FIXED_NOW.date()  # Tuesday 2026-11-24
 N = NotificationStatus
@@ -102,7 +102,7 @@ def world(database: Database) -> SimpleNamespace:
 
 
 def _notify(w: SimpleNamespace, meeting: int, person: int, incident: int, due: dt.date | None, **team: str) -> int:
-    return review.propose_notification(
+    return decisions.propose_notification(
         w.db, meeting, person, incident_id=incident, reasons="retaliation risk", due_date=due,
         team_officer=team.get("officer", "Sgt. P. Ibarra"), team_community_voice=team.get("voice"),
         team_outreach=team.get("outreach", "J. Nakamura-Bell"),
@@ -110,7 +110,7 @@ def _notify(w: SimpleNamespace, meeting: int, person: int, incident: int, due: d
 
 
 def _close_meeting(db: Database, meeting_id: int) -> None:
-    review.close_meeting(db, meeting_id, version=None)
+    meetings.close_meeting(db, meeting_id, version=None)
 
 
 def _force(db: Database, notification_id: int, status: NotificationStatus) -> None:
@@ -169,7 +169,7 @@ def test_closing_after_its_meeting_is_reported_at_the_next_meeting_not_closed(wo
     n = follow.change_status(world.db, nid, N.refused, "  Refused at the door  ", version=None)
     assert n.closed_in_meeting_id == world.m3  # meeting 2 is closed: the next one not closed
     assert n.outcome == "Refused at the door"
-    rows = {r.ref: r for r in review.old_business(world.db, world.m3)}
+    rows = {r.ref: r for r in old_business.old_business(world.db, world.m3)}
     assert rows["1-1"].closed_here and rows["1-1"].status == "refused"
     assert rows["1-1"].person_id == world.ada
 
@@ -422,7 +422,7 @@ def test_a_referral_moves_with_its_dates(world: SimpleNamespace, clock) -> None:
 def test_referrals_list_moving_ones_first_and_says_where_they_came_from(world: SimpleNamespace) -> None:
     done = follow.refer(world.db, world.bo, "mentoring")
     follow.set_referral_status(world.db, done.id, ReferralStatus.declined, version=None)
-    at_meeting = review.add_referral(world.db, world.cy, "housing", meeting_id=world.m3, incident_id=world.west)
+    at_meeting = decisions.add_referral(world.db, world.cy, "housing", meeting_id=world.m3, incident_id=world.west)
     direct = follow.refer(world.db, world.ada, "legal aid")
     rows = load_referrals(world.db)
     assert [r.id for r in rows][-1] == done.id
@@ -438,15 +438,15 @@ def test_referrals_list_moving_ones_first_and_says_where_they_came_from(world: S
 def test_open_items_carry_over_every_later_meeting_with_their_number_until_closed(world: SimpleNamespace) -> None:
     """Made at meeting 1, still open at meetings 2 and 3, closed at 3: gone from 4; the minutes of 3 say so."""
     db = world.db
-    review.start_meeting(db, world.m1, version=None)
-    action = review.add_action_item(db, world.m1, "Pull the doorbell video on Elm St", due_date=dt.date(2026, 11, 13))
-    notification = review.propose_notification(db, world.m1, world.ada, incident_id=world.east,
+    meetings.start_meeting(db, world.m1, version=None)
+    action = decisions.add_action_item(db, world.m1, "Pull the doorbell video on Elm St", due_date=dt.date(2026, 11, 13))
+    notification = decisions.propose_notification(db, world.m1, world.ada, incident_id=world.east,
                                                due_date=dt.date(2026, 11, 14), team_officer="Sgt. P. Ibarra")
-    review.close_meeting(db, world.m1, version=None)
+    meetings.close_meeting(db, world.m1, version=None)
     assert (action.ref, notification.ref) == ("1-1", "1-2")
 
-    def carried(meeting_id: int) -> dict[str, review.OldBusinessRow]:
-        return {r.ref: r for r in review.old_business(db, meeting_id)}
+    def carried(meeting_id: int) -> dict[str, old_business.OldBusinessRow]:
+        return {r.ref: r for r in old_business.old_business(db, meeting_id)}
 
     for meeting_id, overdue in ((world.m2, (4, 3)), (world.m3, (11, 10))):
         rows = carried(meeting_id)
@@ -454,20 +454,20 @@ def test_open_items_carry_over_every_later_meeting_with_their_number_until_close
         assert (rows["1-1"].days_overdue, rows["1-2"].days_overdue) == overdue
         assert not rows["1-1"].closed_here and not rows["1-2"].closed_here
         if meeting_id == world.m2:
-            review.start_meeting(db, world.m2, version=None)
-            review.close_meeting(db, world.m2, version=None)
+            meetings.start_meeting(db, world.m2, version=None)
+            meetings.close_meeting(db, world.m2, version=None)
 
-    review.start_meeting(db, world.m3, version=None)
-    review.set_action_status(db, action.id, ActionStatus.done, "Video pulled; nothing usable", in_meeting_id=world.m3, version=None)
+    meetings.start_meeting(db, world.m3, version=None)
+    old_business.set_action_status(db, action.id, ActionStatus.done, "Video pulled; nothing usable", in_meeting_id=world.m3, version=None)
     for step in (N.approved, N.assigned):
-        review.set_notification_status(db, notification.id, step, in_meeting_id=world.m3, version=None)
-    review.set_notification_status(db, notification.id, N.delivered, "Delivered with his aunt present",
+        old_business.set_notification_status(db, notification.id, step, in_meeting_id=world.m3, version=None)
+    old_business.set_notification_status(db, notification.id, N.delivered, "Delivered with his aunt present",
                                    in_meeting_id=world.m3, version=None)
     rows = carried(world.m3)
     assert set(rows) == {"1-1", "1-2"} and rows["1-1"].closed_here and rows["1-2"].closed_here
     assert (rows["1-2"].status, rows["1-2"].outcome) == ("delivered", "Delivered with his aunt present")
     assert carried(world.m4) == {}
-    review.close_meeting(db, world.m3, version=None)
+    meetings.close_meeting(db, world.m3, version=None)
 
     text = _minutes_rows(db, dt.date(2026, 11, 24))
     old = {r[0]: r for r in text if r and r[0] in ("1-1", "1-2")}
@@ -484,13 +484,13 @@ def test_a_notification_closed_on_the_board_between_meetings_is_in_the_next_minu
     db = world.db
     nid = _notify(world, world.m1, world.ada, world.east, dt.date(2026, 11, 14))
     for m in (world.m1, world.m2):
-        review.close_meeting(db, m, version=None)
+        meetings.close_meeting(db, m, version=None)
     follow.change_status(db, nid, N.approved, version=None)
     follow.change_status(db, nid, N.assigned, version=None)
     follow.record_attempt(db, nid, result=AttemptResult.refused, attempted_at=dt.datetime(2026, 11, 20, 18, 10),
                           letter_left=True)
     follow.close_notification(db, nid, N.refused, "Refused at the door; letter left", version=None)
-    review.close_meeting(db, world.m3, version=None)
+    meetings.close_meeting(db, world.m3, version=None)
     rows = {r[0]: r for r in _minutes_rows(db, dt.date(2026, 11, 24)) if r and r[0] == "1-1"}
     assert rows["1-1"][-1].startswith("closed at this meeting: refused — Refused at the door; letter left")
     assert "last attempt Fri 20 Nov 2026, 18:10: refused (letter left)" in rows["1-1"][-1]

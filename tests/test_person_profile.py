@@ -18,7 +18,7 @@ from vip_tui.screens.help import HelpScreen
 from vip_tui.screens.notifications import NotificationsScreen
 from vip_tui.screens.person import PersonScreen
 from vip_tui.screens.referrals import ReferralsScreen
-from vip_tui.services import review as svc
+from vip_tui.services import search
 from vip_tui.services.persons import person_profile
 from vip_tui.widgets.dialogs import FormDialog
 
@@ -34,7 +34,7 @@ def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
 
 
 def _id(database, name: str) -> int:  # noqa: ANN001
-    [hit] = svc.search_persons(database, name)
+    [hit] = search.search_persons(database, name)
     return hit.id
 
 

@@ -63,13 +63,13 @@ def test_the_runtime_role_works_and_audits_but_cannot_touch_the_audit_log(
     # Ordinary work as the runtime role: an import and a note, both audited.
     imported = vip("--db", roles.app_url, "agenda", "import", str(AGENDAS / "week1-2026-11-10.toml"))
     assert imported.exit_code == 0, imported.output
-    from vip_tui.services import review
+    from vip_tui.services import items, meetings
 
     db = open_database(roles.app_url, user="facilitator", clock=clock)
     try:
-        meeting = review.meeting_by_date(db, __import__("datetime").date(2026, 11, 10))
-        item = review.agenda(db, meeting.id)[0]
-        note_id = review.save_note(db, item.id, "Canvass planned for Friday", version=None)
+        meeting = meetings.meeting_by_date(db, __import__("datetime").date(2026, 11, 10))
+        item = items.agenda(db, meeting.id)[0]
+        note_id = items.save_note(db, item.id, "Canvass planned for Friday", version=None)
     finally:
         db.dispose()
     with psycopg.connect(roles.app_dsn) as con:

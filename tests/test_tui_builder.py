@@ -380,9 +380,9 @@ async def test_every_key_is_in_help_with_an_id(database) -> None:  # noqa: ANN00
 
 
 async def test_a_closed_meetings_agenda_is_read_only(database) -> None:  # noqa: ANN001
-    from vip_tui.services import review
+    from vip_tui.services import meetings
 
-    review.close_meeting(database, meeting_id(database, WEEK3), version=None)
+    meetings.close_meeting(database, meeting_id(database, WEEK3), version=None)
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
         builder = await open_builder(app, pilot)

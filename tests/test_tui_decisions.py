@@ -19,7 +19,8 @@ from vip_tui.models import ActionItem, AuditLog, Notification, Referral
 from vip_tui.screens.notifications import NotificationsScreen
 from vip_tui.screens.review import ReviewScreen
 from vip_tui.screens.wrap_up import WrapUpScreen
-from vip_tui.services import review as svc
+from vip_tui.services import decisions as decisions_svc
+from vip_tui.services import guard, items, meetings
 from vip_tui.widgets.decisions import DecisionList
 from vip_tui.widgets.dialogs import ConfirmDialog, FormDialog
 
@@ -29,14 +30,14 @@ SIZE = (120, 36)
 @pytest.fixture
 def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     db = sample_database(tmp_path, clock)
-    svc.start_meeting(db, meeting_id(db), version=None)
+    meetings.start_meeting(db, meeting_id(db), version=None)
     yield db
     db.dispose()
 
 
 def _first_item(database):  # noqa: ANN001, ANN202
-    item = svc.agenda(database, meeting_id(database))[0]
-    return item, svc.item_detail(database, item.id, with_history=False)
+    item = items.agenda(database, meeting_id(database))[0]
+    return item, items.item_detail(database, item.id, with_history=False)
 
 
 def _audit(database, table: str, row_id: int) -> list[str]:  # noqa: ANN001
@@ -60,8 +61,8 @@ def _notes(app) -> list[str]:  # noqa: ANN001
 async def test_from_the_review_a_due_date_is_corrected_and_a_referral_removed(database) -> None:  # noqa: ANN001
     mid = meeting_id(database)
     item, detail = _first_item(database)
-    action = svc.add_action_item(database, mid, "Pull doorbell video", incident_id=item.incident_id, owner_agency="RMPD")
-    referral = svc.add_referral(database, detail.persons[4].person_id, "housing", meeting_id=mid,
+    action = decisions_svc.add_action_item(database, mid, "Pull doorbell video", incident_id=item.incident_id, owner_agency="RMPD")
+    referral = decisions_svc.add_referral(database, detail.persons[4].person_id, "housing", meeting_id=mid,
                                 incident_id=item.incident_id)
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
@@ -96,7 +97,7 @@ async def test_a_decision_with_a_history_is_not_removed_and_the_review_says_why(
 
     mid = meeting_id(database)
     item, detail = _first_item(database)
-    n = svc.propose_notification(database, mid, detail.persons[1].person_id, incident_id=item.incident_id)
+    n = decisions_svc.propose_notification(database, mid, detail.persons[1].person_id, incident_id=item.incident_id)
     notifications.record_attempt(database, n.id, result=AttemptResult.not_home,
                                  attempted_at=dt.datetime(2026, 11, 24, 8))
     app = make_app(database)
@@ -113,7 +114,7 @@ async def test_a_decision_with_a_history_is_not_removed_and_the_review_says_why(
 async def test_from_the_wrap_up_enter_on_has_no_team_fixes_it(database) -> None:  # noqa: ANN001
     mid = meeting_id(database)
     item, detail = _first_item(database)
-    n = svc.propose_notification(database, mid, detail.persons[1].person_id, incident_id=item.incident_id,
+    n = decisions_svc.propose_notification(database, mid, detail.persons[1].person_id, incident_id=item.incident_id,
                                  due_date=dt.date(2026, 11, 27))
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
@@ -155,7 +156,7 @@ async def test_from_the_wrap_up_a_pending_case_warning_opens_its_review(database
 async def test_from_the_board_a_notification_is_corrected(database) -> None:  # noqa: ANN001
     mid = meeting_id(database)
     item, detail = _first_item(database)
-    n = svc.propose_notification(database, mid, detail.persons[1].person_id, incident_id=item.incident_id,
+    n = decisions_svc.propose_notification(database, mid, detail.persons[1].person_id, incident_id=item.incident_id,
                                  reasons="retaliation")
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
@@ -251,8 +252,8 @@ async def test_creating_still_takes_no_more_keys_than_before(database) -> None: 
 async def test_a_closed_meeting_says_why_its_decisions_are_not_edited(database) -> None:  # noqa: ANN001
     mid = meeting_id(database)
     item, _detail = _first_item(database)
-    action = svc.add_action_item(database, mid, "Pull doorbell video", incident_id=item.incident_id)
-    svc.close_meeting(database, mid, version=None)
+    action = decisions_svc.add_action_item(database, mid, "Pull doorbell video", incident_id=item.incident_id)
+    meetings.close_meeting(database, mid, version=None)
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
         app.open_stage(mid, "wrap_up")
@@ -274,10 +275,10 @@ async def test_a_closed_meeting_says_why_its_decisions_are_not_edited(database) 
 
 async def test_the_board_says_a_closed_meetings_notification_is_amended_not_edited(database) -> None:  # noqa: ANN001
     earlier = meeting_id(database, dt.date(2026, 11, 17))
-    item = svc.agenda(database, earlier)[0]
-    person = next(p for p in svc.item_detail(database, item.id, with_history=False).persons if p.role.value != "victim")
-    svc.propose_notification(database, earlier, person.person_id, incident_id=item.incident_id, reasons="retaliation")
-    svc.close_meeting(database, earlier, version=None)
+    item = items.agenda(database, earlier)[0]
+    person = next(p for p in items.item_detail(database, item.id, with_history=False).persons if p.role.value != "victim")
+    decisions_svc.propose_notification(database, earlier, person.person_id, incident_id=item.incident_id, reasons="retaliation")
+    meetings.close_meeting(database, earlier, version=None)
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -295,9 +296,9 @@ async def test_a_refused_correction_opens_the_form_again_with_what_was_typed(dat
 
     mid = meeting_id(database)
     item, _detail = _first_item(database)
-    action = svc.add_action_item(database, mid, "Pull doorbell video", incident_id=item.incident_id)
+    action = decisions_svc.add_action_item(database, mid, "Pull doorbell video", incident_id=item.incident_id)
     real = dsvc.edit_decision
-    refusals = iter([svc.ReviewError("refused for a reason the test gives")])
+    refusals = iter([guard.ReviewError("refused for a reason the test gives")])
 
     def refuse_once(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         for exc in refusals:

@@ -147,3 +147,27 @@ def test_figures_look_right(snap_compare, program_db) -> None:  # noqa: ANN001
         await _open_figures(app, pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_f_on_the_meetings_shows_the_figures_with_their_data_in_their_first_frame(program_db) -> None:  # noqa: ANN001
+    # Loaded before the push (VipApp.open_figures): a load under the screen being drawn took 4x as long (issue 14).
+    app = make_app(program_db)
+    first: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingsScreen)
+        original = FiguresScreen._compositor_refresh
+
+        def compositor_refresh(screen) -> None:  # noqa: ANN001
+            if isinstance(screen, FiguresScreen) and not first:
+                first.append(str(screen.query_one("#figures-window", Static).content))
+            original(screen)
+
+        FiguresScreen._compositor_refresh = compositor_refresh  # type: ignore[method-assign]
+        try:
+            await pilot.press("f")
+            await settle(pilot)
+        finally:
+            del FiguresScreen._compositor_refresh
+        assert isinstance(app.screen, FiguresScreen)
+    assert first and first[0].startswith("Figures on "), first

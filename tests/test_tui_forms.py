@@ -33,8 +33,10 @@ from vip_tui.screens.meetings import MeetingsScreen
 from vip_tui.screens.notifications import NotificationsScreen
 from vip_tui.screens.old_business import OldBusinessScreen
 from vip_tui.screens.referrals import ReferralsScreen
+from vip_tui.services import attendance as attendance_svc
+from vip_tui.services import meetings as meetings_svc
 from vip_tui.services import notifications as follow
-from vip_tui.services import review as svc
+from vip_tui.services import old_business
 from vip_tui.widgets.dialogs import DISCARD_QUESTION, ConfirmDialog, Form, FormDialog
 
 SIZE = (120, 36)
@@ -47,7 +49,7 @@ def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     """The sample agendas with weeks 1 and 2 held (old business, boards) and week 3 under way."""
     db = sample_database(tmp_path, clock)
     seed_history(db)
-    svc.start_meeting(db, meeting_id(db), version=None)
+    meetings_svc.start_meeting(db, meeting_id(db), version=None)
     yield db
     db.dispose()
 
@@ -213,7 +215,7 @@ async def test_walk_in_form(database, way: str) -> None:  # noqa: ANN001
         await at_stage(app, pilot, "attendance")
 
     await run_form(database, way, attendance, "w", [typed("Q. Walker"), typed("RMPD"), typed("Crime analyst")])
-    row = next(r for r in svc.attendance(database, meeting_id(database)) if r.name == "Q. Walker")
+    row = next(r for r in attendance_svc.attendance(database, meeting_id(database)) if r.name == "Q. Walker")
     assert (row.agency, row.role, row.walk_in) == ("RMPD", "Crime analyst", True)
 
 
@@ -222,8 +224,8 @@ async def _old_business(app, pilot) -> None:  # noqa: ANN001
     assert isinstance(app.screen, OldBusinessScreen)
 
 
-def _first_open_action(database) -> svc.OldBusinessRow:  # noqa: ANN001
-    return next(r for r in svc.old_business(database, meeting_id(database)) if r.kind == "action")
+def _first_open_action(database) -> old_business.OldBusinessRow:  # noqa: ANN001
+    return next(r for r in old_business.old_business(database, meeting_id(database)) if r.kind == "action")
 
 
 @pytest.mark.parametrize("way", WAYS)
@@ -510,7 +512,7 @@ async def test_builder_incident_form(draft_db, way: str) -> None:  # noqa: ANN00
 @pytest.mark.parametrize("way", WAYS)
 async def test_builder_invitee_form(draft_db, way: str) -> None:  # noqa: ANN001
     await run_form(draft_db, way, _builder, "i", [typed("Det. Q. Invitee"), typed("RMPD"), typed("Homicide")])
-    row = next(r for r in svc.attendance(draft_db, meeting_id(draft_db)) if r.name == "Det. Q. Invitee")
+    row = next(r for r in attendance_svc.attendance(draft_db, meeting_id(draft_db)) if r.name == "Det. Q. Invitee")
     assert (row.agency, row.role) == ("RMPD", "Homicide")
 
 

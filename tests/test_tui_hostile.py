@@ -22,7 +22,7 @@ from vip_tui.app import make_app
 from vip_tui.models import Attendee, Incident, Meeting, Person
 from vip_tui.names import name_key
 from vip_tui.sanitize import for_terminal
-from vip_tui.services import review as svc
+from vip_tui.services import decisions, items
 
 QUIT = "[@click=app.quit]Quit now[/]"
 TOGGLE = "[@click=app.toggle_presentation]Toggle[/]"
@@ -75,8 +75,8 @@ def hostile(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     database = sample_database(tmp_path, clock)
     mid = meeting_id(database)
     earlier = meeting_id(database, dt.date(2026, 11, 17))
-    first = svc.agenda(database, mid)[0]
-    detail = svc.item_detail(database, first.id, with_history=False)
+    first = items.agenda(database, mid)[0]
+    detail = items.item_detail(database, first.id, with_history=False)
     # The first person is the homicide victim: no notification for them (issue 13 item 7), so the second is notified.
     quitter, clearer = detail.persons[1].person_id, detail.persons[0].person_id
     with database.transaction() as s:
@@ -93,12 +93,12 @@ def hostile(tmp_path: Path, clock):  # noqa: ANN001, ANN201
         person.aliases = [TITLE]
         attendee = s.exec(__import__("sqlmodel").select(Attendee)).first()
         attendee.name = BOLD
-    svc.save_note(database, first.id, TOGGLE, version=None)
-    svc.add_action_item(database, earlier, QUIT, owner_agency="RMPD", due_date=dt.date(2026, 11, 20))
-    svc.add_action_item(database, mid, TOGGLE, incident_id=first.incident_id, owner_agency="RMPD")
-    svc.propose_notification(database, mid, quitter, incident_id=first.incident_id, reasons=BOLD,
+    items.save_note(database, first.id, TOGGLE, version=None)
+    decisions.add_action_item(database, earlier, QUIT, owner_agency="RMPD", due_date=dt.date(2026, 11, 20))
+    decisions.add_action_item(database, mid, TOGGLE, incident_id=first.incident_id, owner_agency="RMPD")
+    decisions.propose_notification(database, mid, quitter, incident_id=first.incident_id, reasons=BOLD,
                              due_date=dt.date(2026, 11, 30))
-    svc.add_referral(database, clearer, "housing", provider=BIDI, meeting_id=mid, incident_id=first.incident_id)
+    decisions.add_referral(database, clearer, "housing", provider=BIDI, meeting_id=mid, incident_id=first.incident_id)
     return SimpleNamespace(db=database, id=mid, quitter=quitter, clearer=clearer)
 
 
@@ -170,8 +170,8 @@ async def test_hostile_text_is_shown_literally_on_every_screen_and_clicking_it_d
 
 async def test_presenting_the_palette_shows_no_records_id_or_birth_date(tmp_path: Path, clock) -> None:  # noqa: ANN001
     database = sample_database(tmp_path, clock)
-    first = svc.agenda(database, meeting_id(database, REVIEW_DATE))[0]
-    person = svc.item_detail(database, first.id, with_history=False).persons[1]
+    first = items.agenda(database, meeting_id(database, REVIEW_DATE))[0]
+    person = items.item_detail(database, first.id, with_history=False).persons[1]
     assert person.record_id
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -13,7 +13,7 @@ from tests.tui_helpers import meeting_id, palette_hits, sample_database, settle,
 from vip_tui.app import make_app
 from vip_tui.screens.help import HelpScreen
 from vip_tui.screens.person import PersonScreen
-from vip_tui.services import review as svc
+from vip_tui.services import meetings, search
 
 STAGES = ["attendance", "old_business", "review", "wrap_up"]
 
@@ -21,7 +21,7 @@ STAGES = ["attendance", "old_business", "review", "wrap_up"]
 @pytest.fixture
 def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     db = sample_database(tmp_path, clock)
-    svc.start_meeting(db, meeting_id(db), version=None)
+    meetings.start_meeting(db, meeting_id(db), version=None)
     yield db
     db.dispose()
 
@@ -30,7 +30,7 @@ async def _open(app, pilot, where: str) -> None:  # noqa: ANN001
     if where == "meetings":
         pass
     elif where == "person":
-        [hit] = svc.search_persons(app.db, "Rendón-Hale")
+        [hit] = search.search_persons(app.db, "Rendón-Hale")
         app.open_person(hit.id)
     else:
         app.open_stage(meeting_id(app.db), where)

@@ -12,7 +12,7 @@ from vip_tui.app import make_app
 from vip_tui.demo_history import seed_history
 from vip_tui.enums import ActionStatus, Attendance, MeetingStatus, NotificationStatus, ReviewStatus, Role
 from vip_tui.models import ActionItem, Agency, Note, Notification, Person
-from vip_tui.services import review as svc
+from vip_tui.services import attendance, items, meetings, old_business
 
 # Short texts: the Pilot takes about 50 ms a key, and the point is the path, not the length.
 NOTES = ["TMC to answer", "No group link", "Witness door", "CA16 blames TMC", "Known to PPD", "To NIBIN"]
@@ -22,7 +22,7 @@ async def test_a_whole_meeting_from_the_keyboard(tmp_path: Path, clock) -> None:
     database = sample_database(tmp_path, clock)
     seed_history(database)
     mid = meeting_id(database)
-    before_old = {(r.kind, r.ref): r for r in svc.old_business(database, mid)}
+    before_old = {(r.kind, r.ref): r for r in old_business.old_business(database, mid)}
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -30,7 +30,7 @@ async def test_a_whole_meeting_from_the_keyboard(tmp_path: Path, clock) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert type(app.screen).__name__ == "AttendanceScreen"
-        invited = svc.attendance(database, mid)
+        invited = attendance.attendance(database, mid)
         keys = ["p"] * (len(invited) - 2) + ["r", "a"]
         await pilot.press(*keys)
         await settle(pilot)
@@ -110,15 +110,15 @@ async def test_a_whole_meeting_from_the_keyboard(tmp_path: Path, clock) -> None:
 
     # ---------------------------------------------------------------- what the database holds
     today = dt.date(2026, 11, 24)
-    meeting = svc.get_meeting(database, mid)
+    meeting = meetings.get_meeting(database, mid)
     assert meeting.status == MeetingStatus.closed
-    statuses = [r.status for r in svc.attendance(database, mid)]
+    statuses = [r.status for r in attendance.attendance(database, mid)]
     assert statuses.count(Attendance.present) == len(invited) - 2 + 1  # the walk-in is present
     assert statuses.count(Attendance.remote) == 1 and statuses.count(Attendance.absent) == 1
-    walk_in = [r for r in svc.attendance(database, mid) if r.walk_in]
+    walk_in = [r for r in attendance.attendance(database, mid) if r.walk_in]
     assert [(r.name, r.agency, r.role) for r in walk_in] == [("Dr. Q", "VIP", "Surgeon")]
 
-    after_old = {(r.kind, r.ref): r for r in svc.old_business(database, mid)}
+    after_old = {(r.kind, r.ref): r for r in old_business.old_business(database, mid)}
     closed_here = {key: r for key, r in after_old.items() if r.closed_here}
     assert len(closed_here) == 2
     action = next(r for r in closed_here.values() if r.kind == "action")
@@ -127,7 +127,7 @@ async def test_a_whole_meeting_from_the_keyboard(tmp_path: Path, clock) -> None:
     assert (delivered.status, delivered.outcome) == ("delivered", "With aunt")
     assert set(before_old) == set(after_old)
 
-    rows = svc.agenda(database, mid)
+    rows = items.agenda(database, mid)
     assert all(r.review_status == ReviewStatus.discussed for r in rows)
     with database.session() as s:
         notes = s.exec(select(Note).where(Note.meeting_id == mid).order_by(Note.id)).all()
@@ -143,8 +143,8 @@ async def test_a_whole_meeting_from_the_keyboard(tmp_path: Path, clock) -> None:
         notifications = s.exec(
             select(Notification, Person).join(Person).where(Notification.meeting_id == mid).order_by(Notification.number)
         ).all()
-    def first_not_victim(row: svc.AgendaRow) -> int | None:
-        persons = svc.item_detail(database, row.id, with_history=False).persons
+    def first_not_victim(row: items.AgendaRow) -> int | None:
+        persons = items.item_detail(database, row.id, with_history=False).persons
         return next((p.person_id for p in persons if p.role != Role.victim), None)
 
     with_persons = [r for r in rows if first_not_victim(r) is not None]

@@ -19,8 +19,8 @@ from vip_tui.screens.help import HelpScreen
 from vip_tui.screens.notifications import NotificationsScreen
 from vip_tui.screens.person import PersonScreen
 from vip_tui.screens.referrals import ReferralsScreen
+from vip_tui.services import meetings, old_business
 from vip_tui.services import notifications as follow
-from vip_tui.services import review as svc
 from vip_tui.widgets.dialogs import ConfirmDialog, FormDialog
 
 SIZE = (120, 36)
@@ -230,7 +230,7 @@ async def test_closing_a_notification_with_its_outcome_and_services(database) ->
         assert (n.status, n.outcome, n.services_offered, n.services_accepted) == (
             NotificationStatus.not_located, "Family says he left for Texas", "relocation", None)
         assert n.closed_in_meeting_id == meeting_id(database)
-    closed_here = [r for r in svc.old_business(database, meeting_id(database)) if r.closed_here]
+    closed_here = [r for r in old_business.old_business(database, meeting_id(database)) if r.closed_here]
     assert [(r.ref, r.status) for r in closed_here] == [("1-9", "not_located")]
 
 
@@ -398,7 +398,7 @@ async def test_following_a_person_from_an_incident_to_the_profile_and_back(datab
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        svc.start_meeting(database, meeting_id(database), version=None)
+        meetings.start_meeting(database, meeting_id(database), version=None)
         app.open_stage(meeting_id(database), "review")
         await settle(pilot)
         review = app.screen

@@ -15,8 +15,7 @@ from vip_tui.enums import ReleaseDecision
 from vip_tui.models import Incident, PartnerRelease, ReleaseExemption
 from vip_tui.screens.release import ReleaseReviewScreen
 from vip_tui.services import agenda_builder as ab
-from vip_tui.services import release
-from vip_tui.services import review as svc
+from vip_tui.services import decisions, items, release
 from vip_tui.widgets.dialogs import FormDialog
 
 SIZE = (120, 36)
@@ -27,16 +26,16 @@ def meeting(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     """The 2026-11-24 sample meeting with four passages that need a decision (fictional people)."""
     database = sample_database(tmp_path, clock)
     mid = meeting_id(database)
-    rows = svc.agenda(database, mid)
-    first = svc.item_detail(database, rows[0].id, with_history=False)
+    rows = items.agenda(database, mid)
+    first = items.item_detail(database, rows[0].id, with_history=False)
     victim = first.persons[0].name  # a person on file: every part of the name is protected
     surname = victim.split()[-1]
     ab.set_partner_summary(database, rows[0].id, f"{victim.split()[0]} was hurt; the family asked for support", version=None)
-    action = svc.add_action_item(database, mid, f"Visit the {surname} family with the outreach team",
+    action = decisions.add_action_item(database, mid, f"Visit the {surname} family with the outreach team",
                                  incident_id=first.incident.id, owner_agency="CVI")
-    clean = svc.add_action_item(database, mid, "Hold the vigil planning call", incident_id=first.incident.id,
+    clean = decisions.add_action_item(database, mid, "Hold the vigil planning call", incident_id=first.incident.id,
                                 owner_agency="CVI")
-    note = svc.save_note(database, rows[0].id, f"Meet at the corner of {surname} Street", visibility="partners", version=None)
+    note = items.save_note(database, rows[0].id, f"Meet at the corner of {surname} Street", visibility="partners", version=None)
     token = " ".join(surname.casefold().replace("-", " ").split())  # as an exemption stores it
     return SimpleNamespace(db=database, id=mid, item=rows[0].id, incident=first.incident.id, victim=victim,
                            surname=surname, token=token, action=action.id, clean=clean.id, note=note)
@@ -81,7 +80,7 @@ async def test_from_the_wrap_up_every_passage_is_decided_and_read_back(meeting, 
         await settle(pilot)
         refusal = [n.message for n in app._notifications if n.severity == "error"][-1]
         assert refusal.startswith("The minutes were not written: 4 passages of the partner minutes are not resolved")
-        assert f"incident {svc.agenda(meeting.db, meeting.id)[0].case_number}, partner summary" in refusal
+        assert f"incident {items.agenda(meeting.db, meeting.id)[0].case_number}, partner summary" in refusal
         assert not list(tmp_path.glob("*.docx"))
 
         await pilot.press("R")
@@ -140,7 +139,7 @@ async def test_from_the_wrap_up_every_passage_is_decided_and_read_back(meeting, 
 
 async def test_not_this_person_asks_which_hit_when_there_are_several(meeting) -> None:  # noqa: ANN001
     first = meeting.victim.split()[0]
-    note = svc.save_note(meeting.db, meeting.item, f"{first} and {meeting.surname} Street", visibility="partners", version=None)
+    note = items.save_note(meeting.db, meeting.item, f"{first} and {meeting.surname} Street", visibility="partners", version=None)
     app = make_app(meeting.db)
     async with app.run_test(size=SIZE) as pilot:
         await _open_review(app, pilot, meeting)

@@ -14,13 +14,14 @@ from vip_tui.app import make_app
 from vip_tui.enums import ReviewStatus
 from vip_tui.models import ActionItem, AgendaItem, Note, Notification, Referral
 from vip_tui.screens.review import SAVE_DELAY, ReviewScreen
-from vip_tui.services import review as svc
+from vip_tui.services import decisions as decisions_svc
+from vip_tui.services import items, meetings
 
 
 @pytest.fixture
 def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     db = sample_database(tmp_path, clock)
-    svc.start_meeting(db, meeting_id(db), version=None)
+    meetings.start_meeting(db, meeting_id(db), version=None)
     yield db
     db.dispose()
 
@@ -200,7 +201,7 @@ async def test_marking_moves_on_and_the_pace_follows(database, clock) -> None:  
         await pilot.press("f")  # deferred after a minute: the rest of its budget is time won back
         await settle(pilot)
         pace = str(screen.query_one("#pace").render())
-    rows = svc.agenda(database, meeting_id(database))
+    rows = items.agenda(database, meeting_id(database))
     assert [r.review_status for r in rows[:3]] == [ReviewStatus.discussed, ReviewStatus.deferred, ReviewStatus.pending]
     assert rows[0].elapsed_seconds == 14 * 60
     assert "Item 3 of 6" in pace and "2 of 6 done" in pace
@@ -208,8 +209,8 @@ async def test_marking_moves_on_and_the_pace_follows(database, clock) -> None:  
 
 
 async def test_presentation_mode_masks_names_and_hides_le_only_notes(database) -> None:  # noqa: ANN001
-    first = svc.agenda(database, meeting_id(database))[0]
-    svc.save_note(database, first.id, "Informant: the shooter drives a grey sedan", visibility="le_only", version=None)
+    first = items.agenda(database, meeting_id(database))[0]
+    items.save_note(database, first.id, "Informant: the shooter drives a grey sedan", visibility="le_only", version=None)
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_review(app, pilot)
@@ -228,7 +229,7 @@ async def test_presentation_mode_masks_names_and_hides_le_only_notes(database) -
 
 
 async def test_a_closed_meeting_is_read_only(database) -> None:  # noqa: ANN001
-    svc.close_meeting(database, meeting_id(database), version=None)
+    meetings.close_meeting(database, meeting_id(database), version=None)
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_review(app, pilot)
@@ -237,7 +238,7 @@ async def test_a_closed_meeting_is_read_only(database) -> None:  # noqa: ANN001
         await pilot.press("a", "d")
         await settle(pilot)
         assert not any(isinstance(s, object) and type(s).__name__ == "FormDialog" for s in app.screen_stack)
-    assert all(r.review_status == ReviewStatus.pending for r in svc.agenda(database, meeting_id(database)))
+    assert all(r.review_status == ReviewStatus.pending for r in items.agenda(database, meeting_id(database)))
 
 
 def test_review_screen_looks_right(snap_compare, database) -> None:  # noqa: ANN001
@@ -307,12 +308,12 @@ async def test_presenting_masks_names_typed_into_free_text(database) -> None:  #
     """Issue 11: motives, notes and decisions naming a person on file show initials on the shared screen."""
     from vip_tui.models import Incident
 
-    first = svc.agenda(database, meeting_id(database))[0]
+    first = items.agenda(database, meeting_id(database))[0]
     with database.transaction() as s:
         incident = s.get(Incident, first.incident_id)
         incident.motive = "retaliation for the homicide of Tobias Rendón-Hale"
-    svc.save_note(database, first.id, "tobias rendon hale's cousin drives a grey sedan", version=None)
-    svc.add_action_item(database, meeting_id(database), "Ask Rendón-Hale's family about the car",
+    items.save_note(database, first.id, "tobias rendon hale's cousin drives a grey sedan", version=None)
+    decisions_svc.add_action_item(database, meeting_id(database), "Ask Rendón-Hale's family about the car",
                         incident_id=first.incident_id, owner_agency="RMPD")
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -335,8 +336,8 @@ async def test_presenting_the_note_in_the_editor_shows_masked_and_e_starts_a_new
     """The latest note sits in the editor: on the shared screen it is shown through the disclosure layer too."""
     from textual.widgets import TextArea
 
-    first = svc.agenda(database, meeting_id(database))[0]
-    svc.save_note(database, first.id, "tobias rendon hale's cousin drives a grey sedan, MNI 60417", version=None)
+    first = items.agenda(database, meeting_id(database))[0]
+    items.save_note(database, first.id, "tobias rendon hale's cousin drives a grey sedan, MNI 60417", version=None)
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_review(app, pilot)
@@ -361,5 +362,5 @@ async def test_presenting_the_note_in_the_editor_shows_masked_and_e_starts_a_new
         await settle(pilot)
         assert editor.display and not masked.display
     with database.session() as s:
-        texts = [n.text for n in svc.load_item_detail(s, first.id).notes]
+        texts = [n.text for n in items.load_item_detail(s, first.id).notes]
     assert texts == ["tobias rendon hale's cousin drives a grey sedan, MNI 60417", "canvass planned"]

@@ -23,7 +23,7 @@ from vip_tui.enums import ReviewStatus, RetaliationRisk
 from vip_tui.models import Incident
 from vip_tui.screens.base import CLOSED_MEETING
 from vip_tui.screens.review import ReviewScreen
-from vip_tui.services import review as svc
+from vip_tui.services import decisions, items, meetings
 
 FIRST = "26-0091044"
 LONG_SUMMARY = " ".join(
@@ -36,7 +36,7 @@ LONG_MOTIVE = "a dispute over a parked car that started at a birthday party and 
 @pytest.fixture
 def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     db = sample_database(tmp_path, clock)
-    svc.start_meeting(db, meeting_id(db), version=None)
+    meetings.start_meeting(db, meeting_id(db), version=None)
     yield db
     db.dispose()
 
@@ -45,27 +45,27 @@ def database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
 def busy_item(database):  # noqa: ANN001, ANN201
     """The first item with a long summary and motive, an immediate retaliation risk, five decisions, five notes."""
     meeting = meeting_id(database)
-    first = svc.agenda(database, meeting)[0]
+    first = items.agenda(database, meeting)[0]
     with database.transaction() as s:
         incident = s.get(Incident, first.incident_id)
         incident.summary = LONG_SUMMARY
         incident.motive = LONG_MOTIVE
         incident.retaliation_risk = RetaliationRisk.immediate
-    persons = svc.item_detail(database, first.id, with_history=False).persons
+    persons = items.item_detail(database, first.id, with_history=False).persons
     due = dt.date(2026, 12, 1)
-    svc.add_action_item(database, meeting, "Pull the doorbell video from the block", incident_id=first.incident_id,
+    decisions.add_action_item(database, meeting, "Pull the doorbell video from the block", incident_id=first.incident_id,
                         owner_agency="RMPD", owner_name="Det. R. Quintana", due_date=due)
-    svc.propose_notification(database, meeting, persons[1].person_id, incident_id=first.incident_id,
+    decisions.propose_notification(database, meeting, persons[1].person_id, incident_id=first.incident_id,
                              reasons="suspect with an earlier victimisation", team_officer="Ofc. M. Duran",
                              due_date=due)
-    svc.add_action_item(database, meeting, "Ask the lab about the NIBIN lead", incident_id=first.incident_id,
+    decisions.add_action_item(database, meeting, "Ask the lab about the NIBIN lead", incident_id=first.incident_id,
                         owner_agency="ATF", due_date=due)
-    svc.add_referral(database, persons[1].person_id, "peer support", provider="Eastside Outreach",
+    decisions.add_referral(database, persons[1].person_id, "peer support", provider="Eastside Outreach",
                      meeting_id=meeting, incident_id=first.incident_id)
-    svc.add_action_item(database, meeting, "Last decision: check the vigil permit", incident_id=first.incident_id,
+    decisions.add_action_item(database, meeting, "Last decision: check the vigil permit", incident_id=first.incident_id,
                         owner_agency="RMPD", due_date=due)
     for n in range(1, 6):  # the last is in the editor, the four before it listed above the decisions
-        svc.save_note(database, first.id, f"Note {n} of the discussion", version=None)
+        items.save_note(database, first.id, f"Note {n} of the discussion", version=None)
     return database
 
 
@@ -93,8 +93,8 @@ def persons_of(screen: ReviewScreen) -> OptionList:
 
 
 async def test_e_puts_the_cursor_after_the_note_and_typing_goes_on_from_there(database) -> None:  # noqa: ANN001
-    first = svc.agenda(database, meeting_id(database))[0]
-    svc.save_note(database, first.id, "Family asked for a vigil permit.\nCousin drives a grey sedan.", version=None)
+    first = items.agenda(database, meeting_id(database))[0]
+    items.save_note(database, first.id, "Family asked for a vigil permit.\nCousin drives a grey sedan.", version=None)
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_review(app, pilot)
@@ -254,7 +254,7 @@ async def test_the_footer_shows_help_and_the_stages_at_80_columns(database) -> N
 
 
 async def test_a_closed_meetings_keys_say_why_they_do_nothing(database) -> None:  # noqa: ANN001
-    svc.close_meeting(database, meeting_id(database), version=None)
+    meetings.close_meeting(database, meeting_id(database), version=None)
     app = make_app(database)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_review(app, pilot)
@@ -267,7 +267,7 @@ async def test_a_closed_meetings_keys_say_why_they_do_nothing(database) -> None:
         assert screen.focused is editor and editor.read_only  # e still opens the note to read it
         await pilot.press("x", "escape")
         assert len(app.screen_stack) == 2 and isinstance(app.screen, ReviewScreen)
-    assert all(r.review_status == ReviewStatus.pending for r in svc.agenda(database, meeting_id(database)))
+    assert all(r.review_status == ReviewStatus.pending for r in items.agenda(database, meeting_id(database)))
     assert notes_of(database, FIRST) == []
 
 

@@ -17,16 +17,18 @@ from tests.tui_helpers import tables_drawn
 from vip_tui.agenda.importer import import_files
 from vip_tui.app import make_app
 from vip_tui.db import open_database
-from vip_tui.enums import ActionStatus, Attendance, MeetingStatus, NotificationStatus
+from vip_tui.enums import ActionStatus, Attendance, MeetingStatus, NotificationStatus, ReviewStatus
 from vip_tui.models import ActionItem, Agency, Notification
-from vip_tui.services import review
+from vip_tui.services import attendance
+from vip_tui.services import decisions as decisions_svc
+from vip_tui.services import guard, items, meetings, old_business
 from vip_tui.widgets.dialogs import ConfirmDialog, FormDialog
 
 SIZE = (120, 36)
 
 
 def _meeting_id(database, day: int) -> int:  # noqa: ANN001
-    meeting = review.meeting_by_date(database, dt.date(2026, 11, day))
+    meeting = meetings.meeting_by_date(database, dt.date(2026, 11, day))
     assert meeting is not None
     return meeting.id
 
@@ -37,18 +39,18 @@ def meeting_db(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     database = open_database(str(tmp_path / "vip.db"), user="tester", clock=clock)
     import_files(database, sorted(AGENDAS.glob("week*")))
     first = _meeting_id(database, 10)
-    item = review.agenda(database, first)[0]
+    item = items.agenda(database, first)[0]
     # The second person: the first is the homicide victim, whom no notification can reach (issue 13 item 7).
-    person = review.item_detail(database, item.id, with_history=False).persons[1]
+    person = items.item_detail(database, item.id, with_history=False).persons[1]
     ids = SimpleNamespace(first=first, third=_meeting_id(database, 24), person=person.name)
-    ids.overdue_action = review.add_action_item(
+    ids.overdue_action = decisions_svc.add_action_item(
         database, first, "Pull the ShotSpotter audio for the block", incident_id=item.incident_id,
         owner_agency="RMPD", owner_name="Det. R. Quintana", due_date=dt.date(2026, 11, 12),
     ).id
-    ids.later_action = review.add_action_item(
+    ids.later_action = decisions_svc.add_action_item(
         database, first, "Check the NIBIN lead with the lab", owner_agency="ATF", due_date=dt.date(2026, 12, 1),
     ).id
-    ids.notification = review.propose_notification(
+    ids.notification = decisions_svc.propose_notification(
         database, first, person.person_id, incident_id=item.incident_id, reasons="victim twice this year",
         team_officer="Ofc. M. Duran", team_community_voice="Pastor E. Ruiz", due_date=dt.date(2026, 11, 17),
     ).id
@@ -71,7 +73,7 @@ async def _settle(app, pilot) -> None:  # noqa: ANN001
 
 
 def _statuses(database, meeting_id: int) -> dict[str, Attendance]:  # noqa: ANN001
-    return {row.name: row.status for row in review.attendance(database, meeting_id)}
+    return {row.name: row.status for row in attendance.attendance(database, meeting_id)}
 
 
 # --------------------------------------------------------------------------- attendance
@@ -82,7 +84,7 @@ async def test_attendance_lists_invitees_by_agency(meeting_db) -> None:  # noqa:
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "attendance")
         table = app.screen.query_one(DataTable)
-        rows = review.attendance(meeting_db.db, meeting_db.third)
+        rows = attendance.attendance(meeting_db.db, meeting_db.third)
         assert table.row_count == len(rows) == 14
         shown = [table.get_row_at(i) for i in range(table.row_count)]
         # The agency shows on the first row of its group only.
@@ -105,7 +107,7 @@ async def test_marking_attendance_moves_down_and_is_saved(meeting_db) -> None:  
         summary = str(app.screen.query_one("#attendance-summary").render())
         assert summary == "3 present · 1 remote · 0 absent · 10 not marked"
         assert str(table.get_row_at(2)[2]) == "remote"
-    rows = review.attendance(meeting_db.db, meeting_db.third)
+    rows = attendance.attendance(meeting_db.db, meeting_db.third)
     assert [r.status for r in rows[:5]] == [
         Attendance.present, Attendance.present, Attendance.remote, Attendance.present, Attendance.invited,
     ]
@@ -128,7 +130,7 @@ async def test_a_walk_in_is_added_with_keystrokes_only(meeting_db) -> None:  # n
         row = table.get_row_at(table.cursor_row)
         assert str(row[1]).startswith("Ofc. T. Walker") and "walk-in" in str(row[1])
         assert str(row[2]) == "present"
-    walk_in = next(r for r in review.attendance(meeting_db.db, meeting_db.third) if r.name == "Ofc. T. Walker")
+    walk_in = next(r for r in attendance.attendance(meeting_db.db, meeting_db.third) if r.name == "Ofc. T. Walker")
     assert (walk_in.agency, walk_in.status, walk_in.walk_in, walk_in.role) == ("RMPD", Attendance.present, True, None)
 
 
@@ -136,7 +138,7 @@ async def test_a_closed_meetings_attendance_keys_say_why_they_do_nothing(meeting
     from vip_tui.screens.base import CLOSED_MEETING
 
     db = meeting_db.db
-    review.close_meeting(db, meeting_db.third, version=None)
+    meetings.close_meeting(db, meeting_db.third, version=None)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "attendance")
@@ -153,8 +155,8 @@ async def test_a_closed_meetings_old_business_keys_say_why_they_do_nothing(meeti
     from vip_tui.screens.base import CLOSED_MEETING
 
     db = meeting_db.db
-    review.close_meeting(db, meeting_db.third, version=None)
-    before = [(r.kind, r.id, r.status, r.outcome) for r in review.old_business(db, meeting_db.third)]
+    meetings.close_meeting(db, meeting_db.third, version=None)
+    before = [(r.kind, r.id, r.status, r.outcome) for r in old_business.old_business(db, meeting_db.third)]
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "old_business")
@@ -164,7 +166,7 @@ async def test_a_closed_meetings_old_business_keys_say_why_they_do_nothing(meeti
             await pilot.pause()
             assert [n.message for n in app._notifications] == [CLOSED_MEETING], key  # noqa: SLF001
             assert not isinstance(app.screen, (FormDialog, ConfirmDialog)), key
-    assert [(r.kind, r.id, r.status, r.outcome) for r in review.old_business(db, meeting_db.third)] == before
+    assert [(r.kind, r.id, r.status, r.outcome) for r in old_business.old_business(db, meeting_db.third)] == before
 
 
 async def test_a_walk_in_from_an_unknown_agency_adds_the_agency(meeting_db) -> None:  # noqa: ANN001
@@ -173,8 +175,8 @@ async def test_a_walk_in_from_an_unknown_agency_adds_the_agency(meeting_db) -> N
         await _open(app, pilot, meeting_db.third, "attendance")
         await pilot.press("w", *"M. Ortiz", "enter", *"HUD", "enter", *"Housing liaison", "enter")
         await _settle(app, pilot)
-    assert "HUD" in review.agency_short_names(meeting_db.db)
-    walk_in = next(r for r in review.attendance(meeting_db.db, meeting_db.third) if r.name == "M. Ortiz")
+    assert "HUD" in attendance.agency_short_names(meeting_db.db)
+    walk_in = next(r for r in attendance.attendance(meeting_db.db, meeting_db.third) if r.name == "M. Ortiz")
     assert (walk_in.agency, walk_in.role) == ("HUD", "Housing liaison")
 
 
@@ -183,7 +185,7 @@ async def test_a_known_attendee_walking_in_with_another_role_gets_it_and_is_told
     from vip_tui.models import Attendee, AuditLog
 
     # Known from the first meeting, where he walked in as a patrol officer.
-    review.add_walk_in(meeting_db.db, meeting_db.first, "Ofc. T. Walker", "RMPD", "Patrol, Southeast")
+    attendance.add_walk_in(meeting_db.db, meeting_db.first, "Ofc. T. Walker", "RMPD", "Patrol, Southeast")
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "attendance")
@@ -191,7 +193,7 @@ async def test_a_known_attendee_walking_in_with_another_role_gets_it_and_is_told
         await _settle(app, pilot)
         messages = [str(n.message) for n in app._notifications]
         assert any("role updated from Patrol, Southeast to Sergeant, Gun Violence Unit" in m for m in messages), messages
-    walk_in = next(r for r in review.attendance(meeting_db.db, meeting_db.third) if r.name == "Ofc. T. Walker")
+    walk_in = next(r for r in attendance.attendance(meeting_db.db, meeting_db.third) if r.name == "Ofc. T. Walker")
     assert (walk_in.role, walk_in.status, walk_in.walk_in) == ("Sergeant, Gun Violence Unit", Attendance.present, True)
     with meeting_db.db.session() as s:
         attendee = s.exec(select(Attendee).where(Attendee.name == "Ofc. T. Walker")).one()  # one person, not two
@@ -201,7 +203,7 @@ async def test_a_known_attendee_walking_in_with_another_role_gets_it_and_is_told
     assert [a.action.value for a in audit] == ["create", "update"]
     assert "Sergeant, Gun Violence Unit" in str(audit[-1].changes)
     # A walk-in who gives no role keeps the stored one, and nothing is said about it.
-    row = review.add_walk_in(meeting_db.db, meeting_db.third, "Ofc. T. Walker", "RMPD", "  ")
+    row = attendance.add_walk_in(meeting_db.db, meeting_db.third, "Ofc. T. Walker", "RMPD", "  ")
     assert (row.role, row.role_was) == ("Sergeant, Gun Violence Unit", None)
 
 
@@ -294,8 +296,8 @@ async def test_set_status_offers_only_allowed_notification_steps(meeting_db) -> 
 
 
 def test_the_service_refuses_a_notification_step_that_is_not_allowed(meeting_db) -> None:  # noqa: ANN001
-    with pytest.raises(review.ReviewError, match="cannot become delivered"):
-        review.set_notification_status(
+    with pytest.raises(guard.ReviewError, match="cannot become delivered"):
+        old_business.set_notification_status(
             meeting_db.db, meeting_db.notification, NotificationStatus.delivered, in_meeting_id=meeting_db.third, version=None
         )
     with meeting_db.db.session() as s:
@@ -367,7 +369,7 @@ async def test_nothing_carried_over_says_so(meeting_db) -> None:  # noqa: ANN001
 
 async def test_wrap_up_warns_and_closing_makes_the_meeting_read_only(meeting_db) -> None:  # noqa: ANN001
     db = meeting_db.db
-    review.add_action_item(db, meeting_db.third, "Canvass the block for video")
+    decisions_svc.add_action_item(db, meeting_db.third, "Canvass the block for video")
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "wrap_up")
@@ -392,11 +394,11 @@ async def test_wrap_up_warns_and_closing_makes_the_meeting_read_only(meeting_db)
         await _settle(app, pilot)
         assert not isinstance(app.screen, FormDialog)
         assert "read-only" in str(app.screen.query_one("#attendance-state").render())
-    assert review.get_meeting(db, meeting_db.third).status == MeetingStatus.closed
+    assert meetings.get_meeting(db, meeting_db.third).status == MeetingStatus.closed
     assert _statuses(db, meeting_db.third) == before
-    first = review.attendance(db, meeting_db.third)[0]
-    with pytest.raises(review.MeetingClosed):
-        review.set_attendance(db, first.id, Attendance.present, version=None)
+    first = attendance.attendance(db, meeting_db.third)[0]
+    with pytest.raises(guard.MeetingClosed):
+        attendance.set_attendance(db, first.id, Attendance.present, version=None)
 
 
 async def test_a_change_refused_by_the_service_is_shown(meeting_db) -> None:  # noqa: ANN001
@@ -404,7 +406,7 @@ async def test_a_change_refused_by_the_service_is_shown(meeting_db) -> None:  # 
     app = make_app(meeting_db.db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "attendance")
-        review.close_meeting(meeting_db.db, meeting_db.third, version=None)
+        meetings.close_meeting(meeting_db.db, meeting_db.third, version=None)
         await pilot.press("p")
         await pilot.pause()
         assert any(n.severity == "error" and "is closed" in n.message for n in app._notifications)
@@ -414,9 +416,9 @@ async def test_a_change_refused_by_the_service_is_shown(meeting_db) -> None:  # 
 
 async def test_wrap_up_without_loose_ends_says_no_warnings(meeting_db) -> None:  # noqa: ANN001
     db = meeting_db.db
-    for row in review.agenda(db, meeting_db.third):
-        review.mark_item(db, row.id, review.ReviewStatus.discussed, version=None)
-    review.add_action_item(db, meeting_db.third, "Share the flyer", owner_agency="CVI", due_date=dt.date(2026, 11, 27))
+    for row in items.agenda(db, meeting_db.third):
+        items.mark_item(db, row.id, ReviewStatus.discussed, version=None)
+    decisions_svc.add_action_item(db, meeting_db.third, "Share the flyer", owner_agency="CVI", due_date=dt.date(2026, 11, 27))
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, meeting_db.third, "wrap_up")
@@ -425,18 +427,18 @@ async def test_wrap_up_without_loose_ends_says_no_warnings(meeting_db) -> None: 
         assert "Nothing is unassigned or undated" in app.screen.question
         await pilot.press("n")
         await _settle(app, pilot)
-    assert review.get_meeting(db, meeting_db.third).status != MeetingStatus.closed
+    assert meetings.get_meeting(db, meeting_db.third).status != MeetingStatus.closed
 
 
 async def test_wrap_up_masks_names_while_presenting(meeting_db) -> None:  # noqa: ANN001
     from vip_tui.names import initials
 
     db = meeting_db.db
-    item = review.agenda(db, meeting_db.third)[0]
-    person = review.item_detail(db, item.id, with_history=False).persons[1]  # [0]: the homicide victim
-    review.propose_notification(db, meeting_db.third, person.person_id, reasons="shot at twice", team_officer="Ofc. M. Duran")
-    review.add_referral(db, person.person_id, "Peer support", meeting_id=meeting_db.third)
-    review.set_notification_status(db, meeting_db.notification, NotificationStatus.cancelled, "moved away",
+    item = items.agenda(db, meeting_db.third)[0]
+    person = items.item_detail(db, item.id, with_history=False).persons[1]  # [0]: the homicide victim
+    decisions_svc.propose_notification(db, meeting_db.third, person.person_id, reasons="shot at twice", team_officer="Ofc. M. Duran")
+    decisions_svc.add_referral(db, person.person_id, "Peer support", meeting_id=meeting_db.third)
+    old_business.set_notification_status(db, meeting_db.notification, NotificationStatus.cancelled, "moved away",
                                    in_meeting_id=meeting_db.third, version=None)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
@@ -535,11 +537,11 @@ def _snap(app, meeting_id: int, stage: str, *keys: str):  # noqa: ANN001, ANN202
 
 def test_attendance_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001
     db = meeting_db.db
-    rows = review.attendance(db, meeting_db.third)
+    rows = attendance.attendance(db, meeting_db.third)
     marks = [Attendance.present] * 9 + [Attendance.remote] * 2 + [Attendance.absent]
     for row, mark in zip(rows, marks):
-        review.set_attendance(db, row.id, mark, version=None)
-    review.add_walk_in(db, meeting_db.third, "Ofc. T. Walker", "RMPD", "Patrol, Southeast")
+        attendance.set_attendance(db, row.id, mark, version=None)
+    attendance.add_walk_in(db, meeting_db.third, "Ofc. T. Walker", "RMPD", "Patrol, Southeast")
     app = make_app(db)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, meeting_db.third, "attendance"))
 
@@ -547,11 +549,11 @@ def test_attendance_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN0
 def test_attendance_looks_right_at_80x24(snap_compare, meeting_db) -> None:  # noqa: ANN001
     """The status stays on screen at 80 columns, however long a role is (the role is cut instead)."""
     db = meeting_db.db
-    review.add_walk_in(db, meeting_db.third, "Ofc. T. Walker", "RMPD",
+    attendance.add_walk_in(db, meeting_db.third, "Ofc. T. Walker", "RMPD",
                        "Patrol, Southeast Area Command, covering the violent crimes section this week")
-    rows = review.attendance(db, meeting_db.third)
+    rows = attendance.attendance(db, meeting_db.third)
     for row, mark in zip(rows, [Attendance.present, Attendance.remote, Attendance.absent]):
-        review.set_attendance(db, row.id, mark, version=None)
+        attendance.set_attendance(db, row.id, mark, version=None)
     app = make_app(db)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_snap(app, meeting_db.third, "attendance"))
 
@@ -565,7 +567,7 @@ def test_walk_in_dialog_looks_right(snap_compare, meeting_db) -> None:  # noqa: 
 
 
 def test_old_business_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001
-    review.set_action_status(
+    old_business.set_action_status(
         meeting_db.db, meeting_db.later_action, ActionStatus.done, "lab confirmed the match",
         in_meeting_id=meeting_db.third, version=None,
     )
@@ -575,18 +577,18 @@ def test_old_business_looks_right(snap_compare, meeting_db) -> None:  # noqa: AN
 
 def test_wrap_up_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001
     db = meeting_db.db
-    for row in review.agenda(db, meeting_db.third):
-        review.mark_item(db, row.id, review.ReviewStatus.discussed, version=None)
-    item = review.agenda(db, meeting_db.third)[0]
-    person = review.item_detail(db, item.id, with_history=False).persons[1]  # [0]: the homicide victim
-    review.add_action_item(db, meeting_db.third, "Canvass the block for doorbell video", incident_id=item.incident_id,
+    for row in items.agenda(db, meeting_db.third):
+        items.mark_item(db, row.id, ReviewStatus.discussed, version=None)
+    item = items.agenda(db, meeting_db.third)[0]
+    person = items.item_detail(db, item.id, with_history=False).persons[1]  # [0]: the homicide victim
+    decisions_svc.add_action_item(db, meeting_db.third, "Canvass the block for doorbell video", incident_id=item.incident_id,
                            owner_agency="RMPD", owner_name="Det. R. Quintana", due_date=dt.date(2026, 11, 27))
-    review.propose_notification(db, meeting_db.third, person.person_id, incident_id=item.incident_id,
+    decisions_svc.propose_notification(db, meeting_db.third, person.person_id, incident_id=item.incident_id,
                                 reasons="shot at twice in a month", team_officer="Ofc. M. Duran",
                                 team_outreach="J. Lucero (Puente)", due_date=dt.date(2026, 11, 26))
-    review.add_referral(db, person.person_id, "Peer support", provider="Puente Peacekeepers",
+    decisions_svc.add_referral(db, person.person_id, "Peer support", provider="Puente Peacekeepers",
                         meeting_id=meeting_db.third, incident_id=item.incident_id)
-    review.set_action_status(db, meeting_db.overdue_action, ActionStatus.done, "audio sent to the detective",
+    old_business.set_action_status(db, meeting_db.overdue_action, ActionStatus.done, "audio sent to the detective",
                              in_meeting_id=meeting_db.third, version=None)
     app = make_app(db)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, meeting_db.third, "wrap_up"))
@@ -594,11 +596,11 @@ def test_wrap_up_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001
 
 def test_wrap_up_with_warnings_looks_right(snap_compare, meeting_db) -> None:  # noqa: ANN001
     db = meeting_db.db
-    rows = review.agenda(db, meeting_db.third)
+    rows = items.agenda(db, meeting_db.third)
     for row in rows[:4]:
-        review.mark_item(db, row.id, review.ReviewStatus.discussed, version=None)
-    review.add_action_item(db, meeting_db.third, "Canvass the block for doorbell video")
-    review.add_action_item(db, meeting_db.third, "Ask probation about the curfew check", owner_agency="PPD")
+        items.mark_item(db, row.id, ReviewStatus.discussed, version=None)
+    decisions_svc.add_action_item(db, meeting_db.third, "Canvass the block for doorbell video")
+    decisions_svc.add_action_item(db, meeting_db.third, "Ask probation about the curfew check", owner_agency="PPD")
     app = make_app(db)
     assert snap_compare(app, terminal_size=SIZE, run_before=_snap(app, meeting_db.third, "wrap_up"))
 
@@ -630,7 +632,7 @@ async def test_an_export_refusal_is_shown_and_nothing_is_written(meeting_db, tmp
 
 def test_old_business_looks_right_at_80x24(snap_compare, meeting_db) -> None:  # noqa: ANN001
     """A narrow terminal: Kind and Outcome move to the detail lines, What keeps its room."""
-    review.set_action_status(
+    old_business.set_action_status(
         meeting_db.db, meeting_db.later_action, ActionStatus.done, "lab confirmed the match",
         in_meeting_id=meeting_db.third, version=None,
     )

@@ -19,7 +19,8 @@ from vip_tui.enums import ActionStatus, AttemptResult, IncidentType, MeetingStat
 from vip_tui.models import ActionItem, AuditLog, Incident, Meeting, Notification, NotificationAttempt, Person
 from vip_tui.names import name_key
 from vip_tui.services import notifications
-from vip_tui.services.review import STALE, ReviewError, StaleEdit, set_action_status
+from vip_tui.services.guard import STALE, ReviewError, StaleEdit
+from vip_tui.services.old_business import set_action_status
 from vip_tui.services.undo import recording, undo
 
 

@@ -55,42 +55,46 @@ from vip_tui.models import (
 )
 from vip_tui.names import name_key
 from vip_tui.services import agenda_builder as ab
-from vip_tui.services import amendments, decisions, merge, notifications, release, review
-from vip_tui.services.review import STALE, ReviewError
+from vip_tui.services import amendments, attendance, decisions, items, meetings, merge, notifications, old_business, release
+from vip_tui.services.guard import STALE, ReviewError
 
 README_MESSAGE = "changed by someone else since you opened it; reloaded"
 
 # Functions that take the database and need no version, with the reason.
 READ_ONLY = {
     "amendments": {"find_record", "record_state", "list_amendments"},
-    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "suggest_persons", "note_versions", "person_aliases"},
+    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "note_versions", "person_aliases"},
+    "person_match": {"suggest_persons"},
     "release": {"passages", "unresolved"},
     "figures": {"program_figures"},
-    "meetings": {"list_meetings"},
     "merge": {"merges_into"},
     "notifications": {
         "load_notifications", "get_notification", "known_areas", "load_referrals", "providers", "services",
     },
     "persons": {"person_profile"},
     "decisions": {"decision_values", "team_suggestions"},
-    "review": {
-        "meeting_by_date", "get_meeting", "attendance", "agency_short_names", "old_business", "agenda",
-        "item_detail", "wrap_up", "search_persons", "search_cases", "latest_review_of",
-    },
+    "meetings": {"meeting_by_date", "get_meeting"},
+    "meeting_list": {"list_meetings"},
+    "attendance": {"attendance", "agency_short_names"},
+    "old_business": {"old_business"},
+    "items": {"agenda", "item_detail"},
+    "wrap_up": {"wrap_up"},
+    "search": {"search_persons", "search_cases", "latest_review_of"},
 }
 # Only add rows: nobody's earlier edit can be overwritten (numbers are taken under a row lock).
 CREATES = {
     "agenda_builder": {"create_meeting", "add_incident", "add_invitee"},
     "notifications": {"record_attempt", "refer"},
-    "review": {"add_walk_in", "add_action_item", "propose_notification", "add_referral"},
+    "attendance": {"add_walk_in"},
+    "decisions": {"add_action_item", "propose_notification", "add_referral"},
     # An exemption is a new row; release_all_clean decides only passages nobody has decided (or whose
     # text changed since), so there is no version anyone saw to compare with.
     "release": {"not_this_person", "release_all_clean"},
 }
 # The meeting clock writes only the timer columns, which no person edits.
-CLOCK = {"review": {"enter_item", "stop_timers"}}
+CLOCK = {"items": {"enter_item", "stop_timers"}}
 # The transaction every write runs in, not a write of its own.
-HELPERS = {"review": {"writing"}}
+HELPERS = {"guard": {"writing"}}
 # Checks the versions its Change recorded (each row as the change left it): tests/test_undo.py.
 UNDO = {"undo": {"undo"}}
 # Not yet versioned, owned by other work in progress (see the closing note of issue 12).
@@ -223,33 +227,33 @@ def _person_values(db: Database, w: SimpleNamespace) -> dict[str, str]:
 # makes the same call; when it would remove the row, the first instance edits it instead)
 Case = tuple[Callable[[SimpleNamespace], tuple[type, int]], Callable[[Database, SimpleNamespace, int], Any], bool]
 CASES: dict[str, Case] = {
-    "review.start_meeting": (
-        lambda w: (Meeting, w.draft), lambda db, w, v: review.start_meeting(db, w.draft, version=v), True),
+    "meetings.start_meeting": (
+        lambda w: (Meeting, w.draft), lambda db, w, v: meetings.start_meeting(db, w.draft, version=v), True),
     "amendments.amend": (
         lambda w: (Note, w.old_note),
         lambda db, w, v: amendments.amend(db, w.closed, "note", w.old_note, {"text": "As corrected"}, "typo", version=v),
         True),
-    "review.set_attendance": (
+    "attendance.set_attendance": (
         lambda w: (MeetingAttendance, w.att),
-        lambda db, w, v: review.set_attendance(db, w.att, Attendance.present, version=v), True),
-    "review.set_action_status": (
+        lambda db, w, v: attendance.set_attendance(db, w.att, Attendance.present, version=v), True),
+    "old_business.set_action_status": (
         lambda w: (ActionItem, w.action),
-        lambda db, w, v: review.set_action_status(db, w.action, ActionStatus.done, "Canvassed", in_meeting_id=w.draft,
+        lambda db, w, v: old_business.set_action_status(db, w.action, ActionStatus.done, "Canvassed", in_meeting_id=w.draft,
                                                   version=v), True),
-    "review.set_notification_status": (
+    "old_business.set_notification_status": (
         lambda w: (Notification, w.notification),
-        lambda db, w, v: review.set_notification_status(db, w.notification, NotificationStatus.delivered, "Delivered",
+        lambda db, w, v: old_business.set_notification_status(db, w.notification, NotificationStatus.delivered, "Delivered",
                                                         in_meeting_id=w.draft, version=v), True),
-    "review.save_note": (
+    "items.save_note": (
         lambda w: (Note, w.note),
-        lambda db, w, v: review.save_note(db, w.item1, "Retaliation expected tonight", note_id=w.note, version=v), True),
-    "review.close_meeting": (
-        lambda w: (Meeting, w.draft), lambda db, w, v: review.close_meeting(db, w.draft, version=v), False),
-    "review.delete_note": (
-        lambda w: (Note, w.note), lambda db, w, v: review.delete_note(db, w.note, version=v), False),
-    "review.mark_item": (
+        lambda db, w, v: items.save_note(db, w.item1, "Retaliation expected tonight", note_id=w.note, version=v), True),
+    "meetings.close_meeting": (
+        lambda w: (Meeting, w.draft), lambda db, w, v: meetings.close_meeting(db, w.draft, version=v), False),
+    "items.delete_note": (
+        lambda w: (Note, w.note), lambda db, w, v: items.delete_note(db, w.note, version=v), False),
+    "items.mark_item": (
         lambda w: (AgendaItem, w.item1),
-        lambda db, w, v: review.mark_item(db, w.item1, ReviewStatus.discussed, version=v), True),
+        lambda db, w, v: items.mark_item(db, w.item1, ReviewStatus.discussed, version=v), True),
     "notifications.change_status": (
         lambda w: (Notification, w.notification),
         lambda db, w, v: notifications.change_status(db, w.notification, NotificationStatus.delivered, "At home",
@@ -435,12 +439,12 @@ def test_two_people_on_one_notification_the_second_is_refused_and_the_first_kept
 def test_old_business_rows_carry_the_version_a_change_writes_against(two: tuple[Database, Database]) -> None:
     first, second = two
     w = _world(first)
-    a_rows = {r.kind: r for r in review.old_business(first, w.draft)}
-    b_rows = {r.kind: r for r in review.old_business(second, w.draft)}
-    review.set_action_status(first, w.action, ActionStatus.done, "Canvassed", in_meeting_id=w.draft,
+    a_rows = {r.kind: r for r in old_business.old_business(first, w.draft)}
+    b_rows = {r.kind: r for r in old_business.old_business(second, w.draft)}
+    old_business.set_action_status(first, w.action, ActionStatus.done, "Canvassed", in_meeting_id=w.draft,
                              version=a_rows["action"].version)
     with pytest.raises(ReviewError, match=README_MESSAGE):
-        review.set_action_status(second, w.action, ActionStatus.dropped, "No longer needed", in_meeting_id=w.draft,
+        old_business.set_action_status(second, w.action, ActionStatus.dropped, "No longer needed", in_meeting_id=w.draft,
                                  version=b_rows["action"].version)
     with second.session() as s:
         action = s.get(ActionItem, w.action)

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from tests.conftest import AGENDAS, FixedClock
 from vip_tui.agenda.importer import import_files
 from vip_tui.db import Database, open_database
-from vip_tui.services import review as svc
+from vip_tui.services import meetings
 
 REVIEW_DATE = dt.date(2026, 11, 24)
 
@@ -27,7 +27,7 @@ def sample_database(tmp_path: Path, clock: FixedClock) -> Database:
 
 
 def meeting_id(database: Database, date: dt.date = REVIEW_DATE) -> int:
-    meeting = svc.meeting_by_date(database, date)
+    meeting = meetings.meeting_by_date(database, date)
     assert meeting is not None and meeting.id is not None
     return meeting.id
 

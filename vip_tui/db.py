@@ -1,4 +1,4 @@
-"""Storage: engine, sessions, SQLite pragmas, migrations on open, the audit hook, backup.
+"""Storage: opening a database (schema checks, migrations), the engine, sessions, SQLite pragmas, backup.
 
 The TUI and the CLI both go through :func:`open_database`. It refuses what is
 not a vip database (leaving it untouched), creates a new SQLite file readable
@@ -11,36 +11,34 @@ site has to remember to do it.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import getpass
 import os
+import re
 import sqlite3
 import stat
+import sys
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
-
 from . import locations
-from .enums import AuditAction
 
 if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import Engine
     from sqlalchemy.orm import sessionmaker
     from sqlmodel import Session
 
-# The ORM (sqlalchemy.orm, sqlmodel and the models: about 150 ms) is imported
-# with the first session, not with this module: the meetings list is read with
-# Core alone, so the TUI shows its first screen without waiting for it (issue 7).
+# SQLAlchemy is not imported with this module. Opening an SQLite file needs
+# only sqlite3 (the schema revision is read with it), and the engine is built
+# on first use: the meetings list, the first screen, is read with sqlite3 too
+# (services/meeting_list.py), so `vip` shows its rows without waiting for
+# SQLAlchemy (about 140 ms) or the ORM (another 150 ms; issue 14,
+# `python -m bench.run --only startup`). PostgreSQL builds its engine at once.
 
 # The Alembic revisions this version of vip knows, oldest first. Kept here so
 # that opening an up-to-date database never has to import Alembic (start-up
@@ -77,7 +75,9 @@ def is_busy(error: BaseException) -> bool:
     """Whether ``error`` is a write that met another process's lock (SQLite's busy, PostgreSQL's lock timeout)."""
     if isinstance(error, DatabaseBusy):
         return True
-    orig = error.orig if isinstance(error, OperationalError) else error  # the driver's own error too
+    sa_exc = sys.modules.get("sqlalchemy.exc")  # not imported yet: no SQLAlchemy error can exist
+    wrapped = sa_exc is not None and isinstance(error, sa_exc.OperationalError)
+    orig = error.orig if wrapped else error  # type: ignore[attr-defined]  # the driver's own error too
     if isinstance(orig, sqlite3.OperationalError):
         return getattr(orig, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED") or "is locked" in str(orig)
     return getattr(orig, "sqlstate", None) in _PG_BUSY
@@ -92,10 +92,13 @@ def default_user() -> str:
 
 def resolve_url(db: str | None) -> str:
     """Turn ``--db`` / ``VIP_DB`` (a path or a SQLAlchemy URL) into a URL; default: the user data file."""
-    value = db or os.environ.get("VIP_DB") or ""
+    value = db or locations.env_database() or ""
     if not value.strip():
         return f"sqlite:///{locations.default_db_path()}"
     if "://" in value:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             make_url(value)
         except (ArgumentError, ValueError):
@@ -106,167 +109,35 @@ def resolve_url(db: str | None) -> str:
 
 def display_url(url: str) -> str:
     """The URL without its password, for messages."""
+    if sqlite_file(url) is not None:
+        return url  # no password to hide, and SQLAlchemy would render it the same
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         return url
 
 
-# --------------------------------------------------------------------------- audit
+# An SQLite URL as resolve_url makes it from a plain path: read without
+# SQLAlchemy. A path with any other character (%, ?, #, @, :, which its URL
+# parser gives a meaning to, or one it quotes when it prints the URL, e.g.
+# non-ASCII) goes through SQLAlchemy instead (tests/test_startup.py compares).
+_PLAIN_SQLITE = re.compile(r"sqlite:///([A-Za-z0-9 ._~+/-]+)")
+
+
+def sqlite_file(url: str) -> str | None:
+    """The file of a plain ``sqlite:///PATH`` URL, the same as SQLAlchemy reads it; None for any other URL."""
+    found = _PLAIN_SQLITE.fullmatch(url)
+    return found.group(1) if found else None
+
+
+# --------------------------------------------------------------------------- audit (vip_tui/audit.py)
 
 # Where the audit rows of committed transactions are collected while a caller
 # records them (services/undo.py: what one screen action changed, to undo it).
 RECORDING: ContextVar[list[dict[str, Any]] | None] = ContextVar("vip_recording", default=None)
-
-
-def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (dt.date, dt.time, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return repr(value)
-
-
-def _identity(obj: Any) -> str | None:
-    # Pending objects have no identity key yet in after_flush, but their
-    # primary key attributes are already set.
-    key = sa.inspect(obj).mapper.primary_key_from_instance(obj)
-    if all(k is None for k in key):
-        return None
-    return ",".join(str(k) for k in key)
-
-
-def _audit_rows(session: Session) -> list[dict[str, Any]]:
-    from .models import AuditLog
-
-    now = session.info["clock"]()
-    user = session.info["user"]
-    rows: list[dict[str, Any]] = []
-
-    recording = "recorded" in session.info
-
-    def row(action: AuditAction, obj: Any, changes: dict[str, Any]) -> None:
-        rows.append(
-            dict(
-                at=now,
-                user=user,
-                action=action.value,
-                entity=obj.__table__.name,
-                entity_id=_identity(obj),
-                changes=changes,
-            )
-        )
-        if recording:
-            # The row's version as this flush leaves it: an undo is refused if it moved on since.
-            session.info["recorded"].append({**rows[-1], "version": getattr(obj, "version", None)})
-
-    for obj in session.new:
-        if isinstance(obj, AuditLog):
-            continue
-        mapper = sa.inspect(obj).mapper
-        row(AuditAction.create, obj, {a.key: _jsonable(getattr(obj, a.key)) for a in mapper.column_attrs})
-    for obj in session.dirty:
-        if isinstance(obj, AuditLog) or not session.is_modified(obj, include_collections=False):
-            continue
-        state = sa.inspect(obj)
-        changes = {}
-        for attr in state.mapper.column_attrs:
-            hist = state.attrs[attr.key].history
-            if hist.has_changes():
-                old = hist.deleted[0] if hist.deleted else None
-                new = hist.added[0] if hist.added else None
-                if old != new:
-                    changes[attr.key] = [_jsonable(old), _jsonable(new)]
-        if changes:
-            row(AuditAction.update, obj, changes)
-    for obj in session.deleted:
-        if isinstance(obj, AuditLog):
-            continue
-        mapper = sa.inspect(obj).mapper
-        row(AuditAction.delete, obj, {a.key: _jsonable(getattr(obj, a.key)) for a in mapper.column_attrs})
-    return rows
-
-
-def _strip_nul(session: Session) -> None:
-    """Drop NUL characters from text about to be written.
-
-    PostgreSQL cannot store NUL in a text column, and pasted CAD or RMS text
-    can carry one; stripping it here keeps both backends alike for every
-    writer (TUI, import, CLI) instead of at each call site.
-    """
-    for obj in (*session.new, *session.dirty):
-        for attr in sa.inspect(obj).mapper.column_attrs:
-            value = getattr(obj, attr.key, None)
-            if isinstance(value, str) and "\x00" in value:
-                setattr(obj, attr.key, value.replace("\x00", ""))
-
-
-def _install_audit(factory: sessionmaker) -> None:
-    from .models import AuditLog
-
-    @event.listens_for(factory, "before_flush")
-    def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-        _strip_nul(session)
-
-    @event.listens_for(factory, "after_flush")
-    def _after_flush(session: Session, _ctx: Any) -> None:
-        # after_flush still sees the pre-flush new/dirty/deleted sets and
-        # attribute history, and new rows already have their ids.
-        rows = _audit_rows(session)
-        if rows:
-            session.connection().execute(AuditLog.__table__.insert(), rows)
-
-    @event.listens_for(factory, "after_commit")
-    def _after_commit(session: Session) -> None:
-        # Only what was committed is handed to the recorder.
-        if (sink := session.info.get("record_to")) is not None:
-            sink.extend(session.info["recorded"])
-        if "recorded" in session.info:
-            session.info["recorded"] = []
-
-    @event.listens_for(factory, "after_soft_rollback")
-    def _after_rollback(session: Session, _previous: Any) -> None:
-        if "recorded" in session.info:
-            session.info["recorded"] = []
-
-    @event.listens_for(factory, "do_orm_execute")
-    def _bulk(orm_execute_state: Any) -> None:
-        # Bulk UPDATE/DELETE statements bypass the unit of work; record them too.
-        if not (orm_execute_state.is_update or orm_execute_state.is_delete):
-            return
-        session = orm_execute_state.session
-        stmt = orm_execute_state.statement
-        table = getattr(stmt, "table", None)
-        name = getattr(table, "name", "?")
-        if name == AuditLog.__tablename__:
-            return
-        action = AuditAction.update if orm_execute_state.is_update else AuditAction.delete
-        if "recorded" in session.info:
-            # A statement's rows are not known one by one: whatever recorded it cannot be undone.
-            session.info["recorded"].append(dict(action="statement", entity=name, entity_id=None, changes={}))
-        session.connection().execute(
-            AuditLog.__table__.insert(),
-            [
-                dict(
-                    at=session.info["clock"](),
-                    user=session.info["user"],
-                    action=action.value,
-                    entity=name,
-                    entity_id=None,
-                    changes={"statement": str(stmt.compile(compile_kwargs={"literal_binds": False}))[:2000]},
-                )
-            ],
-        )
 
 
 # --------------------------------------------------------------------------- engine
@@ -274,6 +145,10 @@ def _install_audit(factory: sessionmaker) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout on every connection."""
+    import sqlalchemy as sa
+    from sqlalchemy import event
+    from sqlalchemy.engine import make_url
+
     sa_url = make_url(url)
     if sa_url.get_backend_name() == "sqlite":
         engine = sa.create_engine(
@@ -293,18 +168,80 @@ def make_engine(url: str) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
+class LazyEngine:
+    """A database's engine, built on first use (see the note on imports above).
+
+    Shared by the copies of a :class:`Database` (``dataclasses.replace``
+    with another clock), which therefore share one pool, as they did when
+    the engine was built at open.
+    """
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = url
+        self.built = engine
+        self.lock_wait_ms: int | None = None
+        self._lock = threading.Lock()  # the first two users may be two workers at once
+
+    def get(self) -> Engine:
+        with self._lock:
+            if self.built is None:
+                self.built = make_engine(self.url)
+                if self.lock_wait_ms is not None:
+                    _install_lock_wait(self.built, self.lock_wait_ms)
+            return self.built
+
+    def limit_lock_wait(self, ms: int) -> None:
+        with self._lock:
+            self.lock_wait_ms = ms
+            if self.built is not None:
+                _install_lock_wait(self.built, ms)
+
+    def dispose(self) -> None:
+        if self.built is not None:
+            self.built.dispose()
+
+
+def _install_lock_wait(engine: Engine, ms: int) -> None:
+    from sqlalchemy import event
+
+    sqlite = engine.dialect.name == "sqlite"
+
+    @event.listens_for(engine, "checkout")
+    def _lock_wait(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"PRAGMA busy_timeout={int(ms)}" if sqlite else f"SET lock_timeout = {int(ms)}")
+        finally:
+            cur.close()
+        if not sqlite:
+            dbapi_conn.commit()  # SET opened a transaction: end it, the setting stays for the session
+
+
 @dataclass
 class Database:
-    """An open vip database: the engine, a session factory with the audit hook, who and when."""
+    """An open vip database: the engine, a session factory with the audit hook, who and when.
+
+    An up-to-date SQLite file is opened (its schema checked) with sqlite3
+    alone; its engine is built on first use.
+    """
 
     url: str
-    engine: Engine
+    lazy_engine: LazyEngine
     user: str
     clock: Clock
     upgraded_from: str | None = None
     backup_path: Path | None = None
     _factory: sessionmaker | None = field(init=False, repr=False, default=None)
     _factory_lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
+
+    @property
+    def engine(self) -> Engine:
+        return self.lazy_engine.get()
+
+    @property
+    def lock_wait_ms(self) -> int:
+        """How long a statement waits for another process's lock (:meth:`limit_lock_wait`)."""
+        return self.lazy_engine.lock_wait_ms or BUSY_TIMEOUT_MS
 
     def _session_factory(self) -> sessionmaker:
         # Built on first use (see the note on imports above); locked because the
@@ -314,17 +251,23 @@ class Database:
                 from sqlalchemy.orm import sessionmaker
                 from sqlmodel import Session
 
+                from . import audit
+
                 factory = sessionmaker(bind=self.engine, class_=Session, expire_on_commit=False)
-                _install_audit(factory)
+                audit.install(factory)
                 self._factory = factory
             return self._factory
 
     @property
     def is_sqlite(self) -> bool:
+        if sqlite_file(self.url) is not None:
+            return True
         return self.engine.dialect.name == "sqlite"
 
     @property
     def sqlite_path(self) -> Path | None:
+        if (file := sqlite_file(self.url)) is not None:
+            return Path(file)
         if not self.is_sqlite:
             return None
         database = self.engine.url.database
@@ -357,6 +300,8 @@ class Database:
         this database) raises :class:`DatabaseBusy`: nothing was written and
         the caller may try the same write again.
         """
+        from sqlalchemy.exc import OperationalError
+
         with self.session() as s:
             try:
                 yield s
@@ -377,20 +322,10 @@ class Database:
         than freezing for the CLI's full wait (SQLite ``busy_timeout``;
         PostgreSQL ``lock_timeout``, set on every connection handed out).
         """
-        sqlite = self.is_sqlite
-
-        @event.listens_for(self.engine, "checkout")
-        def _lock_wait(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
-            cur = dbapi_conn.cursor()
-            try:
-                cur.execute(f"PRAGMA busy_timeout={int(ms)}" if sqlite else f"SET lock_timeout = {int(ms)}")
-            finally:
-                cur.close()
-            if not sqlite:
-                dbapi_conn.commit()  # SET opened a transaction: end it, the setting stays for the session
+        self.lazy_engine.limit_lock_wait(ms)
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        self.lazy_engine.dispose()
 
 
 def _local_now() -> dt.datetime:
@@ -445,6 +380,9 @@ def _foreign_tables_message(where: str, tables: set[str]) -> str:
 
 
 def _server_revision(engine: Engine, where: str) -> str | None:
+    import sqlalchemy as sa
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     try:
         with engine.connect() as con:
             # A vip database, the usual case: one statement (the inspector's catalogue
@@ -475,11 +413,15 @@ def _check_revision(revision: str | None, where: str) -> None:
 
 
 def _current_role(con: sa.Connection) -> str:
+    import sqlalchemy as sa
+
     return con.execute(sa.text("SELECT current_user")).scalar_one()
 
 
 def _may_migrate(con: sa.Connection) -> bool:
     """Whether the connected role owns the vip schema (or is a superuser), so may change it."""
+    import sqlalchemy as sa
+
     return bool(
         con.execute(
             sa.text(
@@ -508,6 +450,8 @@ def grant_runtime(owner: Engine, role: str) -> None:
     log SELECT and INSERT, so the role cannot UPDATE, DELETE, TRUNCATE it or
     disable a trigger on it (that takes ownership). Safe to run again.
     """
+    import sqlalchemy as sa
+
     with owner.begin() as con:
         if con.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is None:
             raise StorageError(
@@ -540,6 +484,10 @@ def upgrade_as_owner(owner_url: str, runtime_url: str | None = None) -> tuple[st
     Returns ``(the revision before, the role granted)``. Refuses when the two
     URLs name different databases.
     """
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     owner_url = resolve_url(owner_url)
     where = display_url(owner_url)
     o = make_url(owner_url)
@@ -579,6 +527,8 @@ def _upgrade_server(engine: Engine, url: str, revision: str | None, where: str) 
     A role that does not own the schema (the two-role set-up, README) is told
     which command to run instead of failing half-way.
     """
+    from sqlalchemy.exc import ProgrammingError
+
     owner_url = os.environ.get(OWNER_URL_ENV, "").strip()
     if owner_url:
         upgrade_as_owner(owner_url, url)
@@ -658,6 +608,8 @@ def _migrate(engine: Engine, target: str = "head") -> None:
         if con.dialect.name == "sqlite":
             con.exec_driver_sql("BEGIN IMMEDIATE")
         else:
+            import sqlalchemy as sa
+
             con.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = con
         command.upgrade(cfg, target)
@@ -679,16 +631,27 @@ def open_database(
     """
     url = resolve_url(db)
     where = display_url(url)
-    sa_url = make_url(url)
+    file = sqlite_file(url)
+    if file is None:
+        import sqlalchemy as sa
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        sa_url = make_url(url)
+        if sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
+            file = sa_url.database
     backup_path: Path | None = None
-    if sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
-        path = Path(sa_url.database)
+    engine: Engine | None = None  # an up-to-date SQLite file: built on first use
+    if file is not None:
+        path = Path(file)
         revision = _open_sqlite_file(path, create=create)
         _check_revision(revision, where)
         if revision is not None and revision != HEAD:
             backup_path = path.with_name(f"{path.name}.before-{HEAD}-{dt.datetime.now():%Y%m%d-%H%M%S}.bak")
             _sqlite_copy(path, backup_path)
-        engine = make_engine(url)
+        if revision != HEAD:
+            engine = make_engine(url)
+            _migrate(engine)
     else:
         try:
             engine = make_engine(url)
@@ -698,11 +661,11 @@ def open_database(
         _check_revision(revision, where)
         if revision != HEAD:
             _upgrade_server(engine, url, revision, where)
-    if revision != HEAD and engine.dialect.name == "sqlite":
-        _migrate(engine)
+        if revision != HEAD and engine.dialect.name == "sqlite":
+            _migrate(engine)
     return Database(
         url=url,
-        engine=engine,
+        lazy_engine=LazyEngine(url, engine),
         user=user or default_user(),
         clock=clock or _local_now,
         upgraded_from=revision if revision not in (None, HEAD) else None,

@@ -30,8 +30,9 @@ from .db import Database
 from .enums import ActionStatus, Attendance, AttemptResult, NotificationStatus, ReferralStatus, ReviewStatus
 from .models import Person
 from .names import name_key
+from .services import attendance, decisions, meetings, old_business
+from .services import items as items_svc
 from .services import notifications as follow
-from .services import review as svc
 
 A = NotificationStatus
 R = AttemptResult
@@ -319,55 +320,55 @@ def seed_history(database: Database) -> list[str]:
     counts = {"actions": 0, "notifications": 0, "referrals": 0, "notes": 0, "attempts": 0}
     diary = _Diary(database, counts)
     for held in WEEKS:
-        meeting = svc.meeting_by_date(database, held.date)
+        meeting = meetings.meeting_by_date(database, held.date)
         if meeting is None:
             continue
         start = dt.datetime.combine(held.date, meeting.start_time or dt.time(9, 0))
         at = _at(database, start)
         diary.run(until=start)
-        svc.start_meeting(at, meeting.id, version=None)
-        for row in svc.attendance(at, meeting.id):
+        meetings.start_meeting(at, meeting.id, version=None)
+        for row in attendance.attendance(at, meeting.id):
             status = Attendance.absent if row.name in held.absent else (
                 Attendance.remote if row.name in held.remote else Attendance.present)
-            svc.set_attendance(at, row.id, status, version=None)
-        for old in svc.old_business(at, meeting.id):
+            attendance.set_attendance(at, row.id, status, version=None)
+        for old in old_business.old_business(at, meeting.id):
             for prefix, status, outcome in held.closes:
                 if old.kind == "action" and old.text.startswith(prefix):
-                    svc.set_action_status(at, old.id, status, outcome, in_meeting_id=meeting.id, version=None)
-        items = {r.case_number: r for r in svc.agenda(at, meeting.id)}
+                    old_business.set_action_status(at, old.id, status, outcome, in_meeting_id=meeting.id, version=None)
+        items = {r.case_number: r for r in items_svc.agenda(at, meeting.id)}
         for item in held.items:
             row = items[item.case]
-            svc.save_note(at, row.id, item.note, version=None)
+            items_svc.save_note(at, row.id, item.note, version=None)
             counts["notes"] += 1
             if item.le_note:
-                svc.save_note(at, row.id, item.le_note, visibility="le_only", version=None)
+                items_svc.save_note(at, row.id, item.le_note, visibility="le_only", version=None)
                 counts["notes"] += 1
             for description, agency, owner, days in item.actions:
-                svc.add_action_item(at, meeting.id, description, incident_id=row.incident_id, owner_agency=agency,
+                decisions.add_action_item(at, meeting.id, description, incident_id=row.incident_id, owner_agency=agency,
                                     owner_name=owner, due_date=held.date + dt.timedelta(days=days))
                 counts["actions"] += 1
             for n in item.notify:
                 person_id = _person_id(at, n.person)
-                made = svc.propose_notification(
+                made = decisions.propose_notification(
                     at, meeting.id, person_id, incident_id=row.incident_id, reasons=n.reasons,
                     team_officer=n.officer, team_community_voice=n.voice or None, team_outreach=n.outreach,
                     due_date=held.date + dt.timedelta(days=n.due_days),
                 )
                 counts["notifications"] += 1
                 for step in n.at_meeting:
-                    svc.set_notification_status(at, made.id, step, n.outcome if not step.is_open else None,
+                    old_business.set_notification_status(at, made.id, step, n.outcome if not step.is_open else None,
                                                 in_meeting_id=meeting.id, version=None)
                 diary.notification(made.id, person_id, n)
             for person, service, provider, steps in item.refer:
-                made = svc.add_referral(at, _person_id(at, person), service, provider=provider,
+                made = decisions.add_referral(at, _person_id(at, person), service, provider=provider,
                                         meeting_id=meeting.id, incident_id=row.incident_id)
                 counts["referrals"] += 1
                 diary.referral_steps(made.id, steps, start)
-            svc.mark_item(at, row.id, item.status, version=None)
+            items_svc.mark_item(at, row.id, item.status, version=None)
         for row in items.values():
             if row.case_number not in {i.case for i in held.items}:
-                svc.mark_item(at, row.id, ReviewStatus.discussed, version=None)
-        svc.close_meeting(_at(database, start + dt.timedelta(minutes=82)), meeting.id, version=None)
+                items_svc.mark_item(at, row.id, ReviewStatus.discussed, version=None)
+        meetings.close_meeting(_at(database, start + dt.timedelta(minutes=82)), meeting.id, version=None)
         for person, refer in held.direct:
             diary.refer(_person_id(database, person), refer)
     # The teams' work after each meeting runs before the next one is held (at

@@ -22,7 +22,37 @@ def demo_db_path() -> Path:
     return data_dir() / "demo.db"
 
 
+DB_ENV = "VIP_DB"
+
+
+def env_database() -> str | None:
+    """``VIP_DB`` (a path or URL), the one place it is read: by ``vip``'s ``--db`` and by ``db.resolve_url``."""
+    import os
+
+    return os.environ.get(DB_ENV) or None
+
+
+CONFIG_ENV = "VIP_CONFIG"
+
+
+def config_path() -> Path:
+    """The configuration file (see :mod:`vip_tui.config`): ``config.toml`` in the user config folder."""
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
 DOCUMENTS_ENV = "VIP_DOCUMENTS_DIR"
+
+# The documents folder of the configuration file (vip_tui.config), set once by
+# the command line when it has read the file; VIP_DOCUMENTS_DIR still wins.
+configured_documents_dir: Path | None = None
+
+
+def use_documents_dir(folder: Path | None) -> None:
+    """Documents go to ``folder`` (from the configuration file) unless ``VIP_DOCUMENTS_DIR`` says otherwise."""
+    global configured_documents_dir
+    configured_documents_dir = folder
 
 
 def documents_dir(*, create: bool = False) -> Path:
@@ -30,14 +60,16 @@ def documents_dir(*, create: bool = False) -> Path:
 
     Never the current folder (issue 13: minutes were written into a git
     checkout). ``VIP_DOCUMENTS_DIR`` overrides it (tests point it at a
-    temporary folder). With ``create`` the folder is made, owner-only, if it
-    does not exist yet.
+    temporary folder), then ``documents`` in the configuration file. With
+    ``create`` the folder is made, owner-only, if it does not exist yet.
     """
     import os
 
     override = os.environ.get(DOCUMENTS_ENV, "").strip()
     if override:
         folder = Path(override).expanduser().absolute()
+    elif configured_documents_dir is not None:
+        folder = configured_documents_dir
     else:
         from platformdirs import user_documents_path
 

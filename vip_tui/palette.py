@@ -18,7 +18,7 @@ class SearchProvider(Provider):
     """Type part of a name, a records id or a case number."""
 
     async def search(self, query: str) -> Hits:
-        from .services.review import search_cases, search_persons
+        from .services.search import search_cases, search_persons
         from .widgets import text
 
         app: VipApp = self.app  # type: ignore[assignment]

@@ -3,7 +3,8 @@
 Pure parsing and validation; the database import builds on this API.
 """
 
-from vip_tui.agenda.parse import AgendaErrors, Problem, parse_agenda, parse_agendas
+from vip_tui.agenda.parse import parse_agenda, parse_agendas
+from vip_tui.agenda.problems import AgendaErrors, Problem
 from vip_tui.agenda.schema import (
     AgencyIn,
     Agenda,

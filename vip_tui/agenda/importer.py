@@ -3,7 +3,7 @@
 One transaction covers every file given, so a failure anywhere leaves the
 database as it was. A meeting is matched by its date, an incident by its case
 number, a person by records id or else by normalised name plus date of birth
-(see :func:`match_person`), so importing the same files twice changes nothing.
+(see :meth:`_Importer._match`), so importing the same files twice changes nothing.
 
 ``dry_run=True`` runs the very same import inside a transaction that is rolled
 back, so a preview reports exactly what applying would create and update.
@@ -44,7 +44,8 @@ from ..models import (
 )
 from ..names import name_key
 from ..services.meetings import DatabaseBusy, next_meeting_number, take_write_lock
-from .parse import AgendaErrors, Problem, parse_agendas
+from .parse import parse_agendas
+from .problems import AgendaErrors, Problem
 from .schema import Agenda, AgencyIn, IncidentIn, PersonIn
 
 # Kinds of the partner agencies most programs have, used when an agenda names
@@ -264,34 +265,6 @@ class TerminalProgress(Progress):
             self.shown = False
 
 
-def match_person(session: Session, p: PersonIn) -> Person | None:
-    """The known person this agenda entry refers to, or None.
-
-    Records id wins; otherwise normalised name plus date of birth. A name with
-    neither id nor date of birth is too weak to link across incidents.
-    A merged record resolves to the record it was merged into.
-    """
-    person: Person | None = None
-    if p.record_id:
-        person = session.exec(select(Person).where(Person.record_id == p.record_id)).first()
-    if person is None and p.dob is not None:
-        candidates = session.exec(
-            select(Person).where(Person.name_key == name_key(p.name), Person.dob == p.dob)
-        ).all()
-        # A different records id means a different person, whatever the name says.
-        candidates = [
-            c
-            for c in candidates
-            if not (p.record_id and c.record_id and c.record_id != p.record_id)
-        ]
-        person = candidates[0] if candidates else None
-    seen: set[int] = set()
-    while person is not None and person.merged_into_id is not None and person.id not in seen:
-        seen.add(person.id)  # type: ignore[arg-type]
-        person = session.get(Person, person.merged_into_id)
-    return person
-
-
 def ensure_agency(session: Session, short_name: str) -> Agency:
     """The agency known by ``short_name`` (any case), created as an import would create it."""
     return _Importer(session, ImportReport())._agency(short_name.strip(), None)
@@ -371,7 +344,13 @@ class _Importer:
         self.linked: dict[tuple[int, int], tuple[Person, Group]] = {}
 
     def _match(self, p: PersonIn) -> Person | None:
-        """:func:`match_person` over the preloaded persons (and those this import created)."""
+        """The known person this agenda entry refers to, or None, from the preloaded persons.
+
+        Records id wins; otherwise normalised name plus date of birth. A name with
+        neither id nor date of birth is too weak to link across incidents.
+        A merged record resolves to the record it was merged into. Persons this
+        import created are in the preloaded maps too.
+        """
         person: Person | None = self.by_record.get(p.record_id) if p.record_id else None
         if person is None and p.dob is not None:
             candidates = [

@@ -4,7 +4,8 @@ One model per TOML table (or CSV row part): ``MeetingIn``, ``AgencyIn``,
 ``AttendeeIn``, ``IncidentIn`` with its ``PersonIn`` list, and ``Agenda`` for a
 whole file. The models only say what a valid value is; finding the file, the
 line and the field of a mistake, and wording it for people, is the job of
-:mod:`vip_tui.agenda.parse`.
+the readers (:mod:`vip_tui.agenda.toml_reader`, :mod:`vip_tui.agenda.csv_reader`)
+and :mod:`vip_tui.agenda.problems`.
 
 Values arrive in one of two ways, chosen by the validation context:
 
@@ -57,6 +58,7 @@ __all__ = [
     "IncidentIn",
     "MeetingIn",
     "PersonIn",
+    "split_list",
 ]
 
 # Read-only, as they are shared by every validation.
@@ -254,6 +256,17 @@ def _required_text(value: object) -> object:
 
 def _leads(value: object) -> object:
     return [] if value is None else value
+
+
+def split_list(text: str | None) -> list[str]:
+    """A list written in one text cell, a CSV cell or a form field: items separated by ``;``.
+
+    The CSV format (README "CSV") separates ``nibin_leads`` and
+    ``person_aliases`` with ``;`` because the comma separates the columns; a
+    comma inside a cell is part of an item, in an import and in the agenda
+    builder's form alike.
+    """
+    return [item.strip() for item in (text or "").split(";") if item.strip()]
 
 
 # The most characters of each text: the length of the column it is stored in

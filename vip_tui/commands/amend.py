@@ -1,6 +1,6 @@
 """``vip amend`` and ``vip amendments``: correcting a closed meeting, and reading its corrections (SPEC §3).
 
-Plain click commands, registered on the main group by ``vip_tui.cli``; the
+Plain click commands, loaded by ``vip_tui.cli`` when one is asked for; the
 writing is :func:`vip_tui.services.amendments.amend`, the same the wrap-up's
 ``m`` calls. Any refusal (unknown meeting, record or field, a bad value, an
 open meeting, no reason) is ``vip: <message>``, exit 1, nothing changed.
@@ -15,7 +15,7 @@ import click
 from .common import echo, echo_table
 
 if TYPE_CHECKING:
-    from ..cli import Context
+    from .common import Context
 
 
 @click.command("amend")

@@ -9,6 +9,9 @@
 - :data:`FORCE` and :func:`checked_output`: the rules of
   :mod:`vip_tui.outputs` for a file a command writes.
 - :func:`working`: a line on a terminal saying what a slow command is doing.
+- :class:`Context` (and :data:`pass_ctx`): what the group's options give
+  every command: the database to open, the user for the audit log.
+- :func:`run_tui`: the TUI on an opened database (``vip`` and ``vip demo``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,72 @@ import click
 from ..sanitize import for_terminal
 
 if TYPE_CHECKING:
+    from ..config import Config
     from ..db import Database
+
+class Context:
+    """What the group options give every command: ``--db`` (or ``VIP_DB``), ``--user``, the configuration file."""
+
+    def __init__(self, db: str | None, user: str | None, config: Config | None = None) -> None:
+        self.db = db
+        self.user = user
+        self.config = config
+
+    def open(self, *, create: bool = False) -> Database:
+        """The database (``--db``, else the configuration's, else the default); a missing SQLite file is
+        created only for commands that write (``create``)."""
+        from ..db import open_database
+
+        with refusals():
+            database = open_database(self.db_in_effect, user=self.user, create=create)
+        _wait_for_locks(database)
+        if database.upgraded_from:
+            echo(
+                f"vip: upgraded the database from schema {database.upgraded_from}; "
+                f"the previous file was kept as {database.backup_path}",
+                err=True,
+            )
+        return database
+
+    @property
+    def db_in_effect(self) -> str | None:
+        """Precedence: --db / VIP_DB, then the configuration file, then (None) the default file."""
+        return self.db or (self.config.database if self.config else None)
+
+
+def _wait_for_locks(database: Database) -> None:
+    """PostgreSQL waits for a lock forever by default: the CLI waits as long as SQLite's busy timeout, then says so."""
+    if database.is_sqlite:
+        return
+    from sqlalchemy import event
+
+    from .. import db
+
+    @event.listens_for(database.engine, "connect")
+    def _lock_timeout(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {int(db.BUSY_TIMEOUT_MS)}")
+        dbapi_conn.commit()
+
+    database.engine.pool.dispose()  # the connection that read the revision has no timeout: start afresh
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def run_tui(database: Database, config: Config | None = None) -> None:
+    from ..app import make_app
+
+    app = make_app(database)
+    if config is not None:
+        app.use_config(config)
+    app.run()
+
+
+def count(items: Sequence[Any], noun: str) -> str:
+    """``3 files``, ``1 file``."""
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
 
 FORCE = click.option(
     "--force",
@@ -124,7 +192,7 @@ def _refusal(exc: Exception) -> str | None:
 
     import sqlalchemy.exc as sa_exc
 
-    from ..agenda.parse import AgendaErrors
+    from ..agenda.problems import AgendaErrors
     from ..db import StorageError
     from ..outputs import OutputRefused
 

@@ -2,8 +2,8 @@
 
 The schema (and so the audit log) is owned by one role, which runs the
 migrations; vip runs as another, which may read and append to the audit log
-but never change or empty it. A plain click group, registered by
-``vip_tui.cli``; it imports from there only when it runs.
+but never change or empty it. A plain click group, loaded by
+``vip_tui.cli`` when it is asked for.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .common import refusals
+
 if TYPE_CHECKING:
-    from ..cli import Context
+    from .common import Context
 
 OWNER_URL_HELP = "URL of the role that owns the schema, e.g. postgresql+psycopg://vip_owner@host/vip (or VIP_DB_OWNER_URL)."
 
@@ -28,11 +30,10 @@ def db_group() -> None:
 @click.pass_obj
 def upgrade(ctx: "Context", owner_url: str) -> None:
     """Bring the schema up to date as its owner, then grant the role of --db (if another) what vip needs."""
-    from ..cli import _refusals
     from ..db import HEAD, upgrade_as_owner
 
-    with _refusals():
-        before, granted = upgrade_as_owner(owner_url, ctx.db)
+    with refusals():
+        before, granted = upgrade_as_owner(owner_url, ctx.db_in_effect)
     click.echo(f"schema {HEAD}" + (f" (was {before or 'empty'})" if before != HEAD else " (already up to date)"))
     if granted:
         click.echo(f"granted {granted}: read and write the tables, read and append to the audit log")
@@ -43,10 +44,9 @@ def upgrade(ctx: "Context", owner_url: str) -> None:
 @click.option("--owner-url", envvar="VIP_DB_OWNER_URL", required=True, metavar="URL", help=OWNER_URL_HELP)
 def grant(role: str, owner_url: str) -> None:
     """Give ROLE what vip needs to run, and no more: the audit log may be read and appended to only."""
-    from ..cli import _refusals
     from ..db import StorageError, display_url, grant_runtime, make_engine, resolve_url
 
-    with _refusals():
+    with refusals():
         url = resolve_url(owner_url)
         if not url.startswith("postgresql"):
             raise StorageError(f"{display_url(url)}: roles are a PostgreSQL matter")

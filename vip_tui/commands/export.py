@@ -1,9 +1,9 @@
 """``vip minutes export``, ``vip agenda export`` and ``vip disseminations`` (SPEC §5, §7).
 
-Plain click commands, registered on the main group by ``vip_tui.cli``. They
-take the :class:`vip_tui.cli.Context` from click's context object
-(``pass_obj``) and import from ``vip_tui.cli`` only when they run, so that
-``cli`` can import this module at its end without a circular import.
+Plain click commands, loaded by ``vip_tui.cli`` when one is asked for
+(``agenda export`` joins the group in :mod:`vip_tui.commands.agenda`). They
+take the :class:`~vip_tui.commands.common.Context` from click's context
+object (``pass_obj``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 import click
 
 from ..enums import DisseminationMethod, Edition
-from .common import FORCE, echo, working
+from .common import FORCE, Refused, echo, refusals, working
 
 if TYPE_CHECKING:
-    from ..cli import Context
+    from .common import Context
 
 OUTPUT = click.option(
     "-o",
@@ -42,12 +42,11 @@ METHOD = click.option(
 @contextmanager
 def _refused() -> Iterator[None]:
     """An export's refusal (bad date, unknown agency, unresolved passages, leak) as exit 1 with its message."""
-    from ..cli import Refused, _refusals
     from ..export import ExportError
     from ..sanitize import for_terminal
-    from ..services.review import ReviewError
+    from ..services.guard import ReviewError
 
-    with _refusals():
+    with refusals():
         try:
             yield
         except (ExportError, ReviewError) as exc:
@@ -147,7 +146,6 @@ def minutes_release(ctx: Context, date: str, clean_only: bool) -> None:
     Passages with a protected hit are left to the release review (release,
     edit, withhold, or "not this person" per hit).
     """
-    from ..cli import Refused
     from ..export.data import find_meeting
     from ..services.release import release_all_clean, unresolved
 

@@ -1,8 +1,7 @@
 """``vip figures [--weeks N] [--csv FILE]``: the program figures for reports (issue 5 item 5).
 
-A plain click command, registered on the main group by ``vip_tui.cli``; it
-reads the :class:`vip_tui.cli.Context` from click's context object and imports
-from ``vip_tui.cli`` only when it runs (no circular import).
+A plain click command, loaded by ``vip_tui.cli`` when it is asked for; it
+reads the :class:`~vip_tui.commands.common.Context` from click's context object.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from ..sanitize import for_terminal
 from .common import FORCE, Refused, checked_output, echo, refusals, table_lines
 
 if TYPE_CHECKING:
-    from ..cli import Context
+    from .common import Context
     from ..services.figures import Figures
 
 CSV_HEADER = ("figure", "group", "period", "value", "numerator", "denominator")

@@ -1,8 +1,7 @@
 """``vip notifications``: the notifications board as a table (SPEC §5).
 
-A plain click command, registered on the main group by ``vip_tui.cli``; it
-takes the :class:`vip_tui.cli.Context` from click's context object and
-imports from ``vip_tui.cli`` only when it runs (no circular import).
+A plain click command, loaded by ``vip_tui.cli`` when it is asked for; it
+takes the :class:`~vip_tui.commands.common.Context` from click's context object.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import click
 from ..services.notifications import STATUS_FILTERS
 
 if TYPE_CHECKING:
-    from ..cli import Context
+    from .common import Context
 
 
 @click.command("notifications")

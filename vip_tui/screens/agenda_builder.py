@@ -25,8 +25,10 @@ from textual.worker import get_current_worker
 
 from ..enums import CaseStatus, IncidentType, MeetingStatus, RetaliationRisk
 from ..services import agenda_builder as ab
+from ..services import guard
+from ..services.attendance import agency_short_names
+from ..services.guard import ReviewError
 from ..services.merge import MergeRecord, merge_persons, merges_into, unmerge
-from ..services.review import ReviewError, agency_short_names
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from ..widgets.person_suggest import CompactForm, FormField, PersonChoice, PersonPicker
@@ -506,7 +508,7 @@ with a message, never saved over theirs.
 
     def _refused(self, exc: Exception) -> str:
         """The words for a refusal; a stale record reloads the agenda."""
-        if isinstance(exc, ab.StaleEdit) or "someone else" in str(exc):
+        if isinstance(exc, guard.StaleEdit) or "someone else" in str(exc):
             self.reload()
         return str(exc)
 

@@ -82,7 +82,7 @@ class Checked:
     """What reading one file found: its problems, and the dry run's report when it had no error."""
 
     path: Path
-    problems: list = field(default_factory=list)  # agenda.parse.Problem
+    problems: list = field(default_factory=list)  # agenda.problems.Problem
     report: object | None = None  # agenda.importer.ImportReport
     refused: str | None = None  # the dry run itself was refused (a closed meeting, say)
     applied: bool = False
@@ -142,9 +142,10 @@ def check_file(db, path: Path, *, apply_to: Checked | None = None, progress: obj
     file changed since (``r`` reads it again).
     """
     from ..agenda.importer import import_agendas
-    from ..agenda.parse import AgendaErrors, parse_agendas
+    from ..agenda.parse import parse_agendas
+    from ..agenda.problems import AgendaErrors
     from ..db import DatabaseBusy
-    from ..services.review import meeting_by_date
+    from ..services.meetings import meeting_by_date
 
     if apply_to is not None:
         agendas, problems = apply_to.agendas, [p for p in apply_to.problems if p.severity != "error"]

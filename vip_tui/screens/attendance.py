@@ -14,16 +14,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..enums import Attendance, MeetingStatus
-from ..services.review import (
-    AttendanceRow,
-    ReviewError,
-    StaleEdit,
-    add_walk_in,
-    agency_short_names,
-    attendance,
-    get_meeting,
-    set_attendance,
-)
+from ..services.attendance import AttendanceRow, add_walk_in, agency_short_names, attendance, set_attendance
+from ..services.guard import ReviewError, StaleEdit
+from ..services.meetings import get_meeting
 from ..widgets.dialogs import Field, FormDialog
 from ..widgets import text as shown
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen

@@ -50,6 +50,12 @@ class VipScreen(Screen[None]):
     shown_as: reactive[int] = reactive(0, repaint=False)
     # Shown in the help screen above the list of keys.
     HELP: ClassVar[str] = ""
+    # Whether the class was declared with inherit_bindings (help.class_bindings reads it; Textual keeps it privately).
+    INHERIT_BINDINGS: ClassVar[bool] = True
+
+    def __init_subclass__(cls, inherit_bindings: bool = True, **kwargs: bool) -> None:
+        cls.INHERIT_BINDINGS = inherit_bindings
+        super().__init_subclass__(inherit_bindings=inherit_bindings, **kwargs)
 
     # The last write this screen asked for (see write): the next one starts after it.
     _write_tail: threading.Event | None = None

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..enums import Role
 from ..services import decisions as dsvc
-from ..services.review import DecisionRow, MeetingClosed, ReviewError, StaleEdit, agency_short_names
+from ..services.attendance import agency_short_names
+from ..services.decisions import DecisionRow
+from ..services.guard import MeetingClosed, ReviewError, StaleEdit
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 

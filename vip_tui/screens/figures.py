@@ -135,10 +135,11 @@ report.
     FiguresScreen.-wide #figures-charts .figures-panel { width: 100%; }
     """
 
-    def __init__(self, weeks: int = WEEK_CHOICES[0]) -> None:
+    def __init__(self, weeks: int = WEEK_CHOICES[0], *, figures: Figures | None = None) -> None:
         super().__init__()
         self.weeks = weeks
         self.figures: Figures | None = None
+        self._loaded = figures  # loaded before the push (VipApp.open_figures): shown at mount
         self._set_width_class()
 
     def _set_width_class(self) -> None:
@@ -169,7 +170,10 @@ report.
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         self.sub_title = f"Program figures · last {self.weeks} weeks"
-        self.load()
+        if self._loaded is not None and self._loaded.weeks == self.weeks:
+            self._show(self._loaded)
+        else:
+            self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
     def load(self) -> None:

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..enums import MeetingStatus
-from ..services.meetings import MeetingSummary, list_meetings
+from ..services.meeting_list import MeetingSummary, list_meetings
 from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
 
@@ -141,7 +141,8 @@ and referral to its outcome) and `f` the program figures.
             self.app.open_stage(m.id, OPEN_STAGE[m.status])
 
     def action_start(self) -> None:
-        from ..services.review import ReviewError, start_meeting
+        from ..services.guard import ReviewError
+        from ..services.meetings import start_meeting
 
         m = self._selected()
         if m is None:
@@ -166,9 +167,7 @@ and referral to its outcome) and `f` the program figures.
         self.app.push_screen(NotificationsScreen())
 
     def action_figures(self) -> None:
-        from .figures import FiguresScreen
-
-        self.app.push_screen(FiguresScreen())
+        self.app.open_figures()
 
     def action_import_agenda(self) -> None:
         from .agenda_import import AgendaImportScreen
@@ -177,7 +176,7 @@ and referral to its outcome) and `f` the program figures.
 
     def action_new_meeting(self) -> None:
         from ..services.agenda_builder import create_meeting
-        from ..services.review import ReviewError
+        from ..services.guard import ReviewError
         from .agenda_builder import new_meeting_form
 
         created: list[int] = []

@@ -14,8 +14,8 @@ from textual.worker import get_current_worker
 
 from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, AttemptResult, NotificationStatus
 from ..services import notifications as svc
+from ..services.guard import ReviewError, StaleEdit
 from ..services.notifications import NotificationFilter, NotificationRow
-from ..services.review import ReviewError, StaleEdit
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen

@@ -16,15 +16,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, ActionStatus, MeetingStatus, NotificationStatus
-from ..services.review import (
-    OldBusinessRow,
-    ReviewError,
-    StaleEdit,
-    get_meeting,
-    old_business,
-    set_action_status,
-    set_notification_status,
-)
+from ..services.guard import ReviewError, StaleEdit
+from ..services.meetings import get_meeting
+from ..services.old_business import OldBusinessRow, old_business, set_action_status, set_notification_status
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen

@@ -13,8 +13,8 @@ from textual.worker import get_current_worker
 
 from ..enums import ReferralStatus
 from ..services import notifications as svc
+from ..services.guard import ReviewError, StaleEdit
 from ..services.notifications import REFERRAL_ORDER, REFERRAL_TRANSITIONS, ReferralRow
-from ..services.review import ReviewError, StaleEdit
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS

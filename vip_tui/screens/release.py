@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from ..enums import ReleaseDecision
 from ..services import release as svc
-from ..services.review import ReviewError
+from ..services.guard import ReviewError
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
 from .base import COMMON_BINDINGS, VipScreen

@@ -34,12 +34,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from ..db import DatabaseBusy
 from ..enums import MeetingStatus, ReviewStatus
 from ..services import agenda_builder as concurrent
-from ..services import review as svc
+from ..services import guard, items, meetings
 from ..widgets.agenda_list import AgendaList
 from ..widgets.decisions import DecisionList
 from ..widgets.dialogs import Field, FormDialog
@@ -58,7 +56,7 @@ __all__ = ["POLL_SECONDS", "SAVE_DELAY", "STALE_NOTE", "ReviewScreen"]
 POLL_SECONDS = 2.0  # how soon another instance's change to the agenda shows here
 
 
-def _plan(rows: list[svc.AgendaRow]) -> list[tuple]:
+def _plan(rows: list[items.AgendaRow]) -> list[tuple]:
     """What the agenda says, leaving out the clocks that move as the meeting runs."""
     return [(r.id, r.case_number, r.minutes, r.type, r.area_command) for r in rows]
 
@@ -143,12 +141,12 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
     def __init__(self, meeting_id: int, agenda_item_id: int | None = None, **_: object) -> None:
         super().__init__(meeting_id)
         self.start_item_id = agenda_item_id
-        self.rows: list[svc.AgendaRow] = []
+        self.rows: list[items.AgendaRow] = []
         self.current: int | None = None  # index into rows
-        self.detail: svc.ItemDetail | None = None
+        self.detail: items.ItemDetail | None = None
         self._meeting = None
         # The items next to the current one, loaded while it is on screen (see go_to).
-        self._prefetched: dict[int, svc.ItemDetail] = {}
+        self._prefetched: dict[int, items.ItemDetail] = {}
         # Two instances at once: the agenda's stamp when last loaded.
         self._stamp: tuple | None = None
         self._focus_before_editor: Widget | None = None  # where escape returns to from the editor
@@ -211,11 +209,11 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self._writes_landed()
         # The stamp first: a change made while loading shows at the next poll.
         self._stamp = concurrent.agenda_stamp(self.app.db, self.meeting_id)
-        meeting = svc.get_meeting(self.app.db, self.meeting_id)
-        rows = svc.agenda(self.app.db, self.meeting_id)
+        meeting = meetings.get_meeting(self.app.db, self.meeting_id)
+        rows = items.agenda(self.app.db, self.meeting_id)
         self.app.call_from_thread(self._show_agenda, meeting, rows)
 
-    def _show_agenda(self, meeting, rows: list[svc.AgendaRow]) -> None:  # noqa: ANN001
+    def _show_agenda(self, meeting, rows: list[items.AgendaRow]) -> None:  # noqa: ANN001
         self._meeting = meeting
         self.rows = rows
         self.editor.closed = self.read_only_now
@@ -266,8 +264,8 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
     def _start_clock(self, agenda_item_id: int) -> None:
         """In the write lane: the item's clock runs (the item itself loads anyway, so a refusal is no matter)."""
         try:
-            version = svc.enter_item(self.app.db, agenda_item_id)
-        except (svc.ReviewError, StaleDataError, DatabaseBusy):
+            version = items.enter_item(self.app.db, agenda_item_id)
+        except (guard.ReviewError, DatabaseBusy):
             return
         if version is not None:
             self._clocked[agenda_item_id] = version
@@ -282,7 +280,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self._show_item(view.detail, view.rows)
 
     def _show_item(
-        self, detail: svc.ItemDetail, rows: list[svc.AgendaRow] | None = None, *, prefetched: bool = False,
+        self, detail: items.ItemDetail, rows: list[items.AgendaRow] | None = None, *, prefetched: bool = False,
     ) -> None:
         """Show ``detail`` (and the agenda ``rows`` read with it), drawing only what differs from the screen."""
         if self.current is None or self.rows[self.current].id != detail.item.id:
@@ -321,10 +319,10 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-prefetch")
     def prefetch(self, agenda_item_ids: list[int]) -> None:
         self._writes_landed()
-        found = {i: svc.item_detail(self.app.db, i) for i in agenda_item_ids}
+        found = {i: items.item_detail(self.app.db, i) for i in agenda_item_ids}
         self.app.call_from_thread(self._keep_prefetched, found)
 
-    def _keep_prefetched(self, found: dict[int, svc.ItemDetail]) -> None:
+    def _keep_prefetched(self, found: dict[int, items.ItemDetail]) -> None:
         self._prefetched.update(found)
 
     # ---------------------------------------------------------------- drawing
@@ -345,7 +343,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         if self._meeting is None:
             return
         current_id = self.rows[self.current].id if self.current is not None and self.rows else None
-        p = svc.pace(self._meeting, self.rows, current_id, self.app.now())
+        p = items.pace(self._meeting, self.rows, current_id, self.app.now())
         self.query_one(PaceBar).show(p, None if self.current is None else self.current + 1)
 
     def on_screen_suspend(self) -> None:
@@ -365,7 +363,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self._write_tail.set()  # every write of this screen is written: a load still waiting may go on
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
             try:
-                svc.stop_timers(self.app.db, self.meeting_id)
+                items.stop_timers(self.app.db, self.meeting_id)
             except Exception:  # noqa: BLE001  (closing the app must not fail on a timer)
                 pass
 
@@ -381,11 +379,11 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         if stamp == self._stamp:
             return
         self._stamp = stamp
-        meeting = svc.get_meeting(self.app.db, self.meeting_id)
-        rows = svc.agenda(self.app.db, self.meeting_id)
+        meeting = meetings.get_meeting(self.app.db, self.meeting_id)
+        rows = items.agenda(self.app.db, self.meeting_id)
         self.app.call_from_thread(self._changed_elsewhere, meeting, rows)
 
-    def _changed_elsewhere(self, meeting, rows: list[svc.AgendaRow]) -> None:  # noqa: ANN001
+    def _changed_elsewhere(self, meeting, rows: list[items.AgendaRow]) -> None:  # noqa: ANN001
         """Show the agenda as another instance left it, staying on the same item (found by id, not place)."""
         was = self.current
         current_id = self.rows[was].id if was is not None and self.rows else None
@@ -410,7 +408,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 
     def _refused(self, exc: Exception) -> None:
         """A write lost a race with another instance: say so and show what is there now."""
-        self.notify(shown.safe(exc) if isinstance(exc, svc.ReviewError) else
+        self.notify(shown.safe(exc) if isinstance(exc, guard.ReviewError) else
                     "That record was changed by someone else at the same moment; reloaded. Try again.",
                     severity="error", timeout=8, markup=False)
         self.load_agenda()
@@ -488,9 +486,9 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self._reload_item()
             self.notify("Last item done: press 4 for the wrap-up", timeout=4)
 
-    def _mark(self, row: svc.AgendaRow, status: ReviewStatus) -> None:
+    def _mark(self, row: items.AgendaRow, status: ReviewStatus) -> None:
         """In the write lane, after the item's clock: the mark writes against the clock's own change."""
-        svc.mark_item(self.app.db, row.id, status, version=max(row.version, self._clocked.get(row.id, row.version)))
+        items.mark_item(self.app.db, row.id, status, version=max(row.version, self._clocked.get(row.id, row.version)))
 
     def _reload_item(self) -> None:
         if self.current is not None and self.rows:
@@ -500,10 +498,10 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         """Run ``write`` in the write lane; a refusal, or a race lost to another instance, is told instead (False)."""
         try:
             await self.written(write, *args)
-        except StaleDataError as exc:
+        except guard.StaleEdit as exc:  # a race lost to another instance: said, and what is there now shown
             self._refused(exc)
             return False
-        except svc.ReviewError as exc:
+        except guard.ReviewError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             return False
         return True

@@ -17,7 +17,7 @@ from textual import on
 from ..enums import Role
 from ..services import agenda_builder as concurrent
 from ..services import decisions as dsvc
-from ..services import review as svc
+from ..services import attendance, items
 from ..widgets import text as shown
 from ..widgets.decisions import DecisionList
 from ..widgets.dialogs import ConfirmDialog, Field
@@ -29,7 +29,7 @@ from .review_part import ReviewPart
 class ReviewDecisions(ReviewPart):
     """The decisions' half of :class:`~vip_tui.screens.review.ReviewScreen` (a screen class, so @on applies)."""
 
-    def _highlighted_person(self) -> svc.PersonRow | None:
+    def _highlighted_person(self) -> items.PersonRow | None:
         return None if self.detail is None else self.persons.current
 
     def _person_options(self) -> list[tuple[str, int]]:
@@ -74,9 +74,9 @@ class ReviewDecisions(ReviewPart):
         incident = self.detail.incident
         self._decide(
             f"Action item · {incident.case_number}",
-            decision_forms.action_fields(svc.agency_short_names(self.app.db),
+            decision_forms.action_fields(attendance.agency_short_names(self.app.db),
                                          dsvc.team_suggestions(self.app.db, self.meeting_id)),
-            lambda v: svc.add_action_item(
+            lambda v: dsvc.add_action_item(
                 self.app.db, self.meeting_id, v["description"], incident_id=incident.id,
                 owner_agency=v.get("agency"), owner_name=v.get("owner"), due_date=v.get("due"),
             ),
@@ -100,7 +100,7 @@ class ReviewDecisions(ReviewPart):
             return
         self._notification_form(person)
 
-    def _notification_form(self, person: svc.PersonRow) -> None:
+    def _notification_form(self, person: items.PersonRow) -> None:
         if self.detail is None:
             return
         incident = self.detail.incident
@@ -113,7 +113,7 @@ class ReviewDecisions(ReviewPart):
                 {"person": person.person_id, "reasons": reasons or f"{person.role.label} in {incident.case_number}"},
                 killed=self._killed(),
             ),
-            lambda v: svc.propose_notification(
+            lambda v: dsvc.propose_notification(
                 self.app.db, self.meeting_id, v["person"], incident_id=incident.id, reasons=v.get("reasons") or "",
                 team_officer=v.get("officer"), team_community_voice=v.get("voice"), team_outreach=v.get("outreach"),
                 due_date=v.get("due"),
@@ -128,13 +128,13 @@ class ReviewDecisions(ReviewPart):
         self._decide(
             f"Referral · {incident.case_number}",
             decision_forms.referral_fields(self._person_options(), {"person": person.person_id}),
-            lambda v: svc.add_referral(
+            lambda v: dsvc.add_referral(
                 self.app.db, v["person"], v["service"], provider=v.get("provider"), meeting_id=self.meeting_id,
                 incident_id=incident.id,
             ),
         )
 
-    def _person_to_act_on(self, verb: str) -> svc.PersonRow | None:
+    def _person_to_act_on(self, verb: str) -> items.PersonRow | None:
         if self.detail is None or self._say_closed():
             return None
         person = self._highlighted_person()

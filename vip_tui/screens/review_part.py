@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..enums import MeetingStatus
-from ..services import review as svc
+from ..services import items
 from ..widgets.persons_panel import PersonsPanel
 from .base import MeetingStageScreen
 
@@ -11,9 +11,9 @@ from .base import MeetingStageScreen
 class ReviewPart(MeetingStageScreen):
     """Base of the review's halves (screens/review_notes.py, review_decisions.py) and of the review itself."""
 
-    detail: svc.ItemDetail | None
+    detail: items.ItemDetail | None
     persons: PersonsPanel
-    _meeting = None  # the meeting as last loaded (services.review.get_meeting)
+    _meeting = None  # the meeting as last loaded (services.meetings.get_meeting)
 
     @property
     def read_only_now(self) -> bool:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..db import DatabaseBusy
 from ..services import agenda_builder as concurrent
-from ..services import review as svc
+from ..services import guard
 from ..widgets.notes_editor import NoteSlot
 
 if TYPE_CHECKING:
@@ -134,17 +134,17 @@ def _save_note(db: Database, job: Pending, visibility: object) -> str:
             db, slot.item_id, job.text, note_id=slot.note_id, version=slot.version, visibility=visibility,
         )
         return "saved"
-    except concurrent.StaleEdit:
+    except guard.StaleEdit:
         # The note was changed in another instance: theirs stays, what was typed here becomes a new note.
         try:
             slot.note_id, slot.version = concurrent.save_note(
                 db, slot.item_id, job.text, note_id=None, version=None, visibility=visibility,
             )
-        except svc.ReviewError as exc:
+        except guard.ReviewError as exc:
             job.error = exc  # not even a new note (the meeting closed meanwhile)
             return "not even new"
         return "kept as new"
-    except svc.ReviewError as exc:
+    except guard.ReviewError as exc:
         job.error = exc
         return "refused"
     except DatabaseBusy:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from ..services.review import ReviewError
+from ..services.guard import ReviewError
 from ..services.undo import Change, recording, undo
 from ..widgets import text as shown
 

@@ -16,17 +16,12 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ..enums import MeetingStatus
-from ..services.review import (
-    DecisionRow,
-    Loose,
-    OldBusinessRow,
-    ReviewError,
-    WrapUp,
-    agency_short_names,
-    close_meeting,
-    get_meeting,
-    wrap_up,
-)
+from ..services.attendance import agency_short_names
+from ..services.decisions import DecisionRow
+from ..services.guard import ReviewError
+from ..services.meetings import close_meeting, get_meeting
+from ..services.old_business import OldBusinessRow
+from ..services.wrap_up import Loose, WrapUp, wrap_up
 from ..widgets import text as shown
 from ..widgets.decisions import WordsList
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
@@ -506,7 +501,7 @@ amended with `vip amend` on the command line.
 
         def save(field: str, value: str, reason: str) -> str | None:
             from ..services.amendments import amend
-            from ..services.review import StaleEdit
+            from ..services.guard import StaleEdit
 
             now = dialog.state
             if dialog.specs[field].kind == "date" and value.strip():

@@ -7,7 +7,7 @@ can act on:
 * **Validation is the agenda files' own.** Values arrive as text, as a CSV
   cell would, and are validated by the models of :mod:`vip_tui.agenda.schema`
   with ``TEXT_CONTEXT``; mistakes are worded by the parser's
-  :func:`~vip_tui.agenda.parse.problems_from_validation_error`. A bad date
+  :func:`~vip_tui.agenda.problems.problems_from_validation_error`. A bad date
   typed in the builder therefore reads exactly as the same bad date in an
   imported CSV, without the file name and line: ``occurred_at: "2026-13-01"
   is not a date-time (write 2026-11-27T22:15:00)``. :class:`Invalid` carries
@@ -29,7 +29,6 @@ importer's (:func:`~vip_tui.agenda.importer.ensure_agency`, ``invite``,
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,8 +41,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..agenda.importer import ensure_agency, invite, link_group
-from ..agenda.parse import Loc, problems_from_validation_error
-from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn
+from ..agenda.problems import Loc, problems_from_validation_error
+from ..agenda.schema import LIMITS, MAX_ALIASES, TEXT_CONTEXT, AttendeeIn, IncidentIn, MeetingIn, PersonIn, split_list
 from ..db import Database
 from ..enums import CaseStatus, IncidentType, MeetingStatus, NoteVisibility, RetaliationRisk, Role
 from ..models import (
@@ -65,26 +64,12 @@ from ..models import (
 )
 from ..names import name_key
 from ..sanitize import clean
-from .review import (
-    GONE,
-    AgendaRow,
-    ItemDetail,
-    MeetingClosed,
-    ReviewError,
-    StaleEdit,
-    agenda_rows,
-    check_version,
-    load_item_detail,
-    touch,
-    writing,
-)
+from .guard import GONE, Invalid, MeetingClosed, ReviewError, StaleEdit, check_version, touch, writing
+from .items import AgendaRow, ItemDetail, agenda_rows, load_item_detail
 from .meetings import next_meeting_number, take_write_lock
 
 __all__ = [
     "AgendaDraft",
-    "Invalid",
-    "StaleEdit",
-    "Suggestion",
     "add_incident",
     "add_invitee",
     "add_person",
@@ -99,20 +84,11 @@ __all__ = [
     "save_note",
     "set_budget",
     "set_ready",
-    "suggest_persons",
     "update_incident",
     "update_invitee",
     "update_involvement",
     "update_meeting",
 ]
-
-
-class Invalid(ReviewError):
-    """Values refused by the agenda models: every ``(field, message)``, worded as an import words them."""
-
-    def __init__(self, problems: Sequence[tuple[str | None, str]]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(f"{name}: {message}" if name else message for name, message in self.problems))
 
 
 # --------------------------------------------------------------------------- validation
@@ -146,22 +122,17 @@ def validate(model: type[BaseModel], values: Mapping[str, Any]) -> Any:
         raise Invalid([(p.field, p.message) for p in problems]) from None
 
 
-def split_leads(text: str | None) -> list[str]:
-    """NIBIN leads as typed: separated by ``;`` as in a CSV cell (commas accepted too)."""
-    return [lead.strip() for lead in (text or "").replace(",", ";").split(";") if lead.strip()]
-
-
 def _incident_values(values: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(values)
     if isinstance(out.get("nibin_leads"), str):
-        out["nibin_leads"] = split_leads(out["nibin_leads"])
+        out["nibin_leads"] = split_list(out["nibin_leads"])
     return out
 
 
 # --------------------------------------------------------------------------- writing
 
 
-# One translation of a lost race for every service (review.writing, review.check_version).
+# One translation of a lost race for every service (guard.writing, guard.check_version).
 _writing = writing
 _check = check_version
 
@@ -887,115 +858,6 @@ def _drop_if_orphan(s: Session, person_id: int) -> None:
     s.delete(person)
 
 
-# --------------------------------------------------------------------------- suggestions
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A known person who may be the one being typed, and why."""
-
-    person_id: int
-    version: int
-    name: str
-    dob: dt.date | None
-    record_id: str | None
-    score: float  # 0..1
-    reason: str
-    incidents: int = 0
-    last_case: str | None = None
-
-
-def name_similarity(a: str, b: str) -> float:
-    """How alike two names are, 0..1, on their normalised keys; word order does not matter."""
-    ka, kb = name_key(a), name_key(b)
-    if not ka or not kb:
-        return 0.0
-    if ka == kb:
-        return 1.0
-    direct = difflib.SequenceMatcher(None, ka, kb).ratio()
-    ordered = difflib.SequenceMatcher(None, " ".join(sorted(ka.split())), " ".join(sorted(kb.split()))).ratio()
-    # "Maria Ibanez" against "Maria Jose Ibanez": every typed word is in the record.
-    wa, wb = set(ka.split()), set(kb.split())
-    covered = len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
-    return max(direct, ordered, 0.9 * covered if covered >= 1.0 and min(len(wa), len(wb)) >= 2 else 0.0)
-
-
-def suggest_persons(
-    db: Database,
-    name: str = "",
-    *,
-    dob: dt.date | str | None = None,
-    record_id: str | None = None,
-    exclude: Sequence[int] = (),
-    limit: int = 8,
-) -> list[Suggestion]:
-    """Known persons that may be the one typed, best first.
-
-    A records id that matches is certain; a matching date of birth counts
-    with the name's likeness; otherwise the name alone (difflib on the
-    normalised names, word order ignored). Merged (absorbed) records are
-    never offered: their survivor is. Candidates are narrowed in SQL by the
-    typed words, so the cost does not grow with thousands of persons.
-    """
-    key = name_key(name or "")
-    if isinstance(dob, str):
-        try:
-            dob = dt.date.fromisoformat(dob.strip()) if dob.strip() else None
-        except ValueError:
-            dob = None
-    record_id = (record_id or "").strip() or None
-    words = [w for w in key.split() if len(w) >= 3]
-    conditions = [col(Person.name_key).contains(w[:5], autoescape=True) for w in words]
-    if key:
-        conditions.append(col(Person.name_key).startswith(key[:3], autoescape=True))
-    if dob is not None:
-        conditions.append(Person.dob == dob)
-    if record_id:
-        conditions.append(func.lower(Person.record_id) == record_id.casefold())
-    if not conditions:
-        return []
-    with db.session() as s:
-        candidates = s.exec(
-            select(Person).where(col(Person.merged_into_id).is_(None), sa.or_(*conditions)).limit(500)
-        ).all()
-        scored: list[tuple[float, str, Person]] = []
-        for c in candidates:
-            if c.id in exclude:
-                continue
-            likeness = name_similarity(key, c.name_key) if key else 0.0
-            if record_id and c.record_id and c.record_id.casefold() == record_id.casefold():
-                score, reason = 1.0, "same records id"
-            elif dob is not None and c.dob == dob:
-                score = 0.55 + 0.45 * likeness
-                reason = "same name and date of birth" if likeness == 1.0 else (
-                    "same date of birth, similar name" if likeness >= 0.6 else "same date of birth")
-            elif record_id and c.record_id:
-                score, reason = 0.5 * likeness, f"similar name, another records id ({c.record_id})"
-            elif dob is not None and c.dob is not None:
-                score, reason = 0.6 * likeness, f"similar name, born {c.dob.isoformat()}"
-            else:
-                score, reason = 0.85 * likeness, "same name" if likeness == 1.0 else "similar name"
-            if score >= 0.45:
-                scored.append((score, reason, c))
-        scored.sort(key=lambda t: (-t[0], t[2].name_key, t[2].id))
-        scored = scored[:limit]
-        ids = [c.id for _, _, c in scored]
-        counts: dict[int, tuple[int, str]] = {}
-        if ids:
-            for pid, n, last in s.exec(
-                select(Involvement.person_id, func.count(func.distinct(Involvement.incident_id)), func.max(Incident.case_number))
-                .join(Incident, Incident.id == Involvement.incident_id)
-                .where(col(Involvement.person_id).in_(ids))
-                .group_by(Involvement.person_id)
-            ).all():
-                counts[pid] = (n, last)
-        return [
-            Suggestion(c.id, c.version, c.name, c.dob, c.record_id, round(score, 3), reason,  # type: ignore[arg-type]
-                       *counts.get(c.id, (0, None)))
-            for score, reason, c in scored
-        ]
-
-
 # --------------------------------------------------------------------------- invitees
 
 
@@ -1061,14 +923,14 @@ def save_note(
     db: Database, agenda_item_id: int, text: str, *, note_id: int | None, version: int | None,
     visibility: NoteVisibility | str | None = None,
 ) -> tuple[int, int]:
-    """:func:`services.review.save_note` refusing to overwrite a note changed by another instance.
+    """:func:`.items.save_note` refusing to overwrite a note changed by another instance.
 
     Returns ``(note id, its version now)``. A note changed since ``version``
     raises :class:`StaleEdit` and nothing is written: the screen keeps the
     typed text (as a new note) and reloads. A note deleted meanwhile is
     written again as a new note, so no word is lost.
     """
-    from .review import save_note as plain_save
+    from .items import save_note as plain_save
 
     if note_id is None or version is None:
         new_id = plain_save(db, agenda_item_id, text, note_id=note_id, version=None, visibility=visibility)

@@ -47,7 +47,8 @@ from ..models import (
 )
 from ..names import name_key
 from ..sanitize import clean
-from .review import ReviewError, _meeting, _parse_owner, check_version, writing
+from .guard import ReviewError, check_version, load_meeting, writing
+from .decisions import parse_owner
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def _parse(s: Session, spec: FieldSpec, value: Any) -> Any:
     if spec.kind == "agency":
         if isinstance(value, int):
             return value
-        agency = _parse_owner(s, str(value))
+        agency = parse_owner(s, str(value))
         return agency.id if agency else None
     if spec.kind == "choice":
         text = getattr(value, "value", str(value)).strip().lower().replace(" ", "_")
@@ -200,7 +201,7 @@ def amend(
         raise ReviewError("nothing to amend: name a field and its new value")
     model, words, _fields = AMENDABLE[entity]
     with writing(db, f"the {words}") as s:
-        meeting = _meeting(s, meeting_id)
+        meeting = load_meeting(s, meeting_id)
         if meeting.status != MeetingStatus.closed:
             raise ReviewError(
                 f"the meeting of {meeting.date.isoformat()} is not closed: change the record directly, "
@@ -280,7 +281,7 @@ def find_record(db: Database, meeting_id: int, text: str) -> RecordState:
     entity = KIND_WORDS[m.group("kind").lower()]
     rest = m.group("rest").strip()
     with db.session() as s:
-        meeting = _meeting(s, meeting_id)
+        meeting = load_meeting(s, meeting_id)
         obj: Any = None
         if entity in ("action_item", "notification"):
             model = ActionItem if entity == "action_item" else Notification
@@ -305,7 +306,7 @@ def record_state(db: Database, meeting_id: int, entity: str, entity_id: int) -> 
     """A record of the meeting by its kind and id (the wrap-up's highlighted decision)."""
     fields_of(entity)
     with db.session() as s:
-        meeting = _meeting(s, meeting_id)
+        meeting = load_meeting(s, meeting_id)
         obj = s.get(AMENDABLE[entity][0], entity_id)
         if obj is None or obj.meeting_id != meeting_id:
             raise ReviewError(f"no {AMENDABLE[entity][1]} {entity_id} in the meeting of {meeting.date.isoformat()}")
@@ -359,7 +360,7 @@ def load_amendments(s: Session, meeting: Meeting) -> list[AmendmentRow]:
 def list_amendments(db: Database, meeting_id: int) -> list[AmendmentRow]:
     """The amendments of a meeting, oldest first (see :func:`load_amendments`)."""
     with db.session() as s:
-        return load_amendments(s, _meeting(s, meeting_id))
+        return load_amendments(s, load_meeting(s, meeting_id))
 
 
 def minutes_version(rows: list[AmendmentRow], at: dt.datetime) -> tuple[int, dt.datetime | None]:

@@ -1,12 +1,12 @@
-"""Correcting and removing what a meeting decided: action items, notifications, referrals (issue 13 item 1).
+"""What a meeting decides: action items, notifications, referrals — taken, corrected, removed (issue 13 item 1).
 
 While a meeting is open, a decision recorded by mistake is edited or removed
-with the same checks as creating it (services/review.py: the description,
+with the same checks as creating it (below: the description,
 a known owner agency, a notification's subject alive, a service named).
 Every write names the version its caller saw (a decision changed by another
 instance since is refused, nothing written) and is audited by the session
 hook (db.py). A closed meeting refuses: corrections to it are amendments with
-a reason (:func:`review.amend`).
+a reason (:func:`.amendments.amend`).
 
 What may be edited, by kind (decided here, issue 13):
 
@@ -40,6 +40,7 @@ from ..db import Database
 from ..enums import (
     ActionStatus,
     AgencyKind,
+    IncidentType,
     MeetingStatus,
     NotificationStatus,
     OPEN_NOTIFICATION_STATUSES,
@@ -50,6 +51,7 @@ from ..models import (
     ActionItem,
     Agency,
     Attendee,
+    Incident,
     Involvement,
     Meeting,
     MeetingAttendance,
@@ -58,22 +60,8 @@ from ..models import (
     Person,
     Referral,
 )
-from .review import (
-    DecisionRow,
-    ReviewError,
-    _clean,
-    _parse_owner,
-    _writable,
-    action_row,
-    check_version,
-    checked_description,
-    checked_service,
-    homicide_case,
-    notification_row,
-    notification_subject,
-    referral_row,
-    writing,
-)
+from .attendance import agency_by_short_name
+from .guard import ReviewError, check_version, writable_meeting, writing
 
 KINDS = ("action", "notification", "referral")
 WHAT = {"action": "the action item", "notification": "the notification", "referral": "the referral"}
@@ -101,6 +89,223 @@ class DecisionValues:
     persons: list[PersonChoice] = field(default_factory=list)  # whom a notification or referral may be for
     closed_meeting: dt.date | None = None  # the date of its meeting when that is closed: nothing to edit here
     killed: frozenset[int] = frozenset()  # homicide victims among ``persons``: no notification can reach them
+
+
+# --------------------------------------------------------------------------- taking them
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    kind: str  # action | notification | referral
+    id: int
+    ref: str
+    text: str
+    owner: str
+    due_date: dt.date | None
+    status: str
+    person: str | None = None  # a notification's or referral's subject, for presentation mode
+    version: int = 1  # what an edit or a delete writes against (services/decisions.py)
+    person_id: int | None = None  # a notification's or referral's subject
+
+
+
+
+def meeting_decisions(s: Session, meeting: Meeting, *, incident_id: int | None = None) -> list[DecisionRow]:
+    """Action items, notifications and referrals taken at ``meeting`` (on one incident, if given)."""
+    actions = select(ActionItem, Agency).join(Agency, Agency.id == ActionItem.owner_agency_id, isouter=True).where(
+        ActionItem.meeting_id == meeting.id
+    )
+    notifications = select(Notification, Person).join(Person, Person.id == Notification.person_id).where(
+        Notification.meeting_id == meeting.id
+    )
+    referrals = select(Referral, Person).join(Person, Person.id == Referral.person_id).where(
+        Referral.meeting_id == meeting.id
+    )
+    if incident_id is not None:
+        actions = actions.where(ActionItem.incident_id == incident_id)
+        notifications = notifications.where(Notification.incident_id == incident_id)
+        referrals = referrals.where(Referral.incident_id == incident_id)
+    rows: list[DecisionRow] = []
+    for a, ag in s.exec(actions.order_by(ActionItem.number)).all():
+        rows.append(action_row(meeting, a, ag))
+    for n, p in s.exec(notifications.order_by(Notification.number)).all():
+        rows.append(notification_row(meeting, n, p))
+    for r, p in s.exec(referrals.order_by(Referral.id)).all():
+        rows.append(referral_row(r, p))
+    return rows
+
+
+def action_row(meeting: Meeting, a: ActionItem, agency: Agency | None) -> DecisionRow:
+    owner = " / ".join(x for x in (agency.short_name if agency else None, a.owner_name) if x)
+    return DecisionRow("action", a.id, meeting.ref(a.number), a.description, owner, a.due_date,  # type: ignore[arg-type]
+                       a.status.value, version=a.version)
+
+
+def notification_row(meeting: Meeting, n: Notification, p: Person) -> DecisionRow:
+    team = ", ".join(x for x in (n.team_officer, n.team_community_voice, n.team_outreach) if x)
+    return DecisionRow("notification", n.id, meeting.ref(n.number), f"Notify {p.name}: {n.reasons}".rstrip(": "),  # type: ignore[arg-type]
+                       team, n.due_date, n.status.value, person=p.name, version=n.version, person_id=p.id)
+
+
+def referral_row(r: Referral, p: Person) -> DecisionRow:
+    return DecisionRow("referral", r.id, "", f"Refer {p.name} to {r.service}", r.provider or "", None,  # type: ignore[arg-type]
+                       r.status.value, person=p.name, version=r.version, person_id=p.id)
+
+
+
+def _next_number(s: Session, meeting: Meeting) -> int:
+    """The next ``<meeting>-<n>`` number, taken under a row lock so two instances never share one."""
+    locked = s.exec(select(Meeting).where(Meeting.id == meeting.id).with_for_update()).one()
+    locked.last_item_number += 1
+    return locked.last_item_number
+
+
+def parse_owner(s: Session, owner_agency: str | None) -> Agency | None:
+    if not owner_agency or not owner_agency.strip():
+        return None
+    agency = agency_by_short_name(s, owner_agency, create=False)
+    if agency is None:
+        known = ", ".join(sorted(s.exec(select(Agency.short_name)).all())[:12])
+        raise ReviewError(f"unknown agency {owner_agency.strip()!r}; known: {known}")
+    return agency
+
+
+def add_action_item(
+    db: Database,
+    meeting_id: int,
+    description: str,
+    *,
+    incident_id: int | None = None,
+    owner_agency: str | None = None,
+    owner_name: str | None = None,
+    due_date: dt.date | None = None,
+) -> DecisionRow:
+    """A new action item, numbered ``<meeting>-<n>``."""
+    description = checked_description(description)
+    with db.transaction() as s:
+        meeting = writable_meeting(s, meeting_id)
+        agency = parse_owner(s, owner_agency)
+        number = _next_number(s, meeting)
+        action = ActionItem(
+            meeting_id=meeting_id, number=number, incident_id=incident_id, description=description,
+            owner_agency_id=agency.id if agency else None, owner_name=_clean(owner_name),
+            due_date=due_date, created_at=db.now(),
+        )
+        s.add(action)
+        s.flush()
+        return action_row(meeting, action, agency)
+
+
+def checked_description(description: str) -> str:
+    """An action item's words, refused when empty (creating and editing alike)."""
+    description = (description or "").strip()
+    if not description:
+        raise ReviewError("an action item needs a description")
+    return description
+
+
+def checked_service(service: str) -> str:
+    """A referral's service, refused when empty (creating and editing alike)."""
+    service = (service or "").strip()
+    if not service:
+        raise ReviewError("a referral needs a service")
+    return service
+
+
+def homicide_case(s: Session, person_id: int, meeting: Meeting) -> str | None:
+    """The case number of a homicide in which ``person_id`` is the victim, known by ``meeting``'s day, if any.
+
+    A homicide after the meeting does not count: the person was alive when
+    the meeting proposed their notification (the demo history has one such).
+    """
+    by = dt.datetime.combine(meeting.date + dt.timedelta(days=1), dt.time())
+    return s.exec(
+        select(Incident.case_number)
+        .join(Involvement, Involvement.incident_id == Incident.id)
+        .where(Involvement.person_id == person_id, Involvement.role == Role.victim,
+               Incident.type == IncidentType.homicide, Incident.occurred_at < by)
+        .limit(1)
+    ).first()
+
+
+def notification_subject(s: Session, person_id: int, meeting: Meeting) -> Person:
+    """The person a notification of ``meeting`` is for, refused when unknown or killed (issue 13 item 7).
+
+    The message names the case, not the person: it may be read on a shared screen.
+    """
+    person = s.get(Person, person_id)
+    if person is None:
+        raise ReviewError(f"no person {person_id}")
+    case = homicide_case(s, person_id, meeting)
+    if case is not None:
+        raise ReviewError(
+            f"this person is the victim of the homicide {case}: a custom notification cannot be delivered to them; "
+            "propose it for a relative or an associate instead"
+        )
+    return person
+
+
+def propose_notification(
+    db: Database,
+    meeting_id: int,
+    person_id: int,
+    *,
+    incident_id: int | None = None,
+    reasons: str = "",
+    team_officer: str | None = None,
+    team_community_voice: str | None = None,
+    team_outreach: str | None = None,
+    due_date: dt.date | None = None,
+) -> DecisionRow:
+    """A custom notification proposed for a person, numbered like action items.
+
+    Refused for the victim of a homicide (:func:`notification_subject`).
+    """
+    with db.transaction() as s:
+        meeting = writable_meeting(s, meeting_id)
+        person = notification_subject(s, person_id, meeting)
+        number = _next_number(s, meeting)
+        n = Notification(
+            meeting_id=meeting_id, number=number, person_id=person_id, incident_id=incident_id,
+            reasons=reasons.strip(), team_officer=_clean(team_officer), team_community_voice=_clean(team_community_voice),
+            team_outreach=_clean(team_outreach), due_date=due_date, created_at=db.now(),
+        )
+        s.add(n)
+        s.flush()
+        return notification_row(meeting, n, person)
+
+
+def add_referral(
+    db: Database,
+    person_id: int,
+    service: str,
+    *,
+    provider: str | None = None,
+    meeting_id: int | None = None,
+    incident_id: int | None = None,
+    notification_id: int | None = None,
+    note: str | None = None,
+) -> DecisionRow:
+    """A service referral for a person (status offered)."""
+    service = checked_service(service)
+    with db.transaction() as s:
+        if meeting_id is not None:
+            writable_meeting(s, meeting_id)
+        person = s.get(Person, person_id)
+        if person is None:
+            raise ReviewError(f"no person {person_id}")
+        r = Referral(
+            person_id=person_id, service=service, provider=_clean(provider), meeting_id=meeting_id,
+            incident_id=incident_id, notification_id=notification_id, status=ReferralStatus.offered,
+            offered_on=db.now().date(), status_on=db.now().date(), note=_clean(note),
+        )
+        s.add(r)
+        s.flush()
+        return referral_row(r, person)
+
+
+def _clean(value: str | None) -> str | None:
+    return (value or "").strip() or None
 
 
 # --------------------------------------------------------------------------- reading
@@ -181,8 +386,8 @@ def edit_action_item(
     description = checked_description(description)
     with writing(db, WHAT["action"]) as s:
         action = check_version(s.get(ActionItem, action_id), version, WHAT["action"])
-        meeting = _writable(s, action.meeting_id)
-        agency = _parse_owner(s, owner_agency)
+        meeting = writable_meeting(s, action.meeting_id)
+        agency = parse_owner(s, owner_agency)
         action.description = description
         action.owner_agency_id = agency.id if agency else None
         action.owner_name = _clean(owner_name)
@@ -198,7 +403,7 @@ def edit_notification(
     """Correct what was decided about a notification of an open meeting (the checks of ``propose_notification``)."""
     with writing(db, WHAT["notification"]) as s:
         n = check_version(s.get(Notification, notification_id), version, WHAT["notification"])
-        meeting = _writable(s, n.meeting_id)
+        meeting = writable_meeting(s, n.meeting_id)
         if n.status not in OPEN_NOTIFICATION_STATUSES:
             raise ReviewError(
                 f"notification {meeting.ref(n.number)} is {n.status.label}, which is final: "
@@ -230,7 +435,7 @@ def edit_referral(
     with writing(db, WHAT["referral"]) as s:
         r = check_version(s.get(Referral, referral_id), version, WHAT["referral"])
         if r.meeting_id is not None:
-            _writable(s, r.meeting_id)
+            writable_meeting(s, r.meeting_id)
         if (person_id != r.person_id or service != r.service) and r.status != ReferralStatus.offered:
             raise ReviewError(
                 f"this referral is {r.status.label}: its person and service are a record now; "
@@ -272,7 +477,7 @@ def delete_action_item(db: Database, action_id: int, *, version: int | None) -> 
     """Remove an action item recorded by mistake (open only); returns its reference."""
     with writing(db, WHAT["action"]) as s:
         action = check_version(s.get(ActionItem, action_id), version, WHAT["action"])
-        meeting = _writable(s, action.meeting_id)
+        meeting = writable_meeting(s, action.meeting_id)
         ref = meeting.ref(action.number)
         if action.status != ActionStatus.open:
             raise ReviewError(f"action item {ref} is {action.status.value}: its outcome is a record; "
@@ -285,7 +490,7 @@ def delete_notification(db: Database, notification_id: int, *, version: int | No
     """Remove a notification proposed by mistake; one with any history is refused (cancel it instead)."""
     with writing(db, WHAT["notification"]) as s:
         n = check_version(s.get(Notification, notification_id), version, WHAT["notification"])
-        meeting = _writable(s, n.meeting_id)
+        meeting = writable_meeting(s, n.meeting_id)
         ref = meeting.ref(n.number)
         why = None
         if n.status != NotificationStatus.proposed:
@@ -306,7 +511,7 @@ def delete_referral(db: Database, referral_id: int, *, version: int | None) -> s
     with writing(db, WHAT["referral"]) as s:
         r = check_version(s.get(Referral, referral_id), version, WHAT["referral"])
         if r.meeting_id is not None:
-            _writable(s, r.meeting_id)
+            writable_meeting(s, r.meeting_id)
         if r.status != ReferralStatus.offered:
             raise ReviewError(f"this referral is {r.status.label}: that history is a record; "
                               "decline it instead (s on the referrals board)")

@@ -1,22 +1,22 @@
-"""Meetings: the list with its counts, and the write lock that numbers them."""
+"""Meetings: the write lock that numbers them, and their lifecycle (start, close); the list with its counts is services/meeting_list.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from ..db import Database, DatabaseBusy
-from ..enums import DEFAULT_MEETING_TITLE, ActionStatus, MeetingStatus, NotificationStatus, OPEN_NOTIFICATION_STATUSES
+from ..enums import MeetingStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from ..models import Meeting
 
 # pg_advisory_xact_lock key of every transaction that matches or creates
 # persons and meetings ("vip" and 1): they queue, each sees the one before.
@@ -84,83 +84,81 @@ def next_meeting_number(session: Session) -> int:
     return (highest or 0) + 1
 
 
-def _status(enum: type[Enum]) -> sa.Enum:
-    # The enum type models.enum_column gives the column: PostgreSQL compares a
-    # native enum only with its own type, not with VARCHAR.
-    return sa.Enum(enum, name=enum.__name__.lower(), values_callable=lambda e: [m.value for m in e])
+# A Core stand-in for the table, not the model: numbering a meeting needs no ORM.
+_meeting = sa.table("meeting", sa.column("number"))
 
 
-# Core stand-ins for the four tables, not the models: the meetings list is the
-# first screen, and the ORM import would put about 150 ms in front of it (issue 7).
-_meeting = sa.table(
-    "meeting", sa.column("id"), sa.column("date", sa.Date), sa.column("number"), sa.column("title"),
-    sa.column("status", _status(MeetingStatus)), sa.column("version"),
-)
-_agenda_item = sa.table("agenda_item", sa.column("meeting_id"))
-_action_item = sa.table("action_item", sa.column("meeting_id"), sa.column("status", _status(ActionStatus)))
-_notification = sa.table(
-    "notification", sa.column("meeting_id"), sa.column("status", _status(NotificationStatus))
-)
+# --------------------------------------------------------------------------- lifecycle
+# The ORM and the guarded write are imported inside these functions: the
+# meetings list above is the first screen, and the ORM import would put about
+# 150 ms in front of it (issue 7); a lifecycle change comes after it is drawn.
 
 
-@dataclass(frozen=True)
-class MeetingSummary:
-    id: int
-    date: dt.date
-    number: int
-    title: str | None
-    status: MeetingStatus
-    items: int
-    open_actions: int
-    open_notifications: int
-    version: int = 1  # what starting the meeting writes against
+def meeting_by_date(db: Database, date: dt.date) -> Meeting | None:
+    from sqlmodel import select
 
-    @property
-    def when(self) -> str:
-        """``draft``, ``in progress`` or ``closed``: the status's one label, in the TUI's list and ``vip meetings``."""
-        return self.status.label
+    from ..models import Meeting
 
-    @property
-    def shown_title(self) -> str:
-        """The title, or the default one when the agenda gave none (the same in the TUI and the CLI)."""
-        return self.title or DEFAULT_MEETING_TITLE
+    with db.session() as s:
+        return s.exec(select(Meeting).where(Meeting.date == date)).first()
 
 
-def list_meetings(db: Database) -> list[MeetingSummary]:
-    """Every meeting, newest first, with its item count and the open decisions it produced (one query)."""
-    items = (
-        sa.select(_agenda_item.c.meeting_id, sa.func.count().label("n"))
-        .group_by(_agenda_item.c.meeting_id)
-        .subquery()
-    )
-    actions = (
-        sa.select(_action_item.c.meeting_id, sa.func.count().label("n"))
-        .where(_action_item.c.status == ActionStatus.open)
-        .group_by(_action_item.c.meeting_id)
-        .subquery()
-    )
-    notifications = (
-        sa.select(_notification.c.meeting_id, sa.func.count().label("n"))
-        .where(_notification.c.status.in_(sorted(OPEN_NOTIFICATION_STATUSES)))
-        .group_by(_notification.c.meeting_id)
-        .subquery()
-    )
-    m = _meeting.c
-    stmt = (
-        sa.select(
-            m.id, m.date, m.number, m.title, m.status, m.version,
-            sa.func.coalesce(items.c.n, 0),
-            sa.func.coalesce(actions.c.n, 0),
-            sa.func.coalesce(notifications.c.n, 0),
-        )
-        .select_from(_meeting)
-        .outerjoin(items, items.c.meeting_id == m.id)
-        .outerjoin(actions, actions.c.meeting_id == m.id)
-        .outerjoin(notifications, notifications.c.meeting_id == m.id)
-        .order_by(m.date.desc())
-    )
-    with db.engine.connect() as con:
-        return [
-            MeetingSummary(id_, date, number, title, status, n_items, n_actions, n_notes, version)
-            for id_, date, number, title, status, version, n_items, n_actions, n_notes in con.execute(stmt)
-        ]
+def get_meeting(db: Database, meeting_id: int) -> Meeting:
+    from .guard import load_meeting
+
+    with db.session() as s:
+        return load_meeting(s, meeting_id)
+
+
+def start_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meeting:
+    """draft -> in_progress, noting when it started; a meeting already in progress is left as it is."""
+    from ..models import Meeting
+    from .guard import check_version, writable_meeting, writing
+
+    with writing(db, "the meeting") as s:
+        check_version(s.get(Meeting, meeting_id), version, "the meeting")
+        meeting = writable_meeting(s, meeting_id)
+        if meeting.status == MeetingStatus.draft:
+            meeting.status = MeetingStatus.in_progress
+            meeting.started_at = db.now()
+        return meeting
+
+
+def close_meeting(db: Database, meeting_id: int, *, version: int | None) -> Meeting:
+    """Close the meeting: its running timer stops and from now on it is read-only.
+
+    Each item keeps the record of its incident as it stands now (facts,
+    involvements, persons, groups): later imports may change the incident,
+    never what this meeting recorded (services/frozen.py). ``version`` is the
+    meeting's as the wrap-up showed it: a decision added meanwhile by another
+    instance refuses the close, so nobody closes a meeting they have not seen.
+    """
+    from sqlalchemy.orm import selectinload
+    from sqlmodel import select
+
+    from ..models import AgendaItem, Incident, Involvement
+    from .frozen import freeze
+    from .guard import check_version, writable_meeting, writing
+    from .items import stop_timer
+
+    with writing(db, "the meeting") as s:
+        meeting = writable_meeting(s, meeting_id)
+        check_version(meeting, version, f"the meeting of {meeting.date.isoformat()}")
+        now = db.now()
+        items = s.exec(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .options(
+                selectinload(AgendaItem.incident)  # type: ignore[arg-type]
+                .selectinload(Incident.involvements)  # type: ignore[arg-type]
+                .options(selectinload(Involvement.person), selectinload(Involvement.group))  # type: ignore[arg-type]
+            )
+        ).all()
+        for item in items:
+            stop_timer(item, now)
+            item.record = freeze(item.incident)  # type: ignore[arg-type]
+        meeting.status = MeetingStatus.closed
+        meeting.closed_at = now
+        if meeting.started_at is None:
+            meeting.started_at = now
+        return meeting

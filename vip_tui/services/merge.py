@@ -4,7 +4,7 @@
 to the *survivor*: involvements, notifications, referrals and group links.
 The absorbed record stays, with ``merged_into_id`` pointing at the survivor,
 so old references (an agenda file's records id, a link someone kept) still
-lead to the right person (``match_person`` follows the pointer).
+lead to the right person (the agenda importer's matcher follows the pointer).
 
 What moved is written to a ``person_merge`` row (``moved``, JSON):
 
@@ -45,7 +45,7 @@ from sqlmodel import Session, col, select
 from ..db import Database
 from ..enums import Role
 from ..models import Involvement, Notification, Person, PersonGroup, PersonMerge, Referral
-from .review import ReviewError, check_version, writing
+from .guard import ReviewError, check_version, writing
 
 __all__ = ["MergeError", "MergeRecord", "merge_persons", "merges_into", "unmerge"]
 

@@ -53,7 +53,8 @@ from ..enums import (
     ReferralStatus,
 )
 from ..models import Incident, Meeting, Notification, NotificationAttempt, Person, Referral
-from .review import ReviewError, add_referral, check_version, writing
+from .guard import ReviewError, check_version, writing
+from .decisions import add_referral
 
 # --------------------------------------------------------------------------- rules
 

@@ -38,7 +38,7 @@ from ..disclosure.tokens import ProtectedIndex
 from ..enums import ReleaseDecision
 from ..models import Meeting, PartnerRelease, ReleaseExemption
 from ..sanitize import clean
-from .review import STALE, ReviewError, StaleEdit
+from .guard import STALE, ReviewError, StaleEdit
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..db import RECORDING, Database
-from .review import GONE, STALE, ReviewError, StaleEdit, writing
+from .guard import GONE, STALE, ReviewError, StaleEdit, writing
 
 # Never set back: the version moves on by itself, and the row keeps its key.
 _KEPT = frozenset({"version"})

@@ -17,7 +17,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..enums import ReviewStatus
-from ..services.review import AgendaRow
+from ..services.items import AgendaRow
 from . import text as shown
 from .vim import VimList
 

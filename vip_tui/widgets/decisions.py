@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..services.review import DecisionRow
+from ..services.decisions import DecisionRow
 from . import text as shown
 from .vim import VimList
 

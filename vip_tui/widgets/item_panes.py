@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from .. import disclosure
 from ..enums import NoteVisibility
-from ..services.review import ItemDetail, NoteRow
+from ..services.items import ItemDetail, NoteRow
 from . import text as shown
 
 NO_AGENDA = "This meeting has no incidents on its agenda yet."

@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import TextArea
 
 from ..enums import NoteVisibility
-from ..services.review import NoteRow
+from ..services.items import NoteRow
 
 SAVE_DELAY = 0.5  # seconds: the most a killed process can lose of a note
 # ctrl+l while typing: who may read the note, in turn.

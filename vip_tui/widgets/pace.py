@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..services.review import Pace
+from ..services.items import Pace
 
 
 def _clock(seconds: int) -> str:

@@ -8,7 +8,7 @@ open with everything typed) or None (the form closes). So what the user reads
 is exactly what the service said, worded as an agenda import words it.
 
 :class:`PersonPicker` is a CompactForm with a keyboard-driven list of
-:class:`~vip_tui.services.agenda_builder.Suggestion` under it: as the name,
+:class:`~vip_tui.services.person_match.Suggestion` under it: as the name,
 date of birth or records id are typed, the people already known who may be
 the same person are listed, best first. ``up``/``down`` move through the list
 while typing; the highlighted entry is what the person will be linked to
@@ -35,7 +35,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ..enums import Role
-from ..services.agenda_builder import Suggestion, suggest_persons
+from ..services.person_match import Suggestion, suggest_persons
 from . import text as shown
 from .dialogs import Form
 

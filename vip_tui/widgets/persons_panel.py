@@ -18,7 +18,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..enums import Role
-from ..services.review import ItemDetail, PersonRow
+from ..services.items import ItemDetail, PersonRow
 from . import text as shown
 from .vim import VimList
 
