@@ -18,7 +18,7 @@ from vip_tui.app import BUSY, make_app
 from vip_tui.db import Database
 from vip_tui.enums import ReviewStatus
 from vip_tui.models import Note
-from vip_tui.services import review as svc
+from vip_tui.services import items, meetings
 
 
 def _notes(database: Database, item: int) -> list[str]:
@@ -29,7 +29,7 @@ def _notes(database: Database, item: int) -> list[str]:
 @pytest.fixture
 def started(sample: Database) -> Database:
     """The sample database, its meeting of 2026-11-24 in progress (the review's clocks run)."""
-    svc.start_meeting(sample, meeting_id(sample), version=None)
+    meetings.start_meeting(sample, meeting_id(sample), version=None)
     return sample
 
 
@@ -69,7 +69,7 @@ async def test_a_mark_then_a_note_on_the_next_item_land_in_order(started) -> Non
         await press_at_once(pilot, "d", "e", "w", "i", "t", "n", "e", "s", "s", "escape", "p")
         assert screen.current == 0
         assert screen.rows[0].review_status == ReviewStatus.discussed  # the reload after the mark shows it
-    assert [r.review_status for r in svc.agenda(sample, meeting_id(sample))[:2]] == [
+    assert [r.review_status for r in items.agenda(sample, meeting_id(sample))[:2]] == [
         ReviewStatus.discussed, ReviewStatus.pending,
     ]
     assert _notes(sample, first) == [] and _notes(sample, second) == ["witness"]
