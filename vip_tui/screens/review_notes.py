@@ -80,7 +80,7 @@ class ReviewNotes(ReviewPart):
         return self.write(self.pending.run, job)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)
+        # VipScreen's handler runs too (Textual calls each class's own): a failure is told there, once.
         result = event.worker.result if event.state == WorkerState.SUCCESS else None
         if isinstance(result, Pending) and event.worker not in (self._awaited_writes or ()):
             self._saved(result)
