@@ -283,3 +283,27 @@ def test_a_busy_item_looks_right(snap_compare, busy_item, size) -> None:  # noqa
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+# ------------------------------------------------------------------- vim keys in the lists
+
+
+async def test_j_moves_in_every_list_and_g_still_jumps_from_each(busy_item) -> None:  # noqa: ANN001
+    """The agenda, persons and decisions move with j (VimList); their g is the review's jump, never "first"."""
+    from vip_tui.widgets.dialogs import FormDialog
+
+    app = make_app(busy_item)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_review(app, pilot)
+        for pane in ("#agenda", "#persons", "#decisions"):
+            widget = screen.query_one(pane, OptionList)
+            await focus_by_tab(pilot, widget)
+            before = widget.highlighted
+            await pilot.press("j")
+            assert widget.highlighted == before + 1, pane
+            await pilot.press("g")
+            assert isinstance(app.screen, FormDialog) and app.screen.form_title == "Jump to item", pane
+            await pilot.press("escape")
+            assert app.screen is screen and widget.highlighted == before + 1, pane
+            if pane == "#agenda":
+                await pilot.press("k")  # back to the current item's line

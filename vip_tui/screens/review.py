@@ -1,67 +1,59 @@
 """Incident review, the heart of the meeting: the agenda, the incident, its people, notes and decisions.
 
+The screen composes the review's widgets and routes what they post: the
+agenda list (widgets/agenda_list.py), the incident's facts and earlier notes
+(widgets/item_panes.py), the persons panel (widgets/persons_panel.py), the
+notes editor (widgets/notes_editor.py) and the decisions panel
+(widgets/decisions.py). What the audience may see goes down to them bound
+(data_bind); each draws itself masked or not.
+
 Moving between items is a cheap key handler: it records where the facilitator
 is (the item's clock) and asks a worker to load the item, so the screen never
-waits on the database. Notes are saved as they are typed: at most half a
-second after the first unsaved key, and again when the item changes or the
-screen closes.
+waits on the database. Every write (the item's clock, marks, notes) runs in
+the screen's ordered write lane, off the UI thread, in the order the keys
+asked for them; the loads wait for the writes asked before them, so the next
+key sees the previous write. Notes are saved as they are typed: at most half
+a second after the first unsaved key, and again when the item changes or the
+screen closes (screens/review_writes.py).
+
+The notes' keys and saves are the screen's ReviewNotes half
+(screens/review_notes.py), the decisions' keys its ReviewDecisions half
+(screens/review_decisions.py): screen classes it extends, so their @on
+handlers and actions are the screen's own.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.timer import Timer
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header, Static
 
 from ..db import DatabaseBusy
-from ..enums import MeetingStatus, NoteVisibility, ReviewStatus, Role
+from ..enums import MeetingStatus, ReviewStatus
 from ..services import agenda_builder as concurrent
-from .. import disclosure
-from ..services import attendance, guard, items, meetings
-from ..services import decisions as dsvc
+from ..services import guard, items, meetings
+from ..widgets.agenda_list import AgendaList
 from ..widgets.decisions import DecisionList
-from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
-from . import decision_forms
+from ..widgets.dialogs import Field, FormDialog
+from ..widgets.item_panes import NO_AGENDA, EarlierNotes, FactsPane
+from ..widgets.notes_editor import SAVE_DELAY, NotesEditor
+from ..widgets.persons_panel import PersonsPanel
 from ..widgets import text as shown
 from ..widgets.pace import PaceBar
-from .base import CLOSED_MEETING, COMMON_BINDINGS, STAGE_BINDINGS, MeetingStageScreen
+from .base import CLOSED_MEETING, COMMON_BINDINGS, STAGE_BINDINGS
+from .review_decisions import ReviewDecisions
+from .review_notes import STALE_NOTE, ReviewNotes
+from .review_writes import DRAIN_SECONDS, PendingWrites
 
-MARKS = {ReviewStatus.pending: "·", ReviewStatus.discussed: "✓", ReviewStatus.deferred: "↷"}
-ROLE_LABEL = {
-    Role.victim: "VICTIM",
-    Role.suspect: "SUSPECT",
-    Role.witness: "WITNESS",
-    Role.associate: "ASSOCIATE",
-    Role.person_of_interest: "PERSON OF INTEREST",
-}
-# ctrl+l while typing: who may read the note, in turn.
-NEXT_VISIBILITY = {
-    NoteVisibility.members: NoteVisibility.le_only,
-    NoteVisibility.le_only: NoteVisibility.partners,
-    NoteVisibility.partners: NoteVisibility.members,
-}
-NOTE_TITLE = {
-    NoteVisibility.members: "Note · members",
-    NoteVisibility.le_only: "Note · LAW ENFORCEMENT ONLY",
-    NoteVisibility.partners: "Note · for partners",
-}
-SAVE_DELAY = 0.5  # seconds: the most a killed process can lose of a note
+__all__ = ["POLL_SECONDS", "SAVE_DELAY", "STALE_NOTE", "ReviewScreen"]
+
 POLL_SECONDS = 2.0  # how soon another instance's change to the agenda shows here
-STALE_NOTE = (
-    "This note was changed by someone else since you opened it; reloaded. "
-    "What you typed is kept as a new note."
-)
 
 
 def _plan(rows: list[items.AgendaRow]) -> list[tuple]:
@@ -77,7 +69,7 @@ ITEM_GROUP = Binding.Group("Item")
 PANES = ("agenda", "persons", "decisions", "facts-pane", "earlier-pane")
 
 
-class ReviewScreen(MeetingStageScreen, inherit_bindings=False):
+class ReviewScreen(ReviewNotes, ReviewDecisions, inherit_bindings=False):
     STAGE = "review"
     HELP = """
 ## Incident review
@@ -119,8 +111,10 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
                 id="review.notes_next", show=False, priority=True),
         Binding("shift+tab", "leave_editor('previous')", "Leave the notes editor for the previous pane",
                 id="review.notes_previous", show=False, priority=True),
-        Binding("d", "mark('discussed')", "Discussed", id="review.discussed"),
-        Binding("f", "mark('deferred')", "Defer", id="review.deferred"),
+        # d and f too: a mark waits for its write before the next key is read, so an e typed right after it
+        # opens the next item's note, not this one's (issue 14). In the editor they are letters (check_action).
+        Binding("d", "mark('discussed')", "Discussed", id="review.discussed", priority=True),
+        Binding("f", "mark('deferred')", "Defer", id="review.deferred", priority=True),
         Binding("a", "add_action", "Action", id="review.action"),
         Binding("c", "propose_notification", "Notify", id="review.notification",
                 tooltip="Propose a custom notification for the highlighted person"),
@@ -144,91 +138,39 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         *(b for b in COMMON_BINDINGS if b.id not in {"common.focus_next", "common.focus_previous"}),
     ]
 
-    # Every pane tab reaches is a focusable scroll area whose border (or left bar) lights up when focused;
-    # at 80x24 (-narrow) each is shorter and scrolls, so nothing is cut without a key to reach it.
-    DEFAULT_CSS = """
-    ReviewScreen #agenda { width: 32; border: round $panel-lighten-2; border-title-color: $text-muted; }
-    ReviewScreen.-narrow #agenda { width: 20; }
-    ReviewScreen #agenda:focus { border: round $primary; }
-    ReviewScreen #detail { width: 1fr; }
-    ReviewScreen .pane {
-        height: auto; max-height: 7; padding: 0 1 0 0; border: none; border-left: outer $panel-lighten-2;
-        scrollbar-size-vertical: 1;
-    }
-    ReviewScreen.-narrow .pane { max-height: 5; }
-    ReviewScreen .pane:focus { border-left: outer $primary; background: $boost; }
-    ReviewScreen #facts, ReviewScreen #earlier-notes { height: auto; }
-    ReviewScreen #earlier-pane { max-height: 3; color: $text-muted; }
-    ReviewScreen.-narrow #earlier-pane { max-height: 2; }
-    ReviewScreen #persons {
-        height: 1fr; min-height: 5; border: round $panel-lighten-2;
-        border-title-color: $text-muted; border-subtitle-color: $text-muted;
-    }
-    ReviewScreen #persons:focus { border: round $secondary; }
-    ReviewScreen #notes { height: 6; border: round $panel-lighten-2; border-title-color: $text-muted; }
-    ReviewScreen.-narrow #notes { height: 4; }
-    ReviewScreen #notes:focus { border: round $accent; }
-    ReviewScreen #notes.-le-only { border: round $error; }
-    ReviewScreen #note-masked {
-        height: 6; border: round $panel-lighten-2; border-title-color: $text-muted; padding: 0 1; display: none;
-    }
-    ReviewScreen.-narrow #note-masked { height: 4; }
-    ReviewScreen #decisions {
-        padding: 0 1; height: auto; max-height: 8; border: none; border-top: solid $primary-darken-3;
-    }
-    ReviewScreen.-narrow #decisions { max-height: 4; }
-    ReviewScreen #decisions:focus { border-top: solid $primary; background: $boost; }
-    ReviewScreen Footer.-compact FooterLabel { margin: 0 1 0 0; }
-    ReviewScreen Footer.-compact KeyGroup.-compact { padding-left: 0; }
-    ReviewScreen #closed-banner { background: $warning 30%; padding: 0 1; display: none; }
-    ReviewScreen.-closed #closed-banner { display: block; }
-    """
-
     def __init__(self, meeting_id: int, agenda_item_id: int | None = None, **_: object) -> None:
         super().__init__(meeting_id)
         self.start_item_id = agenda_item_id
         self.rows: list[items.AgendaRow] = []
         self.current: int | None = None  # index into rows
         self.detail: items.ItemDetail | None = None
-        self.note_id: int | None = None
-        self.note_visibility = NoteVisibility.members
-        self._save_timer: Timer | None = None
-        self._dirty = False
-        self._saved_text = ""
-        self._fresh_note = False
         self._meeting = None
-        self._editor_item_id: int | None = None
-        # True while the editor holds what was loaded into it (nothing typed since):
-        # then a reload may show a newer version of the note (see _load_note_editor).
-        self._editor_loaded = True
         # The items next to the current one, loaded while it is on screen (see go_to).
         self._prefetched: dict[int, items.ItemDetail] = {}
-        self._drawn: list[tuple[int, ReviewStatus]] = []  # the agenda as drawn: (item id, mark)
-        # Two instances at once: the agenda's stamp when last loaded, and the
-        # version of the note in the editor as loaded (the editor writes against it).
+        # Two instances at once: the agenda's stamp when last loaded.
         self._stamp: tuple | None = None
-        self.note_version: int | None = None
         self._focus_before_editor: Widget | None = None  # where escape returns to from the editor
-        self._persons_item_id: int | None = None  # the item whose persons are drawn (the highlight stays on it)
+        self._pending: PendingWrites | None = None  # the writes asked for and not yet written (on_mount)
+        # Each item's version after its clock started (written in the lane): the mark that follows writes against it.
+        self._clocked: dict[int, int] = {}
 
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
+        audience = (ReviewScreen.presenting, ReviewScreen.shown_as)
         yield Header()
         yield PaceBar(id="pace")
         yield Static(CLOSED_MEETING, id="closed-banner")
         with Horizontal():
-            yield OptionList(id="agenda")
+            yield AgendaList(id="agenda")
             with Vertical(id="detail"):
-                with VerticalScroll(id="facts-pane", classes="pane"):
-                    yield Static("", id="facts")
-                yield OptionList(id="persons")
-                yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+                yield FactsPane(id="facts-pane", classes="pane").data_bind(*audience)
+                yield PersonsPanel(id="persons").data_bind(*audience)
+                yield NotesEditor(id="notes")
                 # While presenting, the note as the room may read it (the editor would show it as stored).
                 yield Static("", id="note-masked")
-                with VerticalScroll(id="earlier-pane", classes="pane"):
-                    yield Static("", id="earlier-notes")
-                yield DecisionList(id="decisions")
+                yield EarlierNotes(id="earlier-pane", classes="pane").data_bind(*audience)
+                yield DecisionList(id="decisions").data_bind(*audience)
         # ^p (the palette) is left out of the footer to leave room for `? Help`; it works, and help lists it.
         yield Footer(compact=True, show_command_palette=False)
 
@@ -236,24 +178,35 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         narrow = self.size.width < 100
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
+            self.agenda.narrow = narrow
             self._draw_agenda()
 
     def on_mount(self) -> None:
         # Kept: the last save on unmount runs after the children are gone from the DOM.
-        self.editor = self.query_one("#notes", TextArea)
+        self.editor = self.query_one("#notes", NotesEditor)
+        self.agenda = self.query_one("#agenda", AgendaList)
+        self.persons = self.query_one("#persons", PersonsPanel)
+        self.facts = self.query_one("#facts-pane", FactsPane)
+        self.earlier = self.query_one("#earlier-pane", EarlierNotes)
         # Entered with e (or ctrl+n) only: tab passes the editor by, so a command key never lands in a note.
         self.editor.can_focus = False
-        self.query_one("#agenda", OptionList).border_title = "Agenda"
-        self.query_one("#persons", OptionList).border_title = "Persons"
-        self.query_one("#persons", OptionList).border_subtitle = "enter profile · c notify · r refer"
+        self._pending = PendingWrites(self.app.db)
+        self.agenda.border_title = "Agenda"
         self.load_agenda()
         self.set_interval(1.0, self.tick)
         self.set_interval(POLL_SECONDS, self.poll_changes)
 
     # ---------------------------------------------------------------- loading
 
+    def _writes_landed(self) -> None:
+        """In a loading worker: wait until every write asked for so far is written, so the load shows it."""
+        tail = self._write_tail
+        if tail is not None:
+            tail.wait(DRAIN_SECONDS)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-agenda")
     def load_agenda(self) -> None:
+        self._writes_landed()
         # The stamp first: a change made while loading shows at the next poll.
         self._stamp = concurrent.agenda_stamp(self.app.db, self.meeting_id)
         meeting = meetings.get_meeting(self.app.db, self.meeting_id)
@@ -263,10 +216,11 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
     def _show_agenda(self, meeting, rows: list[items.AgendaRow]) -> None:  # noqa: ANN001
         self._meeting = meeting
         self.rows = rows
+        self.editor.closed = self.read_only_now
         self.set_class(meeting.status == MeetingStatus.closed, "-closed")
         self.sub_title = f"Meeting {meeting.number} · {meeting.date:%a %d %b %Y} · review"
         if not rows:
-            self.query_one("#facts", Static).update("This meeting has no incidents on its agenda yet.")
+            self.facts.say(NO_AGENDA)
             return
         if self.current is None:
             wanted = next((i for i, r in enumerate(rows) if r.id == self.start_item_id), None)
@@ -276,33 +230,8 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self._draw_agenda()
             self.tick()
 
-    def _agenda_label(self, i: int, r: items.AgendaRow) -> Text:
-        mark = "▶" if i == self.current else MARKS[r.review_status]
-        label = Text()
-        label.append(f"{mark} ", style="bold" if i == self.current else "")
-        label.append(f"{i + 1:>2} {shown.safe(r.case_number)}", style="strike dim" if r.review_status == ReviewStatus.discussed else "")
-        if not self.has_class("-narrow"):
-            label.append(f"\n     {r.type.replace('_', ' ')} · {shown.safe(r.area_command or '—')}", style="dim")
-        return label
-
     def _draw_agenda(self) -> None:
-        agenda = self.query_one("#agenda", OptionList)
-        highlighted = self.current
-        agenda.clear_options()
-        agenda.add_options([Option(self._agenda_label(i, r), id=str(r.id)) for i, r in enumerate(self.rows)])
-        self._drawn = [(r.id, r.review_status) for r in self.rows]
-        if highlighted is not None:
-            agenda.highlighted = highlighted
-
-    def _move_marker(self, previous: int | None) -> None:
-        """n/p: redraw the two lines whose marker moved, not all of them (issue 7: 8 ms of 60 items)."""
-        agenda = self.query_one("#agenda", OptionList)
-        if previous is None or agenda.option_count != len(self.rows):
-            self._draw_agenda()
-            return
-        for i in {previous, self.current}:
-            agenda.replace_option_prompt_at_index(i, self._agenda_label(i, self.rows[i]))
-        agenda.highlighted = self.current
+        self.agenda.draw(self.rows, self.current)
 
     def go_to(self, index: int) -> None:
         """Make ``index`` the current item: save the note, move the clock, load the item in a worker.
@@ -318,13 +247,8 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         row = self.rows[index]
         self._reset_editor(row.id)
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
-            try:
-                version = items.enter_item(self.app.db, row.id)
-                if version is not None:  # the mark that follows writes against the clock's own change
-                    self.rows[index] = row = replace(row, version=version)
-            except (guard.ServiceError, DatabaseBusy):
-                pass  # the item's clock only; the item itself loads below
-        self._move_marker(previous)
+            self._queue(self.pending.other(lambda: self._start_clock(row.id)))
+        self.agenda.move_marker(self.rows, previous, index)
         ahead = self._prefetched.pop(row.id, None)
         if ahead is not None:
             # Drawn at once from the copy loaded while the previous item was on
@@ -337,8 +261,18 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         else:
             self.load_item(row.id)
 
+    def _start_clock(self, agenda_item_id: int) -> None:
+        """In the write lane: the item's clock runs (the item itself loads anyway, so a refusal is no matter)."""
+        try:
+            version = items.enter_item(self.app.db, agenda_item_id)
+        except (guard.ServiceError, DatabaseBusy):
+            return
+        if version is not None:
+            self._clocked[agenda_item_id] = version
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-item")
     def load_item(self, agenda_item_id: int) -> None:
+        self._writes_landed()
         self.app.call_from_thread(self._show_view, concurrent.item_view(self.app.db, self.meeting_id, agenda_item_id))
 
     def _show_view(self, view: concurrent.ItemView) -> None:
@@ -353,19 +287,21 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             return  # the facilitator has moved on; a newer load is coming
         if rows is not None:
             self.rows = rows
-            if [(r.id, r.review_status) for r in rows] != self._drawn:
+            if [(r.id, r.review_status) for r in rows] != self.agenda.drawn:
                 self._draw_agenda()  # marked or re-imported meanwhile, maybe by another instance
         same = (
             self.detail is not None and self.detail.item.id == detail.item.id and detail.shows_the_same_as(self.detail)
         )
         self.detail = detail
         if not same:
-            self._draw_facts()
-            self._draw_persons()
-        in_editor = self.note_id
-        if self._editor_item_id == detail.item.id:
-            self._load_note_editor()
-        if not same or self.note_id != in_editor:
+            self.facts.show(detail)
+            self.persons.show(detail)
+        in_editor = self.editor.note_id
+        if self.editor.slot is not None and self.editor.slot.item_id == detail.item.id:
+            self.editor.read_only = self.read_only_now
+            if self.editor.take_latest(detail.notes):
+                self._draw_note_state()
+        if not same or self.editor.note_id != in_editor:
             self._draw_notes_and_decisions()  # the note in the editor is not listed again
         self.tick()
         if not prefetched:
@@ -382,6 +318,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-prefetch")
     def prefetch(self, agenda_item_ids: list[int]) -> None:
+        self._writes_landed()
         found = {i: items.item_detail(self.app.db, i) for i in agenda_item_ids}
         self.app.call_from_thread(self._keep_prefetched, found)
 
@@ -390,182 +327,14 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 
     # ---------------------------------------------------------------- drawing
 
-    def _draw_facts(self) -> None:
-        d = self.detail
-        assert d is not None
-        inc = d.incident
-        t = Text()
-        t.append(shown.safe(inc.case_number), style="bold")
-        t.append(" · ")
-        t.append(inc.type.label.upper(), style="bold red" if inc.type.value == "homicide" else "bold")
-        t.append(f" · {inc.occurred_at:%a %d %b %Y %H:%M}\n")
-        t.append(shown.free(self.app, inc.location))
-        t.append(f" · {shown.safe(inc.area_command or 'no area command')}\n", style="dim")
-        # The risk before the motive and the summary: the first lines are the ones a short pane shows.
-        if inc.retaliation_risk and inc.retaliation_risk.value != "none":
-            t.append(f"retaliation risk: {inc.retaliation_risk.label}\n", style="bold red" if inc.retaliation_risk.value == "immediate" else "bold yellow")
-        facts = []
-        if inc.motive:
-            facts.append(f"motive: {shown.free(self.app, inc.motive)}")
-        if inc.case_status:
-            facts.append(f"case {inc.case_status.label}")
-        if inc.nibin_leads:
-            facts.append("NIBIN " + shown.safe(", ".join(inc.nibin_leads)))
-        if facts:
-            t.append(" · ".join(facts) + "\n")
-        if inc.summary:
-            t.append(shown.free(self.app, inc.summary))
-        partner = getattr(inc, "partner_summary", None)
-        if partner:
-            t.append("\nfor partners: ", style="bold")
-            t.append(shown.free(self.app, partner))
-        self.query_one("#facts", Static).update(t)
-
-    def _person_prompt(self, p: items.PersonRow) -> Text:
-        d = self.detail
-        assert d is not None
-        h = d.histories.get(p.person_id)
-        t = Text()
-        t.append(f"{ROLE_LABEL[p.role]:<9} ", style="bold")
-        t.append(shown.name(self.app, p.name), style="bold")
-        extra = []
-        if p.record_id and shown.may_see(self.app, "person.record_id"):
-            extra.append(shown.safe(p.record_id))
-        if p.dob and shown.may_see(self.app, "person.dob"):
-            extra.append(f"dob {p.dob.isoformat()}")
-        if p.group:
-            extra.append(shown.free(self.app, p.group))
-        if extra:
-            t.append("  " + " · ".join(extra), style="dim")
-        if h is not None:
-            for flag in h.flags:
-                t.append("\n   ⚑ ", style="bold red")
-                t.append(flag.label, style="bold")
-                if flag.reason:
-                    t.append(f" — {shown.free(self.app, flag.reason)}", style="dim")
-            if h.past:
-                past = ", ".join(
-                    f"{x.occurred_at:%Y-%m-%d} {shown.safe(x.case_number)} {x.role.label}" for x in h.past[:3]
-                )
-                more = f" (+{len(h.past) - 3} more)" if len(h.past) > 3 else ""
-                t.append(f"\n   earlier: {past}{more}", style="")
-            else:
-                t.append("\n   no earlier reviews", style="dim")
-            for n in h.open_notifications:
-                due = f", due {n.due_date:%Y-%m-%d}" if n.due_date else ""
-                t.append(f"\n   open notification {shown.safe(n.ref)}: {n.status.label}{due}", style="yellow")
-        if p.notes and shown.may_see(self.app, "person.notes"):
-            t.append(f"\n   {shown.safe(p.notes)}", style="italic dim")
-        return t
-
-    def _draw_persons(self) -> None:
-        d = self.detail
-        assert d is not None
-        persons = self.query_one("#persons", OptionList)
-        # The same item redrawn (a save, a reload, another instance): the highlight stays on the same person.
-        keep = None
-        if self._persons_item_id == d.item.id and persons.highlighted is not None:
-            keep = persons.get_option_at_index(persons.highlighted).id
-        self._persons_item_id = d.item.id
-        persons.clear_options()
-        # One add: each add_option resizes the list and asks for a layout of its own.
-        persons.add_options([Option(self._person_prompt(p), id=str(p.person_id)) for p in d.persons])
-        if not d.persons:
-            persons.add_option(Option(Text("no persons recorded", style="dim"), disabled=True))
-            return
-        ids = [str(p.person_id) for p in d.persons]
-        persons.highlighted = ids.index(keep) if keep in ids else 0
-
     def _draw_notes_and_decisions(self) -> None:
-        d = self.detail
-        assert d is not None
-        earlier = Text()
-        for n in d.notes:
-            if n.id == self.note_id:
-                continue
-            if not disclosure.note_shown(n.visibility, shown.audience(self.app)):
-                continue
-            earlier.append("• ", style="dim")
-            if n.le_only:
-                earlier.append("[LE only] ", style="bold red")
-            elif n.visibility == NoteVisibility.partners:
-                earlier.append("[for partners] ", style="bold")
-            earlier.append(shown.free(self.app, n.text.strip()) or "(empty)")
-            earlier.append("\n")
-        self.query_one("#earlier-pane").display = bool(earlier)
-        self.query_one("#earlier-notes", Static).update(earlier)
-        self.query_one("#decisions", DecisionList).show(d.decisions, self._decision_prompt)
-
-    def _reset_editor(
-        self, agenda_item_id: int, text: str = "", note_id: int | None = None,
-        visibility: NoteVisibility = NoteVisibility.members,
-        *, version: int | None = None, fresh: bool = False,
-    ) -> None:
-        self._editor_item_id = agenda_item_id
-        # A fresh note (ctrl+n) stays empty when the item reloads underneath it.
-        self._fresh_note = fresh
-        self._editor_loaded = True
-        self.note_id = note_id
-        self.note_version = version
-        self.note_visibility = visibility
-        # TextArea.Changed for this arrives later: it is told apart by comparing with _saved_text.
-        self._saved_text = text
-        self.editor.load_text(text)
-        self._dirty = False
-        self._draw_note_state()
-
-    def _load_note_editor(self) -> None:
-        """Put the item's latest note in the editor while the editor holds only what was loaded.
-
-        Once anything is typed (or ctrl+n started a new note) the editor's text
-        is the user's and no reload replaces it. Until then it follows the data:
-        the copy loaded ahead, then the fresh one if the note changed meanwhile.
-        A note loaded ahead is safe to write back: the save names the version it
-        was loaded at, and a note changed elsewhere since is not overwritten
-        (what was typed becomes a new note).
-        """
-        d = self.detail
-        assert d is not None
-        self.editor.read_only = self.read_only_now
-        if self._dirty or self._fresh_note or not self._editor_loaded:
-            return
-        latest = d.notes[-1] if d.notes else None
-        if latest is not None and (latest.id, latest.version) != (self.note_id, self.note_version):
-            self._reset_editor(d.item.id, latest.text, latest.id, latest.visibility, version=latest.version)
-
-    def _draw_note_state(self) -> None:
-        editor = self.query_one("#notes", TextArea)
-        masked = self.query_one("#note-masked", Static)
-        hide = not disclosure.note_shown(self.note_visibility, shown.audience(self.app))
-        # On the shared screen the editor shows only what is being typed now (e starts a new
-        # note there); the note it holds is shown through the disclosure layer, masked.
-        preview = not hide and self.app.presenting and self.focused is not editor
-        editor.display = not hide and not preview
-        masked.display = preview
-        editor.set_class(self.note_visibility == NoteVisibility.le_only, "-le-only")
-        title = NOTE_TITLE[self.note_visibility]
-        if hide:
-            title = "Note hidden while presenting (law enforcement only)"
-        elif not self.editor.text:
-            title += " (e to type)"
-        editor.border_title = title
-        editor.border_subtitle = "saved as you type · ctrl+l readers · ctrl+n new note"
-        if preview:
-            masked.border_title, masked.border_subtitle = title, "e new note"
-            masked.update(Text(shown.free(self.app, editor.text)))
-        if hide:
-            self.query_one("#earlier-notes", Static).update(Text(title, style="bold"))
-            self.query_one("#earlier-pane").display = True
-
-    @property
-    def read_only_now(self) -> bool:
-        return self._meeting is not None and self._meeting.status == MeetingStatus.closed
+        assert self.detail is not None
+        self.earlier.show(self.detail.notes, self.editor.note_id)
+        self.query_one("#decisions", DecisionList).show(self.detail.decisions)
 
     def present_mode_changed(self, presenting: bool) -> None:
+        # The panes, the persons and the decisions have drawn themselves again (bound to shown_as).
         if self.detail is not None:
-            self._draw_facts()
-            self._draw_persons()
-            self._draw_notes_and_decisions()
             self._draw_note_state()
 
     # ---------------------------------------------------------------- clock
@@ -581,69 +350,22 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self.flush_note()
 
     def on_unmount(self) -> None:
-        self.flush_note()
+        """The screen goes (another stage, quit): what was typed and the clocks are written before it does.
+
+        On this thread, waiting: Textual has cancelled the screen's workers by
+        now, and the app may be closing, so a save left to the lane could be lost.
+        """
+        text = self.editor.take_unsaved()
+        if text is not None and self.editor.slot is not None:
+            self.pending.note(self.editor.slot, text)
+        self.pending.drain()
+        if self._write_tail is not None:
+            self._write_tail.set()  # every write of this screen is written: a load still waiting may go on
         if self._meeting is not None and self._meeting.status == MeetingStatus.in_progress:
             try:
                 items.stop_timers(self.app.db, self.meeting_id)
             except Exception:  # noqa: BLE001  (closing the app must not fail on a timer)
                 pass
-
-    # ---------------------------------------------------------------- notes
-
-    @on(TextArea.Changed, "#notes")
-    def _note_changed(self) -> None:
-        if self.read_only_now or self.editor.text == self._saved_text:
-            return
-        self._dirty = True
-        self._editor_loaded = False
-        # Not reset on every key: a fast typist still gets a save every SAVE_DELAY.
-        if self._save_timer is None:
-            self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
-
-    def _autosave(self) -> None:
-        """The typing pause's save; a busy database is waited out with the text kept (issue 12 item 7)."""
-        if not self.is_attached:
-            return
-        try:
-            self.flush_note()
-        except DatabaseBusy:
-            self.app.retry_when_free(self._autosave)
-
-    def flush_note(self) -> None:
-        """Write the editor's text now if it changed (a note is created on the first key)."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        if not self._dirty or self._editor_item_id is None:
-            return
-        text = self.editor.text
-        try:
-            self.note_id, self.note_version = items.save_note(
-                self.app.db, self._editor_item_id, text, note_id=self.note_id, version=self.note_version,
-                visibility=self.note_visibility,
-            )
-            self._saved_text = text
-            self._dirty = False
-        except guard.StaleEdit:
-            self._keep_as_new_note(text)
-        except guard.ServiceError as exc:
-            self.notify(shown.safe(exc), severity="error", markup=False)
-            self._dirty = False
-
-    def _keep_as_new_note(self, text: str) -> None:
-        """The note was changed in another instance: theirs stays, what was typed here becomes a new note."""
-        try:
-            self.note_id, self.note_version = items.save_note(
-                self.app.db, self._editor_item_id, text, note_id=None, version=None, visibility=self.note_visibility,
-            )
-        except guard.ServiceError as exc:
-            # Not even a new note could be written (the meeting closed meanwhile): the text stays in the editor.
-            self.notify(f"{shown.safe(exc)}. Your text is still in the editor.", severity="error", timeout=10, markup=False)
-            return
-        self._saved_text = text
-        self._dirty = False
-        self.notify(STALE_NOTE, severity="warning", timeout=8)
-        self._reload_item()
 
     # ---------------------------------------------------------------- another instance
 
@@ -652,6 +374,7 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         """Every POLL_SECONDS: reload the agenda and the item if another instance changed them."""
         if self._stamp is None:
             return
+        self._writes_landed()
         stamp = concurrent.agenda_stamp(self.app.db, self.meeting_id)
         if stamp == self._stamp:
             return
@@ -668,9 +391,10 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self.notify("The agenda was changed in another instance; updated", timeout=3)
         self._meeting = meeting
         self.rows = rows
+        self.editor.closed = self.read_only_now
         if not rows:
             self.current = None
-            self.query_one("#facts", Static).update("This meeting has no incidents on its agenda yet.")
+            self.facts.say(NO_AGENDA)
             return
         index = next((i for i, r in enumerate(rows) if r.id == current_id), None)
         if index is None:
@@ -690,65 +414,6 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self.load_agenda()
         self._reload_item()
 
-    def action_edit_notes(self) -> None:
-        if self.read_only_now:
-            self._say_closed()  # the note can still be read (and scrolled) in the editor
-        elif self.app.presenting and not self._dirty and not self._fresh_note:
-            # The note the editor holds would show unmasked to the room: type a new one instead.
-            self.action_new_note()
-            return
-        self._enter_editor()
-        # After the last word, never in front of the note (issue 13).
-        self.editor.move_cursor(self.editor.document.end)
-        self.call_after_refresh(self.editor.scroll_cursor_visible)  # once laid out: it may just have been shown
-
-    def action_new_note(self) -> None:
-        if self._editor_item_id is None or self._say_closed():
-            return
-        self.flush_note()
-        self._reset_editor(self._editor_item_id, fresh=True)
-        self._reload_item()
-        self._enter_editor()
-
-    def _enter_editor(self) -> None:
-        if self.focused is not self.editor:
-            self._focus_before_editor = self.focused
-        self.editor.display = True
-        self.editor.can_focus = True
-        # Focus now, not on the next tick (Widget.focus waits for one): the next key typed must land here.
-        self.set_focus(self.editor)
-
-    def _leave_editor(self) -> None:
-        """escape: save, and back to the pane the editor was entered from, at once.
-
-        At once: a key pressed right after escape is already queued, and must
-        reach that pane as a command, not the editor as text.
-        """
-        self.flush_note()
-        back = self._focus_before_editor
-        if back is None or not back.is_attached or back is self.editor:
-            back = self.query_one("#persons", OptionList)
-        self.editor.can_focus = False
-        self.set_focus(back)
-        self.call_after_refresh(self._draw_note_state)  # presenting: once focus has left, the masked view
-
-    @on(events.DescendantBlur, "#notes")
-    def _left_editor(self) -> None:
-        """Focus left the editor another way (tab, a click): tab passes it by again, and what was typed is saved."""
-        if self.focused is not self.editor:
-            self.editor.can_focus = False
-            self.flush_note()
-
-    @on(events.Click, "#notes")
-    def _clicked_editor(self) -> None:
-        """A click on the editor enters it, as e does (tab passes it by, so a click would not focus it)."""
-        if self.focused is not self.editor:
-            self.action_edit_notes()
-
-    def _say_closed(self) -> bool:
-        """In a closed meeting, tell why a key that would change it does nothing (True), instead of silence."""
-        return self.say_closed(self.read_only_now)
-
     def action_pane_down(self) -> None:
         self._move_in_pane("down")
 
@@ -756,26 +421,13 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         self._move_in_pane("up")
 
     def _move_in_pane(self, way: str) -> None:
-        """j / k: the highlight of a list, or the scroll of a text pane, whichever pane has focus."""
+        """j / k in a text pane (the lists move with their own j / k): its scroll."""
         pane = self.focused
         if pane is None or pane is self.editor:
             return
         move = getattr(pane, f"action_cursor_{way}", None) or getattr(pane, f"action_scroll_{way}", None)
         if move is not None:
             move()
-
-    def action_cycle_visibility(self) -> None:
-        if self._editor_item_id is None or self._say_closed():
-            return
-        self.note_visibility = NEXT_VISIBILITY[self.note_visibility]
-        self._dirty = True
-        self.flush_note()
-        self._draw_note_state()
-        self.notify({
-            NoteVisibility.le_only: "Note for law enforcement only: never shown to partners or while presenting",
-            NoteVisibility.members: "Note for the members: not in the partner minutes",
-            NoteVisibility.partners: "Note for partners: in the partner minutes once released",
-        }[self.note_visibility], timeout=3)
 
     # ---------------------------------------------------------------- moving
 
@@ -787,9 +439,9 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
         if self.current is not None:
             self.go_to(self.current - 1)
 
-    @on(OptionList.OptionSelected, "#agenda")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.go_to(event.option_index)
+    @on(AgendaList.ItemChosen)
+    def _picked(self, event: AgendaList.ItemChosen) -> None:
+        self.go_to(event.index)
 
     def action_jump(self) -> None:
         def done(values: dict | None) -> None:
@@ -813,17 +465,18 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         typing = self.focused is not None and self.focused.id == "notes"  # (asked before on_mount too)
-        if action == "edit_notes" and typing:
-            return False  # e is a letter of the note
+        if action in ("edit_notes", "mark") and typing:
+            return False  # e, d and f are letters of the note
         if action == "leave_editor" and not typing:
             return False  # escape is the stage's own: back
         return super().check_action(action, parameters)
 
-    def action_mark(self, status: str) -> None:
+    async def action_mark(self, status: str) -> None:
         if self.current is None or self._say_closed():
             return
         row = self.rows[self.current]
-        if not self._written(lambda: items.mark_item(self.app.db, row.id, ReviewStatus(status), version=row.version)):
+        # Waited for: the item after it is shown once the mark is written (a busy database: the key again, later).
+        if not await self._written(self._mark, row, ReviewStatus(status)):
             return
         self.flush_note()
         if self.current < len(self.rows) - 1:
@@ -833,182 +486,25 @@ reason). `c` on a victim asks first; on the victim of a homicide it refuses.
             self._reload_item()
             self.notify("Last item done: press 4 for the wrap-up", timeout=4)
 
+    def _mark(self, row: items.AgendaRow, status: ReviewStatus) -> None:
+        """In the write lane, after the item's clock: the mark writes against the clock's own change."""
+        items.mark_item(self.app.db, row.id, status, version=max(row.version, self._clocked.get(row.id, row.version)))
+
     def _reload_item(self) -> None:
         if self.current is not None and self.rows:
             self.load_item(self.rows[self.current].id)
 
-    def _written(self, write: Callable[[], object]) -> bool:
-        """Run ``write``; a refusal, or a race lost to another instance, is told instead (False)."""
+    async def _written(self, write: Callable[..., object], *args: object) -> bool:
+        """Run ``write`` in the write lane; a refusal, or a race lost to another instance, is told instead (False)."""
         try:
-            write()
-        except guard.StaleEdit as exc:
+            await self.written(write, *args)
+        except guard.StaleEdit as exc:  # a race lost to another instance: said, and what is there now shown
             self._refused(exc)
             return False
         except guard.ServiceError as exc:
             self.notify(shown.safe(exc), severity="error", markup=False)
             return False
         return True
-
-    # ---------------------------------------------------------------- decisions
-
-    def _highlighted_person(self) -> items.PersonRow | None:
-        if self.detail is None or not self.detail.persons:
-            return None
-        index = self.query_one("#persons", OptionList).highlighted
-        return self.detail.persons[index or 0]
-
-    def _person_options(self) -> list[tuple[str, int]]:
-        assert self.detail is not None
-        return [(decision_forms.person_label(self, p.name, p.role), p.person_id) for p in self.detail.persons]
-
-    def _killed(self) -> frozenset[int]:
-        """The homicide victims of the current incident: nobody can deliver them a notification."""
-        assert self.detail is not None
-        if self.detail.incident.type.value != "homicide":
-            return frozenset()
-        return frozenset(p.person_id for p in self.detail.persons if p.role == Role.victim)
-
-    def _today(self) -> dt.date:
-        return self.app.now().date()
-
-    def _decide(self, title: str, fields: list[Field], record: Callable[[dict[str, Any]], object]) -> None:
-        """Ask with a form, then record the decision through ``record`` and redraw the item.
-
-        A refusal opens the form again with what was typed (screens/decision_forms.py).
-        """
-        decision_forms.ask(self, title, fields, record, self._reload_item)
-
-    def action_partner_summary(self) -> None:
-        if self.detail is None or self._say_closed():
-            return
-        item_id, incident = self.detail.item.id, self.detail.incident
-        if self.app.presenting:
-            self.notify("Partner summaries are written with presentation mode off (F2)", severity="warning")
-            return
-        self._decide(
-            f"Summary for partners · {incident.case_number}",
-            [Field("partner_summary", "What partners may read of this incident (no names; empty: none)",
-                   value=getattr(incident, "partner_summary", None) or "")],
-            lambda v: concurrent.set_partner_summary(self.app.db, item_id, v.get("partner_summary"),
-                                                     version=getattr(incident, "version", None)),
-        )
-
-    def action_add_action(self) -> None:
-        if self.detail is None or self._say_closed():
-            return
-        incident = self.detail.incident
-        self._decide(
-            f"Action item · {incident.case_number}",
-            decision_forms.action_fields(attendance.agency_short_names(self.app.db),
-                                         dsvc.team_suggestions(self.app.db, self.meeting_id)),
-            lambda v: dsvc.add_action_item(
-                self.app.db, self.meeting_id, v["description"], incident_id=incident.id,
-                owner_agency=v.get("agency"), owner_name=v.get("owner"), due_date=v.get("due"),
-            ),
-        )
-
-    def action_propose_notification(self) -> None:
-        person = self._person_to_act_on("notify")
-        if person is None or self.detail is None:
-            return
-        who = shown.name(self.app, person.name)
-        if person.person_id in self._killed():
-            self.notify(f"{who} is the homicide victim of {shown.safe(self.detail.incident.case_number)}: "
-                        "a notification cannot be delivered to them. Highlight a relative or an associate "
-                        "(↓ in the persons) and press c.", severity="warning", timeout=8, markup=False)
-            return
-        if person.role == Role.victim:
-            self.app.push_screen(
-                ConfirmDialog(f"{who} is the victim in this incident. Propose a notification for them?"),
-                lambda yes: self._notification_form(person) if yes else None,
-            )
-            return
-        self._notification_form(person)
-
-    def _notification_form(self, person: items.PersonRow) -> None:
-        if self.detail is None:
-            return
-        incident = self.detail.incident
-        history = self.detail.histories.get(person.person_id)
-        reasons = ", ".join(f.label for f in history.flags) if history else ""
-        self._decide(
-            f"Custom notification for {shown.name(self.app, person.name)} · {incident.case_number}",
-            decision_forms.notification_fields(
-                self._person_options(), dsvc.team_suggestions(self.app.db, self.meeting_id),
-                {"person": person.person_id, "reasons": reasons or f"{person.role.label} in {incident.case_number}"},
-                killed=self._killed(),
-            ),
-            lambda v: dsvc.propose_notification(
-                self.app.db, self.meeting_id, v["person"], incident_id=incident.id, reasons=v.get("reasons") or "",
-                team_officer=v.get("officer"), team_community_voice=v.get("voice"), team_outreach=v.get("outreach"),
-                due_date=v.get("due"),
-            ),
-        )
-
-    def action_add_referral(self) -> None:
-        person = self._person_to_act_on("refer")
-        if person is None or self.detail is None:
-            return
-        incident = self.detail.incident
-        self._decide(
-            f"Referral · {incident.case_number}",
-            decision_forms.referral_fields(self._person_options(), {"person": person.person_id}),
-            lambda v: dsvc.add_referral(
-                self.app.db, v["person"], v["service"], provider=v.get("provider"), meeting_id=self.meeting_id,
-                incident_id=incident.id,
-            ),
-        )
-
-    def _person_to_act_on(self, verb: str) -> items.PersonRow | None:
-        if self.detail is None or self._say_closed():
-            return None
-        person = self._highlighted_person()
-        if person is None:
-            self.notify(f"No person on this incident to {verb}", severity="warning")
-        return person
-
-    def _decision_prompt(self, x: dsvc.DecisionRow) -> Text:
-        t = Text()
-        ref = f"{shown.safe(x.ref)} " if x.ref else ""
-        t.append(f"{x.kind:<12} ", style="bold")
-        t.append(f"{ref}{shown.free(self.app, x.text)}")
-        details = [shown.safe(v) for v in (x.owner, f"due {x.due_date:%Y-%m-%d}" if x.due_date else None, x.status) if v]
-        t.append(f"  ({' · '.join(details)})", style="dim")
-        return t
-
-    def _decisions_closed(self) -> bool:
-        if self.read_only_now:
-            self.notify("This meeting is closed: its decisions are corrected as amendments, from the wrap-up (4)",
-                        severity="warning", timeout=6)
-        return self.read_only_now
-
-    @on(DecisionList.Edit)
-    def _edit_decision(self, event: DecisionList.Edit) -> None:
-        if not self._decisions_closed():
-            decision_forms.edit(self, event.decision.kind, event.decision.id, self._reload_item,
-                                meeting_id=self.meeting_id)
-
-    @on(DecisionList.Delete)
-    def _delete_decision(self, event: DecisionList.Delete) -> None:
-        if not self._decisions_closed():
-            d = event.decision
-            decision_forms.delete(self, d.kind, d.id, d.version, decision_forms.describe(self, d), self._reload_item)
-
-    def action_view_person(self) -> None:
-        person = self._highlighted_person()
-        if person is not None:
-            self.app.open_person(person.person_id)
-
-    @on(OptionList.OptionSelected, "#persons")
-    def _person_picked(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.open_person(int(event.option.id))
-
-    def action_leave_editor(self, to: str = "back") -> None:
-        if to == "back":
-            self._leave_editor()
-        else:  # tab / shift+tab: the next pane has focus at once; the editor saves as it loses it (_left_editor)
-            self.action_cycle_pane(1 if to == "next" else -1)
 
     def action_cycle_pane(self, step: int) -> None:
         """tab / shift+tab: the next pane in PANES that is shown; from the editor, next to the one it came from."""
