@@ -109,3 +109,68 @@ async def test_tables_and_lists_move_with_j_k_g_G() -> None:
         assert listing.highlighted == 28
         await pilot.press("g")
         assert listing.highlighted == 0
+
+
+class Leaving(Lane):
+    BINDINGS = [Binding("w", "save_and_leave", "w")]
+
+    def action_save_and_leave(self) -> None:
+        # The common shape of a key: queue the write, leave the screen at once.
+        self.write(self._slow)
+        self.write(self._fast)
+        self.app.pop_screen()
+
+
+class LeavingApp(App[None]):
+    presenting = reactive(False)
+    shown_as = reactive(0)
+
+    def on_mount(self) -> None:
+        self.push_screen(Leaving())
+
+
+async def test_writes_queued_as_the_screen_leaves_are_still_written_in_order() -> None:
+    app = LeavingApp()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, Leaving)
+        await pilot.press("w")
+        await until(pilot, lambda: not screen.is_attached, "the screen left")
+        screen.gate.set()  # the first write was still waiting when Textual cancelled the screen's workers
+        await until(pilot, lambda: screen.done == ["slow", "fast"], "both writes written, in order")
+
+
+class Busy(Lane):
+    BINDINGS = [Binding("w", "many", "w"), Binding("l", "load", "l")]
+    loaded = False
+
+    def action_many(self) -> None:
+        self.write(self._slow)
+        for _ in range(20):  # a fast typist's marks, queued behind a write waiting for the lock
+            self.write(self._fast)
+
+    def action_load(self) -> None:
+        def load() -> None:
+            self.loaded = True
+
+        self.run_worker(load, thread=True)
+
+
+class BusyApp(App[None]):
+    presenting = reactive(False)
+    shown_as = reactive(0)
+
+    def on_mount(self) -> None:
+        self.push_screen(Busy())
+
+
+async def test_writes_waiting_in_the_lane_leave_the_loads_their_threads() -> None:
+    app = BusyApp()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, Busy)
+        await pilot.press("w", "l")
+        await until(pilot, lambda: screen.loaded, "the load ran while the writes waited")
+        assert screen.done == []
+        screen.gate.set()
+        await until(pilot, lambda: len(screen.done) == 21, "every write written")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 
 from textual.binding import Binding, BindingType
@@ -56,7 +58,8 @@ class VipScreen(Screen[None]):
         cls.INHERIT_BINDINGS = inherit_bindings
         super().__init_subclass__(inherit_bindings=inherit_bindings, **kwargs)
 
-    # The last write this screen asked for (see write): the next one starts after it.
+    # The screen's write lane (see write), and its last write: set once it is written.
+    _lane: ThreadPoolExecutor | None = None
     _write_tail: threading.Event | None = None
     _awaited_writes: weakref.WeakSet[Worker] | None = None
 
@@ -70,19 +73,32 @@ class VipScreen(Screen[None]):
         busy database. A failure that nobody awaits (see :meth:`written`) is
         told: "Not saved: …".
         """
-        previous, done = self._write_tail, threading.Event()
-        self._write_tail = done
+        if self._lane is None:
+            self._lane = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vip-writes")
+        done = threading.Event()
+        self._write_tail = done  # set once this write (and so every one before it) is written
 
         def in_order() -> T:
             try:
-                if previous is not None:
-                    previous.wait()
                 return fn(*args, **kwargs)
             finally:
                 done.set()
 
+        # Queued now, in key order, on the screen's one thread. The worker only
+        # waits for it: Textual cancels a screen's workers as it unmounts, and a
+        # write cancelled before it started would be lost; shielded, it is not.
+        future = asyncio.wrap_future(self._lane.submit(in_order))
+
+        async def landed() -> T:
+            return await asyncio.shield(future)
+
         name = getattr(fn, "__name__", "write")
-        return self.run_worker(in_order, name=name, group=WRITES, thread=True, exit_on_error=False)
+        return self.run_worker(landed(), name=name, group=WRITES, exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        # The writes still queued are written (the lane's thread is joined at exit, never abandoned).
+        if self._lane is not None:
+            self._lane.shutdown(wait=False)
 
     async def written(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """:meth:`write`, waited for: its result, or the service's own exception (StaleEdit, DatabaseBusy…)."""
