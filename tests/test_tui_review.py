@@ -364,3 +364,13 @@ async def test_presenting_the_note_in_the_editor_shows_masked_and_e_starts_a_new
     with database.session() as s:
         texts = [n.text for n in items.load_item_detail(s, first.id).notes]
     assert texts == ["tobias rendon hale's cousin drives a grey sedan, MNI 60417", "canvass planned"]
+
+
+def test_an_item_whose_clock_started_draws_the_same(database) -> None:  # noqa: ANN001
+    """Starting the item's clock bumps its version; the reload after a move must not redraw the item for it."""
+    first = items.agenda(database, meeting_id(database))[0]  # the fixture started the meeting
+    before = items.item_detail(database, first.id)
+    assert items.enter_item(database, first.id) is not None
+    after = items.item_detail(database, first.id)
+    assert after.item.version != before.item.version
+    assert after.shows_the_same_as(before)

@@ -195,7 +195,7 @@ amendments, made from the wrap-up).
             return
         index = table.cursor_row
         self.rows = [dataclasses.replace(r, status=new, version=version) if r.id == attendance_id else r for r in self.rows]
-        table.update_cell(str(attendance_id), "status", self._status_cell(new))
+        table.update_cell(str(attendance_id), "status", self._status_cell(new), update_width=True)
         self._update_summary()
         if index < table.row_count - 1:
             table.move_cursor(row=index + 1)

@@ -131,7 +131,12 @@ class ItemDetail:
     histories: dict[int, Any] = field(default_factory=dict)  # person_id -> services.history.PersonHistory
 
     def shows_the_same_as(self, other: ItemDetail) -> bool:
-        """Whether ``other`` draws the same item (its running clock aside: the pace bar keeps that)."""
+        """Whether ``other`` draws the same item (its running clock aside: the pace bar keeps that).
+
+        The version is no part of the drawing: starting the item's clock bumps
+        it, and the reload that follows every move would otherwise be drawn in
+        full each time (issue 14, bench: review n/p against its floor).
+        """
         return (
             (_clockless(self.item), self.incident, self.persons, self.notes, self.decisions, self.histories)
             == (_clockless(other.item), other.incident, other.persons, other.notes, other.decisions, other.histories)
@@ -139,7 +144,7 @@ class ItemDetail:
 
 
 def _clockless(row: AgendaRow) -> AgendaRow:
-    return replace(row, elapsed_seconds=0, started_at=None)
+    return replace(row, elapsed_seconds=0, started_at=None, version=0)
 
 
 def item_detail(db: Database, agenda_item_id: int, *, with_history: bool = True) -> ItemDetail:
