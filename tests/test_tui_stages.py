@@ -107,6 +107,8 @@ async def test_marking_attendance_moves_down_and_is_saved(meeting_db) -> None:  
         summary = str(app.screen.query_one("#attendance-summary").render())
         assert summary == "3 present · 1 remote · 0 absent · 10 not marked"
         assert str(table.get_row_at(2)[2]) == "remote"
+        # The column widens to the word marked: "present" is never cut to "presen" on screen.
+        assert table.columns["status"].get_render_width(table) >= len("present") + 2 * table.cell_padding
     rows = attendance.attendance(meeting_db.db, meeting_db.third)
     assert [r.status for r in rows[:5]] == [
         Attendance.present, Attendance.present, Attendance.remote, Attendance.present, Attendance.invited,
