@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -52,7 +52,7 @@ from ..enums import (
     NotificationStatus,
     ReferralStatus,
 )
-from ..models import Incident, Meeting, Notification, NotificationAttempt, Person, Referral
+from ..models import ActionItem, Incident, Meeting, Notification, NotificationAttempt, Person, Referral
 from .decisions import add_referral
 from .guard import NotAllowed, Saved, ServiceError, check_version, writing
 
@@ -485,14 +485,28 @@ def change_status(
 def _apply_status(s: Session, n: Notification, status: NotificationStatus, outcome: str | None, now: dt.datetime) -> None:
     check_transition(n.status, status)
     n.status = status
+    set_outcome(n, outcome, still_open=status in OPEN_NOTIFICATION_STATUSES, now=now,
+                in_meeting_id=lambda: reporting_meeting(s, n))
+
+
+def set_outcome(
+    record: Notification | ActionItem, outcome: str | None, *, still_open: bool, now: dt.datetime,
+    in_meeting_id: int | None | Callable[[], int | None],
+) -> None:
+    """The outcome (None: as it is, "" clears it) and the closure of a notification or action item.
+
+    Closing notes when and at which meeting (the minutes of that meeting report
+    it); reopening clears both; a record already closed keeps its first closure.
+    ``in_meeting_id`` may be a function, asked only when the record closes now.
+    """
     if outcome is not None:
-        n.outcome = outcome.strip() or None
-    if status in OPEN_NOTIFICATION_STATUSES:
-        n.closed_at = None
-        n.closed_in_meeting_id = None
-    elif n.closed_at is None:
-        n.closed_at = now
-        n.closed_in_meeting_id = reporting_meeting(s, n)
+        record.outcome = outcome.strip() or None
+    if still_open:
+        record.closed_at = None
+        record.closed_in_meeting_id = None
+    elif record.closed_at is None:
+        record.closed_at = now
+        record.closed_in_meeting_id = in_meeting_id() if callable(in_meeting_id) else in_meeting_id
 
 
 def close_notification(

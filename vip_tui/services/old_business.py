@@ -12,7 +12,7 @@ from ..db import Database
 from ..enums import ActionStatus, NotificationStatus, OPEN_NOTIFICATION_STATUSES
 from ..models import ActionItem, Agency, Meeting, Notification, Person
 from .guard import Saved, check_version, load_meeting, writable_meeting, writing
-from .notifications import check_transition
+from .notifications import check_transition, set_outcome
 
 
 @dataclass(frozen=True)
@@ -99,14 +99,7 @@ def set_action_status(
         else:
             writable_meeting(s, action.meeting_id)
         action.status = status
-        if outcome is not None:
-            action.outcome = outcome.strip() or None
-        if status == ActionStatus.open:
-            action.closed_at = None
-            action.closed_in_meeting_id = None
-        elif action.closed_at is None:
-            action.closed_at = db.now()
-            action.closed_in_meeting_id = in_meeting_id
+        set_outcome(action, outcome, still_open=status == ActionStatus.open, now=db.now(), in_meeting_id=in_meeting_id)
         s.flush()
         return Saved(action.id, action.version)  # type: ignore[arg-type]
 
@@ -127,13 +120,7 @@ def set_notification_status(
         if status != n.status:
             check_transition(n.status, status)
             n.status = status
-        if outcome is not None:
-            n.outcome = outcome.strip() or None
-        if status in OPEN_NOTIFICATION_STATUSES:
-            n.closed_at = None
-            n.closed_in_meeting_id = None
-        elif n.closed_at is None:
-            n.closed_at = db.now()
-            n.closed_in_meeting_id = in_meeting_id
+        set_outcome(n, outcome, still_open=status in OPEN_NOTIFICATION_STATUSES, now=db.now(),
+                    in_meeting_id=in_meeting_id)
         s.flush()
         return Saved(n.id, n.version)  # type: ignore[arg-type]
