@@ -32,7 +32,8 @@ NOW = dt.datetime(2026, 11, 24, 9, 30)
 ITEM_DETAIL = 14  # item, meeting, incident, involvements joined to persons/groups, notes, 3 decision kinds, 6 history
 ITEM_VIEW = ITEM_DETAIL + 2  # what the review loads on every move: + the agenda stamp (one statement) + the agenda
 MEETINGS_LIST = 1
-PERSON_PROFILE = 19
+# 19 until issue 14: now every involvement with its place, group and reviews in one statement, the aliases with the person.
+PERSON_PROFILE = 13
 PERSON_SEARCH = 1
 CASE_SEARCH = 1
 MEETING_DATA = 18  # export.data.load_meeting: everything the minutes show
