@@ -65,7 +65,9 @@ names show as initials and identifiers are hidden.
 
     def on_mount(self) -> None:
         if self._loaded is not None:
-            self._show(self._loaded)
+            # No refresh_bindings: Textual reads the keys itself once the screen is
+            # shown, and a publish from here rebuilt the footer once more per open.
+            self._show(self._loaded, keys=False)
         else:
             self.load()
 
@@ -80,13 +82,16 @@ names show as initials and identifiers are hidden.
         profile = person_profile(self.app.db, self.person_id, as_of=self.app.now())
         self.app.call_from_thread(self._show, profile)
 
-    def _show(self, profile: PersonProfile) -> None:
+    def _show(self, profile: PersonProfile, *, keys: bool = True) -> None:
+        # The keys that need a profile (check_action) change only when the first one comes.
+        keys = keys and self.profile is None
         self.profile = profile
         self.sub_title = f"Person · {shown.name(self.app, profile.history.name)}"
         self.query_one("#profile", Static).update(
             render_profile(profile, self.app, width=max(self.size.width - 6, 40))
         )
-        self.refresh_bindings()
+        if keys:
+            self.refresh_bindings()
 
     def present_mode_changed(self, presenting: bool) -> None:
         if self.profile is not None:
