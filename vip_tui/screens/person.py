@@ -65,9 +65,7 @@ names show as initials and identifiers are hidden.
 
     def on_mount(self) -> None:
         if self._loaded is not None:
-            # No refresh_bindings: Textual reads the keys itself once the screen is
-            # shown, and a publish from here rebuilt the footer once more per open.
-            self._show(self._loaded, keys=False)
+            self._show(self._loaded)
         else:
             self.load()
 
@@ -82,9 +80,12 @@ names show as initials and identifiers are hidden.
         profile = person_profile(self.app.db, self.person_id, as_of=self.app.now())
         self.app.call_from_thread(self._show, profile)
 
-    def _show(self, profile: PersonProfile, *, keys: bool = True) -> None:
-        # The keys that need a profile (check_action) change only when the first one comes.
-        keys = keys and self.profile is None
+    def _show(self, profile: PersonProfile) -> None:
+        # The keys that need a profile (check_action) change only when the first one
+        # comes, and only a screen already shown must ask: before it is (a profile
+        # loaded before the push, shown at mount) Textual reads the keys itself, and
+        # asking too rebuilt the footer a fourth time per open (issue 14).
+        keys = self.profile is None and self._resumed
         self.profile = profile
         self.sub_title = f"Person · {shown.name(self.app, profile.history.name)}"
         self.query_one("#profile", Static).update(
