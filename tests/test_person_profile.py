@@ -93,6 +93,46 @@ async def test_the_profile_screen_shows_the_story(database) -> None:  # noqa: AN
         assert text.index("2026-11-04  26-0090118") < text.index("2026-11-11  26-0090553") < text.index("2026-11-25")
 
 
+async def test_the_aliases_are_in_the_profiles_first_frame_and_the_footer_is_built_once_per_textual_ask(
+    database,  # noqa: ANN001
+) -> None:
+    # Issue 14: the aliases came from a second worker after the profile was drawn, and
+    # the screen asked for its keys once more than Textual does, rebuilding the footer.
+    from textual.widgets import Footer
+
+    from vip_tui.models import Person
+
+    pid = _id(database, "Ashby-Coles")
+    with database.transaction() as s:
+        s.get(Person, pid).aliases = ["Dee Cee"]
+    app = make_app(database)
+    first: list[str] = []
+    asked: list[str] = []
+    original_refresh, original_changed = PersonScreen._compositor_refresh, Footer.bindings_changed
+
+    def compositor_refresh(screen) -> None:  # noqa: ANN001
+        if not first:
+            first.append(_text(screen))
+        original_refresh(screen)
+
+    def bindings_changed(footer, screen) -> None:  # noqa: ANN001
+        if isinstance(screen, PersonScreen):
+            asked.append("keys")
+        original_changed(footer, screen)
+
+    PersonScreen._compositor_refresh = compositor_refresh  # type: ignore[method-assign]
+    Footer.bindings_changed = bindings_changed  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _open(app, pilot, "Ashby-Coles")
+    finally:
+        del PersonScreen._compositor_refresh
+        Footer.bindings_changed = original_changed  # type: ignore[method-assign]
+    assert first and "also known as Dee Cee" in first[0], first
+    # Textual asks three times for a pushed screen (focus, the stack, the first idle); a bare Screen too.
+    assert len(asked) == 3, asked
+
+
 async def test_presenting_hides_the_name_and_identifiers_on_the_profile(database) -> None:  # noqa: ANN001
     app = make_app(database)
     async with app.run_test(size=SIZE) as pilot:

@@ -32,13 +32,15 @@ NOW = dt.datetime(2026, 11, 24, 9, 30)
 ITEM_DETAIL = 14  # item, meeting, incident, involvements joined to persons/groups, notes, 3 decision kinds, 6 history
 ITEM_VIEW = ITEM_DETAIL + 2  # what the review loads on every move: + the agenda stamp (one statement) + the agenda
 MEETINGS_LIST = 1
-PERSON_PROFILE = 19
+# 19 until issue 14: now every involvement with its place, group and reviews in one statement, the aliases with the person.
+PERSON_PROFILE = 13
 PERSON_SEARCH = 1
 CASE_SEARCH = 1
 MEETING_DATA = 18  # export.data.load_meeting: everything the minutes show
 MINUTES_FULL = 19  # + the meeting's amendments, in one statement (issue 13)
 MINUTES_PARTNER = 22  # + every person's name and records id for the leak scan, in one statement; + release decisions and exemptions
 FIGURES = 5
+FIGURES_WINDOW = 2  # `w` on the figures screen: the weeks' shootings and incident-to-review lags (issue 14)
 # An import may grow with the file, but by a bounded number of statements per incident.
 # Measured 2026-11: about 28 per incident (a query and a flush, with its audit row,
 # per person and per involvement) before the importer looked persons, incidents and
@@ -158,6 +160,17 @@ def test_the_figures_are_a_fixed_number_of_statements(histories) -> None:  # noq
     for db, _ in histories.values():
         for weeks in WEEK_CHOICES:
             assert count(db, program_figures, db, today=MEETING_DAY, weeks=weeks) == FIGURES
+
+
+def test_other_weeks_of_the_figures_read_only_the_weeks_again(histories) -> None:  # noqa: ANN001
+    from vip_tui.services.figures import WEEK_CHOICES, program_figures, window_figures
+
+    for db, _ in histories.values():
+        kept = program_figures(db, today=MEETING_DAY, weeks=WEEK_CHOICES[0])
+        for weeks in (*WEEK_CHOICES[1:], WEEK_CHOICES[0]):
+            assert count(db, window_figures, db, kept, weeks=weeks) == FIGURES_WINDOW
+            # The same figures as a full load of those weeks (the all-time ones kept, the weeks' read again).
+            assert window_figures(db, kept, weeks=weeks) == program_figures(db, today=MEETING_DAY, weeks=weeks)
 
 
 def test_an_import_grows_by_a_bounded_number_of_statements_per_incident(histories, tmp_path: Path) -> None:  # noqa: ANN001

@@ -66,7 +66,7 @@ READ_ONLY = {
     "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "person_aliases"},
     "person_match": {"suggest_persons"},
     "release": {"passages", "unresolved"},
-    "figures": {"program_figures"},
+    "figures": {"program_figures", "window_figures"},
     "merge": {"merges_into"},
     "notifications": {
         "load_notifications", "known_areas", "load_referrals", "providers", "services",

@@ -17,7 +17,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from ..enums import IncidentType
-from ..services.figures import DELIVERY_RATE, WEEK_CHOICES, Figures, follow_through, program_figures, window_description
+from ..services.figures import (
+    DELIVERY_RATE,
+    WEEK_CHOICES,
+    Figures,
+    follow_through,
+    program_figures,
+    window_description,
+    window_figures,
+)
 from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
 
@@ -140,13 +148,14 @@ report.
         self.weeks = weeks
         self.figures: Figures | None = None
         self._loaded = figures  # loaded before the push (VipApp.open_figures): shown at mount
-        self._set_width_class()
+        self._set_width_class(weeks)
 
-    def _set_width_class(self) -> None:
+    def _set_width_class(self, weeks: int) -> None:
         # Side by side the charts have room for about 26 weeks; more weeks stack
-        # them. Set before the load, not when the data comes: restyling the
-        # whole screen then would cost a second layout.
-        self.set_class(self.weeks > 26, "-wide")
+        # them. Set with the data (_show), in the same refresh: set at the key,
+        # the screen was restyled while the load ran and laid out again when the
+        # data came (`w` took twice as long, issue 14).
+        self.set_class(weeks > 26, "-wide")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -184,8 +193,20 @@ report.
         i = WEEK_CHOICES.index(self.weeks) if self.weeks in WEEK_CHOICES else -1
         self.weeks = WEEK_CHOICES[(i + 1) % len(WEEK_CHOICES)]
         self.sub_title = f"Program figures · loading {self.weeks} weeks…"
-        self._set_width_class()
-        self.load()
+        if self.figures is not None:
+            self.load_weeks(self.figures, self.weeks)
+        else:
+            self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
+    def load_weeks(self, kept: Figures, weeks: int) -> None:
+        """The figures of other weeks: the all-time ones kept from ``kept`` (window_figures), unless the day changed."""
+        today = self.app.now().date()
+        if kept.today == today:
+            figures = window_figures(self.app.db, kept, weeks=weeks)
+        else:
+            figures = program_figures(self.app.db, today=today, weeks=weeks)
+        self.app.call_from_thread(self._show, figures)
 
     def action_refresh(self) -> None:
         self.load()
@@ -197,6 +218,7 @@ report.
         if not self.is_attached or f.weeks != self.weeks:
             return  # closed meanwhile, or an older load finishing after `w` was pressed again
         self.figures = f
+        self._set_width_class(f.weeks)
         self.sub_title = f"Program figures · last {f.weeks} weeks"
         self.query_one("#figures-window", Static).update(
             f"Figures on {f.today.isoformat()} · {window_description(f)}"

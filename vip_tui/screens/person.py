@@ -56,7 +56,6 @@ names show as initials and identifiers are hidden.
         self.profile: PersonProfile | None = None
         self._loaded = profile  # loaded by App.open_person before the push
         self._resumed = False
-        self.aliases: list[str] = []  # shown in the full view only
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,19 +68,6 @@ names show as initials and identifiers are hidden.
             self._show(self._loaded)
         else:
             self.load()
-        self.load_aliases()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="person-aliases")
-    def load_aliases(self) -> None:
-        from ..services.agenda_builder import person_aliases
-
-        aliases = person_aliases(self.app.db, self.person_id)
-        self.app.call_from_thread(self._aliases_loaded, aliases)
-
-    def _aliases_loaded(self, aliases: list[str]) -> None:
-        self.aliases = aliases
-        if self.profile is not None and aliases:
-            self._show(self.profile)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -95,12 +81,18 @@ names show as initials and identifiers are hidden.
         self.app.call_from_thread(self._show, profile)
 
     def _show(self, profile: PersonProfile) -> None:
+        # The keys that need a profile (check_action) change only when the first one
+        # comes, and only a screen already shown must ask: before it is (a profile
+        # loaded before the push, shown at mount) Textual reads the keys itself, and
+        # asking too rebuilt the footer a fourth time per open (issue 14).
+        keys = self.profile is None and self._resumed
         self.profile = profile
         self.sub_title = f"Person · {shown.name(self.app, profile.history.name)}"
         self.query_one("#profile", Static).update(
-            render_profile(profile, self.app, width=max(self.size.width - 6, 40), aliases=self.aliases)
+            render_profile(profile, self.app, width=max(self.size.width - 6, 40))
         )
-        self.refresh_bindings()
+        if keys:
+            self.refresh_bindings()
 
     def present_mode_changed(self, presenting: bool) -> None:
         if self.profile is not None:
@@ -144,9 +136,10 @@ def _heading(t: Text, title: str, count: int | None = None) -> None:
     t.append("\n")
 
 
-def render_profile(profile: PersonProfile, app: VipApp, *, width: int = 116, aliases: list[str] | None = None) -> Text:
+def render_profile(profile: PersonProfile, app: VipApp, *, width: int = 116) -> Text:
     """The profile as the current audience may see it; involvement lines are cut to ``width`` cells."""
     h = profile.history
+    aliases = profile.aliases
 
     def mask(text: str | None) -> str:
         # Flag reasons and notes may name the person or their associates: masked while presenting.

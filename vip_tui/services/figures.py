@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,8 +60,10 @@ MIN_WEEKS = 1
 MAX_WEEKS = 260  # five years: as far back as a history is expected to go
 WEEK_CHOICES = (12, 26, 52)
 
-# How many SQL statements program_figures runs, whatever the data (a test holds it to this).
+# How many SQL statements program_figures runs, whatever the data (a test holds it to this),
+# and window_figures (the weeks' figures alone, for another number of weeks).
 STATEMENTS = 5
+WINDOW_STATEMENTS = 2
 
 DELIVERED = (NotificationStatus.delivered, NotificationStatus.delivered_to_family)
 # A notification "with an outcome": the results of a visit. Open ones have none
@@ -355,32 +357,50 @@ def program_figures(session_or_db: Session | Database, *, today: dt.date, weeks:
     return _figures(session_or_db, today, weeks)
 
 
+def window_figures(db: Database, kept: Figures, *, weeks: int) -> Figures:
+    """``kept`` for another ``weeks``: only the figures of the weeks shown are read again.
+
+    The all-time figures (notifications, services, action items, incident to
+    review over all time) do not depend on the weeks: they are kept as
+    ``kept`` has them, and only :data:`WINDOW_STATEMENTS` statements run (the
+    screen's `w` reran all five, three of them over the whole history: 8x its
+    floor, issue 14). ``r`` reloads everything.
+    """
+    check_weeks(weeks)
+    with db.session() as s:
+        dialect = s.get_bind().dialect.name
+        window = _Window(kept.today, weeks)
+        shootings = _shootings(s, window, dialect)
+        review_days, _ = _review_lags(s, window, dialect, window_only=True)
+    return replace(kept, weeks=weeks, week_starts=window.week_starts, **shootings, review_days=review_days)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The weeks shown: Monday of each, and the moments they start and end."""
+
+    today: dt.date
+    weeks: int
+
+    @property
+    def week_starts(self) -> list[dt.date]:
+        last_monday = week_start(self.today)
+        return [last_monday - dt.timedelta(weeks=self.weeks - 1 - i) for i in range(self.weeks)]
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.week_starts[0], dt.time())
+
+    @property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(week_start(self.today) + dt.timedelta(days=7), dt.time())
+
+
 def _figures(s: Session, today: dt.date, weeks: int) -> Figures:
     dialect = s.get_bind().dialect.name
-    last_monday = week_start(today)
-    week_starts = [last_monday - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    start = dt.datetime.combine(week_starts[0], dt.time())
-    end = dt.datetime.combine(last_monday + dt.timedelta(days=7), dt.time())
+    window = _Window(today, weeks)
     q_start, q_end = quarter_bounds(today)
-
-    # 1. Shootings: one row per (day, type, area command) in the window.
-    day = _day(Incident.occurred_at, dialect).label("day")
-    shootings = s.exec(
-        select(day, Incident.type, Incident.area_command, func.count())
-        .where(Incident.occurred_at >= start, Incident.occurred_at < end)
-        .group_by(day, Incident.type, Incident.area_command)
-    ).all()
-    total = [0] * weeks
-    by_type = {t: [0] * weeks for t in IncidentType}
-    by_area: dict[str, list[int]] = {}
-    for d, itype, area, n in shootings:
-        i = (_as_date(d) - week_starts[0]).days // 7
-        if not 0 <= i < weeks:  # cannot happen with the bounds above; guards a driver's odd date
-            continue
-        total[i] += n
-        by_type[IncidentType(itype)][i] += n
-        by_area.setdefault((area or "").strip() or NO_AREA, [0] * weeks)[i] += n
-    by_area = dict(sorted(by_area.items(), key=lambda kv: (kv[0] == NO_AREA, kv[0].casefold())))
+    shootings = _shootings(s, window, dialect)
 
     # 2. Notifications by status.
     by_status = {st: 0 for st in NotificationStatus}
@@ -436,36 +456,15 @@ def _figures(s: Session, today: dt.date, weeks: int) -> Figures:
     n_done = actions_by_status[ActionStatus.done]
     n_closed = n_done + actions_by_status[ActionStatus.dropped]
 
-    # 5. Incident to first review: a histogram of days, split by whether the incident is in the window.
-    first = (
-        select(AgendaItem.incident_id.label("incident_id"), func.min(Meeting.date).label("first"))
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Meeting.date <= today)
-        .group_by(AgendaItem.incident_id)
-        .subquery()
-    )
-    lags = (
-        select(
-            _days_between(first.c.first, Incident.occurred_at, dialect).label("lag"),
-            sa.case((sa.and_(Incident.occurred_at >= start, Incident.occurred_at < end), 1), else_=0).label("w"),
-        )
-        .join(first, first.c.incident_id == Incident.id)
-        .subquery()
-    )
-    window_hist: list[tuple[int, int]] = []
-    all_hist: list[tuple[int, int]] = []
-    for d, w, n in s.exec(select(lags.c.lag, lags.c.w, func.count()).group_by(lags.c.lag, lags.c.w)).all():
-        all_hist.append((int(d), n))
-        if w:
-            window_hist.append((int(d), n))
+    # 5. Incident to first review.
+    review_days, review_days_all = _review_lags(s, window, dialect, window_only=False)
+    assert review_days_all is not None
 
     return Figures(
         today=today,
         weeks=weeks,
-        week_starts=week_starts,
-        shootings_total=total,
-        shootings_by_type=by_type,
-        shootings_by_area=by_area,
+        week_starts=window.week_starts,
+        **shootings,
         notifications_by_status=by_status,
         delivery_rate=delivery,
         services_accepted=services,
@@ -477,6 +476,61 @@ def _figures(s: Session, today: dt.date, weeks: int) -> Figures:
         actions_by_status=actions_by_status,
         action_days_open=median_of_histogram(closed_hist),
         open_action_age=median_of_histogram(open_hist),
-        review_days=median_of_histogram(window_hist),
-        review_days_all=median_of_histogram(all_hist),
+        review_days=review_days,
+        review_days_all=review_days_all,
     )
+
+
+def _shootings(s: Session, window: _Window, dialect: str) -> dict[str, Any]:
+    """1. Shootings: one row per (day, type, area command) in the window; the Figures fields they fill."""
+    weeks, week_starts = window.weeks, window.week_starts
+    day = _day(Incident.occurred_at, dialect).label("day")
+    shootings = s.exec(
+        select(day, Incident.type, Incident.area_command, func.count())
+        .where(Incident.occurred_at >= window.start, Incident.occurred_at < window.end)
+        .group_by(day, Incident.type, Incident.area_command)
+    ).all()
+    total = [0] * weeks
+    by_type = {t: [0] * weeks for t in IncidentType}
+    by_area: dict[str, list[int]] = {}
+    for d, itype, area, n in shootings:
+        i = (_as_date(d) - week_starts[0]).days // 7
+        if not 0 <= i < weeks:  # cannot happen with the bounds above; guards a driver's odd date
+            continue
+        total[i] += n
+        by_type[IncidentType(itype)][i] += n
+        by_area.setdefault((area or "").strip() or NO_AREA, [0] * weeks)[i] += n
+    by_area = dict(sorted(by_area.items(), key=lambda kv: (kv[0] == NO_AREA, kv[0].casefold())))
+    return {"shootings_total": total, "shootings_by_type": by_type, "shootings_by_area": by_area}
+
+
+def _review_lags(s: Session, window: _Window, dialect: str, *, window_only: bool) -> tuple[Median, Median | None]:
+    """5. Incident to first review: the median for the incidents of the window, and for all time (None if ``window_only``).
+
+    One statement: a histogram of days, split by whether the incident is in the window.
+    """
+    in_window = sa.and_(Incident.occurred_at >= window.start, Incident.occurred_at < window.end)
+    first = (
+        select(AgendaItem.incident_id.label("incident_id"), func.min(Meeting.date).label("first"))
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Meeting.date <= window.today)
+        .group_by(AgendaItem.incident_id)
+    )
+    if window_only:  # the window's incidents alone: not every agenda item of the history grouped
+        first = first.join(Incident, Incident.id == AgendaItem.incident_id).where(in_window)
+    first = first.subquery()
+    lags = (
+        select(
+            _days_between(first.c.first, Incident.occurred_at, dialect).label("lag"),
+            sa.case((in_window, 1), else_=0).label("w"),
+        )
+        .join(first, first.c.incident_id == Incident.id)
+        .subquery()
+    )
+    window_hist: list[tuple[int, int]] = []
+    all_hist: list[tuple[int, int]] = []
+    for d, w, n in s.exec(select(lags.c.lag, lags.c.w, func.count()).group_by(lags.c.lag, lags.c.w)).all():
+        all_hist.append((int(d), n))
+        if w:
+            window_hist.append((int(d), n))
+    return median_of_histogram(window_hist), None if window_only else median_of_histogram(all_hist)

@@ -391,7 +391,6 @@ def histories(
     as_of: dt.datetime,
     current_incident_id: int | None = None,
     current_roles: Mapping[int, Role] | None = None,
-    past_only: bool = False,
 ) -> dict[int, PersonHistory]:
     """The history of each of ``person_ids`` as of ``as_of``, keyed by person id.
 
@@ -466,10 +465,7 @@ def histories(
 
     # 4. open notifications (as they stand now)
     notifications: dict[int, list[tuple[tuple[Any, ...], OpenNotification]]] = defaultdict(list)
-    # past_only: the caller reads ``past`` alone (the profile's list of every
-    # involvement); the notifications and the flags' links are left empty,
-    # three statements fewer (issue 7: each is a round trip to PostgreSQL).
-    rows = [] if past_only else session.exec(q.notifications, params={"ids": ids}).all()
+    rows = session.exec(q.notifications, params={"ids": ids}).all()
     for nid, pid, number, status, due_date, meeting_number, meeting_date in rows:
         notifications[pid].append(
             (
@@ -479,7 +475,7 @@ def histories(
         )
 
     # 5-6. associates who were recent victims (or are victims in the current incident)
-    links = {} if past_only else _recent_victim_links(session, params)
+    links = _recent_victim_links(session, params)
 
     # 7. only when current_roles puts someone in the current incident the database does not
     if current_incident_id is not None and current_at is None and any(pid in roles_now for pid in ids):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from ..db import Database
 from ..enums import IncidentType, Role
-from ..models import Group, Incident, Involvement, Person
+from ..models import AgendaItem, Group, Incident, Involvement, Meeting, Person
 from .history import Associate, PersonHistory, associates, histories
 from .notifications import NotificationFilter, NotificationRow, ReferralRow, load_notifications, load_referrals
 
@@ -42,6 +42,7 @@ class PersonProfile:
     associates: list[Associate]
     notifications: list[NotificationRow]  # newest first, each with its attempts
     referrals: list[ReferralRow]
+    aliases: tuple[str, ...] = ()  # of the record asked for; shown in the full view only
 
     @property
     def person_id(self) -> int:
@@ -49,9 +50,18 @@ class PersonProfile:
 
 
 def person_profile(db: Database, person_id: int, *, as_of: dt.datetime) -> PersonProfile:
-    """The profile of ``person_id`` (a merged record shows the record it was merged into)."""
+    """The profile of ``person_id`` (a merged record shows the record it was merged into).
+
+    Thirteen statements, whatever the length of the story: the person (one
+    more per merge followed), their history as of now (six), every
+    involvement with its place, group and reviews (one), the associates
+    (two), the notifications (two) and the referrals (one). The aliases are
+    those of ``person_id``'s own record, read with it (they were a second
+    worker's statement, started while the screen drew: issue 14).
+    """
     with db.session() as s:
         person = s.get(Person, person_id)
+        aliases = tuple(person.aliases or []) if person is not None else ()
         while person is not None and person.merged_into_id is not None:
             person = s.get(Person, person.merged_into_id)
         if person is None:
@@ -59,29 +69,46 @@ def person_profile(db: Database, person_id: int, *, as_of: dt.datetime) -> Perso
         pid = person.id
         assert pid is not None
         history = histories(s, [pid], as_of=as_of)[pid]
-        everything = histories(s, [pid], as_of=dt.datetime.max, past_only=True)[pid]
+        involvements = _involvements(s, pid)
         found = associates(s, pid, as_of=dt.datetime.max)
-        extra = {
-            (incident_id, role): (location, group)
-            for incident_id, role, location, group in s.exec(
-                select(Involvement.incident_id, Involvement.role, Incident.location, Group.name)
-                .join(Incident, col(Incident.id) == col(Involvement.incident_id))
-                .outerjoin(Group, col(Group.id) == col(Involvement.group_id))
-                .where(Involvement.person_id == pid)
-            ).all()
-        }
-    involvements = tuple(
-        InvolvementEntry(
-            p.incident_id, p.case_number, p.occurred_at, p.type, p.area_command,
-            extra.get((p.incident_id, p.role), ("", None))[0], p.role,
-            extra.get((p.incident_id, p.role), ("", None))[1], p.meeting_dates,
-        )
-        for p in reversed(everything.past)
-    )
     notifications = sorted(
         load_notifications(db, today=as_of.date(), where=NotificationFilter(person_id=pid)),
         key=lambda n: (n.meeting_date, n.created_at, n.ref),
         reverse=True,
     )
     referrals = sorted(load_referrals(db, person_id=pid), key=lambda r: (r.offered_on or dt.date.min, r.id), reverse=True)
-    return PersonProfile(history, involvements, found, notifications, referrals)
+    return PersonProfile(history, involvements, found, notifications, referrals, aliases)
+
+
+def _involvements(s: Session, pid: int) -> tuple[InvolvementEntry, ...]:
+    """Every involvement of ``pid``, an incident after the clock included, oldest first: one statement.
+
+    One row per (involvement, review of its incident); an incident never
+    reviewed has one row with no meeting date. The order is services.history's
+    (time, incident, then roles in the order of Role) reversed.
+    """
+    rows = s.exec(
+        select(
+            Involvement.incident_id, Involvement.role, Incident.case_number, Incident.occurred_at, Incident.type,
+            Incident.area_command, Incident.location, Group.name, Meeting.date,
+        )
+        .join(Incident, col(Incident.id) == col(Involvement.incident_id))
+        .outerjoin(Group, col(Group.id) == col(Involvement.group_id))
+        .outerjoin(AgendaItem, col(AgendaItem.incident_id) == col(Involvement.incident_id))
+        .outerjoin(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+        .where(Involvement.person_id == pid)
+    ).all()
+    found: dict[tuple[int, Role], tuple[tuple, set[dt.date]]] = {}
+    for incident_id, role, case_number, occurred_at, type_, area, location, group, meeting_date in rows:
+        key = (incident_id, Role(role))
+        entry = found.setdefault(key, ((case_number, occurred_at, IncidentType(type_), area, location, group), set()))
+        if meeting_date is not None:
+            entry[1].add(meeting_date)
+    order = list(Role)
+    return tuple(
+        InvolvementEntry(incident_id, case_number, occurred_at, type_, area, location or "", role, group,
+                         tuple(sorted(dates)))
+        for (incident_id, role), ((case_number, occurred_at, type_, area, location, group), dates) in sorted(
+            found.items(), key=lambda kv: (kv[1][0][1], kv[0][0], -order.index(kv[0][1]))
+        )
+    )
