@@ -63,7 +63,7 @@ README_MESSAGE = "changed by someone else since you opened it; reloaded"
 # Functions that take the database and need no version, with the reason.
 READ_ONLY = {
     "amendments": {"find_record", "record_state", "list_amendments"},
-    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view", "person_aliases"},
+    "agenda_builder": {"load_agenda", "agenda_stamp", "item_view"},
     "person_match": {"suggest_persons"},
     "release": {"passages", "unresolved"},
     "figures": {"program_figures", "window_figures"},

@@ -939,9 +939,3 @@ def set_aliases(db: Database, involvement_id: int, text: str | None, *, person_v
             person.aliases = aliases
     return aliases
 
-
-def person_aliases(db: Database, person_id: int) -> list[str]:
-    """A person's aliases (full view only: the screens ask ``disclosure.may_see`` first)."""
-    with db.session() as s:
-        person = s.get(Person, person_id)
-        return list(person.aliases or []) if person is not None else []
