@@ -45,22 +45,6 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _cli_imports_its_commands() -> bool:
-    """Whether cli.py still imports command modules (beyond commands.common) when it is imported."""
-    import ast
-
-    import vip_tui.cli
-
-    tree = ast.parse(Path(vip_tui.cli.__file__).read_text())
-    return any(
-        isinstance(node, ast.ImportFrom) and (node.module or "").startswith("commands.")
-        and node.module != "commands.common"
-        for node in tree.body
-    )
-
-
-@pytest.mark.xfail(_cli_imports_its_commands(), strict=True,
-                   reason="cli.py imports the command modules at its end until the CLI split (issue 14 item 2)")
 def test_importing_the_cli_loads_neither_the_orm_nor_the_models() -> None:
     loaded = run_python(f"""
         import json, sys
