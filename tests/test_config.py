@@ -139,7 +139,7 @@ def test_other_commands_tell_the_files_mistakes_on_stderr_and_run(config_file: P
     code, out, err = vip("agenda", "check", SAMPLE)
     assert code == 0 and out.startswith("ok:")
     assert err == f"vip: {config_file}:1: thme: unknown key (did you mean 'theme'?); " \
-                  "the keys are database, documents, theme and [keymap]; left out\n"
+                  "the keys are database, documents, theme, desk and [keymap]; left out\n"
 
 
 def test_a_bad_line_is_left_out_and_the_lines_after_it_are_read(config_file: Path) -> None:
@@ -244,7 +244,7 @@ def test_vip_opens_the_tui_with_the_file(config_file: Path, tmp_path: Path, monk
             seen.append("run")
 
     monkeypatch.setattr(gc, "disable", lambda: None)  # vip turns the collector off for the TUI's start
-    monkeypatch.setattr("vip_tui.app.make_app", lambda database: (seen.append(database.url), _App())[1])
+    monkeypatch.setattr("vip_tui.app.make_app", lambda database, desk="full": (seen.append(database.url), _App())[1])
     code, _out, err = vip("--db", str(tmp_path / "tui.db"))
     assert code == 0, err
     assert seen == [f"sqlite:///{tmp_path / 'tui.db'}", "nord", "run"]

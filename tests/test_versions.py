@@ -55,6 +55,9 @@ from vip_tui.models import (
 )
 from vip_tui.names import name_key
 from vip_tui.services import agenda_builder as ab
+from vip_tui.enums import ExitReason, GoalStatus, NeedDomain, Stage
+from vip_tui.models import Goal, Participant
+from vip_tui.services import all_in
 from vip_tui.services import amendments, attendance, decisions, items, meetings, merge, notifications, old_business, release
 from vip_tui.services.guard import STALE, ServiceError
 
@@ -80,6 +83,7 @@ READ_ONLY = {
     "items": {"agenda", "item_detail"},
     "wrap_up": {"wrap_up"},
     "search": {"search_persons", "search_cases", "latest_review_of"},
+    "all_in": {"caseload", "coaches", "enrolled_since", "participant_view"},
 }
 # Only add rows: nobody's earlier edit can be overwritten (numbers are taken under a row lock).
 CREATES = {
@@ -90,6 +94,9 @@ CREATES = {
     # An exemption is a new row; release_all_clean decides only passages nobody has decided (or whose
     # text changed since), so there is no version anyone saw to compare with.
     "release": {"not_this_person", "release_all_clean"},
+    # VIP All In: an episode is one row per person (a unique index refuses a second open one); needs
+    # assessments, goals and contacts are new rows, the history kept.
+    "all_in": {"enroll", "enroll_walk_in", "assess_needs", "add_goal", "log_contact"},
 }
 # The meeting clock writes only the timer columns, which no person edits.
 CLOCK = {"items": {"enter_item", "stop_timers"}}
@@ -212,6 +219,8 @@ def _world(db: Database) -> SimpleNamespace:
     with db.session() as s:
         w.release_row = s.exec(select(PartnerRelease).where(PartnerRelease.passage == w.passage)).one().id
     w.merge = merge.merge_persons(db, w.bo, w.cy, survivor_version=None, absorbed_version=None).id
+    w.participant = all_in.enroll(db, w.ada, coach="Marisol Tennant").id
+    w.goal = all_in.add_goal(db, w.participant, NeedDomain.housing, "A lease in her own name").id
     return w
 
 
@@ -352,6 +361,20 @@ CASES: dict[str, Case] = {
         lambda db, w, v: merge.merge_persons(db, w.bo, w.ada, survivor_version=None, absorbed_version=v), False),
     "merge.unmerge": (
         lambda w: (PersonMerge, w.merge), lambda db, w, v: merge.unmerge(db, w.merge, version=v), True),
+    "all_in.set_stage": (
+        lambda w: (Participant, w.participant),
+        lambda db, w, v: all_in.set_stage(db, w.participant, Stage.planning, version=v), True),
+    "all_in.set_plan": (
+        lambda w: (Participant, w.participant),
+        lambda db, w, v: all_in.set_plan(db, w.participant, cadence=2, version=v), True),
+    "all_in.exit_participant": (
+        lambda w: (Participant, w.participant),
+        lambda db, w, v: all_in.exit_participant(db, w.participant, ExitReason.moved_away, version=v), False),
+    "all_in.edit_goal": (
+        lambda w: (Goal, w.goal),
+        lambda db, w, v: all_in.edit_goal(db, w.goal, goal="A lease in her name", version=v), True),
+    "all_in.set_goal_status": (
+        lambda w: (Goal, w.goal), lambda db, w, v: all_in.set_goal_status(db, w.goal, GoalStatus.met, version=v), True),
 }
 
 

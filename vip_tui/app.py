@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from .enums import Audience
 from .palette import SearchProvider
 from .sanitize import for_terminal
 
@@ -52,9 +53,14 @@ class VipApp(App[None]):
     shown_as: reactive[int] = reactive(0, init=False)
     COMMANDS = App.COMMANDS | {SearchProvider}
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, desk: Audience | str = Audience.full) -> None:
         super().__init__()
         self.db = database
+        # Who reads at this desk (`vip --desk`): full (law enforcement) or services (VIP All In program
+        # staff, who alone read the service records of SPEC §9). Presentation mode overrides both.
+        self.desk = Audience(desk)
+        if self.desk not in (Audience.full, Audience.services):
+            raise ValueError(f"a desk is full or services, not {desk}")
         self.warmed_up = False
         self._busy_since: float | None = None  # when the first of the writes waiting for the lock met it
         self._busy_told = 0.0
@@ -230,6 +236,11 @@ class VipApp(App[None]):
 
     # -------------------------------------------------------------- presentation mode
 
+    @property
+    def audience(self) -> Audience:
+        """Who is reading the screen now: the shared screen while presenting, else the desk."""
+        return Audience.screen if self.presenting else self.desk
+
     def watch_presenting(self, presenting: bool) -> None:
         self.set_class(presenting, "-presenting")
         # The title shows on every screen (screens set only their sub-title).
@@ -372,7 +383,10 @@ class VipApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def make_app(db: Database | str | None, *, clock: Clock | None = None, user: str | None = None) -> VipApp:
+def make_app(
+    db: Database | str | None, *, clock: Clock | None = None, user: str | None = None,
+    desk: Audience | str = Audience.full,
+) -> VipApp:
     """Build the app for ``vip`` and for the tests (a Database, or a path/URL to open)."""
     # The cyclic collector is off until the first screen shows its rows
     # (VipApp._warm_up then freezes the start-up heap and turns it back on):
@@ -388,4 +402,4 @@ def make_app(db: Database | str | None, *, clock: Clock | None = None, user: str
     except BaseException:
         gc.enable()
         raise
-    return VipApp(database)
+    return VipApp(database, desk=desk)

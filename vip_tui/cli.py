@@ -88,9 +88,16 @@ class VipGroup(click.Group):
     type=click.Path(path_type=Path, dir_okay=True),
     help="Configuration file to use instead of the one `vip config path` prints.",
 )
+@click.option(
+    "--desk",
+    type=click.Choice(["full", "services"]),
+    envvar="VIP_DESK",
+    help="Who reads here: full (law enforcement, the default) or services (VIP All In program staff, "
+    "who alone read the caseload).",
+)
 @click.version_option(package_name="vip-tui", prog_name="vip")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, user: str | None, config_file: Path | None) -> None:
+def main(ctx: click.Context, db: str | None, user: str | None, config_file: Path | None, desk: str | None) -> None:
     """vip: run the weekly shooting review from the keyboard.
 
     Without a command, opens the TUI.
@@ -99,10 +106,10 @@ def main(ctx: click.Context, db: str | None, user: str | None, config_file: Path
 
     settings = config.load(config_file)
     locations.use_documents_dir(settings.documents)
-    ctx.obj = Context(db or locations.env_database(), user, settings)
+    ctx.obj = Context(db or locations.env_database(), user, settings, desk)
     if ctx.invoked_subcommand is None:
         gc.disable()  # from here, not only from make_app: the database's imports (see vip_tui.app.make_app)
-        run_tui(ctx.obj.open(create=True), settings)  # the TUI tells the file's problems in a notification
+        run_tui(ctx.obj.open(create=True), settings, ctx.obj.desk)  # the TUI tells the file's problems in a notification
     elif ctx.invoked_subcommand != "config":  # `vip config` tells them itself, with the TUI's names checked
         for problem in settings.problems:
             echo(f"vip: {problem}; left out", err=True)

@@ -6,13 +6,15 @@ prints where), or the file ``--config FILE`` (or ``VIP_CONFIG``) names::
     database = "~/vip/vip.db"            # or postgresql+psycopg://vip@host/vip
     documents = "~/Documents/vip"        # where documents go when no path is given
     theme = "textual-light"
+    desk = "services"                    # VIP All In program staff: the caseload (default: full)
 
     [keymap]                             # binding id = key(s), as posting and harlequin do it
     "review.note" = "ctrl+e"
 
 Precedence: ``--db`` / ``VIP_DB`` > the file > the default database;
 ``VIP_DOCUMENTS_DIR`` > the file > ``<Documents>/vip``. A relative path in
-the file is taken from the file's folder.
+the file is taken from the file's folder. ``--desk`` / ``VIP_DESK`` > the
+file > ``full``.
 
 Never fatal: a mistake in the file (bad TOML, an unknown key, a wrong type)
 is a :class:`Problem` naming the file, the line and the key, and the rest of
@@ -37,8 +39,10 @@ from typing import Any
 
 from . import locations
 
-KEYS = ("database", "documents", "theme", "keymap")
-TEXT_KEYS = ("database", "documents", "theme")
+KEYS = ("database", "documents", "theme", "desk", "keymap")
+TEXT_KEYS = ("database", "documents", "theme", "desk")
+# Who reads at this desk (vip_tui.disclosure): `services` reads VIP All In's service records.
+DESKS = ("full", "services")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Config:
     database: str | None = None
     documents: Path | None = None
     theme: str | None = None
+    desk: str | None = None
     keymap: Mapping[str, str] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)  # "theme", "keymap.review.note" -> line
     problems: tuple[Problem, ...] = ()
@@ -132,12 +137,14 @@ def parse(path: Path, text: str) -> Config:
 
     for key, value in data.items():
         if key not in KEYS:
-            problem(key, f"unknown key{_did_you_mean(key, KEYS)}; the keys are database, documents, theme and [keymap]")
+            problem(key, f"unknown key{_did_you_mean(key, KEYS)}; the keys are database, documents, theme, desk and [keymap]")
         elif key in TEXT_KEYS:
             if not isinstance(value, str):
                 problem(key, f"should be text in quotes, not {_kind(value)}")
             elif not value.strip():
                 problem(key, "is empty; give a value or leave the line out")
+            elif key == "desk" and value.strip() not in DESKS:
+                problem(key, f"should be one of {', '.join(DESKS)}, not {value.strip()!r}")
             else:
                 values[key] = value.strip()
         elif not isinstance(value, dict):

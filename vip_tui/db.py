@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 # that opening an up-to-date database never has to import Alembic (start-up
 # time); tests/test_storage.py checks it against the migration scripts.
 KNOWN_REVISIONS: tuple[str, ...] = (
-    "0001_initial", "0002_versions_and_merges", "0003_disclosure", "0004_more_versions",
+    "0001_initial", "0002_versions_and_merges", "0003_disclosure", "0004_more_versions", "0005_vip_all_in",
 )
 HEAD = KNOWN_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")

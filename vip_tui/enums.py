@@ -209,3 +209,74 @@ class AuditAction(_Vocab):
     create = "create"
     update = "update"
     delete = "delete"
+
+
+# --------------------------------------------------------------------------- VIP All In (SPEC §9)
+
+
+class Stage(_Vocab):
+    """Where a participant stands; ``exited`` only by leaving the episode with a reason."""
+
+    engaging = "engaging"  # first contacts
+    planning = "planning"  # needs and plan agreed
+    active = "active"  # working the plan
+    sustaining = "sustaining"  # goals largely met, lighter contact
+    exited = "exited"
+
+
+# The stages a participant moves between while enrolled, in their order.
+ACTIVE_STAGES = (Stage.engaging, Stage.planning, Stage.active, Stage.sustaining)
+
+
+class ExitReason(_Vocab):
+    completed = "completed"
+    moved_away = "moved_away"
+    incarcerated = "incarcerated"
+    deceased = "deceased"
+    declined = "declined"
+    lost_contact = "lost_contact"
+
+
+class EnrollSource(_Vocab):
+    """How a person came to VIP All In."""
+
+    notification = "notification"  # a delivered custom notification
+    referral = "referral"  # an accepted referral
+    profile = "profile"  # from the person's profile
+    walk_in = "walk_in"  # a person record created at enrollment
+
+
+class NeedDomain(_Vocab):
+    """The social determinants of health an intake asks about."""
+
+    safety = "safety"
+    housing = "housing"
+    employment = "employment"
+    education = "education"
+    income = "income"
+    physical_health = "physical_health"
+    mental_health = "mental_health"
+    substance_use = "substance_use"
+    legal = "legal"
+    family = "family"
+    transportation = "transportation"
+    id_documents = "id_documents"
+
+
+class NeedLevel(_Vocab):
+    none = "none"
+    some = "some"
+    urgent = "urgent"
+
+
+class GoalStatus(_Vocab):
+    open = "open"
+    met = "met"
+    dropped = "dropped"
+
+
+class ContactMethod(_Vocab):
+    in_person = "in_person"
+    phone = "phone"
+    text = "text"
+    attempt = "attempt"  # tried, no contact made: does not reset the cadence clock

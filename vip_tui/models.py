@@ -28,10 +28,16 @@ from .enums import (
     AttemptResult,
     AuditAction,
     CaseStatus,
+    ContactMethod,
     DisseminationMethod,
     Edition,
+    EnrollSource,
+    ExitReason,
+    GoalStatus,
     IncidentType,
     MeetingStatus,
+    NeedDomain,
+    NeedLevel,
     NoteVisibility,
     NotificationStatus,
     ReferralStatus,
@@ -39,6 +45,7 @@ from .enums import (
     RetaliationRisk,
     ReviewStatus,
     Role,
+    Stage,
 )
 
 # Constraint names must be stable across backends so migrations can address them.
@@ -443,6 +450,105 @@ class Referral(SQLModel, table=True):
     __mapper_args__ = _versioned
 
     person: Optional[Person] = Relationship(back_populates="referrals")
+
+
+# --------------------------------------------------------------------------- VIP All In (SPEC §9)
+#
+# Service records: a compartment of their own. Only the ``services`` audience
+# reads them (vip_tui.disclosure); everyone else sees at most "enrolled in VIP
+# All In since DATE".
+
+
+class Participant(SQLModel, table=True):
+    """One episode of a person in VIP All In: enrolled, moved through the stages, exited with a reason.
+
+    Re-enrollment is a new row (``episode`` 2, 3...). At most one episode of a
+    person is open (no ``exited_on``): a unique index holds it against two
+    instances enrolling the same person at once.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "episode", name="uq_participant_person_episode"),
+        sa.Index(
+            "ux_participant_open_episode", "person_id", unique=True,
+            sqlite_where=sa.text("exited_on IS NULL"), postgresql_where=sa.text("exited_on IS NULL"),
+        ),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: Optional[int] = _fk("person.id", nullable=False)
+    episode: int = Field(default=1)
+    coach: str = Field(max_length=100, index=True)
+    enrolled_on: dt.date = Field(index=True)
+    source: EnrollSource = Field(sa_column=enum_column(EnrollSource))
+    notification_id: Optional[int] = _fk("notification.id")
+    referral_id: Optional[int] = _fk("referral.id")
+    stage: Stage = Field(default=Stage.engaging, sa_column=enum_column(Stage, default=Stage.engaging, index=True))
+    stage_on: dt.date
+    # Contacts per week agreed at intake (0.5: one every two weeks).
+    cadence: float = Field(default=1.0)
+    exited_on: Optional[dt.date] = None
+    exit_reason: Optional[ExitReason] = Field(default=None, sa_column=enum_column(ExitReason, nullable=True))
+    created_at: NaiveDatetime
+    version: int = _version()
+    __mapper_args__ = _versioned
+
+
+class NeedAssessment(SQLModel, table=True):
+    """An intake or a reassessment of a participant's needs; the history is kept, the newest is current."""
+
+    __tablename__ = "need_assessment"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    participant_id: Optional[int] = _fk("participant.id", nullable=False, ondelete="CASCADE")
+    assessed_on: dt.date
+    assessed_by: str = Field(max_length=100)
+    created_at: NaiveDatetime
+
+
+class Need(SQLModel, table=True):
+    """One domain of an assessment: none / some / urgent, with a short note."""
+
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "domain", name="uq_need_assessment_domain"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    assessment_id: Optional[int] = _fk("need_assessment.id", nullable=False, ondelete="CASCADE")
+    domain: NeedDomain = Field(sa_column=enum_column(NeedDomain))
+    level: NeedLevel = Field(sa_column=enum_column(NeedLevel))
+    note: Optional[str] = None
+
+
+class Goal(SQLModel, table=True):
+    """A line of a participant's plan: a domain, a goal, a target date, milestones and a status."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    participant_id: Optional[int] = _fk("participant.id", nullable=False, ondelete="CASCADE")
+    domain: NeedDomain = Field(sa_column=enum_column(NeedDomain))
+    goal: str = Field(sa_column=Column(sa.Text, nullable=False))
+    target_on: Optional[dt.date] = Field(default=None, index=True)
+    milestones: list[str] = Field(
+        default_factory=list, sa_column=Column(sa.JSON, nullable=False, default=list, server_default="[]")
+    )
+    status: GoalStatus = Field(default=GoalStatus.open, sa_column=enum_column(GoalStatus, default=GoalStatus.open))
+    status_on: Optional[dt.date] = None
+    created_at: NaiveDatetime
+    version: int = _version()
+    __mapper_args__ = _versioned
+
+
+class Contact(SQLModel, table=True):
+    """A touchpoint with a participant: when, how, minutes spent, by whom, a note."""
+
+    __table_args__ = (sa.Index("ix_contact_participant_at", "participant_id", "at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    participant_id: Optional[int] = _fk("participant.id", nullable=False, index=False, ondelete="CASCADE")
+    at: NaiveDatetime
+    method: ContactMethod = Field(sa_column=enum_column(ContactMethod))
+    minutes: int = Field(default=0)
+    by: str = Field(max_length=100)
+    note: Optional[str] = None
+    created_at: NaiveDatetime
 
 
 # --------------------------------------------------------------------------- records about records

@@ -36,10 +36,26 @@ if TYPE_CHECKING:
 class Context:
     """What the group options give every command: ``--db`` (or ``VIP_DB``), ``--user``, the configuration file."""
 
-    def __init__(self, db: str | None, user: str | None, config: Config | None = None) -> None:
+    def __init__(
+        self, db: str | None, user: str | None, config: Config | None = None, desk: str | None = None
+    ) -> None:
         self.db = db
         self.user = user
         self.config = config
+        self.desk_option = desk
+
+    @property
+    def desk(self) -> str:
+        """Who reads here (``full`` or ``services``): ``--desk`` / ``VIP_DESK``, then the file, then ``full``."""
+        return self.desk_option or (self.config.desk if self.config else None) or "full"
+
+    def services_desk(self, what: str) -> None:
+        """Refuse ``what`` (VIP All In's service records) unless this is the services desk (SPEC §9)."""
+        if self.desk != "services":
+            raise Refused(
+                f"{what} holds VIP All In service records, for program staff only; "
+                f"run it at the services desk: vip --desk services … (or desk = \"services\" in the config file)"
+            )
 
     def open(self, *, create: bool = False) -> Database:
         """The database (``--db``, else the configuration's, else the default); a missing SQLite file is
@@ -83,10 +99,10 @@ def _wait_for_locks(database: Database) -> None:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-def run_tui(database: Database, config: Config | None = None) -> None:
+def run_tui(database: Database, config: Config | None = None, desk: str = "full") -> None:
     from ..app import make_app
 
-    app = make_app(database)
+    app = make_app(database, desk=desk)
     if config is not None:
         app.use_config(config)
     app.run()

@@ -56,6 +56,11 @@ def config_show(ctx: Context) -> None:
         source = settings.where("documents") if settings.documents else "default"
     rows.append(("documents", str(locations.documents_dir()), source))
     rows.append(("theme", settings.theme or "textual-dark", settings.where("theme") if settings.theme else "default"))
+    if ctx.desk_option:
+        source = "--desk" if ctx.desk_option != os.environ.get("VIP_DESK") else "VIP_DESK"
+    else:
+        source = settings.where("desk") if settings.desk else "default"
+    rows.append(("desk", ctx.desk, source))
     for binding_id, keys in sorted(settings.keymap.items()):
         rows.append((f"keymap {binding_id}", keys, settings.where(f"keymap.{binding_id}")))
     echo_table(rows)

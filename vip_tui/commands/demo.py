@@ -41,4 +41,4 @@ def demo(ctx: Context, agendas_dir: Path | None, no_open: bool, rebuild: bool) -
     for line in report:
         echo(line)
     if not no_open:
-        run_tui(database, ctx.config)
+        run_tui(database, ctx.config, ctx.desk)
