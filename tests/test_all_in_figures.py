@@ -37,6 +37,7 @@ from vip_tui.services.all_in_figures import (
     all_in_figures,
     all_in_lines,
     all_in_window,
+    outcome_rows,
 )
 from vip_tui.services.figures import FiguresError, Ratio
 
@@ -56,7 +57,7 @@ class _Rows:
         self.db = db
         self.n = 0
         with db.transaction() as s:
-            m = Meeting(date=D(2025, 1, 7), number=1)
+            m = Meeting(date=D(2025, 1, 7), number=901)
             s.add(m)
             s.flush()
             self.meeting = m.id
@@ -236,9 +237,11 @@ def test_an_empty_program_is_no_data_not_a_division_by_zero(database: Database) 
     assert f.on_cadence.value is None and f.needs_met.value is None and f.goals_met.value is None
     assert f.per_week(f.contacts_made) is None
     assert all(r.value is None for r in f.later_shooting.values())
+    assert [row[1:] for row in outcome_rows(f)[1:]] == [("no data", "no data")] * 2
     words = dict(all_in_lines(f))
     assert words["Contacts, last 12 weeks"] == "no data (nobody enrolled in these weeks)"
-    assert words["Needs met"] == "no data (0 needs at intake met)"
+    assert words["Needs met"] == "no data (no need some or urgent at an intake)"
+    assert words["On cadence today"] == "no data (no active participants)"
     rows = list(f.rows())
     ratios = [r for r in rows if r.numerator is not None and r.figure != "VIP All In active by stage"
               and r.figure != "VIP All In exited by reason"]
@@ -251,13 +254,16 @@ def test_the_figures_in_words_give_numerator_and_denominator(figures) -> None:  
     assert words["Active today"] == "3 (2 engaging, 1 active)"
     assert words["Exited, all time"] == "3 (1 completed, 1 declined, 1 lost contact)"
     assert words["Contacts, last 12 weeks"] == (
-        "5 made of 40 the cadence asked for (12.5%); 0.2 per participant per week, cadence 1.2")
+        "5 made of 40 the cadences asked for (12.5%): 0.2 a participant a week against 1.2")
     assert words["On cadence today"] == "1 of 3 active participants not overdue (33.3%)"
     assert words["Needs met"] == "1 of 3 needs at intake met (33.3%); 2 reassessed"
-    assert words["Later shooting in 6 months, participants"] == (
-        "1 of 3 (33.3%) victim or suspect within 6 months of enrolling")
-    assert words["Later shooting in 12 months, notified, not enrolled"] == (
-        "2 of 2 (100%) victim or suspect within 12 months of the notification")
+    assert words["Goals met"] == (
+        "2 of 4 goals met (50%), counting goals met, dropped or past target; 2 open, not yet due")
+    assert outcome_rows(figures) == [
+        ("Later shooting, as victim or suspect", "within 6 months", "within 12 months"),
+        ("participants, since enrolling", "1 of 3 (33.3%)", "2 of 3 (66.7%)"),
+        ("notified, not enrolled", "1 of 2 (50%)", "2 of 2 (100%)"),
+    ]
 
 
 def test_the_csv_rows_carry_numerator_and_denominator(figures) -> None:  # noqa: ANN001

@@ -182,8 +182,13 @@ def figures_text(f: Figures) -> list[str]:
 
 def all_in_text(f: AllInFigures) -> list[str]:
     """The VIP All In figures as ``vip figures`` prints them: a label and a sentence each."""
-    from ..services.all_in_figures import all_in_lines
+    from ..services.all_in_figures import all_in_lines, outcome_rows
 
     sentences = all_in_lines(f)
     width = max(len(label) for label, _ in sentences)
-    return ["VIP All In (counts only: no service record)", *(f"{label.ljust(width)}  {text}" for label, text in sentences)]
+    return [
+        "VIP All In (counts only: no service record)",
+        *(f"{label.ljust(width)}  {text}" for label, text in sentences),
+        "",
+        *table_lines(outcome_rows(f), right={1, 2}),
+    ]

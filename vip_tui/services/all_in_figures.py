@@ -67,7 +67,7 @@ from .all_in import allowed_gap
 from .figures import ALL_TIME, DELIVERED, FigureRow, Ratio, _as_date, _day, _interval, _ratio_row, _Window, check_weeks
 
 __all__ = ["STATEMENTS", "WINDOW_STATEMENTS", "FOLLOW_UP_MONTHS", "AllInFigures", "all_in_figures", "all_in_window",
-           "add_months", "all_in_lines"]
+           "add_months", "all_in_lines", "outcome_rows"]
 
 STATEMENTS = 5
 WINDOW_STATEMENTS = 2
@@ -362,9 +362,9 @@ def all_in_lines(f: AllInFigures) -> list[tuple[str, str]]:
     """(label, sentence) for each VIP All In figure: the same words on the screen and on the command line."""
     window = f"last {f.weeks} week{'s' if f.weeks != 1 else ''}"
 
-    def ratio(r: Ratio, of: str, more: str = "") -> str:
+    def ratio(r: Ratio, of: str, more: str = "", *, none: str) -> str:
         if r.value is None:
-            return f"no data (0 {of})"
+            return f"no data ({none})"
         return f"{r.numerator} of {r.denominator} {of} ({_percent(r)}){more}"
 
     def exits(by: dict[ExitReason, int]) -> str:
@@ -376,30 +376,39 @@ def all_in_lines(f: AllInFigures) -> list[tuple[str, str]]:
     made, asked = f.per_week(f.contacts_made), f.per_week(f.contacts_asked)
     cadence = (
         "no data (nobody enrolled in these weeks)" if made is None or asked is None
-        else f"{f.contacts_made} made of {f.contacts_against_cadence.denominator} the cadence asked for "
-             f"({_percent(f.contacts_against_cadence)}); {made:.1f} per participant per week, "
-             f"cadence {asked:.1f}"
+        else f"{f.contacts_made} made of {f.contacts_against_cadence.denominator} the cadences asked for "
+             f"({_percent(f.contacts_against_cadence)}): {made:.1f} a participant a week against {asked:.1f}"
     )
-    lines = [
+    return [
         (f"Enrolled, {window}", f"{f.enrolled} ({f.enrolled_all} all time)"),
         ("Active today", f"{f.active}" + (f" ({stages})" if stages else "")),
         (f"Exited, {window}", exits(f.exited)),
         ("Exited, all time", exits(f.exited_all)),
         (f"Contacts, {window}", cadence),
-        ("On cadence today", ratio(f.on_cadence, "active participants not overdue")),
-        ("Needs met", ratio(f.needs_met, "needs at intake met", f"; {f.needs_reassessed} reassessed")),
-        ("Goals met", ratio(f.goals_met, "goals met", f" of those met, dropped or past target; "
-                                                      f"{f.goals_pending} open, not yet due")),
+        ("On cadence today", ratio(f.on_cadence, "active participants not overdue", none="no active participants")),
+        ("Needs met", ratio(f.needs_met, "needs at intake met", f"; {f.needs_reassessed} reassessed",
+                                  none="no need some or urgent at an intake")),
+        ("Goals met", ratio(f.goals_met, "goals met", f", counting goals met, dropped or past target; "
+                                                      f"{f.goals_pending} open, not yet due",
+                            none=f"no goal met, dropped or past target; {f.goals_pending} open, not yet due")),
     ]
-    for (group, months), r in f.later_shooting.items():
-        who = "participants" if group == ENROLLED else "notified, not enrolled"
-        event = "enrolling" if group == ENROLLED else "the notification"
-        lines.append((f"Later shooting in {months} months, {who}",
-                      f"no data (nobody {'enrolled' if group == ENROLLED else 'notified'} {months} months ago)"
-                      if r.value is None else
-                      f"{r.numerator} of {r.denominator} ({_percent(r)}) victim or suspect within {months} "
-                      f"months of {event}"))
-    return lines
+
+
+OUTCOME_TITLE = "Later shooting, as victim or suspect"
+
+
+def outcome_rows(f: AllInFigures) -> list[tuple[str, ...]]:
+    """The outcome as a small table: a header, then participants beside the notified who did not enroll.
+
+    Each cell is ``1 of 3 (33.3%)``, or ``no data`` when nobody's months have passed yet.
+    """
+    def cell(r: Ratio) -> str:
+        return "no data" if r.value is None else f"{r.numerator} of {r.denominator} ({_percent(r)})"
+
+    rows: list[tuple[str, ...]] = [(OUTCOME_TITLE, *(f"within {m} months" for m in FOLLOW_UP_MONTHS))]
+    for group, label in ((ENROLLED, "participants, since enrolling"), (NOTIFIED, "notified, not enrolled")):
+        rows.append((label, *(cell(f.later_shooting[(group, m)]) for m in FOLLOW_UP_MONTHS)))
+    return rows
 
 
 def _percent(r: Ratio) -> str:
