@@ -205,7 +205,6 @@ report.
             self._show(self._loaded)
         else:
             self.load()
-        self.load_all_in()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
     def load(self) -> None:
@@ -220,7 +219,6 @@ report.
             self.load_weeks(self.figures, self.weeks)
         else:
             self.load()
-        self.load_all_in(self.all_in)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
     def load_weeks(self, kept: Figures, weeks: int) -> None:
@@ -249,8 +247,8 @@ report.
         self.query_one("#figures-all-in", Static).update(render_all_in(f))
 
     def action_refresh(self) -> None:
+        self.all_in = None  # read again whole once the program's figures are in (_show)
         self.load()
-        self.load_all_in()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -273,6 +271,9 @@ report.
         )
         self.query_one("#figures-notifications", Static).update(render_notifications(f))
         self.query_one("#figures-follow-through", Static).update(render_follow_through(f))
+        # VIP All In's figures after the program's: their load never competes with the program's (`f`, `w`);
+        # for other weeks of the same day only the weeks' figures are read again.
+        self.load_all_in(self.all_in)
 
 
 def render_notifications(f: Figures) -> Text:
