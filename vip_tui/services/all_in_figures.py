@@ -326,19 +326,17 @@ def _later_shootings(s: Session, today: dt.date, dialect: str) -> dict[tuple[str
         .group_by(notified_who)
     )
     cohort = sa.union_all(enrolled, notified).subquery()
-    involved = (
-        select(func.coalesce(involved_person.merged_into_id, involved_person.id).label("who"),
-               _day(Incident.occurred_at, dialect).label("day"))
-        .select_from(Involvement)
-        .join(involved_person, involved_person.id == Involvement.person_id)
-        .join(Incident, col(Incident.id) == col(Involvement.incident_id))
-        .where(col(Involvement.role).in_(list(LATER_ROLES)))
-        .subquery()
-    )
+    # From each person of the cohort to their records (the person and any merged into them), their involvements
+    # as victim or suspect and the incidents after the index date: every step by an index.
+    later = _day(Incident.occurred_at, dialect)
     rows = s.exec(
-        select(cohort.c.grp, cohort.c.idx, func.min(involved.c.day))
+        select(cohort.c.grp, cohort.c.idx, func.min(later))
         .select_from(cohort)
-        .outerjoin(involved, sa.and_(involved.c.who == cohort.c.who, involved.c.day > cohort.c.idx))
+        .outerjoin(involved_person, sa.or_(involved_person.id == cohort.c.who,
+                                           involved_person.merged_into_id == cohort.c.who))
+        .outerjoin(Involvement, sa.and_(col(Involvement.person_id) == involved_person.id,
+                                        col(Involvement.role).in_(list(LATER_ROLES))))
+        .outerjoin(Incident, sa.and_(col(Incident.id) == col(Involvement.incident_id), later > cohort.c.idx))
         .group_by(cohort.c.grp, cohort.c.who, cohort.c.idx)
     ).all()
     counts = {(g, m): [0, 0] for g in (ENROLLED, NOTIFIED) for m in FOLLOW_UP_MONTHS}
