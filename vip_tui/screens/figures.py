@@ -241,10 +241,12 @@ report.
         self.app.call_from_thread(self._show_all_in, figures)
 
     def _show_all_in(self, f: AllInFigures) -> None:
+        panel = self.query("#figures-all-in").results(Static)
         if not self.is_attached or f.weeks != self.weeks:
             return
-        self.all_in = f
-        self.query_one("#figures-all-in", Static).update(render_all_in(f))
+        for static in panel:  # none once the screen is being closed
+            self.all_in = f
+            static.update(render_all_in(f))
 
     def action_refresh(self) -> None:
         self.all_in = None  # read again whole once the program's figures are in (_show)
@@ -271,9 +273,9 @@ report.
         )
         self.query_one("#figures-notifications", Static).update(render_notifications(f))
         self.query_one("#figures-follow-through", Static).update(render_follow_through(f))
-        # VIP All In's figures after the program's: their load never competes with the program's (`f`, `w`);
-        # for other weeks of the same day only the weeks' figures are read again.
-        self.load_all_in(self.all_in)
+        # VIP All In's figures once the program's are drawn: their load never competes with the program's
+        # (`f`, `w`); for other weeks of the same day only the weeks' figures are read again.
+        self.call_after_refresh(self.load_all_in, self.all_in)
 
 
 def render_notifications(f: Figures) -> Text:
