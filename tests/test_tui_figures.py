@@ -238,3 +238,17 @@ def test_the_all_in_figures_look_right(snap_compare, all_in_db, size) -> None:  
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_all_in_figures_arriving_after_the_screen_closed_change_nothing(all_in_db) -> None:  # noqa: ANN001
+    from vip_tui.services.all_in_figures import all_in_figures
+
+    app = make_app(all_in_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_figures(app, pilot)
+        await _all_in_text(app, pilot)
+        shown = screen.all_in
+        await pilot.press("escape")
+        await settle(pilot)
+        screen._show_all_in(all_in_figures(all_in_db, today=dt.date(2026, 11, 24), weeks=12))  # noqa: SLF001
+        assert screen.all_in is shown and isinstance(app.screen, MeetingsScreen)
