@@ -61,7 +61,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from ..db import Database
-from ..enums import ACTIVE_STAGES, ContactMethod, ExitReason, GoalStatus, NeedDomain, NeedLevel, Role, Stage
+from ..enums import ACTIVE_STAGES, ContactMethod, ExitReason, GoalStatus, NeedLevel, Role, Stage
 from ..models import Contact, Goal, Incident, Involvement, Need, NeedAssessment, Notification, Participant, Person
 from .all_in import allowed_gap
 from .figures import ALL_TIME, DELIVERED, FigureRow, Ratio, _as_date, _day, _interval, _ratio_row, _Window, check_weeks
