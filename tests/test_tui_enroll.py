@@ -208,3 +208,86 @@ def test_the_enroll_form_looks_right_at_80x24(snap_compare, database) -> None:  
         await settle(pilot)
 
     assert snap_compare(make_app(database), terminal_size=(80, 24), run_before=run_before)
+
+
+# --------------------------------------------------------------------------- the referrals board
+
+
+async def test_an_accepted_referral_enrolls_the_person_and_moves_on_to_engaged(database) -> None:  # noqa: ANN001
+    from vip_tui.screens.referrals import ReferralsScreen
+
+    accepted = next(r for r in follow.load_referrals(database) if r.status == ReferralStatus.accepted)
+    offered = next(r for r in follow.load_referrals(database) if r.status == ReferralStatus.offered)
+    app = make_app(database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ReferralsScreen())
+        await settle(pilot)
+        screen = app.screen
+        ids = [r.id for r in screen.rows]
+        await pilot.press(*["k"] * len(ids), *["j"] * ids.index(offered.id))
+        await settle(pilot)
+        assert "a" not in screen.active_bindings  # offered: not yet
+        await pilot.press("k", *["j"] * ids.index(accepted.id))
+        await settle(pilot)
+        assert screen.current_row().id == accepted.id
+        await until(pilot, lambda: "a Enroll" in screen_text(app).splitlines()[-1], "Enroll in the footer")
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, EnrollForm)
+        assert f"Enroll {accepted.person} in VIP All In · from the referral to {accepted.service}" in screen_text(app)
+        await fill(pilot, "Coach Imani Vale")
+        await until(pilot, lambda: app.screen is screen, "the form closes")
+        await settle(pilot)
+        assert f"Enrolled {accepted.person} in VIP All In (coach Coach Imani Vale)" in notified(app)
+        # The board shows the referral engaged now.
+        assert screen.current_row().id == accepted.id and screen.current_row().status == ReferralStatus.engaged
+        assert "engaged" in str(screen.query_one("#rf-detail").render())
+    [p] = participants(database)
+    assert (p.person_id, p.source, p.referral_id) == (accepted.person_id, EnrollSource.referral, accepted.id)
+    with database.session() as s:
+        assert s.get(Referral, accepted.id).status == ReferralStatus.engaged
+
+
+# --------------------------------------------------------------------------- the profile
+
+
+async def test_the_profile_enrolls_and_then_says_since_when_and_nothing_more(database) -> None:  # noqa: ANN001
+    from vip_tui.screens.person import PersonScreen
+
+    person_id = _notification(database, ASSIGNED).person_id  # Tobias Rendón-Hale: no delivered notification
+    app = make_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_person(person_id)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PersonScreen)
+        assert "enrolled in VIP All In" not in screen_text(app)
+        await until(pilot, lambda: "a Enroll" in screen_text(app).splitlines()[-1], "Enroll in the footer")
+        await pilot.press("a")
+        await settle(pilot)
+        assert "Enroll Tobias Rendón-Hale in VIP All In" in screen_text(app)
+        await fill(pilot, "Coach Imani Vale", cadence="0.5")
+        await until(pilot, lambda: app.screen is screen, "the form closes")
+        await until(pilot, lambda: f"enrolled in VIP All In since {TODAY.isoformat()}" in screen_text(app),
+                    "the profile says it")
+        assert "Enrolled Tobias Rendón-Hale in VIP All In (coach Coach Imani Vale)" in notified(app)
+        text = screen_text(app)
+        assert "Imani" not in text and "engaging" not in text.lower() and "0.5" not in text
+        assert "a" not in screen.active_bindings  # enrolled: nothing more to do here
+    [p] = participants(database)
+    assert (p.person_id, p.source, p.cadence) == (person_id, EnrollSource.profile, 0.5)
+
+
+@pytest.mark.parametrize("desk", ["full", "services"])
+async def test_enrolling_is_allowed_at_either_desk(database, desk: str) -> None:  # noqa: ANN001
+    app = make_app(database, desk=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await board_at(app, pilot, TO_FAMILY)
+        await pilot.press("a")
+        await settle(pilot)
+        await fill(pilot, "Coach Ruth Amaro")
+        await until(pilot, lambda: app.screen is screen, "the form closes")
+    [p] = participants(database)
+    assert p.coach == "Coach Ruth Amaro" and p.source == EnrollSource.notification
