@@ -547,7 +547,11 @@ While presenting, persons show as initials.
 
     def action_enroll(self) -> None:
         row = self.current_row()
-        if row is None or row.status not in all_in.DELIVERED:
+        if row is None:
+            return
+        if row.status not in all_in.DELIVERED:  # from the palette: the key is not shown here
+            self.notify(f"{row.ref} is {row.status.label}: a person enrolls from a delivered notification "
+                        "(or from their profile)", severity="warning")
             return
         open_enroll(self, row.person_id, row.person, source=EnrollSource.notification, notification_id=row.id,
                     origin=f"from notification {row.ref}", on_done=lambda: self.load(select_id=row.id))
