@@ -549,7 +549,7 @@ While presenting, persons show as initials.
         row = self.current_row()
         if row is None:
             return
-        if row.status not in all_in.DELIVERED:  # from the palette: the key is not shown here
+        if row.status not in all_in.DELIVERED:  # the key is not shown here; reached anyway (a reload under the key): say why
             self.notify(f"{row.ref} is {row.status.label}: a person enrolls from a delivered notification "
                         "(or from their profile)", severity="warning")
             return

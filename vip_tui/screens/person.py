@@ -133,7 +133,7 @@ here.
 
         if self.profile is None:
             return
-        if self.profile.enrolled_since is not None:  # from the palette: the key is not shown then
+        if self.profile.enrolled_since is not None:  # the key is not shown then; reached anyway: say why
             self.notify(f"{shown.name(self.app, self.profile.history.name)} is already enrolled in VIP All In, "
                         f"since {self.profile.enrolled_since.isoformat()}", severity="warning")
             return

@@ -82,6 +82,9 @@ class EnrollForm(FormDialog):
     async def _save(self, values: dict[str, Any]) -> None:
         try:
             message = await self.save(values)
+        except Exception as exc:  # noqa: BLE001 - an unexpected failure is said under the form, never lost
+            self.log.error(exc)
+            message = f"Not enrolled: {exc}"
         finally:
             self._saving = False
         if message:
