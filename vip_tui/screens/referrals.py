@@ -226,7 +226,7 @@ While presenting, persons show as initials.
         row = self.current_row()
         if row is None:
             return
-        if row.status not in all_in.REFERRAL_ENROLLS:  # the key is not shown here; reached anyway (a reload under the key): say why
+        if row.status not in all_in.REFERRAL_ENROLLS:  # not shown here; reached anyway (a reload): say why
             self.notify(f"This referral is {row.status.label}: a person enrolls from an accepted or engaged one "
                         "(or from their profile)", severity="warning")
             return

@@ -128,7 +128,8 @@ def open_enroll(
             return
         from .. import disclosure
 
-        coach = f" (coach {shown.safe(values['coach'])})" if disclosure.may_see(app.audience, "services.coach_entered") else ""
+        said_back = disclosure.may_see(app.audience, "services.coach_entered")  # not on a shared screen
+        coach = f" (coach {shown.safe(values['coach'])})" if said_back else ""
         screen.notify(f"Enrolled {name} in VIP All In{coach}", markup=False)
         if on_done is not None:
             on_done()
