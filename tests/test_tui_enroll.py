@@ -93,6 +93,11 @@ async def test_enroll_shows_in_the_footer_only_on_a_delivered_notification(datab
         await pilot.press("a")  # not delivered: the key does nothing
         await settle(pilot)
         assert app.screen is screen
+        screen.action_enroll()  # reached anyway (the row changed under the key): told why not
+        await settle(pilot)
+        assert app.screen is screen
+        assert ("1-9 is assigned: a person enrolls from a delivered notification (or from their profile)"
+                in notified(app))
         for ref in (DELIVERED, TO_FAMILY):
             screen = await board_at(app, pilot, ref)
             assert screen.active_bindings["a"].enabled
@@ -276,6 +281,10 @@ async def test_the_profile_enrolls_and_then_says_since_when_and_nothing_more(dat
         text = screen_text(app)
         assert "Imani" not in text and "engaging" not in text.lower() and "0.5" not in text
         assert "a" not in screen.active_bindings  # enrolled: nothing more to do here
+        screen.action_enroll()  # reached anyway (the row changed under the key): told why not
+        await settle(pilot)
+        assert f"Tobias Rendón-Hale is already enrolled in VIP All In, since {TODAY.isoformat()}" in notified(app)
+        assert app.screen is screen
     [p] = participants(database)
     assert (p.person_id, p.source, p.cadence) == (person_id, EnrollSource.profile, 0.5)
 

@@ -20,7 +20,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, AttemptResult, EnrollSource, NotificationStatus
+from ..enums import (
+    NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, AttemptResult, EnrollSource, NotificationStatus,
+)
 from ..services import all_in
 from ..services import notifications as svc
 from ..services.guard import ServiceError, StaleEdit
@@ -547,7 +549,11 @@ While presenting, persons show as initials.
 
     def action_enroll(self) -> None:
         row = self.current_row()
-        if row is None or row.status not in all_in.DELIVERED:
+        if row is None:
+            return
+        if row.status not in all_in.DELIVERED:  # not shown here; reached anyway (a reload): say why
+            self.notify(f"{row.ref} is {row.status.label}: a person enrolls from a delivered notification "
+                        "(or from their profile)", severity="warning")
             return
         open_enroll(self, row.person_id, row.person, source=EnrollSource.notification, notification_id=row.id,
                     origin=f"from notification {row.ref}", on_done=lambda: self.load(select_id=row.id))

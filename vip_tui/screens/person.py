@@ -131,7 +131,11 @@ here.
         from ..enums import EnrollSource
         from ..widgets.enroll_form import open_enroll
 
-        if self.profile is None or self.profile.enrolled_since is not None:
+        if self.profile is None:
+            return
+        if self.profile.enrolled_since is not None:  # the key is not shown then; reached anyway: say why
+            self.notify(f"{shown.name(self.app, self.profile.history.name)} is already enrolled in VIP All In, "
+                        f"since {self.profile.enrolled_since.isoformat()}", severity="warning")
             return
         open_enroll(self, self.profile.person_id, self.profile.history.name, source=EnrollSource.profile,
                     on_done=self.load)

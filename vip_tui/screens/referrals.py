@@ -224,7 +224,11 @@ While presenting, persons show as initials.
 
     def action_enroll(self) -> None:
         row = self.current_row()
-        if row is None or row.status not in all_in.REFERRAL_ENROLLS:
+        if row is None:
+            return
+        if row.status not in all_in.REFERRAL_ENROLLS:  # not shown here; reached anyway (a reload): say why
+            self.notify(f"This referral is {row.status.label}: a person enrolls from an accepted or engaged one "
+                        "(or from their profile)", severity="warning")
             return
         open_enroll(self, row.person_id, row.person, source=EnrollSource.referral, referral_id=row.id,
                     origin=f"from the referral to {row.service}", on_done=lambda: self.load(select_id=row.id))

@@ -43,7 +43,7 @@ class PersonProfile:
     notifications: list[NotificationRow]  # newest first, each with its attempts
     referrals: list[ReferralRow]
     aliases: tuple[str, ...] = ()  # of the record asked for; shown in the full view only
-    enrolled_since: dt.date | None = None  # the open VIP All In episode's start: the one fact of it every audience reads
+    enrolled_since: dt.date | None = None  # the open VIP All In episode's start (every audience reads it)
 
     @property
     def person_id(self) -> int:

@@ -82,6 +82,9 @@ class EnrollForm(FormDialog):
     async def _save(self, values: dict[str, Any]) -> None:
         try:
             message = await self.save(values)
+        except Exception as exc:  # noqa: BLE001 - an unexpected failure is said under the form, never lost
+            self.log.error(exc)
+            message = f"Not enrolled: {exc}"
         finally:
             self._saving = False
         if message:
@@ -125,7 +128,8 @@ def open_enroll(
             return
         from .. import disclosure
 
-        coach = f" (coach {shown.safe(values['coach'])})" if disclosure.may_see(app.audience, "services.coach_entered") else ""
+        said_back = disclosure.may_see(app.audience, "services.coach_entered")  # not on a shared screen
+        coach = f" (coach {shown.safe(values['coach'])})" if said_back else ""
         screen.notify(f"Enrolled {name} in VIP All In{coach}", markup=False)
         if on_done is not None:
             on_done()
