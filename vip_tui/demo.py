@@ -61,6 +61,9 @@ def build_demo(
         from .demo_history import seed_history
 
         lines += seed_history(database)
+        from .demo_caseload import seed_caseload
+
+        lines += seed_caseload(database)
     return database, lines
 
 
