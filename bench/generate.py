@@ -1165,6 +1165,17 @@ def report(g: Generated) -> None:
     print(f"  most involvements of one person: {g.max_involvements}; persons with 20+: {g.persons_with_20_plus}")
 
 
+def has_participants(path: str) -> bool:
+    """Whether the history at ``path`` (an SQLite file) has VIP All In participants (generated after issue 15)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        try:
+            return con.execute("SELECT COUNT(*) FROM participant").fetchone()[0] > 0
+        except sqlite3.OperationalError:  # no such table: older than migration 0005
+            return False
+
+
 def default_db_path(years: float = 5, seed: int = 7) -> Path:
     """Where the benchmark keeps its history unless told otherwise (outside the repository)."""
     root = Path(os.environ.get("VIP_BENCH_DIR") or Path(os.environ.get("TMPDIR", "/tmp")) / "vip-bench")
