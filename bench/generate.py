@@ -905,7 +905,7 @@ class _AllIn:
         for n in r.sample(delivered, len(delivered)):
             if len([s for s in starts if s[2] == EnrollSource.notification]) >= wanted[EnrollSource.notification]:
                 break
-            if n["person_id"] in taken:
+            if n["person_id"] in taken or n["closed_at"].date() >= last:
                 continue
             day = min(n["closed_at"].date() + dt.timedelta(days=r.randrange(0, 21)), last - dt.timedelta(days=1))
             taken.add(n["person_id"])

@@ -267,3 +267,31 @@ def test_enrolled_since_is_one_statement_for_any_number_of_persons(caseloads) ->
         assert count(db, all_in.enrolled_since, db, persons + list(range(1, 2000))) == ENROLLED_SINCE
         with db.session() as s:  # the review's and the minutes' way: inside their own session
             assert count(db, all_in.enrolled_since, s, persons) == ENROLLED_SINCE
+
+
+def test_the_generated_participants_keep_the_program_rules(caseloads) -> None:  # noqa: ANN001
+    """Bulk rows, but as services.all_in would have made them (the benchmark measures a caseload that could exist)."""
+    import sqlalchemy as sa
+
+    db = caseloads[200]
+    with db.engine.connect() as con:
+        def scalar(sql: str) -> int:
+            return con.execute(sa.text(sql)).scalar_one()
+
+        assert scalar("SELECT COUNT(*) FROM (SELECT person_id FROM participant WHERE exited_on IS NULL "
+                      "GROUP BY person_id HAVING COUNT(*) > 1) x") == 0
+        # Contacts, assessments and goals within the episode; nothing after the history's "now".
+        assert scalar("SELECT COUNT(*) FROM contact c JOIN participant p ON p.id = c.participant_id "
+                      "WHERE date(c.at) < p.enrolled_on OR (p.exited_on IS NOT NULL AND date(c.at) > p.exited_on) "
+                      "OR c.at > '2026-11-24 09:30:00'") == 0
+        assert scalar("SELECT COUNT(*) FROM need_assessment a JOIN participant p ON p.id = a.participant_id "
+                      "WHERE a.assessed_on < p.enrolled_on") == 0
+        assert scalar("SELECT COUNT(*) FROM contact") == 20 * 200
+        # A notification source is the person's delivered notification, an earlier one; a referral an engaged one.
+        assert scalar("SELECT COUNT(*) FROM participant p JOIN notification n ON n.id = p.notification_id "
+                      "WHERE n.person_id != p.person_id OR n.status NOT IN ('delivered', 'delivered_to_family') "
+                      "OR date(n.closed_at) > p.enrolled_on") == 0
+        assert scalar("SELECT COUNT(*) FROM participant p JOIN referral r ON r.id = p.referral_id "
+                      "WHERE r.person_id != p.person_id OR r.status != 'engaged' OR r.status_on > p.enrolled_on") == 0
+        assert scalar("SELECT COUNT(*) FROM participant WHERE (exited_on IS NULL) != (exit_reason IS NULL) "
+                      "OR (exited_on IS NULL) = (stage = 'exited')") == 0
