@@ -91,3 +91,28 @@ def test_a_participant_has_intake_needs_a_plan_and_contacts_in_the_coaches_words
     with demo.session() as s:
         methods = set(s.exec(select(Contact.method)).all())
     assert methods == set(ContactMethod)
+
+
+def test_a_kept_demo_made_before_vip_all_in_says_rebuild_adds_the_caseload(tmp_path: Path) -> None:
+    import sqlite3
+
+    from vip_tui import locations
+
+    built, _ = build_demo(AGENDAS, None, user="tester")
+    built.dispose()
+    path = locations.demo_db_path()
+    again, lines = build_demo(AGENDAS, None, user="tester")  # kept as it is, caseload and all: one line
+    again.dispose()
+    assert len(lines) == 1 and "kept as it was" in lines[0]
+    with sqlite3.connect(path) as con:  # as a demo made before issue 15 is
+        for table in ("contact", "need", "need_assessment", "goal", "participant"):
+            con.execute(f"DELETE FROM {table}")
+    kept, lines = build_demo(AGENDAS, None, user="tester")
+    kept.dispose()
+    assert lines[1] == ("this demo was made before VIP All In and has no caseload; "
+                        "`vip demo --rebuild` (or `make demo REBUILD=1`) starts it afresh")
+    rebuilt, lines = build_demo(AGENDAS, None, user="tester", rebuild=True)
+    try:
+        assert len(all_in.caseload(rebuilt, today=REVIEW_DAY, status="all")) == 13
+    finally:
+        rebuilt.dispose()
