@@ -39,9 +39,9 @@ WIDE_COLUMNS = (
     Col("stage", "Stage", 10),
     Col("enrolled", "Enrolled", 10),
     Col("last", "Last contact", 12),
-    Col("due", "Next due", 20),
+    Col("due", "Next due", 10),
     Col("urgent", "Urgent needs", None, minimum=12),
-    Col("goals", "Goals due", 9),
+    Col("goals", "Goals", 5),
 )
 NARROW_COLUMNS = (
     Col("person", "Person", 16),
@@ -109,8 +109,7 @@ def due_cell(screen: VipScreen, row: CaseloadRow, *, wide: bool) -> str | Text:
     if row.next_due is None:
         return "—"
     if row.overdue:
-        words = f"overdue · {row.days_since} days" if wide else f"{row.days_since} days"
-        return Text(words, style=f"bold {theme_colour(screen, 'error')}")  # type: ignore[arg-type]
+        return Text(f"{row.days_since} days", style=f"bold {theme_colour(screen, 'error')}")  # type: ignore[arg-type]
     return row.next_due.isoformat() if wide else f"{row.next_due:%m-%d}"
 
 
@@ -291,6 +290,8 @@ never while presenting.
         last = f"last contact {row.last_contact.isoformat()}" if row.last_contact else "no contact yet"
         text = Text.assemble(
             (who(self, row.person), "bold"),
+            (f" · overdue, {row.days_since} days since the last contact" if row.overdue else "",
+             f"bold {theme_colour(self, 'error')}"),
             f" · episode {row.episode} · {row.stage.label} since {row.stage_on.isoformat()} · "
             f"{row.cadence:g}/week · {last} · urgent: {urgent}",
         )
