@@ -93,13 +93,16 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
         with VerticalScroll(id="pv-body"):
             with Horizontal(id="pv-top"):
                 yield Static("", id="pv-needs", classes="pv-pane")
-                with Vertical(id="pv-plan", classes="pv-pane"):
-                    yield Static("Plan", classes="pv-title")
-                    yield VimTable(id="pv-goals", cursor_type="row", zebra_stripes=True)
+                with Vertical(id="pv-side"):  # wide: services and episodes beside the needs
+                    yield Static("", classes="pv-services pv-pane")
+                    yield Static("", classes="pv-episodes pv-pane")
+            yield Static("Plan", classes="pv-title")
+            yield VimTable(id="pv-goals", cursor_type="row", zebra_stripes=True, first_last=False)
             yield Static("Contacts", classes="pv-title")
-            yield VimTable(id="pv-contacts", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="pv-services", classes="pv-pane")
-            yield Static("", id="pv-episodes", classes="pv-pane")
+            yield VimTable(id="pv-contacts", cursor_type="row", zebra_stripes=True, first_last=False)
+            with Vertical(id="pv-bottom"):  # narrow: below the contacts
+                yield Static("", classes="pv-services pv-pane")
+                yield Static("", classes="pv-episodes pv-pane")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -131,8 +134,8 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
         self.query_one("#pv-body").display = False
         for table in self.query(DataTable):
             table.clear(columns=True)
-        for pane in ("#pv-needs", "#pv-services", "#pv-episodes"):
-            self.query_one(pane, Static).update("")
+        for pane in self.query(".pv-pane").results(Static):
+            pane.update("")
         self.refresh_bindings()
 
     def present_mode_changed(self, presenting: bool) -> None:
@@ -150,11 +153,15 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
         self.query_one("#pv-body").display = True
         self.sub_title = f"VIP All In · {who(self, view.row.person)}"
         self.query_one("#pv-head", Static).update(self._head(view, width, wide))
-        self.query_one("#pv-needs", Static).update(self._needs(view, width // 2 - 4 if wide else width - 4))
-        self._goals(view, width // 2 - 2 if wide else width - 2)
+        self.set_class(not wide, "-narrow")
+        half = width // 2 - 4 if wide else width - 4
+        self.query_one("#pv-needs", Static).update(self._needs(view, half))
+        self._goals(view, width - 2)
         self._contacts(view, width - 2)
-        self.query_one("#pv-services", Static).update(self._services(view, width - 4))
-        self.query_one("#pv-episodes", Static).update(self._episodes(view, width - 4))
+        for pane in self.query(".pv-services").results(Static):
+            pane.update(self._services(view, half))
+        for pane in self.query(".pv-episodes").results(Static):
+            pane.update(self._episodes(view, half))
         if first:
             self.query_one("#pv-goals").focus()
         self.refresh_bindings()
@@ -200,8 +207,8 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
             line.append(f"{need.level.label:<7}", style=style[need.level])
             line.append(f"{need.domain.label:<16}")
             if need.note:
-                line.append(shown.safe(need.note), style="italic")
-            t.append_text(_cut(line, width))
+                line.append(shown.safe(need.note), style="italic")  # wraps: a note is read whole
+            t.append_text(line)
             t.append("\n")
         nothing = [n.domain.label for n in current.needs if n.level == NeedLevel.none and not n.note]
         if nothing:
@@ -225,8 +232,8 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
         table = self.query_one("#pv-goals", DataTable)
         keep = self._goal_key()
         table.clear(columns=True)
-        target_w, status_w, domain_w = 10, 14, 12
-        rest = max(width - target_w - status_w - domain_w - 10, 20)
+        target_w, status_w, domain_w = 10, 10, 15
+        rest = max(width - target_w - status_w - domain_w - 12, 20)
         for label, key, w in (("Domain", "domain", domain_w), ("Goal", "goal", rest * 3 // 5),
                               ("Target", "target", target_w), ("Milestones", "milestones", rest - rest * 3 // 5),
                               ("Status", "status", status_w)):
@@ -249,7 +256,7 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
     def _contacts(self, view: ParticipantView, width: int) -> None:
         table = self.query_one("#pv-contacts", DataTable)
         table.clear(columns=True)
-        fixed = (("When", "at", 16), ("How", "how", 9), ("Min", "min", 4), ("By", "by", 14))
+        fixed = (("When", "at", 16), ("How", "how", 9), ("Min", "min", 4), ("By", "by", 18 if width >= WIDE else 12))
         note_w = max(width - sum(w for *_, w in fixed) - 12, 16)
         for label, key, w in (*fixed, ("Note", "note", note_w)):
             table.add_column(label, key=key, width=w)
@@ -273,7 +280,7 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
             line.append(r.status.label, style="bold")
             if r.status_on:
                 line.append(f" since {r.status_on.isoformat()}", style="dim")
-            t.append_text(_cut(line, width))
+            t.append_text(line)  # wraps
             t.append("\n")
         if not view.referrals:
             t.append("none\n", style="dim")
@@ -289,7 +296,7 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
             line = Text(f"{e.episode}. enrolled {e.enrolled_on.isoformat()} ({e.source.label}) · "
                         f"coach {shown.safe(e.coach)} · {ended}",
                         style="bold" if e.participant_id == view.row.participant_id else "")
-            t.append_text(_cut(line, width))
+            t.append_text(line)  # wraps
             t.append("\n")
         return t
 
