@@ -327,3 +327,42 @@ def test_caseload_looks_right(snap_compare, database, size) -> None:  # noqa: AN
 def test_walk_in_form_looks_right(snap_compare, database) -> None:  # noqa: ANN001
     app = make_app(database, desk="services")
     assert snap_compare(app, terminal_size=(80, 24), run_before=_snap(app, "w"))
+
+
+# --------------------------------------------------------------------------- keys: help and palette
+
+
+@pytest.mark.parametrize("where", ["caseload", "participant"])
+async def test_every_key_has_an_id_is_in_the_help_and_in_the_palette(database, where: str) -> None:  # noqa: ANN001
+    from tests.test_tui_keys import _bindings
+    from textual.widgets import Markdown
+
+    from vip_tui.screens.help import HelpScreen
+
+    app = make_app(database, desk="services")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caseload(app, pilot)
+        if where == "participant":
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ParticipantScreen)
+        screen = app.screen
+        own = [b for bs in type(screen)._merge_bindings().key_to_bindings.values() for b in bs]  # noqa: SLF001
+        for b in own:
+            assert b.description, f"{b.key} has no description"
+            assert b.id or b.action.startswith(("screen.copy", "app.focus")), f"{b.key} has no id"
+        palette = [c.title for c in app.get_system_commands(screen)]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {line for line in app.screen.query_one(Markdown).source.splitlines() if line.startswith("| `")}
+        for b in _bindings(screen):
+            if b.key in ("ctrl+c", "super+c") and b.action in ("app.quit", "app.help_quit") or not b.description:
+                continue
+            key = app.get_key_display(b)
+            assert any(f"| {b.description} |" in r and key in r.split("|")[1] for r in rows), f"{key} not in help"
+        for b in own:
+            if b.action not in ("back", "app.help"):
+                assert b.description in palette, f"{b.description} not in the palette"
+        await pilot.press("escape")
+        assert app.screen is screen
