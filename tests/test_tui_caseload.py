@@ -366,3 +366,26 @@ async def test_every_key_has_an_id_is_in_the_help_and_in_the_palette(database, w
                 assert b.description in palette, f"{b.description} not in the palette"
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_names_and_coaches_that_look_like_markup_show_literally(database) -> None:  # noqa: ANN001
+    hostile = "[@click=app.quit]Zed[/]"  # as wide as the person column
+    all_in.enroll_walk_in(database, hostile, coach="[i]Co\x1b[31m[/i]", cadence=1)
+    app = make_app(database, desk="services")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_caseload(app, pilot)
+        text = screen_text(app)
+        assert "[@click=app.quit]Zed[/]" in text
+        assert "[i]Co␛[31m[/i]" in text and "\x1b" not in text
+        await to_person(app, pilot, hostile)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "[@click=app.quit]Zed[/] · episode 1" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        while "[i]" not in screen.sub_title:
+            await pilot.press("b")
+            await settle(pilot)
+        assert screen.sub_title == "VIP All In caseload · coach [i]Co␛[31m[/i]"
+        assert people(app) == [hostile]
+        assert app.is_running

@@ -406,7 +406,7 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
                             version=row.version)
 
         decision_forms.ask(self, f"Coach and cadence · {who(self, row.person)}",
-                           forms.plan_fields(row.coach, row.cadence, [row.coach]), write, self.load,
+                           forms.plan_fields(row.coach, row.cadence, all_in.coaches(db)), write, self.load,
                            saved=lambda _: "Coach and cadence saved")
 
     def action_exit(self) -> None:
