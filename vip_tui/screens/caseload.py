@@ -65,6 +65,24 @@ def who(screen: VipScreen, name: str) -> str:
     return shown.safe(person_name(name, screen.app.audience))
 
 
+def open_caseload(app: Any) -> None:
+    """Show the caseload: read first (off the UI thread), then pushed with its rows.
+
+    Read under a screen being built, the statements wait for the drawing (the
+    GIL), as a profile's and the figures' did (issue 7, issue 14).
+    """
+
+    def read() -> None:
+        try:
+            rows: list[CaseloadRow] | None = all_in.caseload(app.db, today=app.now().date())
+        except Exception:  # noqa: BLE001  (the screen loads again and reports it)
+            rows = None
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(lambda: app.push_screen(CaseloadScreen(rows)))
+
+    app.run_worker(read, thread=True, exclusive=True, exit_on_error=False, group="open-caseload")
+
+
 # --------------------------------------------------------------------------- forms shared with the participant screen
 
 
@@ -154,8 +172,9 @@ never while presenting.
         *COMMON_BINDINGS,
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, rows: list[CaseloadRow] | None = None) -> None:
         super().__init__()
+        self._preloaded = rows  # read by open_caseload before the push
         self.all_rows: list[CaseloadRow] = []
         self.rows: list[CaseloadRow] = []
         self.coach: str | None = None
@@ -163,6 +182,7 @@ never while presenting.
         self.overdue = False
         self._width = 0
         self._loaded = False
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -176,7 +196,11 @@ never while presenting.
     def on_mount(self) -> None:
         self.query_one("#cl-empty").display = False
         self._update_header()
-        self.load()
+        rows, self._preloaded = self._preloaded, None
+        if rows is not None:
+            self.show(rows)
+        else:
+            self.load()
 
     # ------------------------------------------------------------------ loading
 
@@ -335,8 +359,9 @@ never while presenting.
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        if self._loaded:
+        if self._resumed:
             self.load()  # a contact or a stage may have changed on the participant screen
+        self._resumed = True  # the first resume is the push itself
 
     def action_contact(self) -> None:
         row = self.current_row()

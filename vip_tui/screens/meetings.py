@@ -178,9 +178,9 @@ and social services) at the services desk only (`vip --desk services`).
         if reason is not None:  # service records: the services desk only, never while presenting
             self.notify(reason, severity="warning", timeout=8)
             return
-        from .caseload import CaseloadScreen
+        from .caseload import open_caseload
 
-        self.app.push_screen(CaseloadScreen())
+        open_caseload(self.app)
 
     def action_import_agenda(self) -> None:
         from .agenda_import import AgendaImportScreen
