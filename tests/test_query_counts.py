@@ -29,11 +29,13 @@ MEETING_DAY = dt.date(2026, 11, 24)
 NOW = dt.datetime(2026, 11, 24, 9, 30)
 
 # Statements per call, at most (see the module docstring).
-ITEM_DETAIL = 14  # item, meeting, incident, involvements joined to persons/groups, notes, 3 decision kinds, 6 history
+# item, meeting, incident, involvements joined to persons/groups, notes, 3 decision kinds, 6 history,
+# + since issue 15 whether each person is enrolled in VIP All In, since when (one statement for all of them)
+ITEM_DETAIL = 15
 ITEM_VIEW = ITEM_DETAIL + 2  # what the review loads on every move: + the agenda stamp (one statement) + the agenda
 MEETINGS_LIST = 1
 # 19 until issue 14: now every involvement with its place, group and reviews in one statement, the aliases with the person.
-PERSON_PROFILE = 13
+PERSON_PROFILE = 14  # 13 + since issue 15 "enrolled in VIP All In since DATE" (one statement)
 PERSON_SEARCH = 1
 CASE_SEARCH = 1
 MEETING_DATA = 18  # export.data.load_meeting: everything the minutes show
