@@ -20,6 +20,7 @@ from vip_tui.screens.notifications import NotificationsScreen
 from vip_tui.screens.participant import ParticipantScreen
 from vip_tui.services import all_in
 from vip_tui.widgets.dialogs import FormDialog
+from vip_tui.widgets.enroll_form import EnrollForm
 
 SIZE = (120, 36)
 DELIVERED = "1-3"  # a delivered notification of the sample history (Dante Ashby-Coles, fictional)
@@ -52,9 +53,6 @@ async def contact(pilot, how_downs: int, minutes: str, note: str) -> None:  # no
 
 
 async def test_from_a_delivered_notification_to_enrollment_intake_three_contacts_and_a_stage(database) -> None:  # noqa: ANN001
-    # h2's form: on main once h2 is merged (until then this flow cannot start from the board).
-    EnrollForm = pytest.importorskip("vip_tui.widgets.enroll_form").EnrollForm  # noqa: N806
-
     app = make_app(database, desk="services")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
