@@ -395,7 +395,7 @@ never while presenting.
             self.load(made[-1] if made else None)
 
         decision_forms.ask(
-            self, "Walk-in · enroll in VIP All In", forms.walk_in_fields(self.coaches(), self.coach), write,
+            self, "Walk-in · enroll in VIP All In", forms.walk_in_fields(all_in.coaches(db), self.coach), write,
             done, saved=lambda _: "Walk-in enrolled in VIP All In",
         )
 
