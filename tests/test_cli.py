@@ -190,7 +190,7 @@ def test_help_lists_every_command_and_each_one_loads() -> None:
     code, out, err = vip("--help")
     assert code == 0, err
     listed = [line.split()[0] for line in out.split("Commands:\n", 1)[1].splitlines() if line.strip()]
-    assert listed == sorted(COMMANDS) and len(listed) == 12  # config: issue 14
+    assert listed == sorted(COMMANDS) and len(listed) == 14  # config: issue 14; caseload, participants: issue 15
     for name in COMMANDS:
         code, out, err = vip(name, "--help")
         assert code == 0 and f" {name} [OPTIONS]" in out.splitlines()[0], err

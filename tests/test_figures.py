@@ -488,12 +488,13 @@ def test_vip_figures_prints_every_figure_with_its_denominator(sample: Database) 
     assert rows["not located"] == ["not", "located", "1", "33%"]
     assert rows["cancelled"] == ["cancelled", "0", "0%"]
     i = lines.index("Follow-through")
-    assert [line.split("  ")[0] for line in lines[i + 1:]] == [
+    follow = lines[i + 1:lines.index("", i)]  # VIP All In's figures follow (tests/test_all_in_cli.py)
+    assert [line.split("  ")[0] for line in follow] == [
         "Delivery rate", "Accepted services, all time", "Accepted services, 2026 Q4", "Action items closed",
         "Closed as done", "Days open until closed", "Age of open action items", "Incident to review, last 2 weeks",
         "Incident to review, all time",
     ]
-    said = {line.split("  ")[0]: line.split("  ")[-1].strip() for line in lines[i + 1:]}
+    said = {line.split("  ")[0]: line.split("  ")[-1].strip() for line in follow}
     assert said["Delivery rate"] == "50% delivered (1 of 2 notifications with an outcome)"
     assert said["Accepted services, 2026 Q4"] == "100% accepted (1 of 1 person notified in 2026 Q4)"
     assert said["Closed as done"] == "100% done (1 of 1 closed action item; 0 dropped)"

@@ -171,3 +171,84 @@ async def test_f_on_the_meetings_shows_the_figures_with_their_data_in_their_firs
             del FiguresScreen._compositor_refresh
         assert isinstance(app.screen, FiguresScreen)
     assert first and first[0].startswith("Figures on "), first
+
+
+# --------------------------------------------------------------------------- VIP All In (issue 15 item 6)
+
+
+@pytest.fixture
+def all_in_db(program_db):  # noqa: ANN001, ANN201
+    from tests.test_all_in_figures import build_all_in
+
+    build_all_in(program_db)
+    return program_db
+
+
+async def _all_in_text(app, pilot) -> str:  # noqa: ANN001
+    from tests.tui_helpers import until
+
+    screen = app.screen
+    await until(pilot, lambda: screen.all_in is not None and screen.all_in.weeks == screen.weeks,
+                "the VIP All In figures of the weeks shown")
+    await settle(pilot)
+    return " ".join(_text(screen, "#figures-all-in").split())
+
+
+@pytest.mark.parametrize("desk", ["full", "services"])
+async def test_the_all_in_figures_show_at_every_desk_with_their_denominators(all_in_db, desk: str) -> None:  # noqa: ANN001
+    app = make_app(all_in_db, desk=desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_figures(app, pilot)
+        shown = await _all_in_text(app, pilot)
+        assert "Enrolled, last 12 weeks 3 (6 all time)" in shown
+        assert "Active today 3 (2 engaging, 1 active)" in shown
+        assert "On cadence today 1 of 3 active participants not overdue (33.3%)" in shown
+        assert "Needs met 1 of 3 needs at intake met (33.3%); 2 reassessed" in shown
+        assert ("Later shooting, as victim or suspect within 6 months within 12 months "
+                "participants, since enrolling 1 of 3 (33.3%) 2 of 3 (66.7%) "
+                "notified, not enrolled 1 of 2 (50%) 2 of 2 (100%)") in shown
+        for name in ("Quenneville", "Ollerenshaw", "Tennant", "couch-surfing"):  # counts, never a record
+            assert name not in shown
+
+
+async def test_w_gives_the_all_in_figures_of_the_other_weeks_and_r_reloads_them(all_in_db) -> None:  # noqa: ANN001
+    from vip_tui.services import all_in
+
+    app = make_app(all_in_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_figures(app, pilot)
+        await _all_in_text(app, pilot)
+        await pilot.press("w")
+        shown = await _all_in_text(app, pilot)
+        assert screen.all_in.weeks == 26 and "Enrolled, last 26 weeks 3 (6 all time)" in shown
+        all_in.enroll_walk_in(all_in_db, "Jo Featherstonehaugh", coach="Marisol Tennant")
+        await pilot.press("r")
+        shown = await _all_in_text(app, pilot)
+        assert "Enrolled, last 26 weeks 4 (7 all time)" in shown and "Active today 4 (3 engaging" in shown
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_the_all_in_figures_look_right(snap_compare, all_in_db, size) -> None:  # noqa: ANN001
+    app = make_app(all_in_db)
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await _open_figures(app, pilot)
+        await _all_in_text(app, pilot)
+        app.screen.query_one("#figures-all-in").scroll_visible(animate=False, top=True)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_all_in_figures_arriving_after_the_screen_closed_change_nothing(all_in_db) -> None:  # noqa: ANN001
+    from vip_tui.services.all_in_figures import all_in_figures
+
+    app = make_app(all_in_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_figures(app, pilot)
+        await _all_in_text(app, pilot)
+        shown = screen.all_in
+        await pilot.press("escape")
+        await settle(pilot)
+        screen._show_all_in(all_in_figures(all_in_db, today=dt.date(2026, 11, 24), weeks=12))  # noqa: SLF001
+        assert screen.all_in is shown and isinstance(app.screen, MeetingsScreen)

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "amend": "amend:amend",
     "amendments": "amend:amendments",
     "backup": "backup:backup",
+    "caseload": "all_in:caseload",
     "config": "config:config",
     "db": "db:db_group",
     "demo": "demo:demo",
@@ -40,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "meetings": "meetings:meetings",
     "minutes": "export:minutes",
     "notifications": "notifications:notifications",
+    "participants": "all_in:participants",
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from .common import FORCE, Refused, checked_output, echo, refusals, table_lines
 
 if TYPE_CHECKING:
     from .common import Context
+    from ..services.all_in_figures import AllInFigures
     from ..services.figures import Figures
 
 CSV_HEADER = ("figure", "group", "period", "value", "numerator", "denominator")
@@ -51,7 +53,9 @@ def figures(ctx: Context, weeks: int, csv_file: Path | None, force: bool) -> Non
     Shootings per week by type and by area command, notifications by status
     and their delivery rate, people notified who accepted services (all time
     and this quarter), action-item closure and days open, days from incident
-    to review.
+    to review; VIP All In's participants enrolled, active and exited, contacts
+    against cadence, needs met, goals met, and later shootings of participants
+    beside persons notified but not enrolled (counts only: no service record).
 
     \b
     Weeks run Monday to Sunday by when the incident occurred; the last one is
@@ -63,6 +67,7 @@ def figures(ctx: Context, weeks: int, csv_file: Path | None, force: bool) -> Non
     its numerator and denominator; "no data" when there is nothing to count.
     """
     from ..outputs import write_file
+    from ..services.all_in_figures import all_in_figures
     from ..services.figures import FiguresError, check_weeks, program_figures
 
     try:
@@ -76,29 +81,35 @@ def figures(ctx: Context, weeks: int, csv_file: Path | None, force: bool) -> Non
         checked_output(database, csv_file, force=force)
     with refusals():
         try:
-            result = program_figures(database, today=database.now().date(), weeks=weeks)
+            today = database.now().date()
+            result = program_figures(database, today=today, weeks=weeks)
+            all_in = all_in_figures(database, today=today, weeks=weeks)
         except FiguresError as exc:
             raise Refused(str(exc)) from exc
     if to_stdout:
-        sys.stdout.write(for_terminal(figures_csv(result)) if sys.stdout.isatty() else figures_csv(result))
+        text = figures_csv(result, all_in)
+        sys.stdout.write(for_terminal(text) if sys.stdout.isatty() else text)
         return
-    for line in figures_text(result):
+    for line in [*figures_text(result), "", *all_in_text(all_in)]:
         echo(line)
     if csv_file is not None:
         with refusals():
-            write_file(csv_file, figures_csv(result).encode("utf-8"), force=force, protected=database.files())
-        echo(f"\nwrote {csv_file} ({sum(1 for _ in result.rows())} rows)")
+            write_file(csv_file, figures_csv(result, all_in).encode("utf-8"), force=force, protected=database.files())
+        rows = sum(1 for _ in result.rows()) + (sum(1 for _ in all_in.rows()))
+        echo(f"\nwrote {csv_file} ({rows} rows)")
 
 
-def figures_csv(f: Figures) -> str:
+def figures_csv(f: Figures, all_in: AllInFigures | None = None) -> str:
     """The tidy CSV: one row a figure, group and period, with its numerator and denominator where it has them.
+
+    The VIP All In figures (``all_in``) follow the program's, their figure names beginning with ``VIP All In``.
 
     Text cells that a spreadsheet would take for a formula are neutralised (:func:`csv_cell`).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    for row in f.rows():
+    for row in itertools.chain(f.rows(), all_in.rows() if all_in is not None else ()):
         writer.writerow(
             (
                 csv_cell(row.figure),
@@ -167,3 +178,17 @@ def figures_text(f: Figures) -> list[str]:
     width = max(len(label) for label, _ in sentences)
     lines.extend(f"{label.ljust(width)}  {text}" for label, text in sentences)
     return lines
+
+
+def all_in_text(f: AllInFigures) -> list[str]:
+    """The VIP All In figures as ``vip figures`` prints them: a label and a sentence each."""
+    from ..services.all_in_figures import all_in_lines, outcome_rows
+
+    sentences = all_in_lines(f)
+    width = max(len(label) for label, _ in sentences)
+    return [
+        "VIP All In (counts only: no service record)",
+        *(f"{label.ljust(width)}  {text}" for label, text in sentences),
+        "",
+        *table_lines(outcome_rows(f), right={1, 2}),
+    ]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from ..enums import IncidentType
+from ..services.all_in_figures import AllInFigures, all_in_figures, all_in_lines, all_in_window, outcome_rows
 from ..services.figures import (
     DELIVERY_RATE,
     WEEK_CHOICES,
@@ -119,6 +120,23 @@ Every rate shows what it counts:
 - **Incident to review**: median calendar days from the incident to the first
   meeting that had it on the agenda, for the weeks shown and for all time.
 
+**VIP All In** (counts only, shown at every desk: no name, need or note):
+
+- **Enrolled** in the weeks shown (episodes: a re-enrollment is a new one)
+  and all time; **active** today by stage; **exited** by reason.
+- **Contacts**: contacts made in the weeks shown (an attempt without contact
+  does not count) of those the cadences asked for (contacts a week × weeks
+  enrolled in them); and per participant per week, made and asked.
+- **On cadence today**: active participants not overdue, as the caseload
+  marks them.
+- **Needs met**: needs some or urgent at intake that are none at the latest
+  assessment, of all needs some or urgent at intake.
+- **Goals met**: of goals met, dropped, or open past their target date.
+- **Later shooting**: persons involved as victim or suspect in a shooting of
+  any type after their enrollment (participants) or after the delivery of
+  their notification (notified, never enrolled), within 6 and 12 months;
+  only those whose 6 (12) months have passed are counted.
+
 `w` switches between 12, 26 and 52 weeks; `r` reloads (another user may have
 changed the data). `vip figures --csv FILE` writes the same numbers for a
 report.
@@ -139,6 +157,7 @@ report.
         width: 1fr; height: auto; border: round $primary; border-title-color: $text; padding: 0 1;
     }
     FiguresScreen #figures-notifications { width: 42; }
+    FiguresScreen #figures-all-in { width: 100%; }
     FiguresScreen.-wide #figures-charts { layout: vertical; }
     FiguresScreen.-wide #figures-charts .figures-panel { width: 100%; }
     """
@@ -147,6 +166,7 @@ report.
         super().__init__()
         self.weeks = weeks
         self.figures: Figures | None = None
+        self.all_in: AllInFigures | None = None
         self._loaded = figures  # loaded before the push (VipApp.open_figures): shown at mount
         self._set_width_class(weeks)
 
@@ -167,6 +187,7 @@ report.
             with Horizontal(id="figures-tables", classes="figures-row"):
                 yield Static("", id="figures-notifications", classes="figures-panel")
                 yield Static("", id="figures-follow-through", classes="figures-panel")
+            yield Static("Loading…", id="figures-all-in", classes="figures-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -175,6 +196,7 @@ report.
             "#figures-by-area": "Shootings per week by area command",
             "#figures-notifications": "Notifications by status, all time",
             "#figures-follow-through": "Follow-through",
+            "#figures-all-in": "VIP All In · counts only",
         }
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
@@ -208,7 +230,26 @@ report.
             figures = program_figures(self.app.db, today=today, weeks=weeks)
         self.app.call_from_thread(self._show, figures)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="all-in-figures")
+    def load_all_in(self, kept: AllInFigures | None = None) -> None:
+        """VIP All In's figures for the weeks shown: only the weeks' ones read again when ``kept`` is of today."""
+        today, weeks = self.app.now().date(), self.weeks
+        if kept is not None and kept.today == today:
+            figures = all_in_window(self.app.db, kept, weeks=weeks)
+        else:
+            figures = all_in_figures(self.app.db, today=today, weeks=weeks)
+        self.app.call_from_thread(self._show_all_in, figures)
+
+    def _show_all_in(self, f: AllInFigures) -> None:
+        panel = self.query("#figures-all-in").results(Static)
+        if not self.is_attached or f.weeks != self.weeks:
+            return
+        for static in panel:  # none once the screen is being closed
+            self.all_in = f
+            static.update(render_all_in(f))
+
     def action_refresh(self) -> None:
+        self.all_in = None  # read again whole once the program's figures are in (_show)
         self.load()
 
     def action_back(self) -> None:
@@ -232,6 +273,9 @@ report.
         )
         self.query_one("#figures-notifications", Static).update(render_notifications(f))
         self.query_one("#figures-follow-through", Static).update(render_follow_through(f))
+        # VIP All In's figures once the program's are drawn: their load never competes with the program's
+        # (`f`, `w`); for other weeks of the same day only the weeks' figures are read again.
+        self.call_after_refresh(self.load_all_in, self.all_in)
 
 
 def render_notifications(f: Figures) -> Text:
@@ -278,3 +322,16 @@ class LabelledLines:
 
 def render_follow_through(f: Figures) -> LabelledLines:
     return LabelledLines([(label, sentence) for label, sentence in follow_through(f) if label != DELIVERY_RATE])
+
+
+def render_all_in(f: AllInFigures) -> Group:
+    """VIP All In's figures, then the outcome: participants beside the notified who did not enroll, in columns."""
+    rows = outcome_rows(f)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    table = Text(no_wrap=True, overflow="crop")
+    for n, row in enumerate(rows):
+        table.append(row[0].ljust(widths[0]), style="bold")
+        for cell, width in zip(row[1:], widths[1:]):
+            table.append("  " + cell.rjust(width), style="bold" if n == 0 else "dim" if cell == "no data" else "")
+        table.append("\n" if n < len(rows) - 1 else "")
+    return Group(LabelledLines(all_in_lines(f)), Text(""), table)
