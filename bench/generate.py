@@ -4,7 +4,9 @@
 
 Five years is about 260 weekly meetings, 5,000 incidents, 20,000 persons,
 3,000 notifications (with their attempts), 10,000 notes, 10,000 action items,
-referrals, attendance and disseminations. Every name, street, crew and case
+referrals, attendance and disseminations, and 600 VIP All In participants
+(about 100 still open) with 20 contacts each, their needs assessments and
+goals. Every name, street, crew and case
 number is made up from small invented syllable lists; the same seed gives the
 same database, row for row.
 
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import random
 import sys
@@ -65,6 +68,9 @@ class Plan:
     profile_involvements: int = 20
     merged: int = 40
     groups: int = 60
+    # VIP All In (issue 15): episodes over the years, most exited by now, each with its contacts.
+    participants: int = 600
+    contacts_per_participant: int = 20
     last_date: dt.date = LAST_DATE
 
     @classmethod
@@ -88,6 +94,7 @@ class Plan:
             profile_involvements=min(base.profile_involvements, max(2, round(base.incidents * f / 50))),
             merged=n(base.merged, 1),
             groups=n(base.groups, 4),
+            participants=n(base.participants, 2),
         )
         return replace(plan, **overrides)
 
@@ -268,6 +275,7 @@ class _Maker:
         self._notes()
         self._attendance()
         self._disseminations()
+        _AllIn(self).make()
         return {
             "last_meeting_id": p.meetings,
             "profile_person_id": self.profile_person_id,
@@ -846,6 +854,201 @@ class _Maker:
         self.rows["dissemination"] = rows
 
 
+# --------------------------------------------------------------------------- VIP All In (issue 15)
+
+COACH_NOTES = [
+    "Met at the center; went over the plan together.", "Checked in by text, answered the same day.",
+    "Phone call; rough week but he called before it got worse.", "Drove him to the appointment and back.",
+    "Lunch; talked about work and his kids.", "Went by the house, nobody home; left a card.",
+    "Short call to confirm Thursday.", "Sat with the family after the hearing.",
+]  # fmt: skip
+GOALS = {
+    "housing": "Own lease", "employment": "A steady job", "education": "GED", "income": "Rent caught up",
+    "id_documents": "State ID", "legal": "Warrant cleared", "safety": "A safety plan he believes in",
+    "mental_health": "Regular counseling", "substance_use": "First appointment at treatment",
+    "family": "Shared custody", "transportation": "Bus pass", "physical_health": "Clinic follow-ups kept",
+}  # fmt: skip
+MILESTONES = ["Documents gathered", "Application in", "First appointment", "Follow-up kept", "Deposit saved"]
+
+
+class _AllIn:
+    """Participants for the history: about ``plan.participants`` episodes over the years, bulk rows.
+
+    The rules of services.all_in hold: one open episode per person (a person
+    re-enrolls only after an exit), a notification source is a delivered
+    notification of that person and enrollment follows it, a referral source
+    an engaged referral, contacts, needs and goals lie between enrollment and
+    exit. About 100 of 600 are still open on the last date, a quarter of them
+    overdue. Its own random stream: the rest of the history does not change.
+    """
+
+    def __init__(self, maker: _Maker) -> None:
+        self.m = maker
+        self.plan = maker.plan
+        self.r = random.Random(maker.rng.random())  # drawn last: what came before is unchanged
+
+    def make(self) -> None:
+        from vip_tui.enums import EnrollSource, NotificationStatus as NS, ReferralStatus as RS
+
+        m, p, r = self.m, self.plan, self.r
+        last = p.last_date
+        first = m.meeting_dates[0]
+        self.coaches = [f"{r.choice(FIRST_START)[0]}. {m.last_name()}" for _ in range(6)]
+        self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        starts: list[tuple[dt.date, int, EnrollSource, int | None, int | None]] = []
+        taken: set[int] = set()
+        delivered = sorted(
+            (n for n in m.rows["notification"] if n["status"] in (NS.delivered, NS.delivered_to_family) and n["closed_at"]),
+            key=lambda n: n["closed_at"],
+        )
+        wanted = {EnrollSource.notification: round(p.participants * 0.7), EnrollSource.referral: round(p.participants * 0.15)}
+        for n in r.sample(delivered, len(delivered)):
+            if len([s for s in starts if s[2] == EnrollSource.notification]) >= wanted[EnrollSource.notification]:
+                break
+            if n["person_id"] in taken or n["closed_at"].date() >= last:
+                continue
+            day = min(n["closed_at"].date() + dt.timedelta(days=r.randrange(0, 21)), last - dt.timedelta(days=1))
+            taken.add(n["person_id"])
+            starts.append((day, n["person_id"], EnrollSource.notification, n["id"], None))
+        for ref in r.sample(m.rows["referral"], len(m.rows["referral"])):
+            if len([s for s in starts if s[2] == EnrollSource.referral]) >= wanted[EnrollSource.referral]:
+                break
+            if ref["status"] != RS.engaged or ref["person_id"] in taken or ref["status_on"] >= last:
+                continue
+            taken.add(ref["person_id"])
+            starts.append((ref["status_on"], ref["person_id"], EnrollSource.referral, None, ref["id"]))
+        span = (last - first).days
+        while len(starts) < p.participants:  # walk-ins (and what the small plans cannot fill otherwise)
+            day = first + dt.timedelta(days=r.randrange(span))
+            starts.append((day, self._walk_in(day), EnrollSource.walk_in, None, None))
+        for day, person_id, source, notification_id, referral_id in sorted(starts, key=lambda s: (s[0], s[1])):
+            exited = self._episode(day, person_id, 1, source, notification_id, referral_id)
+            # A few come back after an exit: a new episode, never two open at once.
+            if exited and exited + dt.timedelta(days=60) < last and r.random() < 0.04:
+                again = exited + dt.timedelta(days=r.randrange(30, min(400, (last - exited).days)))
+                self._episode(again, person_id, 2, EnrollSource.profile, None, None)
+        for name, rows in self.rows.items():
+            m.rows[name] = rows
+
+    def pick(self, weighted: Sequence[tuple[Any, float]]) -> Any:
+        r = self.r.random() * sum(w for _, w in weighted)
+        for value, w in weighted:
+            r -= w
+            if r <= 0:
+                return value
+        return weighted[-1][0]
+
+    def _walk_in(self, day: dt.date) -> int:
+        m, r = self.m, self.r
+        persons = m.rows["person"]
+        pid = len(persons) + 1
+        name = f"{r.choice(FIRST_START)}{r.choice(FIRST_END)} {m.last_name()}"
+        dob = dt.date(day.year - r.randrange(16, 40), 1, 1) + dt.timedelta(days=r.randrange(365))
+        persons.append(dict(id=pid, record_id=None, name=name, name_key=m.name_key(name), dob=dob, merged_into_id=None))
+        return pid
+
+    def _episode(self, enrolled: dt.date, person_id: int, episode: int, source: Any, notification_id: int | None,
+                 referral_id: int | None) -> dt.date | None:
+        """One episode with its needs, goals and contacts; returns its exit date (None: still open)."""
+        from vip_tui.enums import ContactMethod, ExitReason, Stage
+
+        m, p, r = self.m, self.plan, self.r
+        last = p.last_date
+        short = r.random() < 0.25
+        length = r.randrange(14, 90) if short else r.randrange(120, 560)
+        exited_on = enrolled + dt.timedelta(days=length)
+        reason = None
+        if exited_on < last:
+            reason = ExitReason(self.pick(
+                [("lost_contact", 0.4), ("declined", 0.35), ("moved_away", 0.1), ("incarcerated", 0.1), ("deceased", 0.05)]
+                if short else
+                [("completed", 0.6), ("moved_away", 0.12), ("incarcerated", 0.12), ("lost_contact", 0.1),
+                 ("deceased", 0.03), ("declined", 0.03)]
+            ))
+            end, stage, stage_on = exited_on, Stage.exited, exited_on
+        else:
+            exited_on = None
+            age = (last - enrolled).days
+            stage = (Stage.engaging if age < 21 else Stage.planning if age < 45 else
+                     Stage.active if age < 240 else Stage.sustaining)
+            stage_on = enrolled + dt.timedelta(days={Stage.engaging: 0, Stage.planning: 21, Stage.active: 45,
+                                                     Stage.sustaining: 240}[stage])
+            end = last
+        cadence = r.choice([0.5, 1.0, 1.0, 1.0, 2.0, 3.0] if stage != Stage.sustaining else [0.5, 0.5, 1.0])
+        coach = self.coaches[min(len(self.coaches) - 1, int((enrolled - m.meeting_dates[0]).days / 365) + r.randrange(2))]
+        pid = len(self.rows["participant"]) + 1
+        created = dt.datetime.combine(enrolled, dt.time(10))
+        self.rows["participant"].append(dict(
+            id=pid, person_id=person_id, episode=episode, coach=coach, enrolled_on=enrolled, source=source,
+            notification_id=notification_id, referral_id=referral_id, stage=stage, stage_on=stage_on, cadence=cadence,
+            exited_on=exited_on, exit_reason=reason, created_at=created,
+        ))
+        # Contacts: the first on the day of enrollment, the last (still open) recent, or overdue for about a quarter.
+        if exited_on is None:
+            gap = max(1, math.ceil(7 / cadence))
+            lag = r.randrange(1, gap + 1) if r.random() < 0.75 else r.randrange(gap + 1, gap + 20)  # never today: it is 09:30
+            end_contacts = max(enrolled, last - dt.timedelta(days=lag))
+        else:
+            end_contacts = end
+        seconds = int((dt.datetime.combine(end_contacts, dt.time(17)) - created).total_seconds())
+        times = sorted([created + dt.timedelta(minutes=20)] + [
+            created + dt.timedelta(seconds=r.randrange(max(1, seconds))) for _ in range(p.contacts_per_participant - 2)
+        ] + [dt.datetime.combine(end_contacts, dt.time(16))])
+        for i, at in enumerate(times):
+            method = ContactMethod(self.pick([("in_person", 0.45), ("phone", 0.25), ("text", 0.18), ("attempt", 0.12)]))
+            if i == len(times) - 1 and method == ContactMethod.attempt:
+                method = ContactMethod.phone
+            self.rows["contact"].append(dict(
+                id=len(self.rows["contact"]) + 1, participant_id=pid, at=at.replace(microsecond=0), method=method,
+                minutes={"in_person": r.randrange(20, 90), "phone": r.randrange(5, 40), "text": 5, "attempt": 0}[method.value],
+                by=coach, note=r.choice(COACH_NOTES) if r.random() < 0.7 else None, created_at=at.replace(microsecond=0),
+            ))
+        self._needs(pid, enrolled, end, coach)
+        self._goals(pid, enrolled, end, exited_on)
+        return exited_on
+
+    def _needs(self, pid: int, enrolled: dt.date, end: dt.date, coach: str) -> None:
+        from vip_tui.enums import NeedDomain, NeedLevel
+
+        r = self.r
+        for k in range(min(4, 1 + (end - enrolled).days // 90)):
+            day = enrolled + dt.timedelta(days=90 * k)
+            aid = len(self.rows["need_assessment"]) + 1
+            self.rows["need_assessment"].append(dict(
+                id=aid, participant_id=pid, assessed_on=day, assessed_by=coach,
+                created_at=dt.datetime.combine(day, dt.time(15)),
+            ))
+            urgent = 0.2 / (k + 1)
+            for domain in NeedDomain:
+                level = NeedLevel(self.pick([("none", 0.5 + 0.1 * k), ("some", 0.3), ("urgent", urgent)]))
+                self.rows["need"].append(dict(
+                    id=len(self.rows["need"]) + 1, assessment_id=aid, domain=domain, level=level,
+                    note=r.choice(COACH_NOTES) if level != NeedLevel.none and r.random() < 0.3 else None,
+                ))
+
+    def _goals(self, pid: int, enrolled: dt.date, end: dt.date, exited_on: dt.date | None) -> None:
+        from vip_tui.enums import GoalStatus, NeedDomain
+
+        r = self.r
+        for _ in range(r.randrange(2, 5)):
+            domain = r.choice(list(NeedDomain))
+            set_on = enrolled + dt.timedelta(days=r.randrange(0, 21))
+            if set_on > end:
+                continue
+            target = set_on + dt.timedelta(days=r.randrange(30, 180))
+            status, status_on = GoalStatus.open, None
+            if target < end:
+                status = GoalStatus(self.pick([("met", 0.6), ("dropped", 0.15), ("open", 0.25)]))
+                status_on = None if status == GoalStatus.open else min(end, target + dt.timedelta(days=r.randrange(-20, 20)))
+            if exited_on is not None and status == GoalStatus.open:
+                status, status_on = GoalStatus.dropped, exited_on
+            self.rows["goal"].append(dict(
+                id=len(self.rows["goal"]) + 1, participant_id=pid, domain=domain, goal=GOALS[domain.value],
+                target_on=target, milestones=r.sample(MILESTONES, r.randrange(0, 4)), status=status,
+                status_on=status_on, created_at=dt.datetime.combine(set_on, dt.time(16)),
+            ))
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -876,7 +1079,7 @@ def _reset_sequences(con: Any) -> None:
 WRITE_ORDER = [
     "agency", "attendee", "meeting", "incident", "group_", "person", "person_group", "involvement",
     "agenda_item", "action_item", "notification", "notification_attempt", "referral", "note",
-    "meeting_attendance", "dissemination",
+    "meeting_attendance", "dissemination", "participant", "need_assessment", "need", "goal", "contact",
 ]  # fmt: skip
 
 
@@ -960,6 +1163,17 @@ def report(g: Generated) -> None:
     print(f"  profile person: id {g.profile_person_id}, record id {g.profile_record_id or '—'}, "
           f"exactly {g.plan.profile_involvements} involvements")
     print(f"  most involvements of one person: {g.max_involvements}; persons with 20+: {g.persons_with_20_plus}")
+
+
+def has_participants(path: str) -> bool:
+    """Whether the history at ``path`` (an SQLite file) has VIP All In participants (generated after issue 15)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        try:
+            return con.execute("SELECT COUNT(*) FROM participant").fetchone()[0] > 0
+        except sqlite3.OperationalError:  # no such table: older than migration 0005
+            return False
 
 
 def default_db_path(years: float = 5, seed: int = 7) -> Path:

@@ -248,3 +248,36 @@ def test_vip_opens_the_tui_with_the_file(config_file: Path, tmp_path: Path, monk
     code, _out, err = vip("--db", str(tmp_path / "tui.db"))
     assert code == 0, err
     assert seen == [f"sqlite:///{tmp_path / 'tui.db'}", "nord", "run"]
+
+
+def test_the_desk_comes_from_the_option_the_environment_or_the_file_and_a_wrong_one_is_told(
+    config_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    desks: list[str] = []
+
+    class _App:
+        def use_config(self, settings: config.Config) -> None:
+            pass
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(gc, "disable", lambda: None)
+    monkeypatch.setattr("vip_tui.app.make_app", lambda database, desk="full": (desks.append(desk), _App())[1])
+    db = str(tmp_path / "tui.db")
+    assert vip("--db", db)[0] == 0
+    config_file.write_text('desk = "services"\n')
+    assert vip("--db", db)[0] == 0
+    assert _show(vip("config", "show")[1])["desk"] == ("services", f"{config_file}:1")
+    assert vip("--db", db, "--desk", "full")[0] == 0
+    assert _show(vip("--desk", "full", "config", "show")[1])["desk"] == ("full", "--desk")
+    assert _show(vip("config", "show", env={"VIP_DESK": "full"})[1])["desk"] == ("full", "VIP_DESK")
+    assert desks == ["full", "services", "full"]
+
+    config_file.write_text('desk = "police"\n')  # never fatal: told, and the default (full) applies
+    code, out, err = vip("config", "show")
+    assert code == 0 and _show(out)["desk"] == ("full", "default")
+    assert f"{config_file}:1: desk: should be one of full, services, not 'police'; left out" in err
+    assert vip("--desk", "police", "meetings")[0] == 2

@@ -154,3 +154,32 @@ def test_refusals(twins) -> None:  # noqa: ANN001
     merge_persons(db, third_id, twins["tobias"], survivor_version=None, absorbed_version=None)
     with pytest.raises(MergeError, match="undo that merge first"):
         unmerge(db, first.id, version=None)
+
+
+def test_vip_all_in_episodes_follow_a_merge_and_go_back_on_undo(twins) -> None:  # noqa: ANN001
+    from vip_tui.enums import ExitReason
+    from vip_tui.models import Participant
+    from vip_tui.services import all_in
+
+    db = twins["db"]
+    today = db.now().date()
+    mine = all_in.enroll(db, twins["twin"], coach="Marisol Tennant", on=today - dt.timedelta(days=90))
+    all_in.exit_participant(db, mine.id, ExitReason.lost_contact, on=today - dt.timedelta(days=60), version=None)
+    again = all_in.enroll(db, twins["twin"], coach="Marisol Tennant", on=today - dt.timedelta(days=30))
+    theirs = all_in.enroll(db, twins["tobias"], coach="Tobias Brandvold", on=today - dt.timedelta(days=10))
+
+    with pytest.raises(MergeError, match="both enrolled in VIP All In; end one of the two episodes first"):
+        merge_persons(db, twins["tobias"], twins["twin"], survivor_version=None, absorbed_version=None)
+    all_in.exit_participant(db, again.id, ExitReason.declined, version=None)
+    done = merge_persons(db, twins["tobias"], twins["twin"], survivor_version=None, absorbed_version=None)
+    assert "2 VIP All In episodes" in done.summary
+
+    def episodes() -> list[tuple[int, int, int]]:
+        with db.session() as s:
+            return sorted((p.id, p.person_id, p.episode) for p in s.exec(select(Participant)))
+
+    assert episodes() == sorted([(theirs.id, twins["tobias"], 1), (mine.id, twins["tobias"], 2),
+                                 (again.id, twins["tobias"], 3)])
+    unmerge(db, done.id, version=None)
+    assert episodes() == sorted([(theirs.id, twins["tobias"], 1), (mine.id, twins["twin"], 1),
+                                 (again.id, twins["twin"], 2)])

@@ -29,11 +29,13 @@ MEETING_DAY = dt.date(2026, 11, 24)
 NOW = dt.datetime(2026, 11, 24, 9, 30)
 
 # Statements per call, at most (see the module docstring).
-ITEM_DETAIL = 14  # item, meeting, incident, involvements joined to persons/groups, notes, 3 decision kinds, 6 history
+# item, meeting, incident, involvements joined to persons/groups, notes, 3 decision kinds, 6 history,
+# + since issue 15 whether each person is enrolled in VIP All In, since when (one statement for all of them)
+ITEM_DETAIL = 15
 ITEM_VIEW = ITEM_DETAIL + 2  # what the review loads on every move: + the agenda stamp (one statement) + the agenda
 MEETINGS_LIST = 1
 # 19 until issue 14: now every involvement with its place, group and reviews in one statement, the aliases with the person.
-PERSON_PROFILE = 13
+PERSON_PROFILE = 14  # 13 + since issue 15 "enrolled in VIP All In since DATE" (one statement)
 PERSON_SEARCH = 1
 CASE_SEARCH = 1
 MEETING_DATA = 18  # export.data.load_meeting: everything the minutes show
@@ -46,6 +48,11 @@ FIGURES_WINDOW = 2  # `w` on the figures screen: the weeks' shootings and incide
 # per person and per involvement) before the importer looked persons, incidents and
 # groups up in bulk (issue 7); about 9 since (the inserts alone).
 IMPORT_PER_INCIDENT = 12
+# VIP All In (issue 15): the caseload is all_in.CASELOAD_STATEMENTS whatever its size; one participant's
+# screen: the episode with its person and notification, contacts, assessments, their needs, goals, the
+# person's episodes, their referrals.
+PARTICIPANT_VIEW = 7
+ENROLLED_SINCE = 1
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +205,95 @@ def test_an_import_grows_by_a_bounded_number_of_statements_per_incident(historie
     # The agencies and attendees of the file are a fixed part; the rest grows with the incidents.
     assert per_incident <= IMPORT_PER_INCIDENT, f"{per_incident:.1f} statements per incident ({sent})"
     assert sent[10] <= 200 + 10 * IMPORT_PER_INCIDENT, sent
+
+
+@pytest.fixture(scope="module")
+def caseloads(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, Database]]:
+    """Two histories alike but for the number of VIP All In participants: 10 and 200."""
+    folder = tmp_path_factory.mktemp("caseloads")
+    made = {}
+    for n in (10, 200):
+        g = generate(str(folder / f"caseload-{n}.db"), plan=Plan.for_years(0.2, last_meeting_items=5, participants=n),
+                     seed=11)
+        assert g.counts["participant"] == n
+        made[n] = open_database(g.url, user="tester", clock=lambda: NOW)
+    yield made
+    for db in made.values():
+        db.dispose()
+
+
+def test_the_caseload_is_a_fixed_number_of_statements_for_10_or_200_participants(caseloads) -> None:  # noqa: ANN001
+    from vip_tui.enums import Stage
+    from vip_tui.services import all_in
+
+    sizes = {}
+    for n, db in caseloads.items():
+        all_in.caseload(db)  # compile once
+        sizes[n] = len(all_in.caseload(db, status="all"))
+        coach = all_in.coaches(db)[0]
+        for kwargs in ({}, {"status": "all"}, {"overdue": True}, {"coach": coach}, {"stage": Stage.engaging},
+                       {"coach": coach, "overdue": True, "status": "all"}):
+            assert count(db, all_in.caseload, db, today=MEETING_DAY, **kwargs) == all_in.CASELOAD_STATEMENTS, (n, kwargs)
+    assert sizes == {10: 10, 200: 200}
+    assert all_in.CASELOAD_STATEMENTS == 4
+
+
+def test_a_participant_screen_reads_the_same_statements_however_long_the_episode(caseloads) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from vip_tui.enums import ContactMethod, NeedDomain, NeedLevel
+    from vip_tui.services import all_in
+
+    db = caseloads[10]
+    pid = all_in.caseload(db)[0].participant_id
+    all_in.participant_view(db, pid)  # compile once
+    before = count(db, all_in.participant_view, db, pid)
+    view = all_in.participant_view(db, pid)
+    enrolled = dt.datetime.combine(view.row.enrolled_on, dt.time(12))
+    for i in range(40):
+        all_in.log_contact(db, pid, method=ContactMethod.phone, at=enrolled + dt.timedelta(hours=i), minutes=5, note="x")
+    for _ in range(3):
+        all_in.assess_needs(db, pid, {NeedDomain.housing: (NeedLevel.urgent, None)})
+        all_in.add_goal(db, pid, NeedDomain.housing, "Own lease", target_on=MEETING_DAY)
+    after = all_in.participant_view(db, pid)
+    assert len(after.contacts) == len(view.contacts) + 40 and len(after.assessments) == len(view.assessments) + 3
+    assert count(db, all_in.participant_view, db, pid) == before == PARTICIPANT_VIEW
+
+
+def test_enrolled_since_is_one_statement_for_any_number_of_persons(caseloads) -> None:  # noqa: ANN001
+    from vip_tui.services import all_in
+
+    for n, db in caseloads.items():
+        persons = [r.person_id for r in all_in.caseload(db, status="all")]
+        assert len(all_in.enrolled_since(db, persons)) == len(all_in.caseload(db))
+        assert count(db, all_in.enrolled_since, db, persons + list(range(1, 2000))) == ENROLLED_SINCE
+        with db.session() as s:  # the review's and the minutes' way: inside their own session
+            assert count(db, all_in.enrolled_since, s, persons) == ENROLLED_SINCE
+
+
+def test_the_generated_participants_keep_the_program_rules(caseloads) -> None:  # noqa: ANN001
+    """Bulk rows, but as services.all_in would have made them (the benchmark measures a caseload that could exist)."""
+    import sqlalchemy as sa
+
+    db = caseloads[200]
+    with db.engine.connect() as con:
+        def scalar(sql: str) -> int:
+            return con.execute(sa.text(sql)).scalar_one()
+
+        assert scalar("SELECT COUNT(*) FROM (SELECT person_id FROM participant WHERE exited_on IS NULL "
+                      "GROUP BY person_id HAVING COUNT(*) > 1) x") == 0
+        # Contacts, assessments and goals within the episode; nothing after the history's "now".
+        assert scalar("SELECT COUNT(*) FROM contact c JOIN participant p ON p.id = c.participant_id "
+                      "WHERE date(c.at) < p.enrolled_on OR (p.exited_on IS NOT NULL AND date(c.at) > p.exited_on) "
+                      "OR c.at > '2026-11-24 09:30:00'") == 0
+        assert scalar("SELECT COUNT(*) FROM need_assessment a JOIN participant p ON p.id = a.participant_id "
+                      "WHERE a.assessed_on < p.enrolled_on") == 0
+        assert scalar("SELECT COUNT(*) FROM contact") == 20 * 200
+        # A notification source is the person's delivered notification, an earlier one; a referral an engaged one.
+        assert scalar("SELECT COUNT(*) FROM participant p JOIN notification n ON n.id = p.notification_id "
+                      "WHERE n.person_id != p.person_id OR n.status NOT IN ('delivered', 'delivered_to_family') "
+                      "OR date(n.closed_at) > p.enrolled_on") == 0
+        assert scalar("SELECT COUNT(*) FROM participant p JOIN referral r ON r.id = p.referral_id "
+                      "WHERE r.person_id != p.person_id OR r.status != 'engaged' OR r.status_on > p.enrolled_on") == 0
+        assert scalar("SELECT COUNT(*) FROM participant WHERE (exited_on IS NULL) != (exit_reason IS NULL) "
+                      "OR (exited_on IS NULL) = (stage = 'exited')") == 0

@@ -9,7 +9,7 @@ from .agenda.importer import import_files
 from sqlmodel import select
 
 from .db import Database, StorageError, display_url, open_database
-from .models import Meeting
+from .models import Meeting, Participant
 
 
 def agenda_files(folder: Path) -> list[Path]:
@@ -36,7 +36,8 @@ def build_demo(
     samples again. A ``db`` given by the user must be new: the demo never
     overwrites data, not even with ``rebuild``. With ``history``, weeks 1 and
     2 are then held and closed (demo_history), so the demo opens on a program
-    with old business to follow up.
+    with old business to follow up, and VIP All In has its caseload
+    (demo_caseload).
     """
     files = agenda_files(folder)
     if db is None:
@@ -44,7 +45,10 @@ def build_demo(
         if not rebuild and path.is_file():
             kept = _existing_demo(path, user)
             if kept is not None:
-                return kept, [f"demo database: {path} (kept as it was; {REBUILD_HINT})"]
+                lines = [f"demo database: {path} (kept as it was; {REBUILD_HINT})"]
+                if not _has_caseload(kept):
+                    lines.append(f"this demo was made before VIP All In and has no caseload; {REBUILD_HINT}")
+                return kept, lines
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         db = str(path)
@@ -61,7 +65,15 @@ def build_demo(
         from .demo_history import seed_history
 
         lines += seed_history(database)
+        from .demo_caseload import seed_caseload
+
+        lines += seed_caseload(database)
     return database, lines
+
+
+def _has_caseload(database: Database) -> bool:
+    with database.session() as s:
+        return s.exec(select(Participant.id).limit(1)).first() is not None
 
 
 def _existing_demo(path: Path, user: str | None) -> Database | None:

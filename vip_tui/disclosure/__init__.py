@@ -81,6 +81,8 @@ FIELDS: dict[str, frozenset[Audience]] = {
     # VIP All In service records: a compartment of their own (SPEC §9)
     "services.records": frozenset({Audience.services}),
     "services.enrolled_since": frozenset(Audience),
+    # The peer coach just typed into the enrollment form, said back to the desk that typed it (never the shared screen)
+    "services.coach_entered": _STAFF,
 }
 
 

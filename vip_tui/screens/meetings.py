@@ -45,7 +45,8 @@ preview shows what the import would create and update before it is applied.
 `n` creates a meeting for a date and `b` opens the highlighted meeting's
 agenda in the agenda builder (incidents, persons, budgets, invitees, the
 pre-read). `N` opens the notifications board (follow every custom notification
-and referral to its outcome) and `f` the program figures.
+and referral to its outcome) and `f` the program figures. `c` opens VIP All In's caseload (peer support
+and social services) at the services desk only (`vip --desk services`).
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,6 +64,8 @@ and referral to its outcome) and `f` the program figures.
                 tooltip="Follow notifications and referrals to their outcome"),
         Binding("f", "figures", "Figures", id="meetings.figures",
                 tooltip="Program figures: shootings per week, notifications, follow-through"),
+        Binding("c", "caseload", "Caseload", id="meetings.caseload",
+                tooltip="VIP All In's caseload (services desk only)"),
         *COMMON_BINDINGS,
     ]
 
@@ -167,6 +170,17 @@ and referral to its outcome) and `f` the program figures.
 
     def action_figures(self) -> None:
         self.app.open_figures()
+
+    def action_caseload(self) -> None:
+        from ..widgets.all_in_forms import hidden_reason
+
+        reason = hidden_reason(self.app)
+        if reason is not None:  # service records: the services desk only, never while presenting
+            self.notify(reason, severity="warning", timeout=8)
+            return
+        from .caseload import open_caseload
+
+        open_caseload(self.app)
 
     def action_import_agenda(self) -> None:
         from .agenda_import import AgendaImportScreen

@@ -20,12 +20,16 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from ..enums import NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, AttemptResult, NotificationStatus
+from ..enums import (
+    NOTIFICATION_TRANSITIONS, OPEN_NOTIFICATION_STATUSES, AttemptResult, EnrollSource, NotificationStatus,
+)
+from ..services import all_in
 from ..services import notifications as svc
 from ..services.guard import ServiceError, StaleEdit
 from ..services.notifications import NotificationFilter, NotificationRow
 from ..widgets import text as shown
 from ..widgets.dialogs import ConfirmDialog, Field, FormDialog
+from ..widgets.enroll_form import open_enroll
 from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS, VipScreen
 from . import decision_forms
@@ -47,7 +51,7 @@ WIDE = 110  # below this many columns, Area and Last attempt move to the detail 
 DETAIL_ATTEMPTS = 3
 
 # Actions about the highlighted notification.
-ROW_ACTIONS = frozenset({"person", "attempt", "set_status", "close", "services", "outcome", "refer"})
+ROW_ACTIONS = frozenset({"person", "attempt", "set_status", "close", "services", "outcome", "refer", "enroll"})
 
 STATUS_WORDS = {svc.OPEN: "open (proposed, approved, assigned)", svc.CLOSED: "closed (any final status)"}
 
@@ -87,6 +91,12 @@ and the one before if pressed again.
 `r` refers the person to a service from this notification; `R` opens the
 referrals. `enter` (or `p`) opens the person's profile.
 
+`a` enrolls the person in VIP All In (peer support and social services)
+from a delivered notification (to them or their family): the peer coach,
+the date and the contacts per week. It records the enrollment only, at
+either desk; the services desk does the intake. A person already enrolled
+is refused, with the date.
+
 `E` corrects what the meeting decided (person, reasons, team, due date) while
 that meeting is open; `x` removes a notification proposed by mistake (still
 proposed, nothing tried; asks first). A closed meeting's decisions are
@@ -99,6 +109,9 @@ While presenting, persons show as initials.
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p,enter", "person", "Person", id="notifications.person", tooltip="Open the person's profile"),
+        # Second: shown only on a delivered notification, where it is the next step (80 columns show it).
+        Binding("a", "enroll", "Enroll…", id="notifications.enroll",
+                tooltip="Enroll the person in VIP All In (a delivered notification)"),
         Binding("t", "attempt", "Attempt…", id="notifications.attempt", tooltip="Record an attempt to deliver it"),
         Binding("s", "set_status", "Status…", id="notifications.status",
                 tooltip="Move it to a status its lifecycle allows"),
@@ -295,6 +308,8 @@ While presenting, persons show as initials.
             return True if NOTIFICATION_TRANSITIONS[row.status] else None
         if action == "close":
             return True if _closing_statuses(row.status) else None
+        if action == "enroll":
+            return row.status in all_in.DELIVERED  # shown only where it applies
         return True
 
     # ------------------------------------------------------------------ keys
@@ -531,6 +546,17 @@ While presenting, persons show as initials.
             return
         refer_dialog(self, row.person_id, shown.name(self.app, row.person), notification=row,
                      on_done=lambda: self.load(select_id=row.id))
+
+    def action_enroll(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if row.status not in all_in.DELIVERED:  # not shown here; reached anyway (a reload): say why
+            self.notify(f"{row.ref} is {row.status.label}: a person enrolls from a delivered notification "
+                        "(or from their profile)", severity="warning")
+            return
+        open_enroll(self, row.person_id, row.person, source=EnrollSource.notification, notification_id=row.id,
+                    origin=f"from notification {row.ref}", on_done=lambda: self.load(select_id=row.id))
 
     def action_referrals(self) -> None:
         from .referrals import ReferralsScreen

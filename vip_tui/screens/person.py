@@ -11,7 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from ..disclosure import may_see
 from ..services.persons import PersonProfile, person_profile
+from ..widgets.persons_panel import enrolled_words
 from ..widgets import text as shown
 from .base import COMMON_BINDINGS, VipScreen
 
@@ -35,6 +37,13 @@ and outcome, and their referrals.
 `r` refers them to a service directly; `n` opens the notifications board for
 them alone, `R` their referrals (to move a referral along). While presenting,
 names show as initials and identifiers are hidden.
+
+`a` enrolls them in VIP All In (peer support and social services): the peer
+coach, the date and the contacts per week. It records the enrollment only,
+at either desk; the services desk does the intake. Someone enrolled shows
+"enrolled in VIP All In since DATE" under their name, to every audience;
+nothing else of VIP All In (coach, stage, needs, plan, contacts) is shown
+here.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,6 +52,8 @@ names show as initials and identifiers are hidden.
         Binding("n", "notifications", "Notifications", id="person.notifications",
                 tooltip="The notifications board for this person"),
         Binding("R", "referrals", "Referrals", id="person.referrals", tooltip="This person's referrals"),
+        Binding("a", "enroll", "Enroll…", id="person.enroll",
+                tooltip="Enroll this person in VIP All In (not shown once they are enrolled)"),
         *COMMON_BINDINGS,
     ]
 
@@ -99,8 +110,10 @@ names show as initials and identifiers are hidden.
             self._show(self.profile)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("refer", "notifications", "referrals") and self.profile is None:
+        if action in ("refer", "notifications", "referrals", "enroll") and self.profile is None:
             return None
+        if action == "enroll":
+            return self.profile is not None and self.profile.enrolled_since is None  # enrolled: nothing to do
         return True
 
     def action_back(self) -> None:
@@ -113,6 +126,19 @@ names show as initials and identifiers are hidden.
             return
         refer_dialog(self, self.profile.person_id, shown.name(self.app, self.profile.history.name),
                      on_done=self.load)
+
+    def action_enroll(self) -> None:
+        from ..enums import EnrollSource
+        from ..widgets.enroll_form import open_enroll
+
+        if self.profile is None:
+            return
+        if self.profile.enrolled_since is not None:  # the key is not shown then; reached anyway: say why
+            self.notify(f"{shown.name(self.app, self.profile.history.name)} is already enrolled in VIP All In, "
+                        f"since {self.profile.enrolled_since.isoformat()}", severity="warning")
+            return
+        open_enroll(self, self.profile.person_id, self.profile.history.name, source=EnrollSource.profile,
+                    on_done=self.load)
 
     def action_notifications(self) -> None:
         from .notifications import NotificationsScreen
@@ -158,6 +184,8 @@ def render_profile(profile: PersonProfile, app: VipApp, *, width: int = 116) -> 
         ids.append("also known as " + shown.safe(", ".join(aliases)))
     if ids:
         t.append(" · ".join(ids) + "\n", style="dim")
+    if profile.enrolled_since is not None and may_see(app.audience, "services.enrolled_since"):
+        t.append(f"{enrolled_words(profile.enrolled_since)}\n", style="bold")
 
     _heading(t, "Flags")
     for f in h.flags:

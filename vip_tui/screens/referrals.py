@@ -11,12 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from ..enums import ReferralStatus
+from ..enums import EnrollSource, ReferralStatus
+from ..services import all_in
 from ..services import notifications as svc
 from ..services.guard import ServiceError, StaleEdit
 from ..services.notifications import REFERRAL_ORDER, REFERRAL_TRANSITIONS, ReferralRow
 from ..widgets import text as shown
 from ..widgets.dialogs import Field, FormDialog
+from ..widgets.enroll_form import open_enroll
 from ..widgets.vim import VimTable
 from .base import COMMON_BINDINGS
 from . import decision_forms
@@ -36,7 +38,7 @@ COLUMNS = (
 WIDE = 100
 # The status filter cycles through these; None is every referral.
 STATUS_CYCLE: tuple[ReferralStatus | None, ...] = (None, *REFERRAL_ORDER)
-ROW_ACTIONS = frozenset({"person", "set_status", "edit"})
+ROW_ACTIONS = frozenset({"person", "set_status", "edit", "enroll"})
 
 
 class ReferralsScreen(UndoLast, BoardScreen, inherit_bindings=False):
@@ -60,12 +62,20 @@ happened (today unless you say otherwise). `e` edits the provider and note.
 still offered, provider any time); `x` removes one still offered (asks
 first). One made at a closed meeting is corrected as an amendment.
 
+`a` enrolls the person in VIP All In (peer support and social services)
+from an accepted or engaged referral: the peer coach, the date and the
+contacts per week; an accepted referral moves on to engaged. It records the
+enrollment only, at either desk; the services desk does the intake.
+
 `f` cycles the status filter; `enter` (or `p`) opens the person's profile.
 While presenting, persons show as initials.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p,enter", "person", "Person", id="referrals.person", tooltip="Open the person's profile"),
+        # Shown only on an accepted or engaged referral, where it is the next step.
+        Binding("a", "enroll", "Enroll…", id="referrals.enroll",
+                tooltip="Enroll the person in VIP All In (an accepted or engaged referral)"),
         Binding("s", "set_status", "Status…", id="referrals.status", tooltip="Move it to the next status, dated"),
         Binding("e", "edit", "Edit…", id="referrals.edit", tooltip="Provider and note"),
         Binding("f", "cycle_status", "Filter", id="referrals.filter", tooltip="Cycle the status filter"),
@@ -201,6 +211,8 @@ While presenting, persons show as initials.
             return None
         if action == "set_status" and not REFERRAL_TRANSITIONS[row.status]:
             return None
+        if action == "enroll":
+            return row.status in all_in.REFERRAL_ENROLLS  # shown only where it applies
         return True
 
     # ------------------------------------------------------------------ keys
@@ -209,6 +221,17 @@ While presenting, persons show as initials.
         self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
         if self._loaded:
             self.render_rows(self._current_id())
+
+    def action_enroll(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if row.status not in all_in.REFERRAL_ENROLLS:  # not shown here; reached anyway (a reload): say why
+            self.notify(f"This referral is {row.status.label}: a person enrolls from an accepted or engaged one "
+                        "(or from their profile)", severity="warning")
+            return
+        open_enroll(self, row.person_id, row.person, source=EnrollSource.referral, referral_id=row.id,
+                    origin=f"from the referral to {row.service}", on_done=lambda: self.load(select_id=row.id))
 
     def action_set_status(self) -> None:
         row = self.current_row()

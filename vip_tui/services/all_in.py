@@ -448,22 +448,14 @@ def _cadence(cadence: float) -> float:
     return cadence
 
 
-def _open_participant(s: Session, participant_id: int, version: int | None) -> Participant:
+def _open_participant(s: Session, participant_id: int, version: int | None = None) -> Participant:
+    """The episode, refused when gone, changed since ``version`` (None: not compared) or ended."""
     p = check_version(s.get(Participant, participant_id), version, "the participant")
     if p.exited_on is not None:
         raise NotAllowed(
             f"this episode ended on {p.exited_on.isoformat()} ({p.exit_reason.label if p.exit_reason else 'exited'}); "
             "enroll the person again for a new episode"
         )
-    return p
-
-
-def _participant_of(s: Session, participant_id: int) -> Participant:
-    p = s.get(Participant, participant_id)
-    if p is None:
-        raise ServiceError(f"no participant with id {participant_id}")
-    if p.exited_on is not None:
-        raise NotAllowed(f"this episode ended on {p.exited_on.isoformat()}; enroll the person again for a new episode")
     return p
 
 
@@ -487,14 +479,12 @@ def enroll(
     referral, the person's and accepted (it moves on to engaged) or engaged.
     Refused while the person has an open episode.
     """
-    coach_ = _text(coach, "the peer coach", limit=100, required=True)
-    on = _day(db, on, "the enrollment date")
-    cadence = _cadence(cadence)
     source = EnrollSource(source)
     if source == EnrollSource.notification and notification_id is None:
         raise ServiceError("enrolling from a notification needs the notification")
     if source == EnrollSource.referral and referral_id is None:
         raise ServiceError("enrolling from a referral needs the referral")
+    terms = _terms(db, coach, on, cadence)
     with writing(db, "the enrollment") as s:
         person = s.get(Person, person_id)
         if person is None:
@@ -509,54 +499,59 @@ def enroll(
             if n.status not in DELIVERED:
                 raise NotAllowed(f"the notification is {n.status.label}; a person enrolls from a delivered one")
         if referral_id is not None:
-            r = check_version(s.get(Referral, referral_id), None, "the referral")
-            if r.person_id != person.id:
+            r = s.get(Referral, referral_id)
+            if r is None or r.person_id != person.id:
                 raise ServiceError("that referral is for someone else")
             if r.status not in REFERRAL_ENROLLS:
                 raise NotAllowed(f"the referral is {r.status.label}; a person enrolls from an accepted one")
             if r.status == ReferralStatus.accepted:
-                r.status, r.status_on = ReferralStatus.engaged, on
-        episodes = s.exec(
-            select(Participant.episode, Participant.enrolled_on, Participant.exited_on, Participant.coach)
-            .where(col(Participant.person_id) == person.id)
-        ).all()
-        current = next((e for e in episodes if e[2] is None), None)
-        if current is not None:
-            raise NotAllowed(f"{person.name} is already enrolled, since {current[1].isoformat()} (coach {current[3]})")
-        last_exit = max((e[2] for e in episodes), default=None)
-        if last_exit is not None and on < last_exit:
-            raise ServiceError(f"{on.isoformat()} is before the last episode ended ({last_exit.isoformat()})")
-        p = Participant(
-            person_id=person.id, episode=1 + max((e[0] for e in episodes), default=0), coach=coach_,
-            enrolled_on=on, source=source, notification_id=notification_id, referral_id=referral_id,
-            stage=Stage.engaging, stage_on=on, cadence=cadence, created_at=db.now(),
-        )
-        s.add(p)
-        s.flush()
-        return Saved(p.id, p.version)  # type: ignore[arg-type]
+                r.status, r.status_on = ReferralStatus.engaged, terms[1]
+        return _episode(s, db, person, source, terms, notification_id=notification_id, referral_id=referral_id)
 
 
 def enroll_walk_in(
     db: Database, name: str, *, coach: str, dob: dt.date | None = None, on: dt.date | None = None,
     cadence: float = 1.0,
 ) -> Saved:
-    """A walk-in: a person record made now, enrolled at once (source ``walk_in``)."""
+    """A walk-in: a person record made now and enrolled at once (source ``walk_in``), in one transaction."""
     name_ = _text(name, "the name", limit=200, required=True)
-    assert name_ is not None
     if dob is not None and dob > db.now().date():
         raise ServiceError(f"the date of birth {dob.isoformat()} is in the future")
-    _text(coach, "the peer coach", limit=100, required=True)
+    terms = _terms(db, coach, on, cadence)
     with writing(db, "the walk-in") as s:
-        person = Person(name=name_, name_key=name_key(name_), dob=dob)
+        person = Person(name=name_, name_key=name_key(name_), dob=dob)  # type: ignore[arg-type]
         s.add(person)
         s.flush()
-        person_id = person.id
-    try:
-        return enroll(db, person_id, coach=coach, source=EnrollSource.walk_in, on=on, cadence=cadence)  # type: ignore[arg-type]
-    except ServiceError:
-        with writing(db, "the walk-in") as s:  # nothing half-made stays behind
-            s.delete(s.get(Person, person_id))
-        raise
+        return _episode(s, db, person, EnrollSource.walk_in, terms)
+
+
+def _terms(db: Database, coach: str, on: dt.date | None, cadence: float) -> tuple[str, dt.date, float]:
+    """An enrollment's coach, date and cadence, checked before anything is written."""
+    coach_ = _text(coach, "the peer coach", limit=100, required=True)
+    return coach_, _day(db, on, "the enrollment date"), _cadence(cadence)  # type: ignore[return-value]
+
+
+def _episode(
+    s: Session, db: Database, person: Person, source: EnrollSource, terms: tuple[str, dt.date, float], **links: int | None
+) -> Saved:
+    coach, on, cadence = terms
+    episodes = s.exec(
+        select(Participant.episode, Participant.enrolled_on, Participant.exited_on, Participant.coach)
+        .where(col(Participant.person_id) == person.id)
+    ).all()
+    current = next((e for e in episodes if e[2] is None), None)
+    if current is not None:
+        raise NotAllowed(f"{person.name} is already enrolled, since {current[1].isoformat()} (coach {current[3]})")
+    last_exit = max((e[2] for e in episodes), default=None)
+    if last_exit is not None and on < last_exit:
+        raise ServiceError(f"{on.isoformat()} is before the last episode ended ({last_exit.isoformat()})")
+    p = Participant(
+        person_id=person.id, episode=1 + max((e[0] for e in episodes), default=0), coach=coach, enrolled_on=on,
+        source=source, stage=Stage.engaging, stage_on=on, cadence=cadence, created_at=db.now(), **links,
+    )
+    s.add(p)
+    s.flush()
+    return Saved(p.id, p.version)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- the episode
@@ -636,7 +631,7 @@ def assess_needs(
                                f"the levels: {', '.join(NeedLevel.values())}") from None
         levels[d] = (lv, _text(note, f"the note on {d.label}", limit=500))
     with writing(db, "the needs") as s:
-        p = _participant_of(s, participant_id)
+        p = _open_participant(s, participant_id)
         if on < p.enrolled_on:
             raise ServiceError(f"{on.isoformat()} is before the enrollment ({p.enrolled_on.isoformat()})")
         a = NeedAssessment(participant_id=p.id, assessed_on=on, assessed_by=by_, created_at=db.now())  # type: ignore[arg-type]
@@ -674,7 +669,7 @@ def add_goal(
     goal_ = _text(goal, "the goal", limit=500, required=True)
     steps = _milestones(milestones)
     with writing(db, "the goal") as s:
-        p = _participant_of(s, participant_id)
+        p = _open_participant(s, participant_id)
         if target_on is not None and target_on < p.enrolled_on:
             raise ServiceError(f"the target date {target_on.isoformat()} is before the enrollment")
         g = Goal(participant_id=p.id, domain=domain, goal=goal_, target_on=target_on, milestones=steps,  # type: ignore[arg-type]
@@ -699,7 +694,7 @@ def edit_goal(
     steps = _milestones(milestones) if milestones is not None else None
     with writing(db, "the goal") as s:
         g = check_version(s.get(Goal, goal_id), version, "the goal")
-        _participant_of(s, g.participant_id)  # type: ignore[arg-type]
+        _open_participant(s, g.participant_id)  # type: ignore[arg-type]
         if domain is not None:
             g.domain = NeedDomain(domain)
         if goal_ is not None:
@@ -720,7 +715,7 @@ def set_goal_status(
     on = _day(db, on, "the date")
     with writing(db, "the goal") as s:
         g = check_version(s.get(Goal, goal_id), version, "the goal")
-        _participant_of(s, g.participant_id)  # type: ignore[arg-type]
+        _open_participant(s, g.participant_id)  # type: ignore[arg-type]
         if g.status == status:
             raise ServiceError(f"the goal is already {status.label}")
         g.status, g.status_on = status, (None if status == GoalStatus.open else on)
@@ -753,7 +748,7 @@ def log_contact(
     by_ = _text(by or db.user, "who made the contact", limit=100, required=True)
     note_ = _text(note, "the note", limit=4000)
     with writing(db, "the contact") as s:
-        p = _participant_of(s, participant_id)
+        p = _open_participant(s, participant_id)
         if at.date() < p.enrolled_on:
             raise ServiceError(f"{at:%Y-%m-%d} is before the enrollment ({p.enrolled_on.isoformat()})")
         c = Contact(participant_id=p.id, at=at, method=method, minutes=minutes, by=by_, note=note_, created_at=now)  # type: ignore[arg-type]

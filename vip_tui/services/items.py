@@ -129,6 +129,8 @@ class ItemDetail:
     notes: list[NoteRow]
     decisions: list[DecisionRow]
     histories: dict[int, Any] = field(default_factory=dict)  # person_id -> services.history.PersonHistory
+    # person_id -> the date their open VIP All In episode began (with the histories): nothing else of VIP All In
+    enrolled: dict[int, dt.date] = field(default_factory=dict)
 
     def shows_the_same_as(self, other: ItemDetail) -> bool:
         """Whether ``other`` draws the same item (its running clock aside: the pace bar keeps that).
@@ -138,8 +140,10 @@ class ItemDetail:
         full each time (issue 14, bench: review n/p against its floor).
         """
         return (
-            (_clockless(self.item), self.incident, self.persons, self.notes, self.decisions, self.histories)
-            == (_clockless(other.item), other.incident, other.persons, other.notes, other.decisions, other.histories)
+            (_clockless(self.item), self.incident, self.persons, self.notes, self.decisions, self.histories,
+             self.enrolled)
+            == (_clockless(other.item), other.incident, other.persons, other.notes, other.decisions, other.histories,
+                other.enrolled)
         )
 
 
@@ -183,7 +187,9 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
     ]
     decisions = meeting_decisions(s, meeting, incident_id=incident.id)
     histories: dict[int, Any] = {}
+    enrolled: dict[int, dt.date] = {}
     if with_history and persons:
+        from .all_in import enrolled_since
         from .history import histories as load_histories
 
         histories = load_histories(
@@ -193,12 +199,13 @@ def load_item_detail(s: Session, agenda_item_id: int, *, with_history: bool = Tr
             current_incident_id=incident.id,
             current_roles={p.person_id: p.role for p in persons},
         )
+        enrolled = enrolled_since(s, [p.person_id for p in persons])
     row = AgendaRow(
         item.id, item.position, incident.id, incident.case_number, incident.type.value, incident.area_command,
         incident.occurred_at, incident.location, item.minutes, item.review_status, item.elapsed_seconds,
         item.started_at, item.version,
     )
-    return ItemDetail(row, incident_facts(incident), persons, notes, decisions, histories)
+    return ItemDetail(row, incident_facts(incident), persons, notes, decisions, histories, enrolled)
 
 
 

@@ -20,6 +20,11 @@ What moved is written to a ``person_merge`` row (``moved``, JSON):
     ``[group_id, absorbed last_seen, survivor last_seen before]`` links both
     records had: the absorbed one is deleted and the survivor keeps the
     later date.
+``participant``
+    ``[id, episode before]`` of the absorbed record's VIP All In episodes,
+    numbered on after the survivor's (a person's episodes are numbered
+    1, 2...). A merge of two records that both have an open episode is
+    refused: one person is in the program once.
 ``filled``
     survivor fields that were empty and took the absorbed record's value
     (``dob``), with the value before (None).
@@ -44,7 +49,7 @@ from sqlmodel import Session, col, select
 
 from ..db import Database
 from ..enums import Role
-from ..models import Involvement, Notification, Person, PersonGroup, PersonMerge, Referral
+from ..models import Involvement, Notification, Participant, Person, PersonGroup, PersonMerge, Referral
 from .guard import ServiceError, check_version, writing
 
 __all__ = ["MergeError", "MergeRecord", "merge_persons", "merges_into", "unmerge"]
@@ -75,6 +80,7 @@ class MergeRecord:
             (len(self.moved.get("involvement", [])) + len(self.moved.get("dropped_involvements", [])), "involvement"),
             (len(self.moved.get("notification", [])), "notification"),
             (len(self.moved.get("referral", [])), "referral"),
+            (len(self.moved.get("participant", [])), "VIP All In episode"),
             (len(self.moved.get("groups_moved", [])) + len(self.moved.get("groups_folded", [])), "group"),
         ]
         parts = [f"{n} {word}{'s' * (n != 1)}" for n, word in counts if n]
@@ -150,6 +156,7 @@ def merge_persons(
             for row in s.exec(select(model).where(model.person_id == absorbed_id).order_by(model.id)).all():
                 row.person_id = survivor_id
                 moved[key].append(row.id)
+        moved["participant"] = _move_episodes(s, survivor, absorbed)
         theirs = {g.group_id: g for g in s.exec(select(PersonGroup).where(PersonGroup.person_id == survivor_id)).all()}
         for link in s.exec(select(PersonGroup).where(PersonGroup.person_id == absorbed_id)).all():
             mine = _iso(link.last_seen)
@@ -173,6 +180,24 @@ def merge_persons(
         s.add(merge)
         s.flush()
         return _record(s, merge)
+
+
+def _move_episodes(s: Session, survivor: Person, absorbed: Person) -> list[list[int]]:
+    """The absorbed record's VIP All In episodes go to the survivor, numbered on after the survivor's own."""
+    theirs = s.exec(select(Participant).where(Participant.person_id == survivor.id)).all()
+    mine = s.exec(select(Participant).where(Participant.person_id == absorbed.id).order_by(Participant.enrolled_on)).all()
+    if any(p.exited_on is None for p in theirs) and any(p.exited_on is None for p in mine):
+        raise MergeError(
+            f"{survivor.name} and {absorbed.name} are both enrolled in VIP All In; "
+            "end one of the two episodes first (one person is in the program once)"
+        )
+    moved, number = [], max((p.episode for p in theirs), default=0)
+    for row in mine:
+        number += 1
+        moved.append([row.id, row.episode])
+        row.person_id, row.episode = survivor.id, number  # type: ignore[assignment]
+    s.flush()
+    return moved  # type: ignore[return-value]
 
 
 def unmerge(db: Database, merge_id: int, *, version: int | None) -> MergeRecord:
@@ -205,6 +230,10 @@ def unmerge(db: Database, merge_id: int, *, version: int | None) -> MergeRecord:
                 for row in s.exec(select(model).where(col(model.id).in_(ids))).all():
                     if row.person_id == survivor.id:
                         row.person_id = absorbed.id
+        for participant_id, episode in moved.get("participant", []):
+            row = s.get(Participant, participant_id)
+            if row is not None and row.person_id == survivor.id:
+                row.person_id, row.episode = absorbed.id, episode
         for row in moved.get("dropped_involvements", []):
             if s.get(Involvement, row["id"]) is None:
                 s.add(

@@ -43,6 +43,7 @@ class PersonProfile:
     notifications: list[NotificationRow]  # newest first, each with its attempts
     referrals: list[ReferralRow]
     aliases: tuple[str, ...] = ()  # of the record asked for; shown in the full view only
+    enrolled_since: dt.date | None = None  # the open VIP All In episode's start (every audience reads it)
 
     @property
     def person_id(self) -> int:
@@ -52,10 +53,11 @@ class PersonProfile:
 def person_profile(db: Database, person_id: int, *, as_of: dt.datetime) -> PersonProfile:
     """The profile of ``person_id`` (a merged record shows the record it was merged into).
 
-    Thirteen statements, whatever the length of the story: the person (one
+    Fourteen statements, whatever the length of the story: the person (one
     more per merge followed), their history as of now (six), every
     involvement with its place, group and reviews (one), the associates
-    (two), the notifications (two) and the referrals (one). The aliases are
+    (two), the notifications (two), the referrals (one) and whether they are
+    enrolled in VIP All In, since when (one; nothing else of it). The aliases are
     those of ``person_id``'s own record, read with it (they were a second
     worker's statement, started while the screen drew: issue 14).
     """
@@ -71,13 +73,16 @@ def person_profile(db: Database, person_id: int, *, as_of: dt.datetime) -> Perso
         history = histories(s, [pid], as_of=as_of)[pid]
         involvements = _involvements(s, pid)
         found = associates(s, pid, as_of=dt.datetime.max)
+        from .all_in import enrolled_since
+
+        since = enrolled_since(s, [pid]).get(pid)
     notifications = sorted(
         load_notifications(db, today=as_of.date(), where=NotificationFilter(person_id=pid)),
         key=lambda n: (n.meeting_date, n.created_at, n.ref),
         reverse=True,
     )
     referrals = sorted(load_referrals(db, person_id=pid), key=lambda r: (r.offered_on or dt.date.min, r.id), reverse=True)
-    return PersonProfile(history, involvements, found, notifications, referrals, aliases)
+    return PersonProfile(history, involvements, found, notifications, referrals, aliases, since)
 
 
 def _involvements(s: Session, pid: int) -> tuple[InvolvementEntry, ...]:

@@ -8,6 +8,7 @@ binds ``presenting``/``shown_as`` to it (data_bind), it does not reach in.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from .. import disclosure
 from ..enums import Role
 from ..services.items import ItemDetail, PersonRow
 from . import text as shown
@@ -29,6 +31,11 @@ ROLE_LABEL = {
     Role.associate: "ASSOCIATE",
     Role.person_of_interest: "PERSON OF INTEREST",
 }
+
+
+def enrolled_words(since: dt.date) -> str:
+    """The one line of VIP All In the review and the profile show, to every audience (``services.enrolled_since``)."""
+    return f"enrolled in VIP All In since {since.isoformat()}"
 
 
 class PersonsPanel(VimList):
@@ -93,6 +100,9 @@ class PersonsPanel(VimList):
             for n in h.open_notifications:
                 due = f", due {n.due_date:%Y-%m-%d}" if n.due_date else ""
                 t.append(f"\n   open notification {shown.safe(n.ref)}: {n.status.label}{due}", style="yellow")
+        since = self.detail.enrolled.get(p.person_id)
+        if since is not None and disclosure.may_see(self.app.audience, "services.enrolled_since"):
+            t.append(f"\n   {enrolled_words(since)}", style="green")
         if p.notes and shown.may_see(self.app, "person.notes"):
             t.append(f"\n   {shown.safe(p.notes)}", style="italic dim")
         return t
