@@ -12,7 +12,9 @@ Two measures, each a median of several runs:
   to the first frame the screen's compositor renders with the table's rows
   in it. Against its floor: a bare Textual app pushing a screen of the same
   widgets with the same content (bench/floor.py), as the figures and the
-  profile are measured.
+  profile are measured;
+- then `o` on the caseload's first row to the participant screen drawn with
+  the episode (reported against its floor; the issue sets no bar for it).
 
 Until the caseload screen exists (``vip_tui.screens.caseload`` with a
 ``CaseloadScreen`` and a meetings-screen key to it) the screen row says it
@@ -121,6 +123,8 @@ async def _screen(url: str, key: str, repeat: int, clock: Callable[[], dt.dateti
     shot: Any = None
     timing: dict[str, float] = {}
     done = asyncio.Event()
+    participant: dict[str, Any] = {}
+    frames = Frames()  # patches Screen._compositor_refresh first: the hook below runs inside it
     original = Screen._compositor_refresh
 
     def compositor_refresh(screen: Any) -> None:
@@ -151,12 +155,18 @@ async def _screen(url: str, key: str, repeat: int, clock: Callable[[], dt.dateti
                 if i == repeat:
                     shot = snapshot(app.screen)
                     keep_screen(app, "vip-CaseloadScreen")
+                    participant = await _participant(app, pilot, frames, repeat)
                 app.pop_screen()
                 await _quiet(app, pilot)
     finally:
         Screen._compositor_refresh = original  # type: ignore[method-assign]
+        frames.close()
     floor = await floor_push(shot, CaseloadScreen, repeat)
     ratio = median(drawn) / median(floor)
+    from vip_tui.screens.participant import ParticipantScreen  # type: ignore[import-not-found,unused-ignore]
+
+    opened = participant["times"]
+    floor_p = await floor_push(participant["shot"], ParticipantScreen, repeat, label="-participant")
     return [
         Row(
             f"caseload screen: `{key}` on the meetings screen to the rows drawn ({shown_rows} rows, services desk)",
@@ -167,5 +177,54 @@ async def _screen(url: str, key: str, repeat: int, clock: Callable[[], dt.dateti
             median(drawn) < BAR,
             f"{len(drawn)} opens, the first not counted; drawn: the first frame the caseload's compositor renders "
             "with rows in its table; floor: the same widgets and content pushed by a bare Textual app",
-        )
+        ),
+        Row(
+            f"participant screen: `o` on the caseload to the episode drawn ({participant['contacts']} contacts)",
+            f"median {ms(median(opened))}, p95 {ms(p95(opened))}",
+            f"floor median {ms(median(floor_p))}, p95 {ms(p95(floor_p))}",
+            f"{median(opened) / median(floor_p):.2f}x",
+            "—",
+            None,
+            f"{len(opened)} opens, the first not counted; drawn: the first frame after the participant's data "
+            "is shown (ParticipantScreen._show); floor: the same widgets and content pushed by a bare Textual app",
+        ),
     ]
+
+
+async def _participant(app: Any, pilot: Any, frames: Frames, repeat: int) -> dict[str, Any]:
+    """`o` on the caseload's first row: the participant screen pushed, read and drawn with the episode."""
+    from vip_tui.screens.participant import ParticipantScreen  # type: ignore[import-not-found,unused-ignore]
+
+    from .floor import snapshot
+
+    times: list[float] = []
+    current: dict[str, Any] = {}
+    shot: Any = None
+    contacts = 0
+    original = ParticipantScreen._show
+
+    def show(self: Any, view: Any) -> None:
+        original(self, view)
+        if current.get("t") is not None:
+            current.pop("t").shown(self)
+
+    ParticipantScreen._show = show  # type: ignore[method-assign]
+    try:
+        for i in range(repeat + 1):
+            current["t"] = t = frames.start()
+            _key(app, "o", "o")
+            d, _ = await t.wait("the participant")
+            if i:
+                times.append(d)
+            await _quiet(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, ParticipantScreen) and screen.view is not None
+            contacts = len(screen.view.contacts)
+            if i == repeat:
+                shot = snapshot(screen)
+                keep_screen(app, "vip-ParticipantScreen")
+            app.pop_screen()
+            await _quiet(app, pilot)
+    finally:
+        ParticipantScreen._show = original  # type: ignore[method-assign]
+    return {"times": times, "shot": shot, "contacts": contacts}

@@ -48,7 +48,7 @@ L = NeedLevel
 M = ContactMethod
 GS = GoalStatus
 
-ORTIZ, BACA = "J. Maestas-Ortiz", "R. Delacroix-Baca"
+ORTIZ, BACA = "J. Maestas-Ortiz", "D. Baca-Lowe"
 COACHES = (ORTIZ, BACA)
 PEER_SUPPORT = ("peer support", "VIP All In")  # the referral a person enrolls from
 
