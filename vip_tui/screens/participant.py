@@ -27,7 +27,7 @@ from ..widgets.dialogs import ConfirmDialog
 from ..widgets.vim import VimTable
 from . import decision_forms
 from .base import COMMON_BINDINGS, VipScreen
-from .caseload import ask_contact, ask_stage, who
+from .caseload import ask_contact, ask_stage, days, who
 from .old_business import theme_colour
 
 WIDE = 110  # from this many columns the needs sit beside the plan
@@ -183,7 +183,7 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
                          style="bold")
         elif r.overdue:
             line2.append("next due ")
-            line2.append_text(Text(f"{r.next_due.isoformat() if r.next_due else '?'}, overdue: {r.days_since} days "
+            line2.append_text(Text(f"{r.next_due.isoformat() if r.next_due else '?'}, overdue: {days(r.days_since)} "
                                    "since the last contact", style=f"bold {theme_colour(self, 'error')}"))  # type: ignore[arg-type]
         else:
             line2.append(f"next due {r.next_due.isoformat() if r.next_due else '—'}")
