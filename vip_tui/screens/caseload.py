@@ -355,11 +355,11 @@ never while presenting.
         self.load()
 
     def action_open(self) -> None:
-        from .participant import ParticipantScreen
+        from .participant import open_participant
 
         row = self.current_row()
         if row is not None:
-            self.app.push_screen(ParticipantScreen(row.participant_id))
+            open_participant(self.app, row.participant_id)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()

@@ -36,6 +36,20 @@ EPISODE_ACTIONS = frozenset({"contact", "assess", "goal", "stage", "exit", "plan
 GOAL_ACTIONS = frozenset({"goal_met", "goal_dropped"})
 
 
+def open_participant(app: Any, participant_id: int) -> None:
+    """Show a participant: read first (off the UI thread), then pushed with the view, as a profile is."""
+
+    def read() -> None:
+        try:
+            view: ParticipantView | None = all_in.participant_view(app.db, participant_id, today=app.now().date())
+        except Exception:  # noqa: BLE001  (the screen loads again and reports it)
+            view = None
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(lambda: app.push_screen(ParticipantScreen(participant_id, view)))
+
+    app.run_worker(read, thread=True, exclusive=True, exit_on_error=False, group="open-participant")
+
+
 def _cut(text: Text, width: int) -> Text:
     text.truncate(max(width, 20), overflow="ellipsis")
     return text
@@ -81,10 +95,11 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
         *COMMON_BINDINGS,
     ]
 
-    def __init__(self, participant_id: int) -> None:
+    def __init__(self, participant_id: int, view: ParticipantView | None = None) -> None:
         super().__init__()
         self.participant_id = participant_id
         self.view: ParticipantView | None = None
+        self._preloaded = view  # read by open_participant before the push
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,7 +121,11 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        view, self._preloaded = self._preloaded, None
+        if view is not None:
+            self._show(view)
+        else:
+            self.load()
 
     def on_resize(self) -> None:
         self.set_class((self.size.width or self.app.size.width) < WIDE, "-narrow")
