@@ -304,3 +304,24 @@ def test_participant_looks_right(snap_compare, database, size) -> None:  # noqa:
 def test_needs_form_looks_right(snap_compare, database) -> None:  # noqa: ANN001
     app = make_app(database, desk="services")
     assert snap_compare(app, terminal_size=(80, 24), run_before=_snap(app, database.world.marlon, "a"))
+
+
+async def test_a_contact_refused_because_another_desk_exited_them_keeps_the_form(database) -> None:  # noqa: ANN001
+    app = make_app(database, desk="services")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_participant(app, pilot, database.world.jalen)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter", "backspace")
+        await type_text(pilot, "25")
+        await pilot.press("tab")
+        await type_text(pilot, "talked about the GED")
+        # Meanwhile another desk ends the episode.
+        all_in.exit_participant(database, database.world.jalen, ExitReason.declined, version=screen.view.row.version)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)  # opened again with what was typed
+        assert (form.query_one("#f-minutes").value, form.query_one("#f-note").value) == ("25", "talked about the GED")
+        assert any(m.startswith("Not saved: this episode ended on 2026-11-24") for m in messages(app))
+        assert all_in.participant_view(database, database.world.jalen).row.contacts == 1

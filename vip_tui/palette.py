@@ -75,9 +75,9 @@ async def _participants(app: VipApp, query: str) -> list[tuple[int, str, str]]:
 
 
 def _open_participant(app: VipApp, participant_id: int) -> None:
-    from .screens.participant import ParticipantScreen
+    from .screens.participant import open_participant
 
-    app.push_screen(ParticipantScreen(participant_id))
+    open_participant(app, participant_id)
 
 
 def _highlight(matcher: Matcher, label: str) -> Content:

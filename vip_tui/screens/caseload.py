@@ -122,12 +122,16 @@ def ask_stage(screen: VipScreen, row: CaseloadRow, on_done: Any) -> None:
     )
 
 
+def days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
 def due_cell(screen: VipScreen, row: CaseloadRow, *, wide: bool) -> str | Text:
     """The next contact due; overdue: the days since the last contact, in the theme's error colour."""
     if row.next_due is None:
         return "—"
     if row.overdue:
-        return Text(f"{row.days_since} days", style=f"bold {theme_colour(screen, 'error')}")  # type: ignore[arg-type]
+        return Text(days(row.days_since), style=f"bold {theme_colour(screen, 'error')}")  # type: ignore[arg-type]
     return row.next_due.isoformat() if wide else f"{row.next_due:%m-%d}"
 
 
@@ -314,7 +318,7 @@ never while presenting.
         last = f"last contact {row.last_contact.isoformat()}" if row.last_contact else "no contact yet"
         text = Text.assemble(
             (who(self, row.person), "bold"),
-            (f" · overdue, {row.days_since} days since the last contact" if row.overdue else "",
+            (f" · overdue, {days(row.days_since)} since the last contact" if row.overdue else "",
              f"bold {theme_colour(self, 'error')}"),
             f" · episode {row.episode} · {row.stage.label} since {row.stage_on.isoformat()} · "
             f"{row.cadence:g}/week · {last} · urgent: {urgent}",
@@ -351,11 +355,11 @@ never while presenting.
         self.load()
 
     def action_open(self) -> None:
-        from .participant import ParticipantScreen
+        from .participant import open_participant
 
         row = self.current_row()
         if row is not None:
-            self.app.push_screen(ParticipantScreen(row.participant_id))
+            open_participant(self.app, row.participant_id)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()

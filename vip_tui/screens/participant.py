@@ -27,13 +27,27 @@ from ..widgets.dialogs import ConfirmDialog
 from ..widgets.vim import VimTable
 from . import decision_forms
 from .base import COMMON_BINDINGS, VipScreen
-from .caseload import ask_contact, ask_stage, who
+from .caseload import ask_contact, ask_stage, days, who
 from .old_business import theme_colour
 
 WIDE = 110  # from this many columns the needs sit beside the plan
 # Actions that change the open episode (an exited one takes none of them).
 EPISODE_ACTIONS = frozenset({"contact", "assess", "goal", "stage", "exit", "plan"})
 GOAL_ACTIONS = frozenset({"goal_met", "goal_dropped"})
+
+
+def open_participant(app: Any, participant_id: int) -> None:
+    """Show a participant: read first (off the UI thread), then pushed with the view, as a profile is."""
+
+    def read() -> None:
+        try:
+            view: ParticipantView | None = all_in.participant_view(app.db, participant_id, today=app.now().date())
+        except Exception:  # noqa: BLE001  (the screen loads again and reports it)
+            view = None
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(lambda: app.push_screen(ParticipantScreen(participant_id, view)))
+
+    app.run_worker(read, thread=True, exclusive=True, exit_on_error=False, group="open-participant")
 
 
 def _cut(text: Text, width: int) -> Text:
@@ -81,10 +95,11 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
         *COMMON_BINDINGS,
     ]
 
-    def __init__(self, participant_id: int) -> None:
+    def __init__(self, participant_id: int, view: ParticipantView | None = None) -> None:
         super().__init__()
         self.participant_id = participant_id
         self.view: ParticipantView | None = None
+        self._preloaded = view  # read by open_participant before the push
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,7 +121,11 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        view, self._preloaded = self._preloaded, None
+        if view is not None:
+            self._show(view)
+        else:
+            self.load()
 
     def on_resize(self) -> None:
         self.set_class((self.size.width or self.app.size.width) < WIDE, "-narrow")
@@ -183,7 +202,7 @@ Shown only at the services desk (`vip --desk services`), never while presenting.
                          style="bold")
         elif r.overdue:
             line2.append("next due ")
-            line2.append_text(Text(f"{r.next_due.isoformat() if r.next_due else '?'}, overdue: {r.days_since} days "
+            line2.append_text(Text(f"{r.next_due.isoformat() if r.next_due else '?'}, overdue: {days(r.days_since)} "
                                    "since the last contact", style=f"bold {theme_colour(self, 'error')}"))  # type: ignore[arg-type]
         else:
             line2.append(f"next due {r.next_due.isoformat() if r.next_due else '—'}")
