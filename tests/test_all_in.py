@@ -16,7 +16,6 @@ from vip_tui.enums import (
     ContactMethod,
     EnrollSource,
     ExitReason,
-    GoalStatus,
     NeedDomain,
     NeedLevel,
     NotificationStatus,
@@ -229,3 +228,19 @@ def test_two_instances_enrolling_one_person_at_once_make_one_episode(db_url: str
     assert len(all_in.caseload(first)) == 1
     for db in dbs:
         db.dispose()
+
+
+def test_a_homicide_victim_is_not_enrolled(database: Database, world: SimpleNamespace) -> None:
+    from vip_tui.enums import IncidentType, Role
+    from vip_tui.models import Incident, Involvement
+
+    with database.transaction() as s:
+        killed = Incident(case_number="26-0999001", occurred_at=FIXED_NOW - dt.timedelta(days=2),
+                          type=IncidentType.homicide, location="100 block Elm St")
+        s.add(killed)
+        s.flush()
+        s.add(Involvement(incident_id=killed.id, person_id=world.cy, role=Role.victim))
+    with pytest.raises(NotAllowed, match="victim of homicide case 26-0999001"):
+        all_in.enroll(database, world.cy, coach="M")
+    # enrolled before the killing: the date counts, not today
+    assert all_in.enroll(database, world.cy, coach="M", on=TODAY - dt.timedelta(days=5)).id

@@ -60,8 +60,12 @@ def leaked(text: str) -> list[str]:
     return sorted({w for w in (*SECRETS, *TOKENS) if w.casefold() in text.casefold()})
 
 
-def store_service_records(db: Database, person_ids: list[int]) -> None:
-    """Every kind of service record for each person: enrolled, needs assessed twice, a plan, contacts; one exited."""
+def store_service_records(db: Database, person_ids: list[int]) -> list[int]:
+    """Every kind of service record for each person: enrolled, needs assessed twice, a plan, contacts; one exited.
+
+    A homicide victim is not enrolled (the service refuses it); returns the persons who were.
+    """
+    person_ids = [pid for pid in person_ids if not _killed(db, pid)]
     *open_ids, exited_id = person_ids
     for pid in person_ids:
         saved = all_in.enroll(db, pid, coach=COACH, on=ENROLLED_ON, cadence=2)
@@ -82,6 +86,19 @@ def store_service_records(db: Database, person_ids: list[int]) -> None:
                                by=CONTACT_BY, note=EXITED_NOTE)
             all_in.exit_participant(db, saved.id, ExitReason.moved_away, on=DATE, version=None)
     assert open_ids
+    return person_ids
+
+
+def _killed(db: Database, person_id: int) -> bool:
+    from vip_tui.enums import IncidentType, Role
+    from vip_tui.models import Incident, Involvement
+
+    with db.session() as s:
+        return s.exec(
+            select(Incident.id).join(Involvement, Involvement.incident_id == Incident.id)
+            .where(Involvement.person_id == person_id, Involvement.role == Role.victim,
+                   Incident.type == IncidentType.homicide)
+        ).first() is not None
 
 
 def agenda_person_ids(db: Database, meeting: int) -> list[int]:
@@ -106,10 +123,13 @@ def test_only_the_services_audience_reads_service_records(audience: Audience) ->
     assert disclosure.may_see(audience, "services.something_new") is False  # unknown: shown to nobody
 
 
-def test_the_services_audience_reads_no_law_enforcement_field() -> None:
-    for field in ("person.record_id", "person.dob", "person.aliases", "person.notes", "incident.summary",
-                  "notification.reasons", "referral.note", "amendment.reason"):
+def test_the_services_audience_reads_the_meeting_but_no_law_enforcement_identifier() -> None:
+    for field in ("person.record_id", "person.dob", "person.aliases", "person.notes"):
         assert not disclosure.may_see(Audience.services, field), field
+    for field in ("person.name", "incident.summary", "notification.reasons", "referral.note"):
+        assert disclosure.may_see(Audience.services, field), field  # program staff attend the meeting
+    assert not disclosure.note_shown("le_only", Audience.services)
+    assert disclosure.note_shown("members", Audience.services)
 
 
 # --------------------------------------------------------------------------- the documents (both backends)
@@ -177,8 +197,7 @@ def review_database(tmp_path: Path, clock):  # noqa: ANN001, ANN201
     """The sample agendas, the review meeting started, service records for every person on its agenda."""
     db = sample_database(tmp_path, clock)
     meetings.start_meeting(db, meeting_id(db), version=None)
-    ids = agenda_person_ids(db, meeting_id(db))
-    store_service_records(db, ids)
+    ids = store_service_records(db, agenda_person_ids(db, meeting_id(db)))
     yield db, ids
     db.dispose()
 
@@ -266,3 +285,22 @@ async def test_the_profile_at_the_full_desk_shows_since_when_and_no_service_reco
             assert (ENROLLED in text) is (pid != ids[-1]), pid
             app.pop_screen()
             await settle(pilot)
+
+
+async def test_the_services_desk_reads_the_meeting_without_law_enforcement_only_notes_or_identifiers(
+    review_database,  # noqa: ANN001
+) -> None:
+    database, _ = review_database
+    first = items.agenda(database, meeting_id(database))[0].id
+    items.save_note(database, first, "lenote-x81 informant says the car is at his cousin's", version=None,
+                    visibility="le_only")
+    items.save_note(database, first, "membersnote-m22 the family asked for help", version=None)
+    texts = {}
+    for desk in ("full", "services"):
+        app = make_app(database, desk=desk)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            texts[desk] = "\n".join(await review_text(app, pilot))
+    assert "lenote-x81" in texts["full"] and "lenote-x81" not in texts["services"]
+    assert "membersnote-m22" in texts["services"]
+    assert "MNI-" in texts["full"] and "MNI-" not in texts["services"]

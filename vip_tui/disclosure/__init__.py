@@ -10,7 +10,10 @@ The audiences (:class:`~vip_tui.enums.Audience`):
 - ``screen``: presentation mode on a shared screen: initials and role labels,
   no records ids, dates of birth or aliases, law-enforcement-only notes
   hidden, protected tokens in free text masked;
-- ``services``: VIP All In program staff (SPEC §9).
+- ``services``: VIP All In program staff (SPEC §9; ``vip --desk services``):
+  the meeting as its members read it, with names, but no law-enforcement-only
+  notes, records ids, dates of birth, aliases or involvement notes; and,
+  alone, the service records of their own compartment.
 
 Screens, the palette, the person picker, the minutes, the agenda pre-read
 and the CLI ask the functions below; none masks on its own. The safe answer
@@ -44,7 +47,8 @@ __all__ = [
 ]
 
 _FULL = frozenset({Audience.full})
-_FULL_SCREEN = frozenset({Audience.full, Audience.screen})
+# What the meeting reads: law enforcement, the shared screen (masked) and the program's staff, who attend it.
+_FULL_SCREEN = frozenset({Audience.full, Audience.screen, Audience.services})
 _STAFF = frozenset({Audience.full, Audience.services})
 
 # What of a record each audience may read as stored. Anything not listed is
@@ -106,7 +110,7 @@ def note_shown(visibility: NoteVisibility | str, audience: Audience | str) -> bo
     visibility, audience = NoteVisibility(visibility), Audience(audience)
     if audience == Audience.full:
         return True
-    if audience == Audience.screen:
+    if audience in (Audience.screen, Audience.services):  # program staff attend the meeting; LE-only is not theirs
         return visibility != NoteVisibility.le_only
     return visibility == NoteVisibility.partners
 

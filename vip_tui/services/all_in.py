@@ -38,13 +38,17 @@ from ..enums import (
     EnrollSource,
     ExitReason,
     GoalStatus,
+    IncidentType,
     NeedDomain,
     NeedLevel,
     NotificationStatus,
     ReferralStatus,
+    Role,
     Stage,
 )
-from ..models import Contact, Goal, Meeting, Need, NeedAssessment, Notification, Participant, Person, Referral
+from ..models import (
+    Contact, Goal, Incident, Involvement, Meeting, Need, NeedAssessment, Notification, Participant, Person, Referral,
+)
 from ..names import name_key
 from .guard import NotAllowed, Saved, ServiceError, check_version, writing
 from .notifications import ReferralRow, load_referrals
@@ -535,6 +539,16 @@ def _episode(
     s: Session, db: Database, person: Person, source: EnrollSource, terms: tuple[str, dt.date, float], **links: int | None
 ) -> Saved:
     coach, on, cadence = terms
+    killed = s.exec(
+        select(Incident.case_number)
+        .join(Involvement, col(Involvement.incident_id) == col(Incident.id))
+        .where(col(Involvement.person_id) == person.id, col(Involvement.role) == Role.victim,
+               col(Incident.type) == IncidentType.homicide,
+               col(Incident.occurred_at) < dt.datetime.combine(on + dt.timedelta(days=1), dt.time()))
+        .limit(1)
+    ).first()
+    if killed is not None:
+        raise NotAllowed(f"the person is the victim of homicide case {killed}; nobody to enroll")
     episodes = s.exec(
         select(Participant.episode, Participant.enrolled_on, Participant.exited_on, Participant.coach)
         .where(col(Participant.person_id) == person.id)

@@ -46,8 +46,8 @@ def content(text: object) -> Content:
 
 
 def audience(app: VipApp) -> Audience:
-    """Who is looking: the shared screen while presenting, else the full view."""
-    return Audience.screen if app.presenting else Audience.full
+    """Who is looking: the shared screen while presenting, else the desk (full, or services: ``vip --desk``)."""
+    return app.audience
 
 
 def may_see(app: VipApp, field: str) -> bool:
