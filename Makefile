@@ -14,9 +14,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# An existing demo is kept (what was entered in it stays); `make demo REBUILD=1` starts afresh.
+# An existing demo is kept (what was entered in it stays); `make demo REBUILD=1` starts afresh;
+# `make demo DESK=services` opens it at VIP All In's desk (the caseload).
 demo: $(STAMP)
-	$(BIN)/vip demo $(if $(REBUILD),--rebuild)
+	$(BIN)/vip $(if $(DESK),--desk $(DESK)) demo $(if $(REBUILD),--rebuild)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 tests
