@@ -31,7 +31,7 @@ REVIEW_DAY = dt.date(2026, 11, 24)  # the demo's review day: week 3
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     url = str(tmp_path_factory.mktemp("demo") / "demo.db")
-    built, lines = build_demo(AGENDAS, url, user="tester")
+    built, lines = build_demo(AGENDAS, url, user="tester", today=REVIEW_DAY)
     built.dispose()
     assert any(line.startswith("demo caseload: 13 VIP All In participants") for line in lines), lines
     db = open_database(url, user="tester", clock=lambda: dt.datetime(2026, 11, 24, 9, 30))
@@ -116,3 +116,17 @@ def test_a_kept_demo_made_before_vip_all_in_says_rebuild_adds_the_caseload(tmp_p
         assert len(all_in.caseload(rebuilt, today=REVIEW_DAY, status="all")) == 13
     finally:
         rebuilt.dispose()
+
+
+def test_a_demo_made_later_is_moved_on_so_it_still_has_a_few_overdue(tmp_path: Path) -> None:
+    later = REVIEW_DAY + dt.timedelta(days=40)
+    built, _ = build_demo(AGENDAS, str(tmp_path / "later.db"), user="tester", today=later)
+    built.dispose()
+    db = open_database(str(tmp_path / "later.db"), user="tester", clock=lambda: dt.datetime.combine(later, dt.time(8)))
+    try:
+        rows = all_in.caseload(db)
+        assert len(rows) == 12 and sum(r.overdue for r in rows) == 3
+        with db.session() as s:
+            assert max(s.exec(select(Contact.at)).all()) < dt.datetime.combine(later, dt.time(8))  # none ahead
+    finally:
+        db.dispose()

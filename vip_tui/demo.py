@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from . import locations
@@ -26,7 +27,8 @@ REBUILD_HINT = "`vip demo --rebuild` (or `make demo REBUILD=1`) starts it afresh
 
 
 def build_demo(
-    folder: Path, db: str | None, *, user: str | None = None, history: bool = True, rebuild: bool = False
+    folder: Path, db: str | None, *, user: str | None = None, history: bool = True, rebuild: bool = False,
+    today: dt.date | None = None,
 ) -> tuple[Database, list[str]]:
     """Load every agenda in ``folder`` into a fresh demo database and return it opened.
 
@@ -37,7 +39,7 @@ def build_demo(
     overwrites data, not even with ``rebuild``. With ``history``, weeks 1 and
     2 are then held and closed (demo_history), so the demo opens on a program
     with old business to follow up, and VIP All In has its caseload
-    (demo_caseload).
+    (demo_caseload), moved on to ``today`` (default: the clock's).
     """
     files = agenda_files(folder)
     if db is None:
@@ -67,7 +69,7 @@ def build_demo(
         lines += seed_history(database)
         from .demo_caseload import seed_caseload
 
-        lines += seed_caseload(database)
+        lines += seed_caseload(database, today=today)
     return database, lines
 
 

@@ -306,13 +306,31 @@ def _delivered_notification(database: Database, person_id: int) -> int:
     return found
 
 
-def seed_caseload(database: Database) -> list[str]:
-    """Enroll the demo's participants and replay their episodes; returns the demo's report line."""
+REVIEW_DAY = dt.date(2026, 11, 24)  # the dates below are written as of the demo's review day (week 3)
+
+
+def seed_caseload(database: Database, *, today: dt.date | None = None) -> list[str]:
+    """Enroll the demo's participants and replay their episodes; returns the demo's report line.
+
+    The episodes are written as of :data:`REVIEW_DAY`. A demo made later
+    (``today``, by default the database's clock) has them moved on by the
+    days between, so it opens on a lived-in caseload with a few overdue,
+    not on one abandoned since the review day. Only later, never earlier:
+    an enrollment from a notification stays after its delivery.
+    """
+    shift = max(dt.timedelta(0), (today or database.now().date()) - REVIEW_DAY)
+
+    def when(text: str) -> dt.datetime:
+        return _when(text) + shift
+
+    def on_day(text: str) -> dt.date:
+        return _d(text) + shift
+
     diary = _Diary(database, {})
     made = {"contacts": 0, "goals": 0, "assessments": 0}
     for e in EPISODES:
         episode: dict[str, int] = {}
-        enrolled = _when(e.enrolled)
+        enrolled = when(e.enrolled)
 
         def enroll(at: Database, e: Episode = e, episode: dict[str, int] = episode) -> None:
             if e.source == EnrollSource.walk_in:
@@ -337,7 +355,7 @@ def seed_caseload(database: Database) -> list[str]:
             def accept(at: Database, episode: dict[str, int] = episode) -> None:
                 follow.set_referral_status(at, episode["referral"], ReferralStatus.accepted, version=None)
 
-            referred = _when(f"{e.referred} 09:00")
+            referred = when(f"{e.referred} 09:00")
             diary.add(referred, refer)
             diary.add(referred + dt.timedelta(days=1), accept)
         diary.add(enrolled, enroll)
@@ -346,12 +364,12 @@ def seed_caseload(database: Database) -> list[str]:
                 all_in.assess_needs(at, episode["id"], needs, by=e.coach)
                 made["assessments"] += 1
 
-            diary.add(max(_when(f"{day} 17:00"), enrolled + dt.timedelta(minutes=30)), assess)
+            diary.add(max(when(f"{day} 17:00"), enrolled + dt.timedelta(minutes=30)), assess)
         for day, stage in e.stages:
             def move(at: Database, stage: Stage = stage, episode: dict[str, int] = episode) -> None:
                 episode["version"] = all_in.set_stage(at, episode["id"], stage, version=episode["version"]).version
 
-            diary.add(_when(f"{day} 17:30"), move)
+            diary.add(when(f"{day} 17:30"), move)
         if e.cadence_later:
             day, cadence = e.cadence_later
 
@@ -359,32 +377,31 @@ def seed_caseload(database: Database) -> list[str]:
                 episode["version"] = all_in.set_plan(at, episode["id"], cadence=cadence,
                                                      version=episode["version"]).version
 
-            diary.add(_when(f"{day} 17:40"), slow)
+            diary.add(when(f"{day} 17:40"), slow)
         for g in e.goals:
             def plan(at: Database, g: Goal = g, episode: dict[str, int] = episode) -> None:
                 saved = all_in.add_goal(at, episode["id"], g.domain, g.goal,
-                                        target_on=_d(g.target) if g.target else None, milestones=g.milestones)
+                                        target_on=on_day(g.target) if g.target else None, milestones=g.milestones)
                 made["goals"] += 1
                 if g.status != GS.open:
                     assert g.status_on is not None
-                    when = _when(f"{g.status_on} 16:00")
-                    diary.add(when, lambda at2: all_in.set_goal_status(at2, saved.id, g.status, version=saved.version))
+                    diary.add(when(f"{g.status_on} 16:00"), lambda at2: all_in.set_goal_status(at2, saved.id, g.status, version=saved.version))
 
-            diary.add(_when(f"{g.set_on} 17:20"), plan)
+            diary.add(when(f"{g.set_on} 17:20"), plan)
         for c in (said for spec in e.contacts for said in _contacts(spec)):
             def contact(at: Database, c: Said = c, e: Episode = e, episode: dict[str, int] = episode) -> None:
                 all_in.log_contact(at, episode["id"], method=c.method, at=at.now(), minutes=c.minutes, by=e.coach,
                                    note=c.note)
                 made["contacts"] += 1
 
-            diary.add(max(_when(c.at), enrolled + dt.timedelta(minutes=5)), contact)
+            diary.add(max(when(c.at), enrolled + dt.timedelta(minutes=5)), contact)
         if e.exit:
             day, reason = e.exit
 
             def leave(at: Database, reason: ExitReason = reason, episode: dict[str, int] = episode) -> None:
                 all_in.exit_participant(at, episode["id"], reason, version=episode["version"])
 
-            diary.add(_when(f"{day} 12:00"), leave)
+            diary.add(when(f"{day} 12:00"), leave)
     diary.run()
     return [f"demo caseload: {PARTICIPANTS} VIP All In participants with coaches {ORTIZ} and {BACA}, "
             f"{made['assessments']} needs assessments, {made['goals']} goals, {made['contacts']} contacts"]
