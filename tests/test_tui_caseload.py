@@ -21,7 +21,7 @@ from vip_tui.screens.meetings import MeetingsScreen
 from vip_tui.screens.participant import ParticipantScreen
 from vip_tui.services import all_in
 from vip_tui.widgets.all_in_forms import HIDDEN_DESK, HIDDEN_PRESENTING
-from vip_tui.widgets.dialogs import ConfirmDialog, FormDialog
+from vip_tui.widgets.dialogs import FormDialog
 
 SIZE = (120, 36)
 NAMES = ("Marlon Teague", "Jalen Whitcombe", "Terrell Ashdown", "Kiana Brightwater")
@@ -201,7 +201,7 @@ async def test_the_stage_moves_from_the_caseload(database) -> None:  # noqa: ANN
         assert isinstance(app.screen, CaseloadScreen)
         row = all_in.participant_view(database, database.world.marlon).row
         assert (row.stage, row.stage_on) == (Stage.sustaining, FIXED_NOW.date())
-        assert f"Marlon Teague is now sustaining" in messages(app)
+        assert "Marlon Teague is now sustaining" in messages(app)
 
 
 async def test_a_stage_changed_by_another_instance_is_refused_not_overwritten(database) -> None:  # noqa: ANN001

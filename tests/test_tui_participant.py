@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable
 
-from tests.all_in_world import HOSTILE_NOTE, ROSA, caseload_world
+from tests.all_in_world import ROSA, caseload_world
 from tests.conftest import FIXED_NOW
 from tests.test_tui_caseload import messages, screen_text
 from tests.tui_helpers import settle, type_text
